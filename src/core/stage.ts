@@ -1,0 +1,112 @@
+import type { Schema, Table } from "apache-arrow";
+import type { SavedStage } from "./saved-stage.js";
+import type { RunContext } from "./run-context.js";
+
+/**
+ * The contracts every stage implements (Spark's Transformer / Estimator / Model / Evaluator split).
+ * A stage's params are frozen when it is built; `fit` returns a new Model and never mutates the estimator,
+ * so an unfitted model cannot exist (DESIGN.md principle 2).
+ */
+export interface StageBase {
+  /** The YAML type, e.g. "string-indexer". */
+  readonly type: string;
+  /** Spark-style uid, e.g. "strIdx_4f3a9c2d1b0e": prefix from the definition, suffix derived from the seed and name. */
+  readonly uid: string;
+  /** The name that addresses the stage in `--set` and tuning grids (default: its type). */
+  readonly name: string;
+  /** Every param with defaults applied. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Names of params the user set explicitly (Spark's paramMap vs defaultParamMap). */
+  readonly explicitParams: ReadonlySet<string>;
+}
+
+export interface Transformer extends StageBase {
+  readonly role: "transformer";
+  /** Output schema for an input schema, checked before any data is read; throws InputError for a missing or mistyped column. */
+  transformSchema(schema: Schema): Schema;
+  transform(table: Table, ctx: RunContext): Table | Promise<Table>;
+  /** Spark-layout persistence (a transformer with no learned state saves its params only). */
+  save(): SavedStage;
+}
+
+export interface Estimator extends StageBase {
+  readonly role: "estimator";
+  transformSchema(schema: Schema): Schema;
+  fit(table: Table, ctx: RunContext): Promise<Model>;
+  /** A copy with some params replaced (tuning); validates the new values against the stage's schema. */
+  withParams(overrides: Record<string, unknown>): Estimator;
+  /** Spark's DefaultParamsWriter output for the unfitted estimator (used inside CrossValidatorModel/estimator). */
+  save(): SavedStage;
+}
+
+/** A fitted model: a transformer produced by an estimator. */
+export interface Model extends Omit<Transformer, "role"> {
+  readonly role: "model";
+  /** Per-iteration training history, when the estimator records one (ALS loss per sweep). */
+  readonly trainingHistory?: readonly number[];
+}
+
+export type PipelineStage = Transformer | Estimator;
+export type FittedStage = Transformer | Model;
+
+/** A model that can rank items for users (ALS, baselines): used by ranking evaluators and `recommend`. */
+export interface Recommender {
+  readonly userCol: string;
+  readonly itemCol: string;
+  /** Users and items the model knows, ascending. */
+  knownUsers(): Int32Array;
+  knownItems(): Int32Array;
+  /**
+   * Top `k` items for each user in `users` (unknown users get an empty list), score descending, ties to the larger id.
+   * `exclude` lists (user, item) pairs never to return (already seen in training).
+   */
+  recommendForUsers(
+    users: Int32Array,
+    k: number,
+    ctx: RunContext,
+    exclude?: { users: Int32Array; items: Int32Array },
+  ): Promise<RecommendationLists>;
+}
+
+export interface RecommendationLists {
+  users: Int32Array;
+  /** users.length * k item ids, -1 where a user has fewer than k. */
+  items: Int32Array;
+  scores: Float32Array;
+  /** Number of valid entries per user. */
+  counts: Int32Array;
+  k: number;
+}
+
+export function isRecommender(x: unknown): x is Recommender {
+  return typeof x === "object" && x !== null && typeof (x as Recommender).recommendForUsers === "function";
+}
+
+/** What an evaluator receives: the fitted pipeline's output on the evaluation rows, plus what ranking needs. */
+export interface EvaluationInput {
+  /** Output of the fitted pipeline's transform on the evaluation rows. */
+  predictions: Table;
+  /** The fitted pipeline's recommender stage, if any (ranking metrics need it). */
+  recommender?: Recommender;
+  /** Training rows after the pipeline's transform (item indices), to exclude seen items from ranking. */
+  trainTransformed?: Table;
+  /** Evaluation rows after the pipeline's feature stages but before dropping cold-start rows. */
+  testTransformed?: Table;
+}
+
+export interface Evaluator extends StageBase {
+  readonly role: "evaluator";
+  /** The key under which the metric is reported, e.g. "rmse" or "ndcgAtK@10". */
+  readonly metricKey: string;
+  readonly isLargerBetter: boolean;
+  /** True when the evaluator needs a Recommender (ranking metrics). */
+  readonly needsRecommender: boolean;
+  evaluate(input: EvaluationInput, ctx: RunContext): Promise<number>;
+  save(): SavedStage;
+}
+
+/** Produces train and test from the input table (random-split, stratified-split, ...). */
+export interface Splitter extends StageBase {
+  readonly role: "split";
+  split(table: Table, ctx: RunContext): { train: Table; test: Table };
+}

@@ -1,0 +1,224 @@
+import {
+  Bool,
+  DataType,
+  Dictionary,
+  Field,
+  Float32,
+  Float64,
+  Int32,
+  makeData,
+  makeVector,
+  Schema,
+  Table,
+  Type,
+  Utf8,
+  Vector,
+  vectorFromArray,
+} from "apache-arrow";
+import { didYouMean, InputError } from "./errors.js";
+
+/**
+ * Arrow table helpers that read and build columns as typed arrays (DESIGN.md principle 8): never `table.get(i)` in
+ * a loop, which is about 300x slower.
+ */
+
+export function isNumericType(t: DataType): boolean {
+  return DataType.isInt(t) || DataType.isFloat(t) || DataType.isDecimal(t);
+}
+
+export function isStringType(t: DataType): boolean {
+  return DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary)));
+}
+
+export function describeType(t: DataType): string {
+  if (DataType.isDictionary(t)) return `${describeType(t.dictionary)} (dictionary-encoded)`;
+  return String(t);
+}
+
+/** The field named `name`, or an InputError naming the column, where it was needed and the columns there are. */
+export function requireField(schema: Schema, name: string, where: string): Field {
+  const f = schema.fields.find((x) => x.name === name);
+  if (!f) {
+    const names = schema.fields.map((x) => x.name);
+    throw new InputError("E_COLUMN", `${where}: column "${name}" not found${didYouMean(name, names)}; columns are: ${names.join(", ")}`);
+  }
+  return f;
+}
+
+export function requireNumeric(schema: Schema, name: string, where: string): Field {
+  const f = requireField(schema, name, where);
+  if (!isNumericType(f.type)) throw new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(f.type)}`);
+  return f;
+}
+
+/** Schema with `fields` appended, replacing same-named fields (Spark's withColumn on a schema). */
+export function schemaWith(schema: Schema, fields: Field[]): Schema {
+  const names = new Set(fields.map((f) => f.name));
+  return new Schema([...schema.fields.filter((f) => !names.has(f.name)), ...fields], schema.metadata);
+}
+
+export function schemaWithout(schema: Schema, names: string[]): Schema {
+  const drop = new Set(names);
+  return new Schema(schema.fields.filter((f) => !drop.has(f.name)), schema.metadata);
+}
+
+export function columnOf(table: Table, name: string, where = "table"): Vector {
+  const v = table.getChild(name);
+  if (!v) requireField(table.schema, name, where);
+  return v as Vector;
+}
+
+/** A numeric column as Float64 (nulls become NaN), one contiguous array. */
+export function float64Column(table: Table, name: string, where = "table"): Float64Array {
+  return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where);
+}
+
+/** A numeric column as Float32 (nulls become NaN). */
+export function float32Column(table: Table, name: string, where = "table"): Float32Array {
+  return numericInto(columnOf(table, name, where), new Float32Array(table.numRows), name, where);
+}
+
+function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string): A {
+  if (!isNumericType(v.type)) throw new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(v.type)}`);
+  let o = 0;
+  for (const d of v.data) {
+    const vals = d.values as ArrayLike<number | bigint>;
+    const big = typeof vals[0] === "bigint";
+    for (let i = 0; i < d.length; i++) {
+      const valid = d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i);
+      out[o++] = valid ? (big ? Number(vals[d.offset + i] as bigint) : (vals[d.offset + i] as number)) : NaN;
+    }
+  }
+  return out;
+}
+
+export function isValid(bitmap: Uint8Array | null | undefined, i: number): boolean {
+  return !bitmap || bitmap.length === 0 || (bitmap[i >> 3] & (1 << (i & 7))) !== 0;
+}
+
+/** Builds a non-null numeric column zero-copy from a typed array. */
+export function numericVector(values: Float64Array | Float32Array | Int32Array): Vector {
+  return makeVector(values);
+}
+
+/** A Float64 column with NaN where `valid[i]` is 0 turned into nulls (e.g. StringIndexer output is never null; predictions may be NaN, not null). */
+export function float64Vector(values: Float64Array): Vector<Float64> {
+  return makeVector(values);
+}
+
+/** Table with columns added or replaced (by name), keeping the other columns in order. */
+export function withColumns(table: Table, columns: Record<string, Vector>): Table {
+  const out: Record<string, Vector> = {};
+  for (const f of table.schema.fields) if (!(f.name in columns)) out[f.name] = table.getChild(f.name) as Vector;
+  for (const [k, v] of Object.entries(columns)) out[k] = v;
+  return new Table(out);
+}
+
+export function withoutColumns(table: Table, names: string[]): Table {
+  return table.select(table.schema.fields.map((f) => f.name).filter((n) => !names.includes(n)));
+}
+
+/**
+ * Rows `indices` of `table`, in that order. Numeric, boolean, utf8 and dictionary columns are copied as typed
+ * arrays; other types fall back to a slower element copy.
+ */
+export function takeRows(table: Table, indices: Int32Array | Uint32Array): Table {
+  const out: Record<string, Vector> = {};
+  for (const f of table.schema.fields) out[f.name] = takeVector(table.getChild(f.name) as Vector, indices);
+  if (table.schema.fields.length === 0) return new Table();
+  return new Table(out);
+}
+
+/** Rows where mask[i] != 0. */
+export function filterRows(table: Table, mask: Uint8Array): Table {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+  if (n === table.numRows) return table;
+  const idx = new Int32Array(n);
+  for (let i = 0, o = 0; i < mask.length; i++) if (mask[i]) idx[o++] = i;
+  return takeRows(table, idx);
+}
+
+function takeVector(v: Vector, indices: Int32Array | Uint32Array): Vector {
+  const t = v.type;
+  const n = indices.length;
+  const flat = v.data.length === 1 ? v : (makeVector(v.data.length === 0 ? [] : concatData(v)) as Vector);
+  const d = flat.data[0];
+  if (!d) return vectorFromArray([], t);
+  const hasNulls = d.nullCount > 0;
+  let nullBitmap: Uint8Array | undefined;
+  let nullCount = 0;
+  if (hasNulls) {
+    nullBitmap = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < n; i++) {
+      if (isValid(d.nullBitmap, d.offset + indices[i])) nullBitmap[i >> 3] |= 1 << (i & 7);
+      else nullCount++;
+    }
+  }
+  if ((DataType.isInt(t) && t.bitWidth <= 32) || DataType.isFloat(t) || (DataType.isInt(t) && t.bitWidth === 64)) {
+    const src = d.values as unknown as { constructor: new (n: number) => ArrayLike<number> & { [i: number]: number } } & ArrayLike<number>;
+    const dst = new src.constructor(n);
+    for (let i = 0; i < n; i++) dst[i] = src[d.offset + indices[i]];
+    return makeVector(makeData({ type: t, length: n, nullCount, nullBitmap, data: dst } as never) as never);
+  }
+  if (DataType.isDictionary(t)) {
+    const src = d.values as Int32Array;
+    const IndexCtor = src.constructor as new (n: number) => Int32Array;
+    const dst = new IndexCtor(n);
+    for (let i = 0; i < n; i++) dst[i] = src[d.offset + indices[i]];
+    return makeVector(makeData({ type: t, length: n, nullCount, nullBitmap, data: dst, dictionary: d.dictionary }) as never);
+  }
+  if (DataType.isUtf8(t)) {
+    const offs = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const r = d.offset + indices[i];
+      total += offs[r + 1] - offs[r];
+    }
+    const outOffs = new Int32Array(n + 1);
+    const outBytes = new Uint8Array(total);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const r = d.offset + indices[i];
+      outBytes.set(bytes.subarray(offs[r], offs[r + 1]), o);
+      o += offs[r + 1] - offs[r];
+      outOffs[i + 1] = o;
+    }
+    return makeVector(makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: outOffs, data: outBytes }));
+  }
+  if (DataType.isBool(t)) {
+    const vals = new Array<boolean | null>(n);
+    for (let i = 0; i < n; i++) vals[i] = flat.get(indices[i]) as boolean | null;
+    return vectorFromArray(vals, new Bool());
+  }
+  const vals = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) vals[i] = flat.get(indices[i]);
+  return vectorFromArray(vals as never, t);
+}
+
+/**
+ * One contiguous Data for a multi-chunk vector: typed-array concatenation for fixed-width and dictionary columns
+ * sharing one dictionary (what our readers produce), element copy otherwise.
+ */
+function concatData(v: Vector): Vector {
+  const t = v.type;
+  const first = v.data[0];
+  const fixedWidth = DataType.isInt(t) || DataType.isFloat(t);
+  const sameDict = DataType.isDictionary(t) && v.data.every((d) => d.dictionary === first.dictionary);
+  if ((fixedWidth || sameDict) && v.nullCount === 0) {
+    const Ctor = (first.values as unknown as { constructor: new (n: number) => Int32Array }).constructor;
+    const out = new Ctor(v.length);
+    let o = 0;
+    for (const d of v.data) {
+      out.set((d.values as Int32Array).subarray(d.offset, d.offset + d.length), o);
+      o += d.length;
+    }
+    return makeVector(makeData({ type: t, length: v.length, nullCount: 0, data: out, dictionary: first.dictionary } as never) as never);
+  }
+  const vals = new Array<unknown>(v.length);
+  for (let i = 0; i < v.length; i++) vals[i] = v.get(i);
+  return vectorFromArray(vals as never, t);
+}
+
+export const types = { Float64, Float32, Int32, Utf8, Bool, Dictionary, Type };

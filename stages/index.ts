@@ -1,0 +1,12 @@
+import type { StageDefinition } from "../src/core/define-stage.js";
+import { StageRegistry } from "../src/core/registry.js";
+import { globalMean } from "./global-mean.js";
+
+/** Every built-in stage, one line each. The registry refuses duplicate types. */
+export const builtinStages: readonly StageDefinition[] = [
+  globalMean,
+];
+
+export function createRegistry(): StageRegistry {
+  return new StageRegistry(builtinStages);
+}
