@@ -110,3 +110,18 @@ export interface Splitter extends StageBase {
   readonly role: "split";
   split(table: Table, ctx: RunContext): { train: Table; test: Table };
 }
+
+/**
+ * A fitted stage that maps an output index column back to original labels (StringIndexerModel): used to show
+ * recommendations with the user's own ids.
+ */
+export interface IndexLabels {
+  /** Labels for an output column of this stage (index i -> labels[i]), or undefined if the column is not its output. */
+  labelsFor(outputCol: string): readonly string[] | undefined;
+  /** The input column that produced an output column. */
+  inputColFor(outputCol: string): string | undefined;
+}
+
+export function hasIndexLabels(x: unknown): x is IndexLabels {
+  return typeof x === "object" && x !== null && typeof (x as IndexLabels).labelsFor === "function";
+}

@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { validatePipeline } from "../../pipeline/validate-pipeline.js";
+import { collect } from "../options.js";
+import { describeType } from "../../core/table.js";
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("parse the pipeline file, check its schema, stages and columns; computes nothing")
+    .argument("<file>", "pipeline YAML file")
+    .option("--set <key=value>", "override a key of the file; repeatable", collect, [])
+    .addHelpText("after", "\nExample:\n  $ recpipe validate pipelines/movielens-100k.yaml --set pipeline.als.rank=0   # exit 2, names the key")
+    .action(async (file: string, o: { set: string[] }) => {
+      const v = await validatePipeline(file, o.set);
+      const s = v.loaded.spec;
+      process.stdout.write(`${v.loaded.file}: ok\n`);
+      process.stdout.write(`  pipeline: ${s.pipeline.map((p) => (p.name === p.type ? p.type : `${p.name} (${p.type})`)).join(" -> ")}\n`);
+      process.stdout.write(`  input columns: ${v.inputSchema.fields.map((f) => `${f.name}: ${describeType(f.type)}`).join(", ")}\n`);
+      process.stdout.write(`  output columns: ${v.outputSchema.fields.map((f) => f.name).join(", ")}\n`);
+      process.stdout.write(`  evaluate: ${s.evaluate.map((e) => e.type).join(", ")}${s.tune ? `; tune: ${s.tune.type} over ${s.tune.grid.reduce((n, g) => n * g.values.length, 1)} param maps` : ""}\n`);
+    });
+}

@@ -1,0 +1,38 @@
+import { hasIndexLabels } from "../core/stage.js";
+import type { PipelineModel } from "./pipeline-model.js";
+
+/**
+ * Maps between the integer ids a recommender sees and the ids the user wrote in the data, through the fitted string
+ * indexers of the pipeline (what the seed notebooks spend a page of pandas on). Columns no indexer produced keep their
+ * numeric ids.
+ */
+export class IdLabels {
+  private readonly labels: readonly string[] | undefined;
+  private index?: Map<string, number>;
+
+  constructor(model: PipelineModel, column: string) {
+    let found: readonly string[] | undefined;
+    for (const s of model.stages) if (hasIndexLabels(s)) found = s.labelsFor(column) ?? found;
+    this.labels = found;
+  }
+
+  get indexed(): boolean {
+    return this.labels !== undefined;
+  }
+
+  /** Original id of an integer id (the label, or the number itself when the column was not indexed). */
+  original(id: number): string | number {
+    if (!this.labels) return id;
+    return this.labels[id] ?? `__unknown_${id}`;
+  }
+
+  /** Integer id of an original id, or undefined when the model has never seen it. */
+  toIndex(original: string | number): number | undefined {
+    if (!this.labels) {
+      const n = Number(original);
+      return Number.isInteger(n) ? n : undefined;
+    }
+    this.index ??= new Map(this.labels.map((l, i) => [l, i]));
+    return this.index.get(String(original));
+  }
+}

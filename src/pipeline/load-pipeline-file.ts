@@ -1,0 +1,94 @@
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { InputError } from "../core/errors.js";
+import { joinPath, SpecError, type ParamIssue } from "../core/param-issues.js";
+import type { StageRegistry } from "../core/registry.js";
+import { createRegistry } from "../../stages/index.js";
+import { resolveIncludes } from "./includes.js";
+import { applyOverrides, type Override } from "./overrides.js";
+import { loadPlugins } from "./plugins.js";
+import { validateSpec, type PipelineSpec } from "./spec.js";
+import { positionOf, readYamlFile, type YamlFile } from "./yaml-file.js";
+import { resolvedPipeline } from "./resolved-pipeline.js";
+
+export interface LoadedPipeline {
+  spec: PipelineSpec;
+  /** Absolute path of the pipeline file. */
+  file: string;
+  /** Folder relative paths resolve from. */
+  baseDir: string;
+  registry: StageRegistry;
+  /** Every default, override and included fragment inlined (written to the run directory as pipeline.yaml). */
+  resolved: Record<string, unknown>;
+  overrides: Override[];
+  /** Files read: the pipeline file and its fragments. */
+  files: string[];
+}
+
+/**
+ * Reads a pipeline file: YAML with positions, fragments from `include:`, `--set` overrides, plugins, then strict
+ * validation of every section against the registry. Every problem is reported at once, each with
+ * `file:line:col key.path message`.
+ */
+export async function loadPipelineFile(path: string, opts: { set?: string[]; registry?: StageRegistry } = {}): Promise<LoadedPipeline> {
+  const abs = resolve(path);
+  const display = relative(process.cwd(), abs) || abs;
+  const main = readYamlFile(abs, display.startsWith("..") && isAbsolute(path) ? abs : display);
+  const { value: merged, files } = resolveIncludes(main);
+  const { value, overrides } = applyOverrides(merged, opts.set ?? []);
+  const registry = (opts.registry ?? createRegistry()).clone();
+  const plugins = value.plugins;
+  if (plugins !== undefined) {
+    if (!Array.isArray(plugins) || plugins.some((p) => typeof p !== "string")) {
+      throw new InputError("E_SPEC", `${positionOf(main, ["plugins"])} plugins must be a list of module paths; got ${JSON.stringify(plugins)}`);
+    }
+    await loadPlugins(plugins as string[], abs, registry);
+  }
+  let spec: PipelineSpec;
+  try {
+    spec = validateSpec(value, registry);
+  } catch (e) {
+    if (e instanceof SpecError) throw new InputError("E_SPEC", formatWithPositions(e.issues, value, files, overrides));
+    throw e;
+  }
+  const baseDir = dirname(abs);
+  return { spec, file: abs, baseDir, registry, resolved: resolvedPipeline(spec, baseDir), overrides, files: files.map((f) => f.path) };
+}
+
+function formatWithPositions(issues: ParamIssue[], value: Record<string, unknown>, files: YamlFile[], overrides: Override[]): string {
+  return issues
+    .map((i) => {
+      const fromSet = overrides.find((o) => startsWith(i.path, o.path) || startsWith(o.path, i.path));
+      const where = fromSet ? `--set ${fromSet.text}:` : locate(files, i.path);
+      return `${where} ${label(value, i.path)} ${i.message}`;
+    })
+    .join("\n");
+}
+
+function locate(files: YamlFile[], path: (string | number)[]): string {
+  // The main file first; a key that only a fragment defines is reported in that fragment.
+  for (const f of files) {
+    const pos = positionOf(f, path, true);
+    if (pos !== f.display || f === files[files.length - 1]) return pos;
+  }
+  return files[0].display;
+}
+
+/** `pipeline[1] (als).rank`: list entries of stage lists carry the stage's name so the user sees which one. */
+function label(value: Record<string, unknown>, path: (string | number)[]): string {
+  let out = "";
+  let cur: unknown = value;
+  for (const seg of path) {
+    out = joinPath(out, [seg]);
+    cur = cur && typeof cur === "object" ? (cur as Record<string | number, unknown>)[seg] : undefined;
+    if (typeof seg === "number" && cur && typeof cur === "object") {
+      const o = cur as Record<string, unknown>;
+      const name = o.name ?? o.type;
+      if (typeof name === "string") out += ` (${name})`;
+    }
+  }
+  return out || "(file)";
+}
+
+function startsWith(a: (string | number)[], prefix: (string | number)[]): boolean {
+  return prefix.length <= a.length && prefix.every((p, i) => String(a[i]) === String(p));
+}

@@ -1,0 +1,108 @@
+import type { Schema, Table } from "apache-arrow";
+import { deriveUid } from "../core/define-stage.js";
+import { spawnSeed } from "../core/rng.js";
+import type { RunContext } from "../core/run-context.js";
+import type { SavedStage } from "../core/saved-stage.js";
+import { isRecommender, type FittedStage, type PipelineStage, type Recommender } from "../core/stage.js";
+
+export const PIPELINE_CLASS = "org.apache.spark.ml.Pipeline";
+export const PIPELINE_MODEL_CLASS = "org.apache.spark.ml.PipelineModel";
+
+/** Spark's PipelineModel: fitted stages applied in order. */
+export class PipelineModel {
+  constructor(
+    readonly uid: string,
+    readonly stages: readonly FittedStage[],
+  ) {}
+
+  transformSchema(schema: Schema): Schema {
+    return this.stages.reduce((s, st) => st.transformSchema(s), schema);
+  }
+
+  async transform(table: Table, ctx: RunContext): Promise<Table> {
+    let cur = table;
+    for (const s of this.stages) cur = await s.transform(cur, ctx);
+    return cur;
+  }
+
+  /** Output of every stage before the last recommender (the feature stages), i.e. the table the recommender saw. */
+  async transformBefore(table: Table, ctx: RunContext, stop: FittedStage): Promise<Table> {
+    let cur = table;
+    for (const s of this.stages) {
+      if (s === stop) break;
+      cur = await s.transform(cur, ctx);
+    }
+    return cur;
+  }
+
+  /** The last stage that can rank items for users (ALS, baselines), if any. */
+  recommender(): (FittedStage & Recommender) | undefined {
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      const s = this.stages[i];
+      if (isRecommender(s)) return s as FittedStage & Recommender;
+    }
+    return undefined;
+  }
+
+  save(): SavedStage {
+    const digits = String(this.stages.length).length;
+    return {
+      className: PIPELINE_MODEL_CLASS,
+      uid: this.uid,
+      paramMap: { stageUids: this.stages.map((s) => s.uid) },
+      defaultParamMap: {},
+      children: this.stages.map((s, i) => ({ path: `stages/${String(i).padStart(digits, "0")}_${s.uid}`, stage: s.save() })),
+    };
+  }
+}
+
+/** Spark's Pipeline (unfitted), saved inside CrossValidatorModel as `estimator/`. */
+export function savePipeline(uid: string, stages: readonly PipelineStage[]): SavedStage {
+  const digits = String(stages.length).length;
+  return {
+    className: PIPELINE_CLASS,
+    uid,
+    paramMap: { stageUids: stages.map((s) => s.uid) },
+    defaultParamMap: {},
+    children: stages.map((s, i) => ({ path: `stages/${String(i).padStart(digits, "0")}_${s.uid}`, stage: s.save() })),
+  };
+}
+
+/**
+ * Spark's Pipeline.fit: estimators up to the last one are fitted in order; each stage's output feeds the next only
+ * while a later estimator still needs it, so the last estimator's own transform is never computed during fit.
+ */
+export async function fitPipeline(
+  stages: readonly PipelineStage[],
+  table: Table,
+  ctx: RunContext,
+  uid: string,
+  onStage?: (stage: PipelineStage, seconds: number) => void,
+): Promise<PipelineModel> {
+  let lastEstimator = -1;
+  stages.forEach((s, i) => {
+    if (s.role === "estimator") lastEstimator = i;
+  });
+  const fitted: FittedStage[] = [];
+  let cur = table;
+  for (let i = 0; i < stages.length; i++) {
+    const s = stages[i];
+    const t0 = performance.now();
+    // Each stage draws from its own seed, derived by name, so adding a stage never shifts another's randomness.
+    const stageCtx = { ...ctx, seed: spawnSeed(ctx.seed, s.name) };
+    const out: FittedStage = s.role === "estimator" ? await s.fit(cur, stageCtx) : s;
+    onStage?.(s, (performance.now() - t0) / 1000);
+    fitted.push(out);
+    if (i < lastEstimator) cur = await out.transform(cur, stageCtx);
+  }
+  return new PipelineModel(uid, fitted);
+}
+
+export function pipelineUid(seed: number, name: string): string {
+  return deriveUid("pipeline", `${seed}:${name}`);
+}
+
+/** Folds transformSchema over the stages before any data is fitted (Spark's Pipeline.transformSchema). */
+export function foldSchema(stages: readonly PipelineStage[], schema: Schema): Schema {
+  return stages.reduce((s, st) => st.transformSchema(s), schema);
+}

@@ -1,0 +1,58 @@
+import { statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Schema, Table } from "apache-arrow";
+import type { ProgressSink } from "../core/run-context.js";
+import { readTable } from "../io/read-table.js";
+import { sha256File, listFilesRecursive } from "../io/atomic-dir.js";
+import { createHash } from "node:crypto";
+import type { SourceSpec } from "./spec.js";
+import { syntheticRatings } from "./synthetic-ratings.js";
+
+/** What the manifest records about an input: enough to tell whether a re-run saw the same bytes. */
+export interface InputRecord {
+  kind: "file" | "synthetic";
+  path?: string;
+  bytes?: number;
+  sha256?: string;
+  rows: number;
+  params?: Record<string, unknown>;
+}
+
+export async function readSource(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink): Promise<{ table: Table; input: InputRecord }> {
+  if (source.kind === "synthetic") {
+    const { kind: _k, ...params } = source;
+    const table = syntheticRatings(source, seed).table;
+    return { table, input: { kind: "synthetic", rows: table.numRows, params: { ...params, seed: source.seed ?? seed } } };
+  }
+  const path = isAbsolute(source.path) ? source.path : resolve(baseDir, source.path);
+  let task: ReturnType<ProgressSink["start"]> | undefined;
+  const table = await readTable(path, {
+    format: source.format,
+    header: source.header,
+    columns: source.columns,
+    delimiter: source.delimiter,
+    encoding: source.encoding,
+    types: source.types,
+    onProgress: (done: number, total: number) => {
+      task ??= progress.start(`reading ${source.path}`, total, "B");
+      task.tick(done);
+    },
+  });
+  task?.done();
+  const st = statSync(path);
+  return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await sha256Path(path), rows: table.numRows } };
+}
+
+/** sha256 of a file, or for a folder of part files, of the sorted list of (relative path, file sha256). */
+async function sha256Path(path: string): Promise<string> {
+  if (statSync(path).isFile()) return sha256File(path);
+  const h = createHash("sha256");
+  for (const f of await listFilesRecursive(path)) h.update(`${f}\u0000${await sha256File(join(path, f))}\n`);
+  return h.digest("hex");
+}
+
+/** The schema of a source without fitting anything (synthetic: a tiny sample of the same shape). */
+export async function readSourceSchema(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink): Promise<Schema> {
+  if (source.kind === "synthetic") return syntheticRatings({ ...source, users: 2, items: 2, density: 1 }, seed).table.schema;
+  return (await readSource(source, baseDir, seed, progress)).table.schema;
+}

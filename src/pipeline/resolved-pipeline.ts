@@ -1,0 +1,33 @@
+import { isAbsolute, resolve } from "node:path";
+import type { PipelineSpec, StageSpec } from "./spec.js";
+
+/**
+ * The pipeline as it will run, with every default, override and fragment inlined and paths made absolute, so the
+ * copy in the run directory re-runs the same way from anywhere (`recpipe reproduce`).
+ */
+export function resolvedPipeline(spec: PipelineSpec, baseDir: string): Record<string, unknown> {
+  const stage = (s: StageSpec) => ({ type: s.type, ...(s.name !== s.type ? { name: s.name } : {}), ...s.params });
+  const { kind: _k, ...source } = spec.source;
+  if ("path" in source && typeof source.path === "string" && !isAbsolute(source.path)) source.path = resolve(baseDir, source.path);
+  const out: Record<string, unknown> = {
+    name: spec.name,
+    seed: spec.seed,
+    ...(spec.plugins.length ? { plugins: spec.plugins.map((p) => resolve(baseDir, p)) } : {}),
+    source,
+    split: stage(spec.split),
+    pipeline: spec.pipeline.map(stage),
+    evaluate: spec.evaluate.map(stage),
+  };
+  if (spec.tune) {
+    const { evaluator: _e, paramGrid: _g, ...rest } = spec.tune.params;
+    out.tune = {
+      type: spec.tune.type,
+      ...rest,
+      evaluator: stage(spec.tune.evaluator),
+      paramGrid: Object.fromEntries(spec.tune.grid.map((g) => [`${g.stage}.${g.param}`, g.values])),
+    };
+  }
+  if (spec.recommend) out.recommend = spec.recommend;
+  out.output = { dir: isAbsolute(spec.output.dir) ? spec.output.dir : resolve(baseDir, spec.output.dir) };
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { Table } from "apache-arrow";
+import type { ReportData } from "../report/report-data.js";
+import { renderReport } from "../report/render-report.js";
+import { float64Column } from "../core/table.js";
+import { recpipeVersion } from "./manifest.js";
+import { recommendForRun } from "./recommend-for-run.js";
+import type { RunOutcome } from "./run.js";
+import { quietContext } from "../core/run-context.js";
+
+/** report.html for a run: turns what the run computed into the report's plain data. */
+export async function renderRunReport(o: RunOutcome, pipelineYaml: string, now: Date): Promise<string> {
+  return renderReport(await reportData(o, pipelineYaml, now));
+}
+
+async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promise<ReportData> {
+  const rec = o.model.recommender();
+  const labelCol = o.loaded.spec.evaluate.map((e) => e.params.labelCol).find((x): x is string => typeof x === "string") ?? "rating";
+  const data: ReportData["data"] = { rows: o.data.numRows, trainRows: o.train.numRows, testRows: o.test.numRows };
+  if (rec) {
+    const seen = await o.model.transformBefore(o.train, quietContext({ workers: o.workers }), rec);
+    data.users = rec.knownUsers().length;
+    data.items = rec.knownItems().length;
+    if (data.users > 0 && data.items > 0) data.sparsity = 1 - seen.numRows / (data.users * data.items);
+  }
+  if (o.data.getChild(labelCol)) data.ratingHistogram = histogram(o.data, labelCol);
+  const metrics: ReportData["metrics"] = [];
+  const modelName = rec?.type ?? o.model.stages.at(-1)?.type ?? "model";
+  for (const [name, value] of Object.entries(o.metrics)) metrics.push({ name, value, model: modelName });
+  for (const [baseline, ms] of Object.entries(o.baselines)) for (const [name, value] of Object.entries(ms)) metrics.push({ name, value, model: baseline });
+  const lossHistory = o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory ? s.trainingHistory.map((value, i) => ({ model: s.name, iteration: i + 1, value })) : []));
+  const out: ReportData = {
+    name: o.loaded.spec.name,
+    createdAt: now.toISOString(),
+    recpipeVersion: recpipeVersion(),
+    pipelineYaml,
+    data,
+    metrics,
+    lossHistory: lossHistory.length ? lossHistory : undefined,
+    timingsSeconds: o.timings.seconds,
+  };
+  if (o.tune) {
+    out.tuning = {
+      metricName: o.tune.summary.metric,
+      isLargerBetter: o.tune.summary.isLargerBetter,
+      paramNames: o.tune.maps[0]?.entries.map((e) => `${e.stage}.${e.param}`) ?? [],
+      rows: o.tune.trials.map((t) => ({
+        params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value as number | string | boolean])),
+        foldMetrics: t.foldMetrics,
+        mean: t.mean,
+        std: t.std,
+        rank: t.rank,
+      })),
+    };
+  }
+  if (rec) {
+    const sample = o.recommendations ?? (await recommendForRun(o.model, { k: 5, users: "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })));
+    out.recommendations = sampleRecommendations(sample.table, 5);
+  }
+  return out;
+}
+
+function histogram(t: Table, col: string): { value: number; count: number }[] {
+  const v = float64Column(t, col);
+  const counts = new Map<number, number>();
+  for (let i = 0; i < v.length && counts.size <= 20; i++) if (!Number.isNaN(v[i])) counts.set(v[i], (counts.get(v[i]) ?? 0) + 1);
+  if (counts.size <= 20) {
+    counts.clear();
+    for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) counts.set(v[i], (counts.get(v[i]) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count }));
+  }
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) { lo = Math.min(lo, v[i]); hi = Math.max(hi, v[i]); }
+  const bins = 20, width = (hi - lo) / bins || 1;
+  const c = new Array<number>(bins).fill(0);
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) c[Math.min(bins - 1, Math.floor((v[i] - lo) / width))]++;
+  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count }));
+}
+
+function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {
+  const [userField, , itemField] = t.schema.fields;
+  const u = t.getChild(userField.name)!, it = t.getChild(itemField.name)!, r = t.getChild("rating")!;
+  const out: NonNullable<ReportData["recommendations"]> = [];
+  for (let i = 0; i < t.numRows; i++) {
+    const user = String(u.get(i));
+    if (out.at(-1)?.user !== user) {
+      if (out.length === users) break;
+      out.push({ user, items: [] });
+    }
+    out.at(-1)!.items.push({ item: String(it.get(i)), score: Number(r.get(i)) });
+  }
+  return out;
+}

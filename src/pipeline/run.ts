@@ -1,0 +1,98 @@
+import { availableParallelism } from "node:os";
+import type { Table } from "apache-arrow";
+import { spawnSeed } from "../core/rng.js";
+import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
+import type { StageRegistry } from "../core/registry.js";
+import type { PipelineStage } from "../core/stage.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
+import { computeBaselines } from "./baselines.js";
+import { evaluateModel } from "./evaluate-model.js";
+import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
+import { fitPipeline, foldSchema, pipelineUid, type PipelineModel } from "./pipeline-model.js";
+import { readSource, type InputRecord } from "./read-source.js";
+import { recommendForRun, type RecommendationsTable } from "./recommend-for-run.js";
+import { Timings } from "./timings.js";
+import { tunePipeline, type TuneResult } from "./tune.js";
+import { writeRunDirectory } from "./write-run-directory.js";
+
+export interface RunOptions {
+  /** `--set KEY=VALUE` overrides. */
+  set?: string[];
+  /** Folder that receives the run directory (default: the file's `output.dir`). */
+  outDir?: string;
+  /** Worker threads for numeric work (default: all cores). */
+  workers?: number;
+  progress?: ProgressSink;
+  log?: (message: string) => void;
+  warn?: (message: string) => void;
+  registry?: StageRegistry;
+  /** Clock for the run directory's name (tests). */
+  now?: Date;
+}
+
+export interface RunResult {
+  runDir: string;
+  metrics: Record<string, number>;
+  baselines: Record<string, Record<string, number>>;
+  timingsSeconds: Record<string, number>;
+  tune?: TuneResult["summary"];
+}
+
+/** Everything a run computed, before it is written: what the run directory and the report are made from. */
+export interface RunOutcome {
+  loaded: LoadedPipeline;
+  input: InputRecord;
+  data: Table;
+  train: Table;
+  test: Table;
+  model: PipelineModel;
+  stages: PipelineStage[];
+  metrics: Record<string, number>;
+  baselines: Record<string, Record<string, number>>;
+  tune?: TuneResult;
+  recommendations?: RecommendationsTable;
+  timings: Timings;
+  workers: number;
+}
+
+/**
+ * Runs a pipeline file end to end: read, split, (tune,) fit on train, evaluate on test, recommend, and write the run
+ * directory atomically. The CLI and the programmatic API both call this, so they give the same result.
+ */
+export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  const timings = new Timings();
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
+  const { spec, registry } = loaded;
+  const workers = Math.max(1, opts.workers ?? availableParallelism());
+  const base = quietContext({ workers, progress: opts.progress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
+
+  const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
+  const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
+  const splitter = buildSplitter(registry, spec.split, spec.seed);
+
+  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress));
+  base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
+  // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
+  foldSchema(stages, data.schema);
+
+  const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
+  base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
+
+  let toFit = stages;
+  let tune: TuneResult | undefined;
+  if (spec.tune) {
+    tune = await timings.time("tune", () => tunePipeline(loaded, stages, train, ctxFor));
+    toFit = tune.bestStages;
+  }
+  const model = await timings.time("fit", () => fitPipeline(toFit, train, { ...base, seed: spec.seed }, pipelineUid(spec.seed, spec.name)));
+  const metrics = await timings.time("evaluate", () => evaluateModel(model, evaluators, train, test, ctxFor("evaluate")));
+  const baselines = await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed));
+  const recommendations = spec.recommend
+    ? await timings.time("recommend", () => recommendForRun(model, spec.recommend!, train, ctxFor("recommend")))
+    : undefined;
+
+  const outcome: RunOutcome = { loaded, input, data, train, test, model, stages: toFit, metrics, baselines, tune, recommendations, timings, workers };
+  const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
+  return { runDir, metrics, baselines, timingsSeconds: timings.seconds, tune: tune?.summary };
+}

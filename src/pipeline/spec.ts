@@ -1,0 +1,213 @@
+import { z } from "zod";
+import type { StageDefinition, StageRole } from "../core/define-stage.js";
+import { parseParams } from "../core/define-stage.js";
+import { suggest } from "../core/errors.js";
+import { issuesFromZod, SpecError, type ParamIssue } from "../core/param-issues.js";
+import type { StageRegistry } from "../core/registry.js";
+import { syntheticRatingsParams } from "./synthetic-ratings.js";
+
+/** A stage as the pipeline file declares it, after validation: params have every default filled in. */
+export interface StageSpec {
+  type: string;
+  name: string;
+  /** Validated params, defaults applied. */
+  params: Record<string, unknown>;
+  /** Params as written (after --set): Spark's "explicitly set" params. */
+  raw: Record<string, unknown>;
+}
+
+export const fileSourceParams = z
+  .object({
+    path: z.string().min(1).describe("data file (or Spark-style folder of part files), relative to the pipeline file"),
+    format: z.enum(["csv", "tsv", "jsonl", "parquet", "arrow"]).optional().describe("file format; default from the extension"),
+    header: z.boolean().optional().describe("csv/tsv: first line holds column names (default true unless `columns` is given)"),
+    columns: z.array(z.string().min(1)).optional().describe("column names, in file order (names a headerless file, renames otherwise)"),
+    delimiter: z.string().min(1).max(1).optional().describe("field delimiter (default , for csv, tab for tsv)"),
+    encoding: z.enum(["utf-8", "latin1"]).optional().describe("text encoding (default utf-8)"),
+    types: z
+      .record(z.string(), z.enum(["string", "int32", "float32", "float64", "int64"]))
+      .optional()
+      .describe("declared column types; others are inferred"),
+  })
+  .strict();
+
+export type FileSourceSpec = z.output<typeof fileSourceParams> & { kind: "file" };
+export type SyntheticSourceSpec = z.output<typeof syntheticRatingsParams> & { kind: "synthetic"; type: "synthetic-ratings" };
+export type SourceSpec = FileSourceSpec | SyntheticSourceSpec;
+
+export const recommendParams = z
+  .object({
+    k: z.number().int().min(1).default(10).describe("items per user"),
+    users: z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]).default("all").describe('"all" or a list of user ids (original ids)'),
+    excludeSeen: z.boolean().default(true).describe("never recommend items the user rated in training"),
+  })
+  .strict();
+
+export const outputParams = z
+  .object({ dir: z.string().min(1).default("runs").describe("folder that receives run directories, relative to the pipeline file") })
+  .strict();
+
+const topLevel = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'").describe("names the run directory"),
+    seed: z.number().int().default(42).describe("seeds every random step that sets none of its own"),
+    include: z.array(z.string()).optional().describe("fragments (e.g. from configs/) merged in before this file's own keys"),
+    plugins: z.array(z.string()).default([]).describe("modules that define extra stages with defineStage()"),
+    source: z.record(z.string(), z.unknown()).describe("a data file, or {type: synthetic-ratings, ...}"),
+    split: z.record(z.string(), z.unknown()).default({ type: "random-split", weights: [0.8, 0.2] }).describe("produces train and test"),
+    pipeline: z.array(z.record(z.string(), z.unknown())).min(1).describe("stages fitted on train, applied to test"),
+    evaluate: z.array(z.record(z.string(), z.unknown())).default([{ type: "regression-evaluator", metricName: "rmse" }]).describe("evaluators run on the test predictions"),
+    tune: z.record(z.string(), z.unknown()).optional().describe("hyperparameter search on train"),
+    recommend: z.record(z.string(), z.unknown()).optional().describe("writes recommendations.parquet"),
+    output: z.record(z.string(), z.unknown()).default({ dir: "runs" }),
+  })
+  .strict();
+
+export interface TuneSpec extends StageSpec {
+  evaluator: StageSpec;
+  /** Grid in file order: key "stage.param" -> validated values. */
+  grid: { stage: string; param: string; values: unknown[] }[];
+}
+
+export interface PipelineSpec {
+  name: string;
+  seed: number;
+  plugins: string[];
+  source: SourceSpec;
+  split: StageSpec;
+  pipeline: StageSpec[];
+  evaluate: StageSpec[];
+  tune?: TuneSpec;
+  recommend?: z.output<typeof recommendParams>;
+  output: z.output<typeof outputParams>;
+}
+
+/**
+ * Validates a merged pipeline object against the registry and returns the spec, or throws one SpecError listing every
+ * problem with its key path (the loader adds file positions).
+ */
+export function validateSpec(input: unknown, registry: StageRegistry): PipelineSpec {
+  const issues: ParamIssue[] = [];
+  const top = topLevel.safeParse(input);
+  if (!top.success) {
+    issues.push(...issuesFromZod(top.error, input, (p) => (p.length === 0 ? Object.keys(topLevel.shape) : [])));
+    throw new SpecError(issues);
+  }
+  const t = top.data;
+  const section = <T>(fn: () => T, at: (string | number)[]): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof SpecError) issues.push(...e.issues.map((i) => ({ path: [...at, ...i.path], message: i.message })));
+      else if (e instanceof Error && "exitCode" in e && (e as { exitCode: number }).exitCode === 2) issues.push({ path: at, message: e.message });
+      else throw e;
+      return undefined;
+    }
+  };
+  const source = section(() => validateSource(t.source), ["source"]);
+  const split = section(() => validateStage(t.split, registry, "split", []), ["split"]);
+  const pipeline = t.pipeline.map((s, i) => section(() => validateStage(s, registry, ["estimator", "transformer"], []), ["pipeline", i]));
+  const evaluate = t.evaluate.map((s, i) => section(() => validateStage(s, registry, "evaluator", []), ["evaluate", i]));
+  const recommend = t.recommend === undefined ? undefined : section(() => parseWith(recommendParams, t.recommend), ["recommend"]);
+  const output = section(() => parseWith(outputParams, t.output), ["output"]);
+  const names = new Map<string, number>();
+  pipeline.forEach((s, i) => {
+    if (!s) return;
+    if (s.name.includes(".")) issues.push({ path: ["pipeline", i, "name"], message: `must not contain "."; got "${s.name}"` });
+    if (names.has(s.name)) issues.push({ path: ["pipeline", i, "name"], message: `"${s.name}" is already the name of pipeline[${names.get(s.name)}]; give one of them a distinct \`name\`` });
+    names.set(s.name, i);
+  });
+  const stagesByName = new Map(pipeline.filter((s): s is StageSpec => !!s).map((s) => [s.name, s]));
+  const tune = t.tune === undefined ? undefined : section(() => validateTune(t.tune!, registry, stagesByName), ["tune"]);
+  if (issues.length > 0) throw new SpecError(issues);
+  return {
+    name: t.name,
+    seed: t.seed,
+    plugins: t.plugins,
+    source: source!,
+    split: split!,
+    pipeline: pipeline as StageSpec[],
+    evaluate: evaluate as StageSpec[],
+    tune,
+    recommend,
+    output: output!,
+  };
+}
+
+function parseWith<S extends z.ZodObject>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new SpecError(issuesFromZod(r.error, raw, () => Object.keys(schema.shape)));
+  return r.data;
+}
+
+function validateSource(raw: Record<string, unknown>): SourceSpec {
+  if ("type" in raw) {
+    if (raw.type !== "synthetic-ratings") {
+      const s = suggest(String(raw.type), ["synthetic-ratings"]);
+      throw new SpecError([{ path: ["type"], message: `unknown built-in source "${String(raw.type)}"${s ? ` (did you mean "${s}"?)` : ""}; known: synthetic-ratings (or give a file \`path\`)` }]);
+    }
+    const { type: _t, ...rest } = raw;
+    return { kind: "synthetic", type: "synthetic-ratings", ...parseWith(syntheticRatingsParams, rest) };
+  }
+  return { kind: "file", ...parseWith(fileSourceParams, raw) };
+}
+
+export function validateStage(raw: Record<string, unknown>, registry: StageRegistry, role: StageRole | StageRole[], at: (string | number)[]): StageSpec {
+  const { type, name, ...params } = raw;
+  if (typeof type !== "string") throw new SpecError([{ path: [...at, "type"], message: `is required (one of: ${registry.list(Array.isArray(role) ? role : [role]).map((d) => d.type).join(", ")})` }]);
+  let def: StageDefinition;
+  try {
+    def = registry.get(type, role, "type");
+  } catch (e) {
+    throw new SpecError([{ path: [...at, "type"], message: (e as Error).message.replace(/^type: /, "") }]);
+  }
+  if (name !== undefined && (typeof name !== "string" || name.length === 0)) throw new SpecError([{ path: [...at, "name"], message: `must be a non-empty string; got ${JSON.stringify(name)}` }]);
+  const validated = parseParams(def, params) as Record<string, unknown>;
+  return { type, name: (name as string | undefined) ?? type, params: validated, raw: params };
+}
+
+function validateTune(raw: Record<string, unknown>, registry: StageRegistry, stages: Map<string, StageSpec>): TuneSpec {
+  const base = validateStage(raw, registry, "tuner", []);
+  const issues: ParamIssue[] = [];
+  let evaluator: StageSpec | undefined;
+  try {
+    evaluator = validateStage(base.params.evaluator as Record<string, unknown>, registry, "evaluator", []);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    issues.push(...e.issues.map((i) => ({ path: ["evaluator", ...i.path], message: i.message })));
+  }
+  const grid: TuneSpec["grid"] = [];
+  const rawGrid = base.params.paramGrid as Record<string, unknown[]>;
+  if (Object.keys(rawGrid).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
+  for (const [key, values] of Object.entries(rawGrid)) {
+    const dot = key.indexOf(".");
+    const stageName = dot < 0 ? "" : key.slice(0, dot);
+    const param = dot < 0 ? key : key.slice(dot + 1);
+    const stage = stages.get(stageName);
+    if (!stage) {
+      const s = suggest(stageName || key, stages.keys());
+      issues.push({ path: ["paramGrid", key], message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
+      continue;
+    }
+    const def = registry.get(stage.type);
+    const known = Object.keys(def.params.shape);
+    if (!known.includes(param)) {
+      const s = suggest(param, known);
+      issues.push({ path: ["paramGrid", key], message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
+      continue;
+    }
+    const ok: unknown[] = [];
+    values.forEach((v, i) => {
+      try {
+        const parsed = parseParams(def, { ...stage.raw, [param]: v }) as Record<string, unknown>;
+        ok.push(parsed[param]);
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        for (const iss of e.issues) issues.push({ path: ["paramGrid", key, i], message: iss.message });
+      }
+    });
+    grid.push({ stage: stageName, param, values: ok });
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  return { ...base, evaluator: evaluator!, grid };
+}

@@ -1,0 +1,112 @@
+import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { z } from "zod";
+import { SeededRandom } from "../core/rng.js";
+
+/**
+ * Built-in offline data: ratings planted from a low-rank model plus Gaussian noise, with string ids ("u17", "i4"), so
+ * the quickstart, tests and benchmarks need no download. A good model's test RMSE approaches `noise`.
+ */
+export const syntheticRatingsParams = z
+  .object({
+    users: z.number().int().min(1).default(2000).describe("number of users"),
+    items: z.number().int().min(1).default(1000).describe("number of items"),
+    rank: z.number().int().min(1).default(8).describe("rank of the planted model"),
+    density: z.number().gt(0).lte(1).default(0.03).describe("fraction of (user, item) pairs rated"),
+    noise: z.number().min(0).default(0.3).describe("standard deviation of the Gaussian noise added to each rating"),
+    mean: z.number().default(3.5).describe("global mean rating"),
+    skew: z.number().min(0).default(0).describe("Zipf exponent of item popularity (0 = uniform)"),
+    seed: z.number().int().optional().describe("default: the pipeline seed"),
+  })
+  .strict();
+
+export type SyntheticRatingsParams = z.output<typeof syntheticRatingsParams>;
+
+export interface SyntheticRatings {
+  table: Table;
+  /** Planted factors (for tests): users x rank and items x rank, row-major. */
+  userFactors: Float64Array;
+  itemFactors: Float64Array;
+}
+
+export function syntheticRatings(p: SyntheticRatingsParams, seed: number): SyntheticRatings {
+  const rng = new SeededRandom(p.seed ?? seed);
+  const scale = Math.pow(1 / p.rank, 0.25); // u.v then has unit variance
+  const U = new Float64Array(p.users * p.rank).map(() => rng.nextGaussian() * scale);
+  const V = new Float64Array(p.items * p.rank).map(() => rng.nextGaussian() * scale);
+  const popularity = cumulativePopularity(p.items, p.skew);
+  const perUser = Math.max(1, Math.round(p.items * p.density));
+  const users: number[] = [];
+  let items = new Int32Array(p.users * Math.min(p.items, perUser * 2) + 16);
+  let n = 0;
+  const seen = new Uint8Array(p.items);
+  const picked: number[] = [];
+  for (let u = 0; u < p.users; u++) {
+    // Poisson-like spread of ratings per user around the mean count, at least one each.
+    const count = Math.min(p.items, Math.max(1, Math.round(perUser * (0.5 + rng.nextDouble()))));
+    picked.length = 0;
+    let guard = 0;
+    while (picked.length < count && guard++ < count * 20) {
+      const i = drawItem(popularity, p.items, rng.nextDouble());
+      if (!seen[i]) {
+        seen[i] = 1;
+        picked.push(i);
+      }
+    }
+    picked.sort((a, b) => a - b);
+    for (const i of picked) {
+      seen[i] = 0;
+      if (n === items.length) {
+        const grown = new Int32Array(items.length * 2);
+        grown.set(items);
+        items = grown;
+      }
+      items[n++] = i;
+      users.push(u);
+    }
+  }
+  const userCodes = Int32Array.from(users);
+  const itemCodes = items.slice(0, n);
+  const rating = new Float32Array(n);
+  const timestamp = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const u = userCodes[r], i = itemCodes[r];
+    let dot = 0;
+    for (let f = 0; f < p.rank; f++) dot += U[u * p.rank + f] * V[i * p.rank + f];
+    rating[r] = p.mean + dot + p.noise * rng.nextGaussian();
+    timestamp[r] = 1_600_000_000 + Math.floor(rng.nextDouble() * 31_536_000);
+  }
+  const table = new Table({
+    user: dictionaryColumn(userCodes, "u", p.users),
+    item: dictionaryColumn(itemCodes, "i", p.items),
+    rating: makeVector(rating),
+    timestamp: makeVector(timestamp),
+  });
+  return { table, userFactors: U, itemFactors: V };
+}
+
+function dictionaryColumn(codes: Int32Array, prefix: string, size: number): Vector {
+  const labels = vectorFromArray(Array.from({ length: size }, (_, i) => `${prefix}${i}`), new Utf8());
+  const type = new Dictionary(new Utf8(), new Int32());
+  return makeVector(makeData({ type, length: codes.length, nullCount: 0, data: codes, dictionary: labels }));
+}
+
+function cumulativePopularity(items: number, skew: number): Float64Array | null {
+  if (skew === 0) return null;
+  const c = new Float64Array(items);
+  let s = 0;
+  for (let i = 0; i < items; i++) c[i] = s += 1 / Math.pow(i + 1, skew);
+  for (let i = 0; i < items; i++) c[i] /= s;
+  return c;
+}
+
+function drawItem(cum: Float64Array | null, items: number, x: number): number {
+  if (!cum) return Math.floor(x * items);
+  let lo = 0, hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+

@@ -1,0 +1,28 @@
+import type { Schema } from "apache-arrow";
+import type { ProgressSink } from "../core/run-context.js";
+import { silentProgress } from "../core/run-context.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
+import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
+import { foldSchema } from "./pipeline-model.js";
+import { readSourceSchema } from "./read-source.js";
+
+export interface Validation {
+  loaded: LoadedPipeline;
+  inputSchema: Schema;
+  outputSchema: Schema;
+}
+
+/**
+ * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema and folds
+ * transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing.
+ */
+export async function validatePipeline(file: string, set: string[] = [], progress: ProgressSink = silentProgress): Promise<Validation> {
+  const loaded = await loadPipelineFile(file, { set });
+  const { spec, registry } = loaded;
+  const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
+  buildEvaluators(registry, spec.evaluate, spec.seed);
+  buildSplitter(registry, spec.split, spec.seed);
+  const inputSchema = await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
+  const outputSchema = foldSchema(stages, inputSchema);
+  return { loaded, inputSchema, outputSchema };
+}

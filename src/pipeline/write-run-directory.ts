@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { tableToIPC } from "apache-arrow";
+import { stringify } from "yaml";
+import { listFilesRecursive, writeDirAtomically } from "../io/atomic-dir.js";
+import { saveModel } from "../io/model-store.js";
+import { readParquetBytes, writeTable } from "../io/write-table.js";
+import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
+import { renderRunReport } from "./run-report.js";
+import type { RunOutcome } from "./run.js";
+import { tunedModelSaved, tuningTable } from "./tuned-model.js";
+
+/**
+ * Writes `runs/<name>-<yyyymmdd-hhmmss>/` under a temporary sibling and renames it into place at the end, so a run
+ * directory appears complete or not at all. manifest.json is written last and hashes every other artefact.
+ */
+export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; now: Date }): Promise<string> {
+  const spec = o.loaded.spec;
+  const outDir = opts.outDir ? resolve(opts.outDir) : isAbsolute(spec.output.dir) ? spec.output.dir : resolve(o.loaded.baseDir, spec.output.dir);
+  const target = uniqueName(join(outDir, `${spec.name}-${stamp(opts.now)}`));
+  await writeDirAtomically(target, async (tmp) => {
+    const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
+    await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
+    const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name) : o.model.save();
+    await saveModel(join(tmp, "model"), { ...saved, timestamp: opts.now.getTime() });
+    if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
+    if (o.recommendations) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
+    const metrics = { metrics: o.metrics, baselines: o.baselines, ...(o.tune ? { tune: o.tune.summary } : {}) };
+    await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+    await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
+    const manifest: Manifest = {
+      recpipeVersion: recpipeVersion(),
+      nodeVersion: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      createdAt: opts.now.toISOString(),
+      seed: spec.seed,
+      workers: o.workers,
+      pipelineFile: o.loaded.file,
+      pipelineSha256: sha256Text(pipelineYaml),
+      overrides: o.loaded.overrides.map((x) => x.text),
+      inputs: [o.input],
+      artefacts: await artefactRecords(tmp),
+      timingsSeconds: o.timings.seconds,
+      metrics: o.metrics,
+      baselines: o.baselines,
+    };
+    await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  });
+  return target;
+}
+
+export async function artefactRecords(dir: string): Promise<ArtefactRecord[]> {
+  const out: ArtefactRecord[] = [];
+  for (const rel of await listFilesRecursive(dir)) {
+    if (rel === "manifest.json") continue;
+    const bytes = await readFile(join(dir, rel));
+    const rec: ArtefactRecord = { path: rel, bytes: (await stat(join(dir, rel))).size, sha256: sha256Text(bytes) };
+    if (rel.endsWith(".parquet")) rec.contentSha256 = sha256Text(tableToIPC(readParquetBytes(bytes), "stream"));
+    out.push(rec);
+  }
+  return out;
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Two runs in the same second get `-2`, `-3`, ... rather than one replacing the other. */
+function uniqueName(path: string): string {
+  if (!existsSync(path)) return path;
+  for (let i = 2; ; i++) if (!existsSync(`${path}-${i}`)) return `${path}-${i}`;
+}

@@ -1,0 +1,9 @@
+import { z } from "zod";
+
+/** Params both tuners share: the evaluator that picks the winner and the grid it searches. */
+export const tunerParams = {
+  evaluator: z.record(z.string(), z.unknown()).describe("evaluator that scores each param map, e.g. {type: regression-evaluator, metricName: rmse}"),
+  paramGrid: z
+    .record(z.string(), z.array(z.unknown()).min(1))
+    .describe('values to try per "stage.param" key, e.g. {als.rank: [8, 16]}; expanded as PySpark\'s ParamGridBuilder (last key varies fastest)'),
+};
