@@ -20,12 +20,12 @@ async function generate(file: string, line: (i: number, rnd: () => number) => st
   for (let i = 0; i < rows; i++) {
     chunk += line(i, rnd);
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
       chunk = "";
     }
   }
   out.write(chunk);
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
 }
 
 async function time(label: string, file: string): Promise<void> {

@@ -171,7 +171,7 @@ class DelimitedParser {
               pos++;
             }
             if (pos >= end) {
-              if (final) throw new InputError("E_DATA", `${this.fileName}:${this.line + innerLines}: unterminated quoted field (opened on line ${this.line})`);
+              if (final) throw new InputError("E_DATA", `${this.fileName}:${this.line}: unterminated quoted field (no closing quote before the end of the file)`);
               return rowStart;
             }
             if (pos + 1 < end && b[pos + 1] === QUOTE) {
