@@ -49,6 +49,7 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
   const values = new Map<string, Cell[]>();
   let rows = 0;
   let lineNo = 0;
+  const lineOfRow: number[] = [];
   for await (const rawLine of createInterface({ input: stream, crlfDelay: Infinity })) {
     lineNo++;
     const line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
@@ -70,6 +71,7 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
       }
       col[rows] = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : JSON.stringify(v);
     }
+    lineOfRow.push(lineNo);
     rows++;
     for (const col of values.values()) if (col.length < rows) col.push(null);
     if ((rows & 0xffff) === 0) opts.onProgress?.(stream.bytesRead, total);
@@ -84,13 +86,13 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
   for (const c of Object.keys(opts.types ?? {})) {
     if (!values.has(c)) throw new InputError("E_COLUMN", `${file}: types names key "${c}", which no row has${didYouMean(c, available)}`);
   }
-  const children = names.map((n) => buildColumn(name, n, values.get(n)!, opts.types?.[n]));
+  const children = names.map((n) => buildColumn(name, n, values.get(n)!, opts.types?.[n], lineOfRow));
   const fields = children.map((d, i) => new Field(names[i], d.type, true));
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   return new Table([new RecordBatch(new Schema(fields), struct)]);
 }
 
-function buildColumn(file: string, column: string, cells: Cell[], declared: DeclaredType | undefined): Data<DataType> {
+function buildColumn(file: string, column: string, cells: Cell[], declared: DeclaredType | undefined, lineOfRow: number[]): Data<DataType> {
   const kinds = new Set(cells.filter((c) => c !== null).map((c) => typeof c));
   const type: DeclaredType | "bool" =
     declared ??
@@ -117,10 +119,10 @@ function buildColumn(file: string, column: string, cells: Cell[], declared: Decl
     }
     const v = typeof c === "number" ? c : typeof c === "string" && c.trim() !== "" ? Number(c) : NaN;
     if (Number.isNaN(v) && c !== "NaN") {
-      throw new InputError("E_DATA", `${file}:row ${r + 1} column ${column}: expected a number (declared ${type}), found ${JSON.stringify(c)}`);
+      throw new InputError("E_DATA", `${file}:${lineOfRow[r]} column ${column}: expected a number (declared ${type}), found ${JSON.stringify(c)}`);
     }
     if ((type === "int32" || type === "int64") && !Number.isInteger(v)) {
-      throw new InputError("E_DATA", `${file}:row ${r + 1} column ${column}: expected an integer (declared ${type}), found ${JSON.stringify(c)}`);
+      throw new InputError("E_DATA", `${file}:${lineOfRow[r]} column ${column}: expected an integer (declared ${type}), found ${JSON.stringify(c)}`);
     }
     numbers[r] = v;
   }

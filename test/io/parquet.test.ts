@@ -77,5 +77,8 @@ describe("jsonl", () => {
     expect(String(t.schema.fields.map((f) => String(f.type)))).toBe("Dictionary<Int32, Utf8>,Int32,Float64");
     expect(columnValues(t, "rating")).toEqual([4.5, null]);
     await expect(readTable(file("bad.jsonl", '{"a":1}\n{"a":\n'))).rejects.toThrow(/bad\.jsonl:2: not valid JSON/);
+    await expect(readTable(file("typed.jsonl", '{"r":1}\n\n{"r":"x"}\n'), { types: { r: "float64" } })).rejects.toThrow(
+      /typed\.jsonl:3 column r: expected a number \(declared float64\), found "x"/,
+    );
   });
 });
