@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../core/errors.js";
+
+export interface AtomicDirOptions {
+  /** Replace an existing target (swapped out only after the new tree is complete). */
+  overwrite?: boolean;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function siblingName(target: string, kind: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+/**
+ * Builds a directory under a hidden temporary sibling name and renames it into place at the end, so the target
+ * appears complete or not at all. On failure the temporary tree is removed. An existing target is refused
+ * unless `overwrite`; then it is first renamed aside, the new tree renamed in, and only then the old one deleted
+ * (if the second rename fails, the old tree is put back).
+ */
+export async function writeDirAtomically<T>(target: string, fill: (tmpDir: string) => Promise<T>, opts: AtomicDirOptions = {}): Promise<T> {
+  const abs = path.resolve(target);
+  if (!opts.overwrite && (await exists(abs))) {
+    throw new InputError("E_FILE", `${target}: already exists; choose another path or allow overwriting`);
+  }
+  await mkdir(path.dirname(abs), { recursive: true });
+  const tmp = siblingName(abs, "tmp");
+  await mkdir(tmp);
+  let result: T;
+  try {
+    result = await fill(tmp);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    if (await exists(abs)) {
+      if (!opts.overwrite) throw new InputError("E_FILE", `${target}: appeared while it was being written; not replacing it`);
+      const old = siblingName(abs, "old");
+      await rename(abs, old);
+      try {
+        await rename(tmp, abs);
+      } catch (e) {
+        await rename(old, abs);
+        throw e;
+      }
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(tmp, abs);
+    }
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return result;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * Files under `dir`, recursively, as '/'-separated paths relative to `dir`, sorted by code unit order (so the
+ * listing is the same on every platform). Symlinks are listed, not followed.
+ */
+export async function listFilesRecursive(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    for (const e of entries) {
+      const r = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) await walk(r);
+      else out.push(r);
+    }
+  }
+  await walk("");
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,0 +1,356 @@
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data, type DataType } from "apache-arrow";
+import { InputError, didYouMean } from "../core/errors.js";
+import {
+  NOT_INTEGER,
+  NOT_NUMERIC,
+  NumericColumnBuilder,
+  PUSHED,
+  StringColumnBuilder,
+  type ColumnBuilder,
+  type DeclaredType,
+} from "./column-builders.js";
+import { latin1 } from "./number-scanner.js";
+
+export interface DelimitedOptions {
+  delimiter: string;
+  header: boolean;
+  columns?: string[];
+  encoding: "utf-8" | "latin1";
+  types?: Record<string, DeclaredType>;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+const BLOCK_BYTES = 8 << 20;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** Thrown inside a parse when an inferred numeric column meets text: the file is parsed again with it as string. */
+class RestartAsString {
+  constructor(readonly column: number) {}
+}
+
+/**
+ * Streaming CSV/TSV reader: reads the file in 8 MB blocks and turns fields into typed columns directly from the
+ * bytes (no per-row objects, no JS string per numeric field). Types are inferred per column over all rows; when a
+ * column that looked numeric turns out to hold text, the file is read again with that column as string (rare, and
+ * usually discovered on the first row).
+ */
+export async function readDelimited(file: string, opts: DelimitedOptions): Promise<Table> {
+  if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 127) {
+    throw new InputError("E_SPEC", `${file}: delimiter must be a single ASCII character, got ${JSON.stringify(opts.delimiter)}`);
+  }
+  const forcedString = new Set<number>();
+  for (;;) {
+    try {
+      return await parseOnce(file, opts, forcedString);
+    } catch (e) {
+      if (e instanceof RestartAsString) {
+        forcedString.add(e.column);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Set<number>): Promise<Table> {
+  const name = path.basename(file);
+  let handle;
+  try {
+    handle = await open(file, "r");
+  } catch (e) {
+    throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new InputError("E_FILE", `${file}: is a directory, expected a ${opts.delimiter === "\t" ? "TSV" : "CSV"} file`);
+    const total = stat.size;
+    if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no header and no rows)`);
+    const parser = new DelimitedParser(name, opts, forcedString);
+    let buf = new Uint8Array(Math.min(BLOCK_BYTES, total + 1));
+    let filled = 0;
+    let fileOffset = 0;
+    let first = true;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, fileOffset);
+      fileOffset += bytesRead;
+      filled += bytesRead;
+      const final = bytesRead === 0 || fileOffset >= total;
+      let start = 0;
+      if (first) {
+        first = false;
+        if (filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      }
+      const consumed = parser.parseBlock(buf, start, filled, final);
+      opts.onProgress?.(fileOffset, total);
+      if (final) break;
+      if (parser.rows > 0 && !parser.reserved) parser.reserveFor(total, fileOffset - (filled - consumed));
+      const left = filled - consumed;
+      if (left === buf.length) {
+        // One record is longer than the buffer: double it, so a huge field costs linear time overall.
+        const bigger = new Uint8Array(buf.length * 2);
+        bigger.set(buf);
+        buf = bigger;
+      } else if (consumed > 0) {
+        buf.copyWithin(0, consumed, filled);
+      }
+      filled = left;
+    }
+    return parser.finish(file);
+  } finally {
+    await handle.close();
+  }
+}
+
+class DelimitedParser {
+  rows = 0;
+  reserved = false;
+  /** 1-based line number where the next record starts. */
+  private line = 1;
+  private names: string[] | null = null;
+  private builders: ColumnBuilder[] = [];
+  private ncols = -1;
+  private headerPending: boolean;
+  private fieldStart = new Int32Array(64);
+  private fieldEnd = new Int32Array(64);
+  /** 0 = plain, 1 = quoted, 2 = quoted with "" escapes. */
+  private fieldQuote = new Uint8Array(64);
+  private scratch = new Uint8Array(1024);
+  private readonly delim: number;
+
+  constructor(
+    private readonly fileName: string,
+    private readonly opts: DelimitedOptions,
+    private readonly forcedString: Set<number>,
+  ) {
+    this.delim = opts.delimiter.charCodeAt(0);
+    this.headerPending = opts.header;
+  }
+
+  reserveFor(totalBytes: number, bytesConsumed: number): void {
+    this.reserved = true;
+    const estimate = Math.ceil((totalBytes / Math.max(1, bytesConsumed)) * this.rows * 1.02) + 1024;
+    for (const b of this.builders) b.reserve(estimate);
+  }
+
+  /** Parses the complete records in b[pos..end); returns where the first incomplete record starts. */
+  parseBlock(b: Uint8Array, pos: number, end: number, final: boolean): number {
+    const D = this.delim;
+    while (pos < end) {
+      const c0 = b[pos];
+      if (c0 === LF) {
+        pos++;
+        this.line++;
+        continue;
+      }
+      if (c0 === CR) {
+        if (pos + 1 < end) pos += b[pos + 1] === LF ? 2 : 1;
+        else if (final) pos++;
+        else return pos;
+        this.line++;
+        continue;
+      }
+      const rowStart = pos;
+      let nf = 0;
+      let innerLines = 0;
+      let complete = false;
+      for (;;) {
+        let s = pos;
+        let e: number;
+        let quote = 0;
+        if (pos < end && b[pos] === QUOTE) {
+          quote = 1;
+          pos++;
+          s = pos;
+          for (;;) {
+            while (pos < end && b[pos] !== QUOTE) {
+              if (b[pos] === LF) innerLines++;
+              pos++;
+            }
+            if (pos >= end) {
+              if (final) throw new InputError("E_DATA", `${this.fileName}:${this.line}: unterminated quoted field (no closing quote before the end of the file)`);
+              return rowStart;
+            }
+            if (pos + 1 < end && b[pos + 1] === QUOTE) {
+              quote = 2;
+              pos += 2;
+              continue;
+            }
+            if (pos + 1 >= end && !final) return rowStart;
+            break;
+          }
+          e = pos;
+          pos++;
+          if (pos < end && b[pos] !== D && b[pos] !== LF && b[pos] !== CR) {
+            throw new InputError(
+              "E_DATA",
+              `${this.fileName}:${this.line + innerLines}: expected a delimiter or end of line after a closing quote, found ${JSON.stringify(String.fromCharCode(b[pos]))}`,
+            );
+          }
+        } else {
+          while (pos < end) {
+            const c = b[pos];
+            if (c === D || c === LF || c === CR) break;
+            pos++;
+          }
+          e = pos;
+        }
+        if (nf >= this.fieldStart.length) this.growFields();
+        this.fieldStart[nf] = s;
+        this.fieldEnd[nf] = e;
+        this.fieldQuote[nf] = quote;
+        nf++;
+        if (pos >= end) {
+          if (!final) return rowStart;
+          complete = true;
+          break;
+        }
+        const c = b[pos];
+        if (c === D) {
+          pos++;
+          continue;
+        }
+        if (c === CR) {
+          if (pos + 1 < end) pos += b[pos + 1] === LF ? 2 : 1;
+          else if (final) pos++;
+          else return rowStart;
+        } else pos++;
+        complete = true;
+        break;
+      }
+      if (complete) this.commitRow(b, nf);
+      this.line += 1 + innerLines;
+    }
+    return pos;
+  }
+
+  private growFields(): void {
+    const n = this.fieldStart.length * 2;
+    const s = new Int32Array(n);
+    s.set(this.fieldStart);
+    this.fieldStart = s;
+    const e = new Int32Array(n);
+    e.set(this.fieldEnd);
+    this.fieldEnd = e;
+    const q = new Uint8Array(n);
+    q.set(this.fieldQuote);
+    this.fieldQuote = q;
+  }
+
+  private commitRow(b: Uint8Array, nf: number): void {
+    if (this.ncols < 0) this.setUpColumns(b, nf);
+    if (this.headerPending) {
+      this.headerPending = false;
+      return;
+    }
+    if (nf !== this.ncols) {
+      throw new InputError("E_DATA", `${this.fileName}:${this.line}: expected ${this.ncols} fields, found ${nf}`);
+    }
+    const row = this.rows;
+    const builders = this.builders;
+    const starts = this.fieldStart;
+    const ends = this.fieldEnd;
+    const quotes = this.fieldQuote;
+    for (let i = 0; i < nf; i++) {
+      let s = starts[i];
+      let e = ends[i];
+      let src = b;
+      if (s === e) {
+        builders[i].pushNull(row);
+        continue;
+      }
+      if (quotes[i] === 2) {
+        src = this.unescape(b, s, e);
+        e = e - s - this.escapes(b, s, e);
+        s = 0;
+      }
+      const r = builders[i].push(src, s, e, row);
+      if (r !== PUSHED) this.fieldError(i, src, s, e, r);
+    }
+    this.rows = row + 1;
+  }
+
+  private escapes(b: Uint8Array, s: number, e: number): number {
+    let n = 0;
+    for (let i = s; i < e; i++) if (b[i] === QUOTE) i++, n++;
+    return n;
+  }
+
+  /** Copies a quoted field with "" escapes into scratch as single quotes. */
+  private unescape(b: Uint8Array, s: number, e: number): Uint8Array {
+    if (this.scratch.length < e - s) this.scratch = new Uint8Array(Math.max(e - s, this.scratch.length * 2));
+    const out = this.scratch;
+    let w = 0;
+    for (let i = s; i < e; i++) {
+      out[w++] = b[i];
+      if (b[i] === QUOTE) i++;
+    }
+    return out;
+  }
+
+  private fieldError(col: number, b: Uint8Array, s: number, e: number, result: number): never {
+    if (this.builders[col].inferring) throw new RestartAsString(col);
+    const raw = latin1(b, s, Math.min(e, s + 60));
+    const shown = this.opts.encoding === "utf-8" ? Buffer.from(raw, "latin1").toString("utf8") : raw;
+    const expected = result === NOT_INTEGER ? "an integer" : result === NOT_NUMERIC ? "a number" : "a value";
+    throw new InputError(
+      "E_DATA",
+      `${this.fileName}:${this.line} column ${this.names![col]}: expected ${expected} (declared ${this.opts.types?.[this.names![col]]}), found '${shown}${e - s > 60 ? "..." : ""}'`,
+    );
+  }
+
+  private decode(b: Uint8Array, s: number, e: number, quote: number): string {
+    let bytes = b.subarray(s, e);
+    if (quote === 2) bytes = this.unescape(b, s, e).subarray(0, e - s - this.escapes(b, s, e));
+    return Buffer.from(bytes).toString(this.opts.encoding === "latin1" ? "latin1" : "utf8");
+  }
+
+  private setUpColumns(b: Uint8Array, nf: number): void {
+    const { columns, header } = this.opts;
+    this.ncols = nf;
+    let names: string[];
+    if (header) {
+      names = [];
+      for (let i = 0; i < nf; i++) names.push(this.decode(b, this.fieldStart[i], this.fieldEnd[i], this.fieldQuote[i]));
+    } else names = Array.from({ length: nf }, (_, i) => `_c${i}`);
+    if (columns) {
+      if (columns.length !== nf) {
+        const what = header ? "the header has" : "the first row has";
+        throw new InputError("E_COLUMN", `${this.fileName}:${this.line}: columns lists ${columns.length} names but ${what} ${nf} fields`);
+      }
+      names = columns.slice();
+    }
+    const seen = new Set<string>();
+    for (const n of names) {
+      if (seen.has(n)) throw new InputError("E_COLUMN", `${this.fileName}: duplicate column name "${n}"`);
+      seen.add(n);
+    }
+    const types = this.opts.types ?? {};
+    for (const key of Object.keys(types)) {
+      if (!seen.has(key)) {
+        throw new InputError("E_COLUMN", `${this.fileName}: types names column "${key}", which the file does not have${didYouMean(key, names)}; columns are ${names.join(", ")}`);
+      }
+    }
+    this.names = names;
+    this.builders = names.map((n, i) => {
+      const declared = types[n];
+      if (declared === "string" || (declared === undefined && this.forcedString.has(i))) return new StringColumnBuilder();
+      return new NumericColumnBuilder(declared ?? "infer");
+    });
+  }
+
+  finish(file: string): Table {
+    if (this.ncols < 0) throw new InputError("E_DATA", `${file}: file is empty (no header and no rows)`);
+    if (this.rows === 0) {
+      throw new InputError("E_DATA", `${file}: no data rows${this.opts.header ? " after the header" : ""}`);
+    }
+    const children: Data<DataType>[] = this.builders.map((b) => b.finish(this.rows, this.opts.encoding));
+    const fields = children.map((d, i) => new Field(this.names![i], d.type, true));
+    const schema = new Schema(fields);
+    const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });
+    return new Table([new RecordBatch(schema, struct)]);
+  }
+}

@@ -1,0 +1,130 @@
+import { readFile, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { Table, tableFromIPC } from "apache-arrow";
+import { InputError, didYouMean } from "../core/errors.js";
+import type { DeclaredType } from "./column-builders.js";
+import { readDelimited } from "./delimited-reader.js";
+import { readJsonLines } from "./jsonl-reader.js";
+import { readParquetBytes } from "./parquet-codec.js";
+import { concatTables } from "./concat-tables.js";
+
+export type TableFormat = "csv" | "tsv" | "jsonl" | "parquet" | "arrow";
+
+export interface ReadOptions {
+  format?: TableFormat;
+  /** First row names the columns (csv/tsv). Default true, unless `columns` is given. */
+  header?: boolean;
+  /** csv/tsv: names of the columns (rename the header, or name a headerless file). jsonl/parquet/arrow: the columns to keep, in this order. */
+  columns?: string[];
+  delimiter?: string;
+  encoding?: "utf-8" | "latin1";
+  /** Declared column types (csv/tsv/jsonl); other columns are inferred. */
+  types?: Record<string, DeclaredType>;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+const EXTENSIONS: Record<string, TableFormat> = {
+  ".csv": "csv",
+  ".tsv": "tsv",
+  ".tab": "tsv",
+  ".data": "tsv",
+  ".base": "tsv",
+  ".test": "tsv",
+  ".jsonl": "jsonl",
+  ".ndjson": "jsonl",
+  ".json": "jsonl",
+  ".parquet": "parquet",
+  ".arrow": "arrow",
+  ".feather": "arrow",
+  ".ipc": "arrow",
+  ".arrows": "arrow",
+};
+
+/** Format from the extension; a directory is a Spark-style Parquet folder. */
+export async function inferFormat(file: string): Promise<TableFormat> {
+  const ext = path.extname(file).toLowerCase();
+  const known = EXTENSIONS[ext];
+  if (known) return known;
+  const s = await stat(file).catch(() => undefined);
+  if (s?.isDirectory()) return "parquet";
+  throw new InputError("E_FILE", `${file}: cannot tell the format from the extension "${ext}"; set format to one of csv, tsv, jsonl, parquet, arrow`);
+}
+
+export async function readTable(file: string, opts: ReadOptions = {}): Promise<Table> {
+  const format = opts.format ?? (await inferFormat(file));
+  switch (format) {
+    case "csv":
+    case "tsv":
+      return readDelimited(file, {
+        delimiter: opts.delimiter ?? (format === "tsv" ? "\t" : ","),
+        header: opts.header ?? opts.columns === undefined,
+        columns: opts.columns,
+        encoding: opts.encoding ?? "utf-8",
+        types: opts.types,
+        onProgress: opts.onProgress,
+      });
+    case "jsonl":
+      return readJsonLines(file, opts);
+    case "parquet":
+      return selectColumns(await readParquetPath(file), opts.columns, file);
+    case "arrow":
+      return selectColumns(await readArrowFile(file), opts.columns, file);
+    default:
+      throw new InputError("E_SPEC", `${file}: unknown format "${String(format)}"; expected csv, tsv, jsonl, parquet or arrow`);
+  }
+}
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+  }
+}
+
+/** Hadoop/Spark side files that are not data. */
+export function isDataPartFile(name: string): boolean {
+  return !name.startsWith(".") && !name.startsWith("_") && !name.endsWith(".crc");
+}
+
+/** One Parquet file, or a Spark-style folder of part files concatenated in sorted name order. */
+export async function readParquetPath(file: string): Promise<Table> {
+  const s = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError("E_FILE", `${file}: cannot read (${e.code ?? String(e)})`, { cause: e });
+  });
+  if (!s.isDirectory()) return decodeParquet(file, await readBytes(file));
+  const parts = (await readdir(file)).filter((n) => isDataPartFile(n) && n.endsWith(".parquet")).sort();
+  if (parts.length === 0) throw new InputError("E_FILE", `${file}: directory holds no .parquet part files`);
+  const tables: Table[] = [];
+  for (const p of parts) {
+    const full = path.join(file, p);
+    tables.push(decodeParquet(full, await readBytes(full)));
+  }
+  return concatTables(tables, file);
+}
+
+function decodeParquet(file: string, bytes: Uint8Array): Table {
+  try {
+    return readParquetBytes(bytes);
+  } catch (e) {
+    throw new InputError("E_FILE", `${file}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+}
+
+async function readArrowFile(file: string): Promise<Table> {
+  const bytes = await readBytes(file);
+  try {
+    return tableFromIPC(bytes);
+  } catch (e) {
+    throw new InputError("E_FILE", `${file}: not a readable Arrow IPC file or stream (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+}
+
+function selectColumns(table: Table, columns: string[] | undefined, file: string): Table {
+  if (!columns) return table;
+  const names = table.schema.fields.map((f) => f.name);
+  for (const c of columns) {
+    if (!names.includes(c)) throw new InputError("E_COLUMN", `${file}: no column "${c}"${didYouMean(c, names)}; columns are ${names.join(", ")}`);
+  }
+  return table.select(columns);
+}
