@@ -1,0 +1,2 @@
+export { listDatasets, type DatasetInfo } from "./catalogue.js";
+export { fetchDataset, type FetchDatasetOptions, type FetchedDataset } from "./fetch-dataset.js";

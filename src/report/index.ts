@@ -1,0 +1,2 @@
+export type { ReportData } from "./report-data.js";
+export { renderReport } from "./render-report.js";
