@@ -74,5 +74,5 @@ function globalMeanModel(p: Params, info: StageInfo, mean: number): Model {
 }
 
 function saved(className: string, uid: string, p: Params, explicit: ReadonlySet<string>): SavedStage {
-  return { className, uid, ...sparkParamMaps(p, explicit) };
+  return { className, uid, ...sparkParamMaps(p, explicit, undefined, params) };
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Table } from "apache-arrow";
 import { z } from "zod";
 import type { SavedStage } from "./saved-stage.js";
+import { SparkDouble } from "./spark-json.js";
 import { issuesFromZod, SpecError } from "./param-issues.js";
 import type { Estimator, Evaluator, FittedStage, Splitter, Transformer } from "./stage.js";
 
@@ -98,16 +99,34 @@ export function sparkParamMaps(
   params: Readonly<Record<string, unknown>>,
   explicit: ReadonlySet<string>,
   names?: readonly string[],
+  schema?: z.ZodObject,
 ): { paramMap: Record<string, unknown>; defaultParamMap: Record<string, unknown> } {
+  const doubles = schema ? doubleParams(schema) : new Set<string>();
   const paramMap: Record<string, unknown> = {};
   const defaultParamMap: Record<string, unknown> = {};
   for (const key of names ?? Object.keys(params)) {
     const v = params[key];
     if (v === undefined) continue;
-    if (explicit.has(key)) paramMap[key] = encodeSparkParam(v);
-    else defaultParamMap[key] = encodeSparkParam(v);
+    const encoded = doubles.has(key) && typeof v === "number" ? new SparkDouble(v) : encodeSparkParam(v);
+    if (explicit.has(key)) paramMap[key] = encoded;
+    else defaultParamMap[key] = encoded;
   }
   return { paramMap, defaultParamMap };
+}
+
+const doubleCache = new WeakMap<z.ZodObject, Set<string>>();
+/** Params whose schema is a non-integer number: Spark DoubleParams, written with a decimal point. */
+export function doubleParams(schema: z.ZodObject): Set<string> {
+  let out = doubleCache.get(schema);
+  if (!out) {
+    out = new Set();
+    for (const [k, v] of Object.entries(schema.shape)) {
+      const js = z.toJSONSchema(v as z.ZodType, { unrepresentable: "any", io: "input" }) as { type?: string };
+      if (js.type === "number") out.add(k);
+    }
+    doubleCache.set(schema, out);
+  }
+  return out;
 }
 
 /** Spark's Param.jsonEncode for doubles: NaN and infinities as strings. */

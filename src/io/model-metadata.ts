@@ -1,5 +1,6 @@
 import type { SavedStage } from "../core/saved-stage.js";
 import { InputError } from "../core/errors.js";
+import { toSparkJson } from "../core/spark-json.js";
 
 /** Spark version recpipe claims in metadata when the stage names none (>= 3 so Spark reads labelsArray, not labels). */
 export const DEFAULT_SPARK_VERSION = "3.5.0";
@@ -23,7 +24,7 @@ export function encodeMetadata(saved: SavedStage, where: string): string {
     }
     obj[k] = v;
   }
-  return JSON.stringify(obj);
+  return toSparkJson(obj);
 }
 
 /** Parses a metadata line into the SavedStage fields it carries (no tables or children). */

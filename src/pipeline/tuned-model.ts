@@ -1,5 +1,8 @@
 import { Bool, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
-import { encodeSparkParam } from "../core/define-stage.js";
+import { doubleParams } from "../core/define-stage.js";
+import type { StageRegistry } from "../core/registry.js";
+import { SparkDouble, toSparkJson } from "../core/spark-json.js";
+import type { PipelineStage } from "../core/stage.js";
 import type { SavedStage } from "../core/saved-stage.js";
 import { pipelineUid, savePipeline, type PipelineModel } from "./pipeline-model.js";
 import type { TuneResult } from "./tune.js";
@@ -14,15 +17,17 @@ const MODEL_CLASS: Record<string, string> = {
  * plus `estimatorParamMaps` (values JSON-encoded as strings, isJson "true", as the Scala writer does), the metrics,
  * and `bestModel/`, `estimator/`, `evaluator/` folders.
  */
-export function tunedModelSaved(t: TuneResult, best: PipelineModel, seed: number, name: string): SavedStage {
+export function tunedModelSaved(t: TuneResult, best: PipelineModel, seed: number, name: string, registry: StageRegistry): SavedStage {
+  const paramJson = (stage: PipelineStage, param: string, v: unknown) =>
+    toSparkJson(typeof v === "number" && doubleParams(registry.get(stage.type).params).has(param) ? new SparkDouble(v) : v);
   const byName = new Map(t.bestStages.map((s) => [s.name, s]));
   const isCv = t.tuner.type === "cross-validator";
   const p = t.tuner.params;
   const own: Record<string, unknown> = isCv
     ? { numFolds: p.numFolds, foldCol: p.foldCol, seed: p.seed ?? seed }
-    : { trainRatio: p.trainRatio, seed: p.seed ?? seed };
+    : { trainRatio: new SparkDouble(p.trainRatio as number), seed: p.seed ?? seed };
   const estimatorParamMaps = t.maps.map((m) =>
-    m.entries.map((e) => ({ parent: byName.get(e.stage)!.uid, name: e.param, value: JSON.stringify(encodeSparkParam(e.value)), isJson: "true" })),
+    m.entries.map((e) => ({ parent: byName.get(e.stage)!.uid, name: e.param, value: paramJson(byName.get(e.stage)!, e.param, e.value), isJson: "true" })),
   );
   return {
     className: MODEL_CLASS[t.tuner.type],

@@ -22,7 +22,7 @@ export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; 
   await writeDirAtomically(target, async (tmp) => {
     const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
     await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
-    const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name) : o.model.save();
+    const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name, o.loaded.registry) : o.model.save();
     await saveModel(join(tmp, "model"), { ...saved, timestamp: opts.now.getTime() });
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
     if (o.recommendations) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });

@@ -1,0 +1,42 @@
+import { writeFile } from "node:fs/promises";
+import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
+import { InputError } from "../core/errors.js";
+import { writeTable } from "../io/write-table.js";
+import type { ModelRecommendations } from "../pipeline/recommend-from-model.js";
+
+/**
+ * Prints or writes recommendations. json follows Spark's recommendForAllUsers shape (`recommendations` lists of
+ * {<itemCol>: id, rating}); csv and parquet are flat (user, rank, item, rating); table is for reading.
+ */
+export async function writeRecommendations(r: ModelRecommendations, format: "table" | "json" | "csv" | "parquet", out?: string): Promise<void> {
+  if (format === "parquet" && !out) throw new InputError("E_ARGS", "recommend --format parquet needs --out FILE");
+  let text: string;
+  if (format === "json") {
+    text = JSON.stringify({ recommendations: r.users.map((u) => ({ [r.userCol]: u.user, recommendations: u.items.map((i) => ({ [r.itemCol]: i.item, rating: i.rating })) })) }, null, 1) + "\n";
+  } else if (format === "table") {
+    const lines = [`${r.userCol}\trank\t${r.itemCol}\trating`];
+    for (const u of r.users) u.items.forEach((i, j) => lines.push(`${u.user}\t${j + 1}\t${i.item}\t${i.rating.toFixed(4)}`));
+    text = lines.join("\n") + "\n";
+  } else {
+    const t = flat(r);
+    if (out) return writeTable(t, out, { format });
+    const lines = [`${r.userCol},rank,${r.itemCol},rating`];
+    for (const u of r.users) u.items.forEach((i, j) => lines.push(`${csv(u.user)},${j + 1},${csv(i.item)},${i.rating}`));
+    text = lines.join("\n") + "\n";
+  }
+  if (out) await writeFile(out, text);
+  else process.stdout.write(text);
+}
+
+function flat(r: ModelRecommendations): Table {
+  const users: (string | number)[] = [], items: (string | number)[] = [], rank: number[] = [], rating: number[] = [];
+  for (const u of r.users) u.items.forEach((i, j) => { users.push(u.user); items.push(i.item); rank.push(j + 1); rating.push(i.rating); });
+  const col = (xs: (string | number)[]) => (xs.every((x) => typeof x === "number") ? makeVector(Int32Array.from(xs as number[])) : vectorFromArray(xs.map(String), new Utf8()));
+  return new Table({ [r.userCol]: col(users), rank: makeVector(Int32Array.from(rank)), [r.itemCol]: col(items), rating: makeVector(Float32Array.from(rating)) });
+}
+
+function csv(v: string | number): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+

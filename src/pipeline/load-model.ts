@@ -1,0 +1,61 @@
+import { relative } from "node:path";
+import { InputError } from "../core/errors.js";
+import type { StageRegistry } from "../core/registry.js";
+import type { SavedStage } from "../core/saved-stage.js";
+import type { Estimator, Evaluator, FittedStage } from "../core/stage.js";
+import { loadSavedStage } from "../io/model-store.js";
+import { createRegistry } from "../../stages/index.js";
+import { PIPELINE_CLASS, PIPELINE_MODEL_CLASS, PipelineModel } from "./pipeline-model.js";
+
+const TUNED = new Set(["org.apache.spark.ml.tuning.CrossValidatorModel", "org.apache.spark.ml.tuning.TrainValidationSplitModel"]);
+
+export interface LoadedModel {
+  dir: string;
+  saved: SavedStage;
+  /** The model to apply: a PipelineModel (a lone model is wrapped in one; a tuned model gives its bestModel). */
+  model: PipelineModel;
+}
+
+/**
+ * Loads a Spark-layout model directory written by recpipe or by Spark 2.3-4.x. Every class in the tree must be one
+ * recpipe implements; otherwise the error lists each unsupported class with its path (exit 2), never a crash.
+ */
+export async function loadModel(dir: string, registry: StageRegistry = createRegistry()): Promise<LoadedModel> {
+  const saved = await loadSavedStage(dir);
+  const unsupported: string[] = [];
+  collectUnsupported(saved, registry, relative(process.cwd(), dir) || dir, unsupported);
+  if (unsupported.length > 0) {
+    throw new InputError(
+      "E_UNSUPPORTED",
+      `${dir}: the model holds classes recpipe does not implement:\n${unsupported.map((u) => `  ${u}`).join("\n")}\nrecpipe implements: ${[...registry.knownClasses(), PIPELINE_MODEL_CLASS, ...TUNED].join(", ")}`,
+    );
+  }
+  const fitted = toFitted(saved, registry);
+  const model = fitted instanceof PipelineModel ? fitted : new PipelineModel(saved.uid, [fitted as FittedStage]);
+  return { dir, saved, model };
+}
+
+function collectUnsupported(s: SavedStage, registry: StageRegistry, path: string, out: string[]): void {
+  const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.has(s.className) || registry.loaderFor(s.className) !== undefined;
+  if (!known) out.push(`${s.className} (${path})`);
+  for (const c of s.children ?? []) {
+    // A tuned model's estimator/ and evaluator/ are only needed to re-fit; only bestModel/ must load.
+    if (TUNED.has(s.className) && c.path !== "bestModel") continue;
+    collectUnsupported(c.stage, registry, `${path}/${c.path}`, out);
+  }
+}
+
+function toFitted(s: SavedStage, registry: StageRegistry): FittedStage | PipelineModel | Estimator | Evaluator {
+  if (s.className === PIPELINE_MODEL_CLASS) {
+    const stages = (s.children ?? []).map((c) => toFitted(c.stage, registry));
+    return new PipelineModel(s.uid, stages as FittedStage[]);
+  }
+  if (TUNED.has(s.className)) {
+    const best = s.children?.find((c) => c.path === "bestModel");
+    if (!best) throw new InputError("E_MODEL", `${s.className} ${s.uid}: no bestModel/ folder`);
+    return toFitted(best.stage, registry);
+  }
+  const loader = registry.loaderFor(s.className);
+  if (!loader) throw new InputError("E_UNSUPPORTED", `class ${s.className} is not implemented by recpipe`);
+  return loader(s, (child) => toFitted(child, registry) as FittedStage);
+}
