@@ -11,7 +11,7 @@ export function ratingHistogramSpec(histogram: { value: number; count: number }[
   const discrete = values.length <= 40;
   return {
     config: CHART_CONFIG,
-    width: discrete ? Math.min(560, Math.max(200, values.length * 44)) : 560,
+    width: discrete ? Math.min(560, Math.max(320, values.length * 56)) : 560,
     height: 200,
     data: { values },
     mark: { type: "bar", color: "#2b6cb0", cornerRadiusEnd: 2, ...(discrete ? {} : { width: 2 }) },
