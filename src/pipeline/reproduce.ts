@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InputError } from "../core/errors.js";
+import type { ProgressSink } from "../core/run-context.js";
+import { sha256File } from "../io/atomic-dir.js";
+import type { ArtefactRecord, Manifest } from "./manifest.js";
+import { run } from "./run.js";
+
+export interface Reproduction {
+  /** Artefacts compared and found identical. */
+  identical: string[];
+  /** Human-readable differences; empty when the run reproduced. */
+  differences: string[];
+  /** Artefacts not compared, and why (they record wall-clock times). */
+  skipped: string[];
+}
+
+/** Files that carry the clock (timings, timestamps) and so cannot be byte-identical across runs. */
+const CLOCK_FILES = new Set(["report.html"]);
+
+/**
+ * `recpipe reproduce RUN-DIR`: checks the inputs still have the recorded hashes, re-runs the resolved pipeline.yaml
+ * with the recorded worker count into a scratch folder, and compares every artefact: Parquet and JSON byte for byte,
+ * model metadata ignoring its timestamp.
+ */
+export async function reproduce(runDir: string, opts: { workers?: number; progress?: ProgressSink; log?: (m: string) => void } = {}): Promise<Reproduction> {
+  const manifestPath = join(runDir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new InputError("E_FILE", `${runDir}: not a run directory (no manifest.json)`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+  } catch (e) {
+    throw new InputError("E_FILE", `${manifestPath}: not valid JSON (${(e as Error).message})`);
+  }
+  const result: Reproduction = { identical: [], differences: [], skipped: [] };
+  for (const input of manifest.inputs) {
+    if (input.kind !== "file" || !input.path || !input.sha256) continue;
+    if (!existsSync(input.path)) {
+      result.differences.push(`input ${input.path}: missing`);
+      continue;
+    }
+    const now = existsSync(input.path) ? await sha256File(input.path).catch(() => "(a folder)") : "";
+    if (now !== "(a folder)" && now !== input.sha256) result.differences.push(`input ${input.path}: sha256 ${now.slice(0, 16)}... differs from the recorded ${input.sha256.slice(0, 16)}...`);
+  }
+  if (result.differences.length) return result;
+  const scratch = await mkdtemp(join(tmpdir(), "recpipe-reproduce-"));
+  try {
+    const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log });
+    const fresh = JSON.parse(await readFile(join(again.runDir, "manifest.json"), "utf8")) as Manifest;
+    const byPath = new Map(fresh.artefacts.map((a) => [a.path, a]));
+    for (const old of manifest.artefacts) {
+      const neu = byPath.get(old.path);
+      byPath.delete(old.path);
+      if (CLOCK_FILES.has(old.path)) {
+        result.skipped.push(`${old.path} (records wall-clock timings)`);
+        continue;
+      }
+      if (!neu) {
+        result.differences.push(`${old.path}: not produced by the re-run`);
+        continue;
+      }
+      if (await same(old, neu, runDir, again.runDir)) result.identical.push(old.path);
+      else result.differences.push(`${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${old.contentSha256 && old.contentSha256 === neu.contentSha256 ? " (same rows; the file bytes differ)" : ""}`);
+    }
+    for (const extra of byPath.keys()) if (!CLOCK_FILES.has(extra)) result.differences.push(`${extra}: produced by the re-run but not recorded`);
+    for (const [k, v] of Object.entries(manifest.metrics)) {
+      const w = again.metrics[k];
+      if (!(w === v || (Number.isNaN(w) && Number.isNaN(v)))) result.differences.push(`metric ${k}: ${w} vs recorded ${v}`);
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: string): Promise<boolean> {
+  if (a.sha256 === b.sha256) return true;
+  // Spark metadata carries the save time; everything else in it must match.
+  if (/(^|\/)metadata\/part-/.test(a.path)) {
+    const strip = (t: string) => {
+      const o = JSON.parse(t) as Record<string, unknown>;
+      delete o.timestamp;
+      return JSON.stringify(o);
+    };
+    return strip(await readFile(join(dirA, a.path), "utf8")) === strip(await readFile(join(dirB, b.path), "utf8"));
+  }
+  return false;
+}
