@@ -2,13 +2,21 @@ import type { StageDefinition } from "../src/core/define-stage.js";
 import { StageRegistry } from "../src/core/registry.js";
 import { globalMean } from "./global-mean.js";
 import { indexToString } from "./index-to-string.js";
+import { leaveLastOut } from "./leave-last-out.js";
+import { randomSplit } from "./random-split.js";
+import { stratifiedSplit } from "./stratified-split.js";
 import { stringIndexer } from "./string-indexer.js";
+import { temporalSplit } from "./temporal-split.js";
 
 /** Every built-in stage, one line each. The registry refuses duplicate types. */
 export const builtinStages: readonly StageDefinition[] = [
   globalMean,
   stringIndexer,
   indexToString,
+  randomSplit,
+  stratifiedSplit,
+  temporalSplit,
+  leaveLastOut,
 ];
 
 export function createRegistry(): StageRegistry {

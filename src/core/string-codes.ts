@@ -158,3 +158,25 @@ function genericCodes(v: Vector, codes: Int32Array, labels: string[]): StringCod
   }
   return { codes, labels };
 }
+
+/**
+ * Group ids for a key column (e.g. the user column of a per-user split), numbered by label order so the result
+ * does not depend on how the column is encoded (plain or dictionary strings give the same groups in the same
+ * order). Null keys form one extra group, the last.
+ */
+export function groupCodes(v: Vector, name: string, where: string): { codes: Int32Array; numGroups: number } {
+  const { codes, labels } = stringCodes(v, name, where);
+  const order = labels.map((_, i) => i).sort((a, b) => (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0));
+  const renumber = new Int32Array(labels.length);
+  order.forEach((c, rank) => (renumber[c] = rank));
+  const nullGroup = labels.length;
+  let hasNull = false;
+  for (let r = 0; r < codes.length; r++) {
+    const c = codes[r];
+    if (c < 0) {
+      codes[r] = nullGroup;
+      hasNull = true;
+    } else codes[r] = renumber[c];
+  }
+  return { codes, numGroups: labels.length + (hasNull ? 1 : 0) };
+}
