@@ -1,9 +1,13 @@
 import type { StageDefinition } from "../src/core/define-stage.js";
 import { StageRegistry } from "../src/core/registry.js";
+import { biasBaseline } from "./bias-baseline.js";
 import { globalMean } from "./global-mean.js";
 import { indexToString } from "./index-to-string.js";
 import { leaveLastOut } from "./leave-last-out.js";
+import { mostPopular } from "./most-popular.js";
 import { randomSplit } from "./random-split.js";
+import { rankingEvaluator } from "./ranking-evaluator.js";
+import { regressionEvaluator } from "./regression-evaluator.js";
 import { stratifiedSplit } from "./stratified-split.js";
 import { stringIndexer } from "./string-indexer.js";
 import { temporalSplit } from "./temporal-split.js";
@@ -17,6 +21,10 @@ export const builtinStages: readonly StageDefinition[] = [
   stratifiedSplit,
   temporalSplit,
   leaveLastOut,
+  regressionEvaluator,
+  rankingEvaluator,
+  biasBaseline,
+  mostPopular,
 ];
 
 export function createRegistry(): StageRegistry {
