@@ -1,12 +1,32 @@
 import type { StageDefinition } from "../src/core/define-stage.js";
 import { StageRegistry } from "../src/core/registry.js";
+import { biasBaseline } from "./bias-baseline.js";
 import { crossValidator } from "./cross-validator.js";
 import { globalMean } from "./global-mean.js";
+import { indexToString } from "./index-to-string.js";
+import { leaveLastOut } from "./leave-last-out.js";
+import { mostPopular } from "./most-popular.js";
+import { randomSplit } from "./random-split.js";
+import { rankingEvaluator } from "./ranking-evaluator.js";
+import { regressionEvaluator } from "./regression-evaluator.js";
+import { stratifiedSplit } from "./stratified-split.js";
+import { stringIndexer } from "./string-indexer.js";
+import { temporalSplit } from "./temporal-split.js";
 import { trainValidationSplit } from "./train-validation-split.js";
 
 /** Every built-in stage, one line each. The registry refuses duplicate types. */
 export const builtinStages: readonly StageDefinition[] = [
+  stringIndexer,
+  indexToString,
   globalMean,
+  biasBaseline,
+  mostPopular,
+  randomSplit,
+  stratifiedSplit,
+  temporalSplit,
+  leaveLastOut,
+  regressionEvaluator,
+  rankingEvaluator,
   crossValidator,
   trainValidationSplit,
 ];

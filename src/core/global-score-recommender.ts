@@ -1,0 +1,65 @@
+import { denseIds, lookupDense } from "../kernels/dense-ids.js";
+import { globalItemOrder, topKGlobal } from "../kernels/top-k-global.js";
+import type { RecommendationLists, Recommender } from "./stage.js";
+
+/**
+ * A Recommender whose score is userOffset[u] + itemScore[i]: every user ranks items the same way, so top-k is one
+ * walk down a global order (popularity and bias baselines). Unknown users get an empty list, per the interface.
+ */
+export function globalScoreRecommender(opts: {
+  userCol: string;
+  itemCol: string;
+  /** Known user ids, ascending, and their score offsets (may be zeros). */
+  userIds: Int32Array;
+  userOffsets: Float64Array;
+  /** Known item ids, ascending, and their scores. */
+  itemIds: Int32Array;
+  itemScores: Float64Array;
+}): Recommender {
+  const order = globalItemOrder(opts.itemScores);
+  return {
+    userCol: opts.userCol,
+    itemCol: opts.itemCol,
+    knownUsers: () => opts.userIds.slice(),
+    knownItems: () => opts.itemIds.slice(),
+    async recommendForUsers(users, k, _ctx, exclude): Promise<RecommendationLists> {
+      const queries = new Int32Array(users.length);
+      for (let q = 0; q < users.length; q++) queries[q] = lookupDense(opts.userIds, users[q]);
+      let excludePtr: Int32Array | undefined;
+      let excludeItems: Int32Array | undefined;
+      if (exclude) ({ excludePtr, excludeItems } = excludedByUser(exclude, opts.userIds, opts.itemIds));
+      const dense = new Int32Array(users.length * k);
+      const counts = new Int32Array(users.length);
+      topKGlobal(order, queries, k, excludePtr, excludeItems, dense, counts);
+      const items = new Int32Array(dense.length).fill(-1);
+      const scores = new Float32Array(dense.length);
+      for (let q = 0; q < users.length; q++) {
+        for (let j = 0; j < counts[q]; j++) {
+          const d = dense[q * k + j];
+          items[q * k + j] = opts.itemIds[d];
+          scores[q * k + j] = opts.userOffsets[queries[q]] + opts.itemScores[d];
+        }
+      }
+      return { users: users.slice(), items, scores, counts, k };
+    },
+  };
+}
+
+/** Excluded (user, item) pairs as CSR over dense user indices; pairs with an unknown user or item are dropped. */
+function excludedByUser(exclude: { users: Int32Array; items: Int32Array }, userIds: Int32Array, itemIds: Int32Array) {
+  const n = exclude.users.length;
+  const du = new Int32Array(n);
+  const di = new Int32Array(n);
+  const excludePtr = new Int32Array(userIds.length + 1);
+  for (let j = 0; j < n; j++) {
+    du[j] = lookupDense(userIds, exclude.users[j]);
+    di[j] = lookupDense(itemIds, exclude.items[j]);
+    if (du[j] >= 0 && di[j] >= 0) excludePtr[du[j] + 1]++;
+  }
+  for (let u = 0; u < userIds.length; u++) excludePtr[u + 1] += excludePtr[u];
+  const fill = excludePtr.slice(0, userIds.length);
+  const excludeItems = new Int32Array(excludePtr[userIds.length]);
+  for (let j = 0; j < n; j++) if (du[j] >= 0 && di[j] >= 0) excludeItems[fill[du[j]]++] = di[j];
+  return { excludePtr, excludeItems };
+}
+

@@ -1,0 +1,189 @@
+import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
+import { z } from "zod";
+import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { InputError } from "../src/core/errors.js";
+import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
+import { idColumn } from "../src/core/id-column.js";
+import { paramsFromSaved } from "../src/core/saved-params.js";
+import type { SavedStage } from "../src/core/saved-stage.js";
+import type { Estimator, Model, Recommender } from "../src/core/stage.js";
+import { float64Column, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
+import { denseIds, lookupDense } from "../src/kernels/dense-ids.js";
+
+const CLASS = "recpipe.baseline.BiasBaseline";
+const MODEL_CLASS = "recpipe.baseline.BiasBaselineModel";
+const TYPE = "bias-baseline";
+
+const params = z.object({
+  userCol: z.string().min(1).default("user").describe("integer user id column (e.g. a string-indexer output)"),
+  itemCol: z.string().min(1).default("item").describe("integer item id column"),
+  ratingCol: z.string().min(1).default("rating").describe("rating column"),
+  predictionCol: z.string().min(1).default("prediction").describe("output column: global mean + user bias + item bias"),
+  regParam: z.number().nonnegative().default(10).describe("damping of the user and item biases (a bias is a sum of residuals over count + regParam; Koren uses 10-25)"),
+  maxIter: z.number().int().positive().default(5).describe("alternating passes (item biases, then user biases)"),
+});
+type Params = z.output<typeof params>;
+
+/** Learned biases: mu, plus biases by ascending id. */
+export interface Biases {
+  mean: number;
+  userIds: Int32Array;
+  userBias: Float64Array;
+  itemIds: Int32Array;
+  itemBias: Float64Array;
+}
+
+/**
+ * Regularised baseline estimates (Koren 2008, §2.1) by alternating damped means: item biases
+ * b_i = Σ(r − μ − b_u)/(λ + n_i), then user biases b_u = Σ(r − μ − b_i)/(λ + n_u), `maxIter` times.
+ */
+export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float64Array, regParam: number, maxIter: number): Biases {
+  const n = ratings.length;
+  const U = denseIds(users);
+  const I = denseIds(items);
+  let mean = 0;
+  for (let r = 0; r < n; r++) mean += ratings[r];
+  mean /= n;
+  const nu = new Float64Array(U.uniq.length);
+  const ni = new Float64Array(I.uniq.length);
+  for (let r = 0; r < n; r++) {
+    nu[U.index[r]]++;
+    ni[I.index[r]]++;
+  }
+  const bu = new Float64Array(U.uniq.length);
+  const bi = new Float64Array(I.uniq.length);
+  const acc = new Float64Array(Math.max(bu.length, bi.length));
+  for (let it = 0; it < maxIter; it++) {
+    acc.fill(0);
+    for (let r = 0; r < n; r++) acc[I.index[r]] += ratings[r] - mean - bu[U.index[r]];
+    for (let i = 0; i < bi.length; i++) bi[i] = acc[i] / (regParam + ni[i]);
+    acc.fill(0);
+    for (let r = 0; r < n; r++) acc[U.index[r]] += ratings[r] - mean - bi[I.index[r]];
+    for (let u = 0; u < bu.length; u++) bu[u] = acc[u] / (regParam + nu[u]);
+  }
+  return { mean, userIds: U.uniq, userBias: bu, itemIds: I.uniq, itemBias: bi };
+}
+
+export const biasBaseline = defineStage({
+  type: TYPE,
+  role: "estimator",
+  doc:
+    "Baseline: global mean + damped user bias + damped item bias. Unknown users or items use the biases that are " +
+    "known. As a recommender it ranks items by item bias (the same list for every user, seen items excluded), a " +
+    "popularity-like baseline for ranking metrics.",
+  sparkClass: CLASS,
+  uidPrefix: "biasBaseline",
+  params,
+  create(p, info): Estimator {
+    const self: Estimator = {
+      role: "estimator",
+      type: TYPE,
+      ...info,
+      params: p,
+      transformSchema(schema) {
+        requireNumeric(schema, p.ratingCol, `${info.name}.ratingCol`);
+        return modelSchema(schema, p, info.name);
+      },
+      async fit(table) {
+        self.transformSchema(table.schema);
+        const u = idColumn(table, p.userCol, `${info.name}.userCol`);
+        const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
+        const r = float64Column(table, p.ratingCol, info.name);
+        if (r.length === 0) throw new InputError("E_DATA", `${info.name}: no training rows`);
+        for (let k = 0; k < r.length; k++) {
+          if (!u.valid[k] || !i.valid[k] || Number.isNaN(r[k]))
+            throw new InputError("E_DATA", `${info.name}: training row ${k} has a null or NaN in "${!u.valid[k] ? p.userCol : !i.valid[k] ? p.itemCol : p.ratingCol}"`);
+        }
+        return biasModel(p, info, fitBiases(u.ids, i.ids, r, p.regParam, p.maxIter));
+      },
+      withParams(o) {
+        return biasBaseline.create(params.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
+      },
+      save: () => ({ className: CLASS, uid: info.uid, ...sparkParamMaps(p, info.explicitParams) }),
+    };
+    return self;
+  },
+  loaders: {
+    [CLASS]: (s): Estimator => {
+      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+      return biasBaseline.create(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
+    },
+    [MODEL_CLASS]: (s) => {
+      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+      const users = requireTable(s, "userBiases");
+      const items = requireTable(s, "itemBiases");
+      return biasModel(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit }, {
+        mean: Number(s.extra?.globalMean),
+        userIds: Int32Array.from(users.getChild("id")!.toArray() as Int32Array),
+        userBias: Float64Array.from(users.getChild("bias")!.toArray() as Float64Array),
+        itemIds: Int32Array.from(items.getChild("id")!.toArray() as Int32Array),
+        itemBias: Float64Array.from(items.getChild("bias")!.toArray() as Float64Array),
+      });
+    },
+  },
+  example: () => ({
+    params: { regParam: 1, maxIter: 3 },
+    train: new Table({
+      user: makeVector(new Int32Array([0, 0, 1, 1, 2, 2])),
+      item: makeVector(new Int32Array([10, 11, 10, 12, 11, 12])),
+      rating: makeVector(new Float32Array([5, 3, 4, 2, 1, 5])),
+    }),
+    test: new Table({
+      user: makeVector(new Int32Array([0, 1, 9, 2])),
+      item: makeVector(new Int32Array([12, 11, 10, 99])),
+      rating: makeVector(new Float32Array([4, 3, 2, 1])),
+    }),
+  }),
+});
+
+function modelSchema(schema: Schema, p: Params, where: string): Schema {
+  requireNumeric(schema, p.userCol, `${where}.userCol`);
+  requireNumeric(schema, p.itemCol, `${where}.itemCol`);
+  return schemaWith(schema, [new Field(p.predictionCol, new Float32(), false)]);
+}
+
+export function requireTable(s: SavedStage, name: string): Table {
+  const t = s.tables?.[name];
+  if (!t) throw new InputError("E_MODEL", `${s.className} ${s.uid}: the ${name}/ table is missing`);
+  return t;
+}
+
+function biasModel(p: Params, info: StageInfo, b: Biases): Model & Recommender {
+  const rec = globalScoreRecommender({
+    userCol: p.userCol,
+    itemCol: p.itemCol,
+    userIds: b.userIds,
+    userOffsets: b.userBias.map((x) => b.mean + x),
+    itemIds: b.itemIds,
+    itemScores: b.itemBias,
+  });
+  return {
+    ...rec,
+    role: "model",
+    type: TYPE,
+    ...info,
+    params: p,
+    transformSchema: (schema) => modelSchema(schema, p, info.name),
+    transform(table: Table) {
+      const u = idColumn(table, p.userCol, `${info.name}.userCol`);
+      const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
+      const out = new Float32Array(table.numRows);
+      for (let r = 0; r < out.length; r++) {
+        const du = u.valid[r] ? lookupDense(b.userIds, u.ids[r]) : -1;
+        const di = i.valid[r] ? lookupDense(b.itemIds, i.ids[r]) : -1;
+        out[r] = b.mean + (du >= 0 ? b.userBias[du] : 0) + (di >= 0 ? b.itemBias[di] : 0);
+      }
+      return withColumns(table, { [p.predictionCol]: makeVector(out) });
+    },
+    save: () => ({
+      className: MODEL_CLASS,
+      uid: info.uid,
+      ...sparkParamMaps(p, info.explicitParams),
+      extra: { globalMean: b.mean },
+      tables: {
+        userBiases: new Table({ id: makeVector(b.userIds), bias: makeVector(b.userBias) }),
+        itemBiases: new Table({ id: makeVector(b.itemIds), bias: makeVector(b.itemBias) }),
+      },
+    }),
+  };
+}

@@ -1,0 +1,165 @@
+import { makeVector, Table } from "apache-arrow";
+import { z } from "zod";
+import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { InputError } from "../src/core/errors.js";
+import { idColumn } from "../src/core/id-column.js";
+import { paramsFromSaved } from "../src/core/saved-params.js";
+import type { Evaluator, EvaluationInput, Recommender } from "../src/core/stage.js";
+import type { RunContext } from "../src/core/run-context.js";
+import { float64Column, requireNumeric } from "../src/core/table.js";
+import { rankingMetric, type RankingMetricName, type RankingQueries } from "../src/kernels/ranking-metrics.js";
+import { argsortFloat64, rankFloat64, stableSortByKey } from "../src/kernels/stable-order.js";
+
+const CLASS = "org.apache.spark.ml.evaluation.RankingEvaluator";
+const TYPE = "ranking-evaluator";
+
+const metricNames = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK", "hitRateAtK", "mrrAtK"] as const;
+
+const params = z.object({
+  metricName: z
+    .enum(metricNames)
+    .default("meanAveragePrecision")
+    .describe(
+      "Spark's meanAveragePrecision (over the top k, divided by the number of relevant items), meanAveragePrecisionAtK, precisionAtK (always divides by k), " +
+        "ndcgAtK (binary gains, natural log), recallAtK; recpipe adds hitRateAtK (share of users with a hit in the top k) and mrrAtK (mean reciprocal rank of the first hit)",
+    ),
+  k: z.number().int().positive().default(10).describe("how many recommendations per user are scored"),
+  labelCol: z.string().min(1).default("rating").describe("rating column of the test rows, used only with relevanceThreshold"),
+  relevanceThreshold: z
+    .number()
+    .optional()
+    .describe("recpipe extension: only test rows with labelCol >= this count as relevant; unset, every test item of a user is relevant"),
+});
+type Params = z.output<typeof params>;
+
+/** Relevant items per user from (user, item) pairs: users ascending, items distinct and ascending per user (CSR). */
+export function relevantSets(users: Int32Array, items: Int32Array): { users: Int32Array; relPtr: Int32Array; rel: Int32Array } {
+  const byItem = argsortFloat64(Float64Array.from(items));
+  const { ranks, numRanks } = rankFloat64(Float64Array.from(users));
+  const order = stableSortByKey(byItem, ranks, numRanks, new Int32Array(users.length));
+  const outUsers: number[] = [];
+  const relPtr: number[] = [0];
+  const rel = new Int32Array(order.length);
+  let m = 0;
+  for (let j = 0; j < order.length; j++) {
+    const u = users[order[j]];
+    const it = items[order[j]];
+    if (outUsers.length === 0 || outUsers[outUsers.length - 1] !== u) {
+      if (outUsers.length > 0) relPtr.push(m);
+      outUsers.push(u);
+    } else if (rel[m - 1] === it) continue; // duplicate test item
+    rel[m++] = it;
+  }
+  if (outUsers.length > 0) relPtr.push(m);
+  return { users: Int32Array.from(outUsers), relPtr: Int32Array.from(relPtr), rel: rel.slice(0, m) };
+}
+
+export const rankingEvaluator = defineStage({
+  type: TYPE,
+  role: "evaluator",
+  doc:
+    "Spark's RankingEvaluator, computed from the model's top-k recommendations for every user with relevant test " +
+    "items (items the user rated in training are excluded from the recommendations), against the user's distinct " +
+    "test items. Users without test items are not queried. Needs a model that can rank (als, bias-baseline, most-popular).",
+  sparkClass: CLASS,
+  uidPrefix: "rankEval",
+  params,
+  create(p, info): Evaluator {
+    return rankingEvaluatorOf(p, info);
+  },
+  loaders: {
+    [CLASS]: (s): Evaluator => {
+      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+      const t = s.extra?.recpipeRelevanceThreshold;
+      if (typeof t === "number") raw.relevanceThreshold = t;
+      return rankingEvaluatorOf(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
+    },
+  },
+  example: () => ({
+    params: { metricName: "ndcgAtK", k: 5 },
+    train: new Table({ user: makeVector(new Int32Array([0, 0, 1])), item: makeVector(new Int32Array([1, 2, 0])), rating: makeVector(new Float32Array([5, 4, 3])) }),
+  }),
+});
+
+function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
+  const atK = p.metricName !== "meanAveragePrecision";
+  return {
+    role: "evaluator",
+    type: TYPE,
+    ...info,
+    params: p,
+    metricKey: atK ? `${p.metricName}@${p.k}` : p.metricName,
+    isLargerBetter: true,
+    needsRecommender: true,
+    async evaluate(input: EvaluationInput, ctx: RunContext) {
+      const rec = input.recommender;
+      if (!rec)
+        throw new InputError(
+          "E_SPEC",
+          `${info.name}: ranking metric ${p.metricName} needs a model that can rank (als, bias-baseline, most-popular); the pipeline's last model cannot`,
+        );
+      const test = input.testTransformed ?? input.predictions;
+      const { users, relPtr, rel } = relevantFromTest(test, rec, p, info.name);
+      if (users.length === 0) {
+        ctx.warn(`${info.name}: no test user has a relevant item; ${p.metricName} is NaN`);
+        return NaN;
+      }
+      const exclude = input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined;
+      const lists = await rec.recommendForUsers(users, p.k, ctx, exclude);
+      const predPtr = new Int32Array(users.length + 1);
+      for (let q = 0; q < users.length; q++) predPtr[q + 1] = predPtr[q] + lists.counts[q];
+      const pred = new Int32Array(predPtr[users.length]);
+      for (let q = 0; q < users.length; q++) pred.set(lists.items.subarray(q * lists.k, q * lists.k + lists.counts[q]), predPtr[q]);
+      const queries: RankingQueries = { predPtr, pred, relPtr, rel };
+      return rankingMetric(p.metricName, queries, p.k);
+    },
+    save() {
+      const { relevanceThreshold, ...sparkParams } = p;
+      return {
+        className: CLASS,
+        uid: info.uid,
+        ...sparkParamMaps(sparkParams, info.explicitParams),
+        ...(relevanceThreshold !== undefined ? { extra: { recpipeRelevanceThreshold: relevanceThreshold } } : {}),
+      };
+    },
+  };
+}
+
+function relevantFromTest(test: Table, rec: Recommender, p: Params, where: string) {
+  const u = idColumn(test, rec.userCol, `${where} (test rows, the model's userCol)`);
+  const it = idColumn(test, rec.itemCol, `${where} (test rows, the model's itemCol)`);
+  const keep = new Uint8Array(test.numRows);
+  let ratings: Float64Array | undefined;
+  if (p.relevanceThreshold !== undefined) {
+    requireNumeric(test.schema, p.labelCol, `${where}.labelCol`);
+    ratings = float64Column(test, p.labelCol, where);
+  }
+  let n = 0;
+  for (let i = 0; i < keep.length; i++) {
+    keep[i] = u.valid[i] && it.valid[i] && (!ratings || ratings[i] >= p.relevanceThreshold!) ? 1 : 0;
+    n += keep[i];
+  }
+  const users = new Int32Array(n);
+  const items = new Int32Array(n);
+  for (let i = 0, o = 0; i < keep.length; i++) {
+    if (!keep[i]) continue;
+    users[o] = u.ids[i];
+    items[o++] = it.ids[i];
+  }
+  return relevantSets(users, items);
+}
+
+function seenPairs(train: Table, rec: Recommender, where: string): { users: Int32Array; items: Int32Array } {
+  const u = idColumn(train, rec.userCol, `${where} (training rows, the model's userCol)`);
+  const it = idColumn(train, rec.itemCol, `${where} (training rows, the model's itemCol)`);
+  let n = 0;
+  for (let i = 0; i < u.ids.length; i++) if (u.valid[i] && it.valid[i]) n++;
+  const users = new Int32Array(n);
+  const items = new Int32Array(n);
+  for (let i = 0, o = 0; i < u.ids.length; i++) {
+    if (!(u.valid[i] && it.valid[i])) continue;
+    users[o] = u.ids[i];
+    items[o++] = it.ids[i];
+  }
+  return { users, items };
+}
