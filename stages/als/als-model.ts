@@ -1,0 +1,84 @@
+import { Field, Float32, makeVector, type Schema, type Table } from "apache-arrow";
+import type { StageInfo } from "../../src/core/define-stage.js";
+import { sparkParamMaps } from "../../src/core/define-stage.js";
+import type { RunContext } from "../../src/core/run-context.js";
+import type { SavedStage } from "../../src/core/saved-stage.js";
+import type { Model, RecommendationLists, Recommender } from "../../src/core/stage.js";
+import { filterRows, requireNumeric, schemaWith, withColumns } from "../../src/core/table.js";
+import { factorTable } from "./factor-table.js";
+import { integerIds } from "./input-columns.js";
+import { alsParams, SPARK_ALS_MODEL_PARAMS, type AlsParams } from "./params.js";
+import { predictPairs, recommendTopK, type FactorSet } from "./recommend.js";
+
+export const ALS_MODEL_CLASS = "org.apache.spark.ml.recommendation.ALSModel";
+
+export interface AlsModel extends Model, Recommender {
+  readonly rank: number;
+  readonly userFactors: FactorSet;
+  readonly itemFactors: FactorSet;
+}
+
+/** Output schema of ALSModel.transform: the input plus a float32 prediction column. */
+export function alsOutputSchema(p: AlsParams, schema: Schema, where: string): Schema {
+  requireNumeric(schema, p.userCol, `${where}.userCol`);
+  requireNumeric(schema, p.itemCol, `${where}.itemCol`);
+  return schemaWith(schema, [new Field(p.predictionCol, new Float32(), true)]);
+}
+
+/**
+ * Spark's ALSModel: predictions are float32 dot products (NaN for an unknown user or item, rows dropped with
+ * coldStartStrategy drop); recommendations are top-k by score, ties to the larger id.
+ */
+export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: FactorSet, history: readonly number[] = []): AlsModel {
+  return {
+    role: "model",
+    type: "als",
+    ...info,
+    params: p,
+    rank: user.rank,
+    userFactors: user,
+    itemFactors: item,
+    userCol: p.userCol,
+    itemCol: p.itemCol,
+    trainingHistory: history,
+    transformSchema: (schema) => alsOutputSchema(p, schema, info.name),
+    transform(table: Table) {
+      const users = integerIds(table, p.userCol, info.name);
+      const items = integerIds(table, p.itemCol, info.name);
+      const pred = predictPairs(user, item, users, items);
+      const out = withColumns(table, { [p.predictionCol]: makeVector(pred) });
+      if (p.coldStartStrategy !== "drop") return out;
+      const keep = new Uint8Array(pred.length);
+      for (let i = 0; i < pred.length; i++) keep[i] = Number.isNaN(pred[i]) ? 0 : 1;
+      return filterRows(out, keep);
+    },
+    knownUsers: () => user.ids,
+    knownItems: () => item.ids,
+    async recommendForUsers(users: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<RecommendationLists> {
+      const query = subset(user, users);
+      const top = await recommendTopK(query, item, k, { workers: ctx.workers, exclude: exclude ? { queryIds: exclude.users, targetIds: exclude.items } : undefined });
+      return { users: top.queryIds, items: top.ids, scores: top.scores, counts: top.counts, k };
+    },
+    save(): SavedStage {
+      return {
+        className: ALS_MODEL_CLASS,
+        uid: info.uid,
+        // Spark's fit calls setBlockSize, so blockSize is always an explicitly set param of the model.
+        ...sparkParamMaps(p, new Set([...info.explicitParams, "blockSize"]), SPARK_ALS_MODEL_PARAMS, alsParams),
+        extra: { rank: user.rank },
+        tables: { userFactors: factorTable(user), itemFactors: factorTable(item) },
+      };
+    },
+  };
+}
+
+/** The factors of the requested ids that the model knows, in request order (unknown ids are left out, as Spark's subset methods do). */
+function subset(f: FactorSet, ids: Int32Array): FactorSet {
+  if (ids === f.ids) return f;
+  const pos = new Map<number, number>();
+  f.ids.forEach((id, i) => pos.set(id, i));
+  const keep = Array.from(ids).filter((id) => pos.has(id));
+  const out = new Float32Array(keep.length * f.rank);
+  keep.forEach((id, i) => out.set(f.factors.subarray(pos.get(id)! * f.rank, (pos.get(id)! + 1) * f.rank), i * f.rank));
+  return { ids: Int32Array.from(keep), factors: out, rank: f.rank };
+}

@@ -1,0 +1,84 @@
+import { makeVector, Table } from "apache-arrow";
+import { defineStage, sparkParamMaps, type StageInfo } from "../../src/core/define-stage.js";
+import { InputError } from "../../src/core/errors.js";
+import type { Estimator } from "../../src/core/stage.js";
+import { requireField } from "../../src/core/table.js";
+import { ALS_MODEL_CLASS, alsModel, alsOutputSchema } from "./als-model.js";
+import { factorSetFrom } from "./factor-table.js";
+import { integerIds, ratings } from "./input-columns.js";
+import { alsParams, SPARK_ALS_PARAMS, type AlsParams } from "./params.js";
+import { trainAls } from "./train.js";
+
+const ALS_CLASS = "org.apache.spark.ml.recommendation.ALS";
+
+/**
+ * Spark's ALS: alternating least squares matrix factorization, explicit (ALS-WR) or implicit (Hu-Koren-Volinsky),
+ * with Spark's maths (reference/spark-ml.md §1), run by WebAssembly SIMD kernels on all cores.
+ */
+export const als = defineStage({
+  type: "als",
+  role: "estimator",
+  doc: "Alternating least squares matrix factorization (Spark ALS): explicit ratings with λ scaled by each row's rating count, or implicit feedback with confidence 1 + alpha·|r|. Fits user and item factors; predicts their dot product and recommends the top-k items.",
+  sparkClass: ALS_CLASS,
+  uidPrefix: "als",
+  params: alsParams,
+  create: (p, info) => alsEstimator(p, info),
+  loaders: {
+    [ALS_MODEL_CLASS]: (s) => {
+      const p = alsParams.parse(pickKnown({ ...s.defaultParamMap, ...s.paramMap }));
+      const rank = Number(s.extra?.rank);
+      if (!Number.isInteger(rank) || rank < 1) throw new InputError("E_MODEL", `ALSModel ${s.uid}: metadata "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
+      const uf = s.tables?.userFactors, itf = s.tables?.itemFactors;
+      if (!uf || !itf) throw new InputError("E_MODEL", `ALSModel ${s.uid}: userFactors/ and itemFactors/ Parquet folders are required; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
+      return alsModel(p, { uid: s.uid, name: "als", explicitParams: new Set(Object.keys(s.paramMap)) }, factorSetFrom(uf, rank, `ALSModel ${s.uid} userFactors`), factorSetFrom(itf, rank, `ALSModel ${s.uid} itemFactors`));
+    },
+  },
+  example: () => {
+    const user = new Int32Array([0, 0, 1, 1, 2, 2, 3, 3]);
+    const item = new Int32Array([0, 1, 1, 2, 0, 2, 1, 2]);
+    const rating = new Float32Array([4, 2, 3, 4, 1, 5, 2, 3]);
+    return {
+      params: { rank: 2, maxIter: 3, seed: 1, coldStartStrategy: "drop" },
+      train: new Table({ user: makeVector(user), item: makeVector(item), rating: makeVector(rating) }),
+    };
+  },
+});
+
+/** Keeps the keys recpipe's ALS knows: Spark models carry the same names; anything else is ignored as Spark would. */
+function pickKnown(m: Record<string, unknown>): Record<string, unknown> {
+  const known = Object.keys(alsParams.shape);
+  return Object.fromEntries(Object.entries(m).filter(([k]) => known.includes(k)));
+}
+
+function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
+  return {
+    role: "estimator",
+    type: "als",
+    ...info,
+    params: p,
+    transformSchema(schema) {
+      if (p.ratingCol !== "") requireField(schema, p.ratingCol, `${info.name}.ratingCol`);
+      return alsOutputSchema(p, schema, info.name);
+    },
+    async fit(table, ctx) {
+      const where = info.name;
+      if (table.numRows === 0) throw new InputError("E_DATA", `${where}: No ratings available from the training data (0 rows)`);
+      const r = { user: integerIds(table, p.userCol, where), item: integerIds(table, p.itemCol, where), rating: ratings(table, p.ratingCol, where) };
+      const bar = ctx.progress.start(`${where}: ALS sweeps`, p.maxIter, "sweeps");
+      const f = await trainAls(
+        r,
+        { rank: p.rank, maxIter: p.maxIter, regParam: p.regParam, alpha: p.alpha, implicitPrefs: p.implicitPrefs, nonnegative: p.nonnegative, seed: p.seed ?? ctx.seed, solver: p.solver },
+        { workers: ctx.workers, onIteration: (i) => bar.tick(i), computeLoss: true },
+      );
+      bar.done();
+      return alsModel(p, info, { ids: f.userIds, factors: f.userFactors, rank: f.rank }, { ids: f.itemIds, factors: f.itemFactors, rank: f.rank }, f.lossHistory);
+    },
+    withParams(o) {
+      return alsEstimator(alsParams.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
+    },
+    save() {
+      const { paramMap, defaultParamMap } = sparkParamMaps(p, info.explicitParams, SPARK_ALS_PARAMS, alsParams);
+      return { className: ALS_CLASS, uid: info.uid, paramMap, defaultParamMap, extra: { recpipeParams: { solver: p.solver } } };
+    },
+  };
+}

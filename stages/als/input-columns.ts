@@ -1,0 +1,37 @@
+import type { Table } from "apache-arrow";
+import { InputError } from "../../src/core/errors.js";
+import { float64Column } from "../../src/core/table.js";
+
+/**
+ * Spark's checkIntegers: ids must be non-null integers in int32 range. Returns them as Int32Array or throws
+ * InputError naming the column, the row and the value.
+ */
+export function integerIds(table: Table, col: string, where: string): Int32Array {
+  const v = float64Column(table, col, where);
+  const out = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) {
+      throw new InputError(
+        "E_DATA",
+        `${where}: ALS only supports non-Null values in Integer range and without fractional part for column ${col}, but got ${Number.isNaN(x) ? "null/NaN" : x} (row ${i}); index string or long ids with string-indexer first`,
+      );
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Ratings as Float32 (Spark casts to Float); null, NaN and infinities are refused as Spark's checkNonNanValues does. */
+export function ratings(table: Table, col: string, where: string): Float32Array {
+  if (col === "") return new Float32Array(table.numRows).fill(1);
+  const v = float64Column(table, col, where);
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      throw new InputError("E_DATA", `${where}: Ratings MUST NOT be Null or NaN (nor infinite): column ${col} row ${i} is ${Number.isNaN(v[i]) ? "null/NaN" : v[i]}`);
+    }
+    out[i] = v[i];
+  }
+  return out;
+}
