@@ -172,7 +172,7 @@ function tile4x4(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: us
   v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
 }
 
-// ---- Cholesky (upper, A = U^T U, right-looking, f32x4 trailing updates) ----
+// ---- Cholesky (upper, A = U^T U, right-looking, blocked by 4, f32x4 updates) ----
 
 function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
   const rowBytes = <usize>kp << 2;
@@ -180,18 +180,40 @@ function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
   const b = A + <usize>kp * rowBytes;
   const diag0 = b + rowBytes;
   for (let p = 0; p < kp; p++) store<f32>(diag0 + (<usize>p << 2), load<f32>(A + (<usize>(p * kp + p) << 2)));
-  for (let p = 0; p < kp; p++) {
-    const rowP = A + <usize>p * rowBytes;
-    const d = load<f32>(rowP + (<usize>p << 2));
-    if (!(d > PIVOT_TOL * load<f32>(diag0 + (<usize>p << 2)))) return false;
-    const s = sqrt<f32>(d);
-    const inv: f32 = 1 / s;
-    store<f32>(rowP + (<usize>p << 2), s);
-    scaleTail(rowP, p + 1, kp, inv);
-    for (let i = p + 1; i < kp; i++) {
-      const u = load<f32>(rowP + (<usize>i << 2));
-      if (u == 0) continue;
-      axpyTail(A + <usize>i * rowBytes, rowP, i, kp, -u);
+  // Blocked by 4 pivots: factor a 4-row panel (updates confined to the panel), then apply the panel to the
+  // trailing rows as one rank-4 update, so each trailing vector of A is loaded and stored once per 4 pivots.
+  for (let pb = 0; pb < kp; pb += 4) {
+    for (let p = pb; p < pb + 4; p++) {
+      const rowP = A + <usize>p * rowBytes;
+      const d = load<f32>(rowP + (<usize>p << 2));
+      if (!(d > PIVOT_TOL * load<f32>(diag0 + (<usize>p << 2)))) return false;
+      const s = sqrt<f32>(d);
+      store<f32>(rowP + (<usize>p << 2), s);
+      scaleTail(rowP, p + 1, kp, 1 / s);
+      for (let i = p + 1; i < pb + 4; i++) {
+        const u = load<f32>(rowP + (<usize>i << 2));
+        if (u != 0) axpyTail(A + <usize>i * rowBytes, rowP, i, kp, -u);
+      }
+    }
+    const r0 = A + <usize>pb * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    for (let i = pb + 4; i < kp; i++) {
+      const io = <usize>i << 2;
+      const u0 = f32x4.splat(load<f32>(r0 + io));
+      const u1 = f32x4.splat(load<f32>(r1 + io));
+      const u2 = f32x4.splat(load<f32>(r2 + io));
+      const u3 = f32x4.splat(load<f32>(r3 + io));
+      const rowI = A + <usize>i * rowBytes;
+      // from the aligned start: the few lower-triangle lanes it also touches are never read, and stay finite
+      for (let o: usize = <usize>(i & ~3) << 2; o < rowBytes; o += 16) {
+        let v = v128.load(rowI + o);
+        v = f32x4.sub(v, f32x4.add(
+          f32x4.add(f32x4.mul(u0, v128.load(r0 + o)), f32x4.mul(u1, v128.load(r1 + o))),
+          f32x4.add(f32x4.mul(u2, v128.load(r2 + o)), f32x4.mul(u3, v128.load(r3 + o)))));
+        v128.store(rowI + o, v);
+      }
     }
   }
   // forward: U^T z = b (z overwrites b)
