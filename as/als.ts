@@ -1,0 +1,460 @@
+// ALS normal-equation kernels in AssemblyScript with explicit v128 SIMD (see reference/wasm-kernels.md).
+//
+// Everything is addressed by byte offsets into one (shared) linear memory that the JS side lays out:
+// CSR arrays, both factor matrices (row stride kp = rank padded to a multiple of 4, padded lanes exactly 0),
+// YtY and a per-thread scratch region. No allocation happens here (runtime "stub", no managed objects), so
+// several threads can run these functions on the same memory as long as they write disjoint rows.
+//
+// The plain TypeScript twin is src/kernels/als-half-step.ts; keep the two in step.
+
+/** Ratings gathered per block before the 4x8 tile Gram pass; bounds scratch for very long rows. */
+const BLOCK: i32 = 128;
+
+const SOLVER_CHOLESKY: i32 = 0;
+const SOLVER_CG: i32 = 1;
+const SOLVER_NNLS: i32 = 2;
+
+/** Relative pivot threshold: an f32 Gram of fewer ratings than rank leaves pivots ~1e-7 of the diagonal. */
+const PIVOT_TOL: f32 = 1e-5;
+
+// ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
+// A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
+
+/**
+ * Solves rows [rowStart, rowEnd) of one ALS half-step in place. Returns -1, or the first row whose system is
+ * not positive definite (Cholesky only).
+ *  explicit: A = sum y y^T + regParam*n*I, b = sum r y (n = number of ratings, duplicates included)
+ *  implicit: A = YtY + sum alpha|r| y y^T + regParam*n+*I, b = sum_{r>0} (1+alpha r) y (n+ = #ratings with r > 0)
+ */
+export function solveRows(
+  indptr: usize, indices: usize, values: usize, src: usize, out: usize, gram: usize,
+  kp: i32, k: i32, regParam: f32, alpha: f32, implicit: i32, solver: i32, cgSteps: i32,
+  rowStart: i32, rowEnd: i32, scratch: usize,
+): i32 {
+  const rowBytes = <usize>kp << 2;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const begin = load<i32>(indptr + (<usize>row << 2));
+    const end = load<i32>(indptr + (<usize>(row + 1) << 2));
+    const x = out + <usize>row * rowBytes;
+    if (begin >= end) {
+      memory.fill(x, 0, rowBytes);
+      continue;
+    }
+    let n: i32 = end - begin;
+    if (implicit) {
+      n = 0;
+      for (let s = begin; s < end; s++) if (load<f32>(values + (<usize>s << 2)) > 0) n++;
+    }
+    const lambda: f32 = regParam * <f32>n;
+    if (solver == SOLVER_CG) {
+      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch);
+      continue;
+    }
+    buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
+    if (solver == SOLVER_NNLS) {
+      nnlsRow(scratch, x, kp, k);
+    } else if (!choleskySolve(scratch, x, kp)) {
+      return row;
+    }
+  }
+  return -1;
+}
+
+/** out += sum over rows [rowStart, rowEnd) of Y of y y^T, full kp x kp (both triangles): YtY for implicit. */
+export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, out: usize): void {
+  gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, true);
+}
+
+/** Bytes of scratch one thread needs for rank padded to kp. */
+export function scratchBytes(kp: i32): i32 {
+  return 4 * (kp * kp + 6 * kp + BLOCK * kp) + 8 + 8 * (kp * kp + 7 * kp);
+}
+
+// ---- system assembly ----
+
+function buildSystem(
+  indices: usize, values: usize, src: usize, gram: usize, begin: i32, end: i32,
+  kp: i32, k: i32, lambda: f32, alpha: f32, implicit: i32, scratch: usize,
+): void {
+  const rowBytes = <usize>kp << 2;
+  const A = scratch;
+  const b = A + <usize>kp * rowBytes;
+  const G = b + 6 * rowBytes;
+  if (implicit) memory.copy(A, gram, <usize>kp * rowBytes);
+  else memory.fill(A, 0, <usize>kp * rowBytes);
+  memory.fill(b, 0, rowBytes);
+  for (let s = begin; s < end; s += BLOCK) {
+    const e = min(s + BLOCK, end);
+    let g = G;
+    for (let t = s; t < e; t++) {
+      const idx = load<i32>(indices + (<usize>t << 2));
+      const r = load<f32>(values + (<usize>t << 2));
+      const y = src + <usize>idx * rowBytes;
+      let w: f32 = 1;
+      let bw: f32 = r;
+      if (implicit) {
+        const c1 = alpha * abs<f32>(r);
+        w = sqrt<f32>(c1); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
+        bw = r > 0 ? 1 + c1 : 0;
+      }
+      const wv = f32x4.splat(w);
+      const bv = f32x4.splat(bw);
+      for (let d: usize = 0; d < rowBytes; d += 16) {
+        const v = v128.load(y + d);
+        v128.store(g + d, f32x4.mul(v, wv));
+        v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v)));
+      }
+      g += rowBytes;
+    }
+    gramTiles(G, e - s, kp, A, false);
+  }
+  // lambda on the real diagonal; padded lanes get 1 so the factorisation goes through and solves them to 0.
+  for (let d = 0; d < kp; d++) {
+    const p = A + (<usize>(d * kp + d) << 2);
+    if (d < k) store<f32>(p, load<f32>(p) + lambda);
+    else store<f32>(p, 1);
+  }
+}
+
+/**
+ * A += G^T G for nb gathered rows of G (stride kp) with 4x8 f32x4 register tiles. Unless full, only tiles
+ * touching the upper triangle are computed (the solvers read the upper triangle only).
+ */
+function gramTiles(G: usize, nb: i32, kp: i32, A: usize, full: bool): void {
+  const rowBytes = <usize>kp << 2;
+  for (let ib = 0; ib < kp; ib += 4) {
+    let jb = full ? 0 : ib & ~7;
+    for (; jb + 8 <= kp; jb += 8) tile4x8(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
+    if (jb < kp) tile4x4(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function tile4x8(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: usize): void {
+  let c00 = v128.load(a), c01 = v128.load(a, 16);
+  let c10 = v128.load(a + rowBytes), c11 = v128.load(a + rowBytes, 16);
+  let c20 = v128.load(a + 2 * rowBytes), c21 = v128.load(a + 2 * rowBytes, 16);
+  let c30 = v128.load(a + 3 * rowBytes), c31 = v128.load(a + 3 * rowBytes, 16);
+  let g = G;
+  for (let t = 0; t < nb; t++) {
+    const y0 = v128.load(g + jo);
+    const y1 = v128.load(g + jo, 16);
+    const s0 = v128.load32_splat(g + io);
+    const s1 = v128.load32_splat(g + io, 4);
+    const s2 = v128.load32_splat(g + io, 8);
+    const s3 = v128.load32_splat(g + io, 12);
+    c00 = f32x4.add(c00, f32x4.mul(s0, y0)); c01 = f32x4.add(c01, f32x4.mul(s0, y1));
+    c10 = f32x4.add(c10, f32x4.mul(s1, y0)); c11 = f32x4.add(c11, f32x4.mul(s1, y1));
+    c20 = f32x4.add(c20, f32x4.mul(s2, y0)); c21 = f32x4.add(c21, f32x4.mul(s2, y1));
+    c30 = f32x4.add(c30, f32x4.mul(s3, y0)); c31 = f32x4.add(c31, f32x4.mul(s3, y1));
+    g += rowBytes;
+  }
+  v128.store(a, c00); v128.store(a, c01, 16);
+  v128.store(a + rowBytes, c10); v128.store(a + rowBytes, c11, 16);
+  v128.store(a + 2 * rowBytes, c20); v128.store(a + 2 * rowBytes, c21, 16);
+  v128.store(a + 3 * rowBytes, c30); v128.store(a + 3 * rowBytes, c31, 16);
+}
+
+// @ts-ignore: decorator
+@inline
+function tile4x4(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: usize): void {
+  let c0 = v128.load(a), c1 = v128.load(a + rowBytes), c2 = v128.load(a + 2 * rowBytes), c3 = v128.load(a + 3 * rowBytes);
+  let g = G;
+  for (let t = 0; t < nb; t++) {
+    const y0 = v128.load(g + jo);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(g + io), y0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(g + io, 4), y0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(g + io, 8), y0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(g + io, 12), y0));
+    g += rowBytes;
+  }
+  v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
+}
+
+// ---- Cholesky (upper, A = U^T U, right-looking, blocked by 4, f32x4 updates) ----
+
+function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
+  const rowBytes = <usize>kp << 2;
+  const A = scratch;
+  const b = A + <usize>kp * rowBytes;
+  const diag0 = b + rowBytes;
+  for (let p = 0; p < kp; p++) store<f32>(diag0 + (<usize>p << 2), load<f32>(A + (<usize>(p * kp + p) << 2)));
+  // Blocked by 4 pivots: factor a 4-row panel (updates confined to the panel), then apply the panel to the
+  // trailing rows as one rank-4 update, so each trailing vector of A is loaded and stored once per 4 pivots.
+  for (let pb = 0; pb < kp; pb += 4) {
+    for (let p = pb; p < pb + 4; p++) {
+      const rowP = A + <usize>p * rowBytes;
+      const d = load<f32>(rowP + (<usize>p << 2));
+      if (!(d > PIVOT_TOL * load<f32>(diag0 + (<usize>p << 2)))) return false;
+      const s = sqrt<f32>(d);
+      store<f32>(rowP + (<usize>p << 2), s);
+      scaleTail(rowP, p + 1, kp, 1 / s);
+      for (let i = p + 1; i < pb + 4; i++) {
+        const u = load<f32>(rowP + (<usize>i << 2));
+        if (u != 0) axpyTail(A + <usize>i * rowBytes, rowP, i, kp, -u);
+      }
+    }
+    const r0 = A + <usize>pb * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    for (let i = pb + 4; i < kp; i++) {
+      const io = <usize>i << 2;
+      const u0 = f32x4.splat(load<f32>(r0 + io));
+      const u1 = f32x4.splat(load<f32>(r1 + io));
+      const u2 = f32x4.splat(load<f32>(r2 + io));
+      const u3 = f32x4.splat(load<f32>(r3 + io));
+      const rowI = A + <usize>i * rowBytes;
+      // from the aligned start: the few lower-triangle lanes it also touches are never read, and stay finite
+      for (let o: usize = <usize>(i & ~3) << 2; o < rowBytes; o += 16) {
+        let v = v128.load(rowI + o);
+        v = f32x4.sub(v, f32x4.add(
+          f32x4.add(f32x4.mul(u0, v128.load(r0 + o)), f32x4.mul(u1, v128.load(r1 + o))),
+          f32x4.add(f32x4.mul(u2, v128.load(r2 + o)), f32x4.mul(u3, v128.load(r3 + o)))));
+        v128.store(rowI + o, v);
+      }
+    }
+  }
+  // forward: U^T z = b (z overwrites b)
+  for (let p = 0; p < kp; p++) {
+    const rowP = A + <usize>p * rowBytes;
+    const z = load<f32>(b + (<usize>p << 2)) / load<f32>(rowP + (<usize>p << 2));
+    store<f32>(b + (<usize>p << 2), z);
+    if (z != 0) axpyTail(b, rowP, p + 1, kp, -z);
+  }
+  // back: U x = z
+  for (let p = kp - 1; p >= 0; p--) {
+    const rowP = A + <usize>p * rowBytes;
+    const s = load<f32>(b + (<usize>p << 2)) - dotTail(rowP, x, p + 1, kp);
+    store<f32>(x + (<usize>p << 2), s / load<f32>(rowP + (<usize>p << 2)));
+  }
+  return true;
+}
+
+/** v[j] *= c for j in [from, kp): scalar up to the next multiple of 4, then f32x4. */
+// @ts-ignore: decorator
+@inline
+function scaleTail(v: usize, from: i32, kp: i32, c: f32): void {
+  let j = from;
+  for (; j < kp && (j & 3) != 0; j++) store<f32>(v + (<usize>j << 2), load<f32>(v + (<usize>j << 2)) * c);
+  const cv = f32x4.splat(c);
+  for (; j < kp; j += 4) v128.store(v + (<usize>j << 2), f32x4.mul(v128.load(v + (<usize>j << 2)), cv));
+}
+
+/** dst[j] += c * src[j] for j in [from, kp). */
+// @ts-ignore: decorator
+@inline
+function axpyTail(dst: usize, src: usize, from: i32, kp: i32, c: f32): void {
+  let j = from;
+  for (; j < kp && (j & 3) != 0; j++) store<f32>(dst + (<usize>j << 2), load<f32>(dst + (<usize>j << 2)) + c * load<f32>(src + (<usize>j << 2)));
+  const cv = f32x4.splat(c);
+  for (; j < kp; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(cv, v128.load(src + o))));
+  }
+}
+
+/** sum over j in [from, kp) of a[j] * b[j]. */
+// @ts-ignore: decorator
+@inline
+function dotTail(a: usize, b: usize, from: i32, kp: i32): f32 {
+  let j = from;
+  let s: f32 = 0;
+  for (; j < kp && (j & 3) != 0; j++) s += load<f32>(a + (<usize>j << 2)) * load<f32>(b + (<usize>j << 2));
+  let acc = f32x4.splat(0);
+  for (; j < kp; j += 4) {
+    const o = <usize>j << 2;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  return s + hsum(acc);
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function dot(a: usize, b: usize, rowBytes: usize): f32 {
+  let acc = f32x4.splat(0);
+  for (let o: usize = 0; o < rowBytes; o += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  return hsum(acc);
+}
+
+// @ts-ignore: decorator
+@inline
+function axpy(dst: usize, src: usize, rowBytes: usize, c: f32): void {
+  const cv = f32x4.splat(c);
+  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(cv, v128.load(src + o))));
+}
+
+// ---- conjugate gradient (benfred/implicit _least_squares_cg: warm start from x, fixed number of steps) ----
+
+/** out = lambda*v + (gram ? gram v : 0); gram is full symmetric kp x kp. */
+function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): void {
+  const rowBytes = <usize>kp << 2;
+  const lv = f32x4.splat(lambda);
+  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
+  if (gram == 0) return;
+  for (let j = 0; j < kp; j++) {
+    const c = load<f32>(v + (<usize>j << 2));
+    if (c != 0) axpy(out, gram + <usize>j * rowBytes, rowBytes, c);
+  }
+}
+
+function cgRow(
+  indices: usize, values: usize, src: usize, gram: usize, begin: i32, end: i32, x: usize,
+  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize,
+): void {
+  const rowBytes = <usize>kp << 2;
+  const r = scratch + <usize>kp * rowBytes + 3 * rowBytes;
+  const p = r + rowBytes;
+  const Ap = p + rowBytes;
+  // r = b - A x
+  baseMatVec(r, x, gram, kp, lambda);
+  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(r + o, f32x4.neg(v128.load(r + o)));
+  for (let s = begin; s < end; s++) {
+    const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+    const rating = load<f32>(values + (<usize>s << 2));
+    let w: f32 = 1;
+    let bw: f32 = rating;
+    if (implicit) {
+      w = alpha * abs<f32>(rating);
+      bw = rating > 0 ? 1 + w : 0;
+    }
+    const c = bw - w * dot(y, x, rowBytes);
+    if (c != 0) axpy(r, y, rowBytes, c);
+  }
+  memory.copy(p, r, rowBytes);
+  let rsold = dot(r, r, rowBytes);
+  if (rsold < 1e-20) return;
+  for (let it = 0; it < steps; it++) {
+    baseMatVec(Ap, p, gram, kp, lambda);
+    for (let s = begin; s < end; s++) {
+      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+      const w: f32 = implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
+      if (w == 0) continue;
+      axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
+    }
+    const pAp = dot(p, Ap, rowBytes);
+    if (!(pAp > 0)) return;
+    const a = rsold / pAp;
+    axpy(x, p, rowBytes, a);
+    axpy(r, Ap, rowBytes, -a);
+    const rsnew = dot(r, r, rowBytes);
+    if (rsnew < 1e-20) return;
+    const beta = rsnew / rsold;
+    const bv = f32x4.splat(beta);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, f32x4.add(v128.load(r + o), f32x4.mul(bv, v128.load(p + o))));
+    rsold = rsnew;
+  }
+}
+
+// ---- NNLS (Spark mllib NNLS.solve: projected gradient with conditional CG directions, in f64) ----
+
+function nnlsRow(scratch: usize, xOut: usize, kp: i32, k: i32): void {
+  const rowBytes = <usize>kp << 2;
+  const A = scratch;
+  const b = A + <usize>kp * rowBytes;
+  const base64 = (scratch + 4 * (<usize>(kp * kp + 6 * kp + BLOCK * kp)) + 7) & ~(<usize>7);
+  const n = k;
+  const nb = <usize>n << 3;
+  const ata = base64;
+  const atb = ata + <usize>n * nb;
+  const x = atb + nb;
+  const grad = x + nb;
+  const dir = grad + nb;
+  const lastDir = dir + nb;
+  const res = lastDir + nb;
+  const tmp = res + nb;
+  // full symmetric f64 copy of the upper triangle (lambda is already on the diagonal)
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = <f64>load<f32>(A + (<usize>(i * kp + j) << 2));
+      store<f64>(ata + (<usize>(i * n + j) << 3), v);
+      store<f64>(ata + (<usize>(j * n + i) << 3), v);
+    }
+    store<f64>(atb + (<usize>i << 3), <f64>load<f32>(b + (<usize>i << 2)));
+  }
+  memory.fill(x, 0, nb);
+  memory.fill(lastDir, 0, nb);
+  const iterMax = max(400, 20 * n);
+  let lastNorm: f64 = 0;
+  let lastWall = 0;
+  let iterno = 0;
+  while (iterno < iterMax) {
+    matVec64(res, ata, x, n);
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const g = load<f64>(res + o) - load<f64>(atb + o);
+      store<f64>(res + o, g);
+      store<f64>(grad + o, g > 0 && load<f64>(x + o) == 0 ? 0 : g);
+    }
+    const ngrad = dot64(grad, grad, n);
+    memory.copy(dir, grad, nb);
+    let step = steplen(grad, res, ata, tmp, n);
+    let ndir: f64 = 0;
+    const nx = dot64(x, x, n);
+    if (iterno > lastWall + 1) {
+      const a = ngrad / lastNorm;
+      for (let i = 0; i < n; i++) {
+        const o = <usize>i << 3;
+        store<f64>(dir + o, load<f64>(dir + o) + a * load<f64>(lastDir + o));
+      }
+      const dstep = steplen(dir, res, ata, tmp, n);
+      ndir = dot64(dir, dir, n);
+      if (nnlsStop(dstep, ndir, nx)) {
+        memory.copy(dir, grad, nb);
+        ndir = dot64(dir, dir, n);
+      } else {
+        step = dstep;
+      }
+    } else {
+      ndir = dot64(dir, dir, n);
+    }
+    if (nnlsStop(step, ndir, nx)) break;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const di = load<f64>(dir + o);
+      if (step * di > load<f64>(x + o)) step = load<f64>(x + o) / di;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const di = load<f64>(dir + o);
+      const xi = load<f64>(x + o);
+      if (step * di > xi * (1 - 1e-14)) {
+        store<f64>(x + o, 0);
+        lastWall = iterno;
+      } else {
+        store<f64>(x + o, xi - step * di);
+      }
+    }
+    iterno++;
+    memory.copy(lastDir, dir, nb);
+    lastNorm = ngrad;
+  }
+  for (let i = 0; i < kp; i++) store<f32>(xOut + (<usize>i << 2), i < n ? <f32>load<f64>(x + (<usize>i << 3)) : 0);
+}
+
+function nnlsStop(step: f64, ndir: f64, nx: f64): bool {
+  return isNaN(step) || step < 1e-7 || step > 1e40 || ndir < 1e-12 * nx || ndir < 1e-32;
+}
+
+function steplen(dir: usize, res: usize, ata: usize, tmp: usize, n: i32): f64 {
+  const top = dot64(dir, res, n);
+  matVec64(tmp, ata, dir, n);
+  return top / (dot64(tmp, dir, n) + 1e-20);
+}
+
+function matVec64(out: usize, m: usize, v: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), dot64(m + (<usize>(i * n) << 3), v, n));
+}
+
+function dot64(a: usize, b: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  return s;
+}

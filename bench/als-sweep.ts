@@ -1,0 +1,131 @@
+/**
+ * ALS sweep benchmark: seconds per sweep on synthetic ratings with the MovieLens-25M shape.
+ *   npx tsx bench/als-sweep.ts                 all configurations (each in its own process, for peak RSS)
+ *   npx tsx bench/als-sweep.ts --sizes 1M,10M  a subset; also --ranks 10,64 --modes explicit,implicit-cg --workers 1,2
+ * Data: 162,541 users x 59,047 items; item popularity Zipf(s = 1.0), user activity Zipf(s = 0.6) over a shuffled
+ * order, ratings 1..5. Timing: maxIter = 4; the first sweep (V8 tier-up, page faults) is dropped and the median of
+ * the other three is reported. Generation and CSR building are not timed.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { trainAls, type AlsRatings } from "../stages/als/train.js";
+
+const USERS = 162_541;
+const ITEMS = 59_047;
+
+interface Config {
+  size: string;
+  nnz: number;
+  rank: number;
+  mode: "explicit" | "implicit-cg";
+  workers: number;
+}
+
+function zipfCdf(n: number, s: number): Float64Array {
+  const cdf = new Float64Array(n);
+  let acc = 0;
+  for (let i = 0; i < n; i++) cdf[i] = acc += 1 / Math.pow(i + 1, s);
+  for (let i = 0; i < n; i++) cdf[i] /= acc;
+  return cdf;
+}
+
+function sample(cdf: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function synthetic(nnz: number, seed: number): AlsRatings {
+  let s = seed | 0;
+  const rand = (): number => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const perm = (n: number): Int32Array => {
+    const p = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  };
+  const itemCdf = zipfCdf(ITEMS, 1.0);
+  const userCdf = zipfCdf(USERS, 0.6);
+  const itemPerm = perm(ITEMS);
+  const userPerm = perm(USERS);
+  const r: AlsRatings = { user: new Int32Array(nnz), item: new Int32Array(nnz), rating: new Float32Array(nnz) };
+  for (let i = 0; i < nnz; i++) {
+    r.user[i] = userPerm[sample(userCdf, rand())] + 1;
+    r.item[i] = itemPerm[sample(itemCdf, rand())] + 1;
+    r.rating[i] = 1 + Math.floor(rand() * 5);
+  }
+  return r;
+}
+
+async function runOne(c: Config): Promise<void> {
+  const data = synthetic(c.nnz, 12345);
+  const stamps: number[] = [];
+  const cpu: number[] = [];
+  const maxIter = 4;
+  await trainAls(
+    data,
+    { rank: c.rank, maxIter, regParam: 0.1, alpha: 1, implicitPrefs: c.mode !== "explicit", nonnegative: false, seed: 1, solver: c.mode === "explicit" ? "cholesky" : "cg" },
+    { workers: c.workers, onIteration: () => {
+      stamps.push(performance.now());
+      const u = process.cpuUsage(); // all threads of the process
+      cpu.push((u.user + u.system) / 1e6);
+    } },
+  );
+  const sweeps = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000).sort((a, b) => a - b);
+  const median = sweeps[Math.floor(sweeps.length / 2)];
+  const cpuSweeps = cpu.slice(1).map((t, i) => t - cpu[i]).sort((a, b) => a - b);
+  const cpuMedian = cpuSweeps[Math.floor(cpuSweeps.length / 2)];
+  const result = {
+    ...c,
+    secondsPerSweep: median,
+    cpuSecondsPerSweep: cpuMedian,
+    sweeps,
+    ratingsPerSecondPerCore: c.nnz / median / c.workers,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  console.log(JSON.stringify(result));
+}
+
+function arg(name: string, fallback: string): string[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return (i >= 0 ? process.argv[i + 1] : fallback).split(",");
+}
+
+const SIZES: Record<string, number> = { "1M": 1_000_000, "10M": 10_000_000, "25M": 25_000_000 };
+
+if (process.argv.includes("--one")) {
+  await runOne(JSON.parse(process.argv[process.argv.indexOf("--one") + 1]) as Config);
+} else {
+  const script = fileURLToPath(import.meta.url);
+  console.log(`| ratings | rank | mode | workers | s / sweep (median of 3) | CPU s / sweep | M ratings/s per core | M ratings/CPU-s | peak RSS MiB |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
+  for (const size of arg("sizes", "1M,10M,25M")) {
+    for (const rank of arg("ranks", "10,64").map(Number)) {
+      for (const mode of arg("modes", "explicit,implicit-cg") as Config["mode"][]) {
+        for (const workers of arg("workers", "1,2").map(Number)) {
+          const c: Config = { size, nnz: SIZES[size], rank, mode, workers };
+          const out = spawnSync(process.execPath, [...process.execArgv, script, "--one", JSON.stringify(c)], { encoding: "utf8", maxBuffer: 1 << 24 });
+          const line = out.stdout.trim().split("\n").at(-1) ?? "";
+          if (out.status !== 0 || !line.startsWith("{")) {
+            console.log(`| ${size} | ${rank} | ${mode} | ${workers} | failed: ${out.stderr.trim().split("\n").at(-1)} | | | | |`);
+            continue;
+          }
+          const r = JSON.parse(line);
+          console.log(`| ${size} | ${rank} | ${mode} | ${workers} | ${r.secondsPerSweep.toFixed(3)} | ${r.cpuSecondsPerSweep.toFixed(3)} | ${(r.ratingsPerSecondPerCore / 1e6).toFixed(2)} | ${(r.nnz / r.cpuSecondsPerSweep / 1e6).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} |`);
+        }
+      }
+    }
+  }
+}

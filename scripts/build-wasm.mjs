@@ -1,0 +1,25 @@
+// Compiles as/als.ts (AssemblyScript) into src/kernels/wasm/als.wasm, the shared-memory build the ALS workers use.
+// Usage: node scripts/build-wasm.mjs [outDir]   (default src/kernels/wasm). The build is deterministic: same
+// source + same assemblyscript version => same bytes; scripts/check-wasm.mjs relies on that.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const outDir = resolve(process.argv[2] ?? join(root, "src/kernels/wasm"));
+mkdirSync(outDir, { recursive: true });
+
+/** 65536 pages = 4 GiB, the wasm32 ceiling; shared memories must declare a maximum (reserved virtually only). */
+export const MAXIMUM_PAGES = 65536;
+
+const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
+const args = [
+  asc, "as/als.ts",
+  "-O3", "--runtime", "stub", "--noAssert", "--use", "abort=",
+  "--enable", "simd", "--enable", "threads",
+  "--sharedMemory", "--importMemory", "--maximumMemory", String(MAXIMUM_PAGES),
+  "--outFile", join(outDir, "als.wasm"),
+];
+execFileSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+console.log(`built ${join(outDir, "als.wasm")}`);

@@ -1,0 +1,16 @@
+/** Rank padded to a multiple of 4: the f32x4 kernels need whole lanes, and padded lanes stay exactly 0. */
+export function paddedRank(rank: number): number {
+  return Math.ceil(rank / 4) * 4;
+}
+
+/** Ratings gathered per block in the wasm Gram pass (as/als.ts BLOCK). */
+const GATHER_BLOCK = 128;
+
+/**
+ * Bytes of per-thread scratch the wasm kernel uses at padded rank kp (mirrors as/als.ts `scratchBytes`), rounded
+ * up to 64 so consecutive scratch regions stay aligned.
+ */
+export function alsScratchBytes(kp: number): number {
+  const bytes = 4 * (kp * kp + 6 * kp + GATHER_BLOCK * kp) + 8 + 8 * (kp * kp + 7 * kp);
+  return Math.ceil(bytes / 64) * 64;
+}

@@ -1,0 +1,50 @@
+/**
+ * The loop every ALS thread runs for one half-step: claim the next fixed chunk of rows from a shared counter
+ * (Atomics), solve it, record its status, repeat. Which thread solves a chunk does not matter: each row's
+ * result depends only on its own ratings and the fixed side's factors, so the output is identical for any
+ * number of threads.
+ */
+import type { SolverCode, SolveRows } from "../kernels/als-half-step.js";
+import {
+  ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide,
+} from "../kernels/als-layout.js";
+
+/** One half-step, as posted to workers (numbers and strings only). */
+export interface AlsHalfStepJob {
+  /** The side being solved; the other side's factors are held fixed. */
+  side: AlsSide;
+  regParam: number;
+  alpha: number;
+  implicit: boolean;
+  solver: SolverCode;
+  cgSteps: number;
+}
+
+export function otherSide(side: AlsSide): AlsSide {
+  return side === "user" ? "item" : "user";
+}
+
+export function chunkCount(rows: number): number {
+  return Math.ceil(rows / ALS_CHUNK_ROWS);
+}
+
+export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout: AlsLayout, job: AlsHalfStepJob, slot: number): void {
+  const dst = sideViews(buffer, layout, job.side);
+  const src = sideViews(buffer, layout, otherSide(job.side));
+  const control = controlView(buffer, layout);
+  const rows = layout[job.side].rows;
+  const chunks = chunkCount(rows);
+  const args = {
+    indptr: dst.indptr, indices: dst.indices, values: dst.values, src: src.factors, out: dst.factors,
+    gram: job.implicit ? gramView(buffer, layout) : null, kp: layout.kp, k: layout.k,
+    regParam: job.regParam, alpha: job.alpha, implicit: job.implicit, solver: job.solver, cgSteps: job.cgSteps,
+    rowStart: 0, rowEnd: 0, scratch: scratchView(buffer, layout, slot),
+  };
+  for (;;) {
+    const c = Atomics.add(control, 0, 1);
+    if (c >= chunks) return;
+    args.rowStart = c * ALS_CHUNK_ROWS;
+    args.rowEnd = Math.min(rows, args.rowStart + ALS_CHUNK_ROWS);
+    Atomics.store(control, 1 + c, solveRows(args));
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * A pool of worker_threads that run ALS half-steps on one shared buffer (a shared WebAssembly.Memory for the
+ * wasm engine, a SharedArrayBuffer for the js engine). Nothing is copied per half-step: the CSR arrays and
+ * factors already live in that buffer, and a job message is a handful of numbers and strings.
+ * With one worker the half-step runs on the calling thread instead (no thread start-up, same results).
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { SolveRows } from "../kernels/als-half-step.js";
+import { controlView, type AlsLayout } from "../kernels/als-layout.js";
+import type { AlsWasmMemory } from "../kernels/als-wasm.js";
+import { runChunks, chunkCount, type AlsHalfStepJob } from "./als-chunks.js";
+import type { AlsWorkerData } from "./als-worker.js";
+
+export interface AlsPoolOptions {
+  workers: number;
+  engine: "wasm" | "js";
+  layout: AlsLayout;
+  /** wasm engine: the shared memory and the module bytes (each worker instantiates its own copy). */
+  memory: AlsWasmMemory | null;
+  wasmBytes: Uint8Array | null;
+  /** js engine: the SharedArrayBuffer holding the layout (ignored for wasm). */
+  buffer: SharedArrayBuffer | null;
+  /** The calling thread's kernel, used when workers = 1 (scratch slot 0). */
+  localSolveRows: SolveRows;
+}
+
+/**
+ * Worker script next to this module: the compiled .js under dist/, or the .ts source when this module itself runs
+ * as TypeScript (vitest, tsx). For the latter the worker needs tsx's loader hooks. `execArgv: ["--import", "tsx"]`
+ * is not honoured by Node 20's worker threads ("Unknown file extension .ts"), so the worker starts from a tiny
+ * ESM bootstrap (a data: URL) that registers tsx's hooks in the worker thread and then imports the .ts entry.
+ */
+function workerScript(): URL {
+  const self = import.meta.url;
+  if (!self.endsWith(".ts")) return new URL("./als-worker.js", self);
+  // the ESM build of the api: the .cjs one resolves its hooks module relative to the wrong directory
+  const tsxApi = pathToFileURL(createRequire(self).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const entry = new URL("./als-worker.ts", self).href;
+  const code = `const api = await import(${JSON.stringify(tsxApi)}); (api.register ?? api.default.register)(); await import(${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+export class AlsPool {
+  private readonly workers: Worker[] = [];
+  private readonly control: Int32Array;
+
+  private constructor(private readonly o: AlsPoolOptions, private readonly buffer: ArrayBufferLike) {
+    this.control = controlView(buffer, o.layout);
+  }
+
+  static async start(o: AlsPoolOptions): Promise<AlsPool> {
+    const buffer = o.engine === "wasm" ? o.memory!.buffer : o.buffer!;
+    const pool = new AlsPool(o, buffer);
+    if (o.workers > 1) {
+      const url = workerScript();
+      for (let i = 0; i < o.workers; i++) {
+        const data: AlsWorkerData = {
+          engine: o.engine, memory: o.memory, buffer: o.engine === "js" ? o.buffer : null,
+          wasmBytes: o.wasmBytes, layout: o.layout, slot: 1 + i,
+        };
+        const w = new Worker(url, { workerData: data });
+        pool.workers.push(w);
+      }
+    }
+    return pool;
+  }
+
+  get threads(): number {
+    return Math.max(1, this.workers.length);
+  }
+
+  /** Runs one half-step over all rows of job.side; resolves to -1 or the first row whose system failed. */
+  async halfStep(job: AlsHalfStepJob): Promise<number> {
+    const rows = this.o.layout[job.side].rows;
+    const chunks = chunkCount(rows);
+    this.control.fill(-1, 1, 1 + chunks);
+    Atomics.store(this.control, 0, 0);
+    if (this.workers.length === 0) {
+      runChunks(this.o.localSolveRows, this.buffer, this.o.layout, job, 0);
+    } else {
+      await Promise.all(this.workers.map((w) => runOn(w, job)));
+    }
+    for (let c = 0; c < chunks; c++) {
+      const status = this.control[1 + c];
+      if (status >= 0) return status;
+    }
+    return -1;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+function runOn(w: Worker, job: AlsHalfStepJob): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type: string; message?: string }): void => {
+      cleanup();
+      if (m.type === "done") resolve();
+      else reject(new Error(`ALS worker failed: ${m.message}`));
+    };
+    const onError = (e: Error): void => {
+      cleanup();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`ALS worker exited with code ${code}`));
+    };
+    const cleanup = (): void => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+    };
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.on("exit", onExit);
+    w.postMessage({ type: "halfStep", ...job });
+  });
+}
