@@ -1,0 +1,216 @@
+/**
+ * Top-k recommendation by dot product: the readable TypeScript twin of as/topk.ts, and the buffer layout both
+ * engines share (so a worker can run either engine on the same bytes).
+ *
+ * Contract (identical for both engines, so their outputs are identical bit for bit):
+ * - score(q, t) = sum over d of q[d] * t[d], accumulated in float32 in increasing d. This is Spark's ALSModel
+ *   predict order; recommendForAll's sgemv may round differently in the last bit.
+ * - Per query, keep the top `num` targets under the order (score, target index), larger first; ties therefore go
+ *   to the larger index, which is the larger id when targets are sorted by id (Spark's collect_top_k order).
+ *   NaN scores never enter. Targets in the query's exclusion row (sorted target indices) are never returned.
+ * - Output row q: `count = min(num, eligible targets)` entries best first, then -1 / NaN padding.
+ *
+ * Targets are stored as "panels" of 4: f32 [panel][d][lane], with the target count padded to a multiple of 8
+ * (padding lanes are zero and never reported), so the SIMD kernel computes 4 target scores per vector.
+ */
+
+export const TOPK_BASE_OFFSET = 65536; // leave the first 64 KiB of wasm memory to AssemblyScript's own data
+export const TOPK_CHUNK_QUERIES = 256; // queries per kernel call: bounded scratch, and V8 tiers the wasm up early
+
+export interface TopKProblem {
+  nQueries: number;
+  nTargets: number;
+  rank: number;
+  num: number;
+  /** Number of (query, target) exclusion entries, or -1 for no exclusion. */
+  exclusionNnz: number;
+  workers: number;
+}
+
+/** Byte offsets of every array in the shared buffer (16-byte aligned). */
+export interface TopKLayout extends TopKProblem {
+  queries: number;
+  panels: number;
+  exclIndptr: number;
+  exclIndices: number;
+  outIdx: number;
+  outScores: number;
+  /** Per-worker scratch: heap scores, heap indices, heap sizes, thresholds. */
+  scratch: number;
+  scratchBytesPerWorker: number;
+  chunk: number;
+  totalBytes: number;
+}
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+export function paddedTargetCount(nTargets: number): number {
+  return Math.ceil(nTargets / 8) * 8;
+}
+
+export function planTopKLayout(p: TopKProblem, base = TOPK_BASE_OFFSET, chunk = TOPK_CHUNK_QUERIES): TopKLayout {
+  let at = base;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = align16(at + bytes);
+    return start;
+  };
+  const queries = take(p.nQueries * p.rank * 4);
+  const panels = take(paddedTargetCount(p.nTargets) * p.rank * 4);
+  const hasExcl = p.exclusionNnz >= 0;
+  const exclIndptr = take(hasExcl ? (p.nQueries + 1) * 4 : 0);
+  const exclIndices = take(hasExcl ? p.exclusionNnz * 4 : 0);
+  const outIdx = take(p.nQueries * p.num * 4);
+  const outScores = take(p.nQueries * p.num * 4);
+  const scratchBytesPerWorker = align16(chunk * p.num * 8 + chunk * 8);
+  const scratch = take(scratchBytesPerWorker * Math.max(1, p.workers));
+  return { ...p, queries, panels, exclIndptr, exclIndices, outIdx, outScores, scratch, scratchBytesPerWorker, chunk, totalBytes: at };
+}
+
+/** Typed-array views of a layout over its buffer. */
+export interface TopKViews {
+  queries: Float32Array;
+  panels: Float32Array;
+  exclIndptr: Int32Array | null;
+  exclIndices: Int32Array | null;
+  outIdx: Int32Array;
+  outScores: Float32Array;
+}
+
+export function topKViews(buffer: ArrayBufferLike, l: TopKLayout): TopKViews {
+  const hasExcl = l.exclusionNnz >= 0;
+  return {
+    queries: new Float32Array(buffer, l.queries, l.nQueries * l.rank),
+    panels: new Float32Array(buffer, l.panels, paddedTargetCount(l.nTargets) * l.rank),
+    exclIndptr: hasExcl ? new Int32Array(buffer, l.exclIndptr, l.nQueries + 1) : null,
+    exclIndices: hasExcl ? new Int32Array(buffer, l.exclIndices, l.exclusionNnz) : null,
+    outIdx: new Int32Array(buffer, l.outIdx, l.nQueries * l.num),
+    outScores: new Float32Array(buffer, l.outScores, l.nQueries * l.num),
+  };
+}
+
+/**
+ * Row-major targets (stride `rank`) into panels of 4: out[(p * rank + d) * 4 + lane] = row (4p + lane), where
+ * row t is targets[order[t]] when an order is given (e.g. targets sorted by id), else targets[t].
+ */
+export function packTargetPanels(
+  targets: Float32Array, nTargets: number, rank: number, out: Float32Array, order?: Int32Array,
+): void {
+  out.fill(0);
+  for (let t = 0; t < nTargets; t++) {
+    const base = (t >> 2) * rank * 4 + (t & 3);
+    const row = (order ? order[t] : t) * rank;
+    for (let d = 0; d < rank; d++) out[base + d * 4] = targets[row + d];
+  }
+}
+
+/** (sa, ia) ranks below (sb, ib): lower score, or equal score and lower index. */
+function worse(sa: number, ia: number, sb: number, ib: number): boolean {
+  return sa < sb || (sa === sb && ia < ib);
+}
+
+function isExcluded(indices: Int32Array, from: number, to: number, idx: number): boolean {
+  let lo = from;
+  let hi = to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = indices[mid];
+    if (v === idx) return true;
+    if (v < idx) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A bounded min-heap on (score, index) whose root is the worst entry kept. */
+class TopKHeap {
+  readonly scores: Float32Array;
+  readonly idx: Int32Array;
+  size = 0;
+  constructor(readonly capacity: number) {
+    this.scores = new Float32Array(Math.max(1, capacity));
+    this.idx = new Int32Array(Math.max(1, capacity));
+  }
+
+  /** Would (score, index) be kept? */
+  admits(score: number, index: number): boolean {
+    if (this.size < this.capacity) return true;
+    return worse(this.scores[0], this.idx[0], score, index);
+  }
+
+  push(score: number, index: number): void {
+    if (this.size < this.capacity) {
+      let pos = this.size++;
+      while (pos > 0) {
+        const parent = (pos - 1) >> 1;
+        if (!worse(score, index, this.scores[parent], this.idx[parent])) break;
+        this.scores[pos] = this.scores[parent];
+        this.idx[pos] = this.idx[parent];
+        pos = parent;
+      }
+      this.scores[pos] = score;
+      this.idx[pos] = index;
+    } else {
+      this.scores[0] = score;
+      this.idx[0] = index;
+      this.siftDown(0);
+    }
+  }
+
+  private siftDown(pos: number): void {
+    const s = this.scores[pos];
+    const id = this.idx[pos];
+    for (;;) {
+      const l = 2 * pos + 1;
+      if (l >= this.size) break;
+      let c = l;
+      const r = l + 1;
+      if (r < this.size && worse(this.scores[r], this.idx[r], this.scores[l], this.idx[l])) c = r;
+      if (!worse(this.scores[c], this.idx[c], s, id)) break;
+      this.scores[pos] = this.scores[c];
+      this.idx[pos] = this.idx[c];
+      pos = c;
+    }
+    this.scores[pos] = s;
+    this.idx[pos] = id;
+  }
+
+  /** Empties the heap into out[offset .. offset + size), best first. */
+  drainInto(outIdx: Int32Array, outScores: Float32Array, offset: number): void {
+    while (this.size > 0) {
+      const last = --this.size;
+      outIdx[offset + last] = this.idx[0];
+      outScores[offset + last] = this.scores[0];
+      this.scores[0] = this.scores[last];
+      this.idx[0] = this.idx[last];
+      this.siftDown(0);
+    }
+  }
+}
+
+/** The TypeScript engine: top `num` targets for queries [qStart, qEnd) of the views (see the contract above). */
+export function topKDot(v: TopKViews, l: TopKLayout, qStart: number, qEnd: number): void {
+  const { rank, num, nTargets } = l;
+  const f = Math.fround;
+  const heap = new TopKHeap(Math.min(num, nTargets));
+  const exclIndptr = v.exclIndptr;
+  const exclIndices = v.exclIndices;
+  for (let q = qStart; q < qEnd; q++) {
+    const qRow = q * rank;
+    if (heap.capacity > 0) {
+      for (let t = 0; t < nTargets; t++) {
+        const base = (t >> 2) * rank * 4 + (t & 3);
+        let score = 0;
+        for (let d = 0; d < rank; d++) score = f(score + f(v.queries[qRow + d] * v.panels[base + d * 4]));
+        if (score !== score || !heap.admits(score, t)) continue;
+        if (exclIndptr && exclIndices && isExcluded(exclIndices, exclIndptr[q], exclIndptr[q + 1], t)) continue;
+        heap.push(score, t);
+      }
+    }
+    const row = q * num;
+    const count = heap.size;
+    heap.drainInto(v.outIdx, v.outScores, row);
+    v.outIdx.fill(-1, row + count, row + num);
+    v.outScores.fill(NaN, row + count, row + num);
+  }
+}
