@@ -1,5 +1,6 @@
 import type { StageDefinition } from "../src/core/define-stage.js";
 import { StageRegistry } from "../src/core/registry.js";
+import { als } from "./als/index.js";
 import { biasBaseline } from "./bias-baseline.js";
 import { crossValidator } from "./cross-validator.js";
 import { globalMean } from "./global-mean.js";
@@ -17,6 +18,7 @@ import { trainValidationSplit } from "./train-validation-split.js";
 /** Every built-in stage, one line each. The registry refuses duplicate types. */
 export const builtinStages: readonly StageDefinition[] = [
   stringIndexer,
+  als,
   indexToString,
   globalMean,
   biasBaseline,
