@@ -10,8 +10,8 @@ export const syntheticRatingsParams = z
   .object({
     users: z.number().int().min(1).default(2000).describe("number of users"),
     items: z.number().int().min(1).default(1000).describe("number of items"),
-    rank: z.number().int().min(1).default(8).describe("rank of the planted model"),
-    density: z.number().gt(0).lte(1).default(0.03).describe("fraction of (user, item) pairs rated"),
+    rank: z.number().int().min(1).default(5).describe("rank of the planted model (factor 0 carries the mean)"),
+    density: z.number().gt(0).lte(1).default(0.05).describe("fraction of (user, item) pairs rated"),
     noise: z.number().min(0).default(0.3).describe("standard deviation of the Gaussian noise added to each rating"),
     mean: z.number().default(3.5).describe("global mean rating"),
     skew: z.number().min(0).default(0).describe("Zipf exponent of item popularity (0 = uniform)"),
@@ -30,9 +30,15 @@ export interface SyntheticRatings {
 
 export function syntheticRatings(p: SyntheticRatingsParams, seed: number): SyntheticRatings {
   const rng = new SeededRandom(p.seed ?? seed);
-  const scale = Math.pow(1 / p.rank, 0.25); // u.v then has unit variance
-  const U = new Float64Array(p.users * p.rank).map(() => rng.nextGaussian() * scale);
-  const V = new Float64Array(p.items * p.rank).map(() => rng.nextGaussian() * scale);
+  // The planted matrix has exactly rank `rank`: factor 0 carries the global mean (sqrt(mean) on both sides), the
+  // others are Gaussian scaled so that their part of u.v has unit variance. A rank-`rank` ALS can then reach `noise`.
+  const free = Math.max(1, p.rank - 1);
+  const scale = Math.pow(1 / free, 0.25);
+  const root = Math.sqrt(Math.abs(p.mean));
+  const plant = (n: number, sign: number) =>
+    Float64Array.from({ length: n * p.rank }, (_, k) => (k % p.rank === 0 && p.rank > 1 ? sign * root : rng.nextGaussian() * scale));
+  const U = plant(p.users, 1);
+  const V = plant(p.items, Math.sign(p.mean) || 1);
   const popularity = cumulativePopularity(p.items, p.skew);
   const perUser = Math.max(1, Math.round(p.items * p.density));
   const users: number[] = [];
@@ -72,7 +78,7 @@ export function syntheticRatings(p: SyntheticRatingsParams, seed: number): Synth
     const u = userCodes[r], i = itemCodes[r];
     let dot = 0;
     for (let f = 0; f < p.rank; f++) dot += U[u * p.rank + f] * V[i * p.rank + f];
-    rating[r] = p.mean + dot + p.noise * rng.nextGaussian();
+    rating[r] = dot + (p.rank === 1 ? p.mean : 0) + p.noise * rng.nextGaussian();
     timestamp[r] = 1_600_000_000 + Math.floor(rng.nextDouble() * 31_536_000);
   }
   const table = new Table({
