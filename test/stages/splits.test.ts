@@ -29,25 +29,25 @@ function ratings(n: number, seed = 1): Table {
 }
 
 describe("random-split", () => {
-  it("puts every row in exactly one split, deterministically for (rows, seed)", () => {
+  it.each(["hash", "spark"] as const)("%s: puts every row in exactly one split, deterministically for (rows, seed)", (method) => {
     const t = ratings(2000);
-    const a = randomSplitTable(t, [0.8, 0.2], 5);
-    const b = randomSplitTable(t, [0.8, 0.2], 5);
+    const a = randomSplitTable(t, [0.8, 0.2], 5, method);
+    const b = randomSplitTable(t, [0.8, 0.2], 5, method);
     expect(ids(a.train)).toEqual(ids(b.train));
     const all = [...ids(a.train), ...ids(a.test)].sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 2000 }, (_, i) => i));
     expect(a.test.numRows / 2000).toBeGreaterThan(0.15);
     expect(a.test.numRows / 2000).toBeLessThan(0.25);
-    expect(ids(randomSplitTable(t, [0.8, 0.2], 6).test)).not.toEqual(ids(a.test));
+    expect(ids(randomSplitTable(t, [0.8, 0.2], 6, method).test)).not.toEqual(ids(a.test));
   });
 
-  it("does not depend on the input row order (Spark sorts by all columns first)", () => {
+  it.each(["hash", "spark"] as const)("%s: does not depend on the input row order", (method) => {
     const t = ratings(500);
     const rev = new Int32Array(500).map((_, i) => 499 - i);
     const { takeRows } = require_takeRows();
     const shuffled = takeRows(t, rev);
-    const a = ids(randomSplitTable(t, [0.5, 0.5], 9).test).sort((x, y) => x - y);
-    const b = ids(randomSplitTable(shuffled, [0.5, 0.5], 9).test).sort((x, y) => x - y);
+    const a = ids(randomSplitTable(t, [0.5, 0.5], 9, method).test).sort((x, y) => x - y);
+    const b = ids(randomSplitTable(shuffled, [0.5, 0.5], 9, method).test).sort((x, y) => x - y);
     expect(b).toEqual(a);
   });
 
