@@ -41,7 +41,7 @@ async function csvFile(name: string): Promise<string> {
     const u = skewed(r, s.users, s.userSkew), it = skewed(r, s.items, s.itemSkew);
     buf += s.ids === "string" ? `u${u},v${it},${s.rating(r)}\n` : `${u + 1},${it + 1},${s.rating(r)},${1_100_000_000 + i}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once("drain", res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res()));
       buf = "";
     }
   }
