@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
+import { InputError } from "../core/errors.js";
 import { spawnSeed } from "../core/rng.js";
 import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
@@ -78,6 +79,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
+  // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
+  if (train.numRows === 0) {
+    throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${data.numRows} rows split into 0 train and ${test.numRows} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+  }
 
   let toFit = stages;
   let tune: TuneResult | undefined;

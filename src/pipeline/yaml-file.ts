@@ -31,7 +31,8 @@ export function parseYamlText(text: string, path: string, display: string): Yaml
   const doc = parseDocument(text, { lineCounter: lines, schema: "core", customTags: [], uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    // prettyErrors is off (it would embed a source excerpt), so the position comes from the offset.
+    const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
     const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError("E_YAML", `${display}${pos ? `:${pos.line}:${pos.col}` : ""} is not valid YAML: ${first}`);
   }
