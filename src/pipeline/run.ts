@@ -65,7 +65,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
-  const base = quietContext({ workers, progress: opts.progress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
+  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
