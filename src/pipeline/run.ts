@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
+import { InputError } from "../core/errors.js";
 import { spawnSeed } from "../core/rng.js";
 import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
@@ -48,7 +49,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
-  const base = quietContext({ workers, progress: opts.progress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
+  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
@@ -62,6 +64,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
+  // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
+  if (train.numRows === 0) {
+    throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${data.numRows} rows split into 0 train and ${test.numRows} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+  }
 
   let toFit = stages;
   let tune: TuneResult | undefined;
