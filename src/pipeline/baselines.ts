@@ -2,13 +2,16 @@ import type { Table } from "apache-arrow";
 import { isInputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
-import type { Estimator, Evaluator, FittedStage } from "../core/stage.js";
+import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../core/stage.js";
 import { buildStage } from "./build-stages.js";
-import { evaluateModel } from "./evaluate-model.js";
-import { PipelineModel } from "./pipeline-model.js";
+import type { PipelineModel } from "./pipeline-model.js";
 
-/** Baselines every report shows beside the model, when registered. */
-const BASELINES = ["global-mean", "bias-baseline", "most-popular"];
+/** Baselines every report shows beside the model, when registered; `ratings` says whether it predicts ratings. */
+const BASELINES = [
+  { type: "global-mean", ratings: true },
+  { type: "bias-baseline", ratings: true },
+  { type: "most-popular", ratings: false },
+];
 
 /**
  * Fits each baseline on the same training rows the pipeline's recommender saw (after the feature stages) and scores
@@ -26,9 +29,9 @@ export async function computeBaselines(
 ): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   const rec = model.recommender();
-  const features = rec ? model.stages.slice(0, model.stages.indexOf(rec as FittedStage)) : [];
-  const featureModel = new PipelineModel("features", features);
-  const trainF = await featureModel.transform(train, ctx);
+  // The feature stages (string indexers, ...) run once for all baselines, shared with the model's evaluation.
+  const trainF = rec ? await model.transformBefore(train, ctx, rec as FittedStage) : train;
+  const testF = rec ? await model.transformBefore(test, ctx, rec as FittedStage) : test;
   const regression = evaluators.find((e) => typeof e.params.labelCol === "string");
   const columns: Record<string, unknown> = {
     ratingCol: regression?.params.labelCol ?? "rating",
@@ -36,7 +39,7 @@ export async function computeBaselines(
     userCol: rec?.userCol,
     itemCol: rec?.itemCol,
   };
-  for (const type of BASELINES) {
+  for (const { type, ratings } of BASELINES) {
     if (!registry.has(type)) continue;
     const def = registry.get(type);
     const shape = Object.keys(def.params.shape);
@@ -50,11 +53,18 @@ export async function computeBaselines(
       if (isInputError(e)) continue;
       throw e;
     }
-    const pm = new PipelineModel(`baseline-${type}`, [...features, baseline]);
+    const quiet = { ...ctx, warn: () => undefined };
+    const input: EvaluationInput = {
+      predictions: ratings ? await baseline.transform(testF, quiet) : testF,
+      recommender: isRecommender(baseline) ? baseline : undefined,
+      trainTransformed: trainF,
+      testTransformed: testF,
+    };
     const metrics: Record<string, number> = {};
     for (const ev of evaluators) {
+      if (ev.needsRecommender ? !input.recommender : !ratings) continue;
       try {
-        Object.assign(metrics, await evaluateModel(pm, [ev], train, test, { ...ctx, warn: () => undefined }));
+        metrics[ev.metricKey] = await ev.evaluate(input, quiet);
       } catch (e) {
         if (!isInputError(e)) throw e;
       }

@@ -25,14 +25,29 @@ export class PipelineModel {
     return cur;
   }
 
-  /** Output of every stage before the last recommender (the feature stages), i.e. the table the recommender saw. */
-  async transformBefore(table: Table, ctx: RunContext, stop: FittedStage): Promise<Table> {
-    let cur = table;
-    for (const s of this.stages) {
-      if (s === stop) break;
-      cur = await s.transform(cur, ctx);
+  private readonly before = new WeakMap<FittedStage, WeakMap<Table, Promise<Table>>>();
+
+  /**
+   * Output of every stage before `stop` (the feature stages before the recommender), i.e. the table the recommender
+   * saw. Remembered per input table: evaluation, baselines, recommendations and the report all need it for the same
+   * train and test tables, and on 20M rows each transform costs seconds.
+   */
+  transformBefore(table: Table, ctx: RunContext, stop: FittedStage): Promise<Table> {
+    let byTable = this.before.get(stop);
+    if (!byTable) this.before.set(stop, (byTable = new WeakMap()));
+    let out = byTable.get(table);
+    if (!out) {
+      out = (async () => {
+        let cur = table;
+        for (const s of this.stages) {
+          if (s === stop) break;
+          cur = await s.transform(cur, ctx);
+        }
+        return cur;
+      })();
+      byTable.set(table, out);
     }
-    return cur;
+    return out;
   }
 
   /** The last stage that can rank items for users (ALS, baselines), if any. */

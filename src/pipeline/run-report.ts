@@ -18,10 +18,9 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
   const labelCol = o.loaded.spec.evaluate.map((e) => e.params.labelCol).find((x): x is string => typeof x === "string") ?? "rating";
   const data: ReportData["data"] = { rows: o.data.numRows, trainRows: o.train.numRows, testRows: o.test.numRows };
   if (rec) {
-    const seen = await o.model.transformBefore(o.train, quietContext({ workers: o.workers }), rec);
     data.users = rec.knownUsers().length;
     data.items = rec.knownItems().length;
-    if (data.users > 0 && data.items > 0) data.sparsity = 1 - seen.numRows / (data.users * data.items);
+    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.train.numRows / (data.users * data.items));
   }
   if (o.data.getChild(labelCol)) data.ratingHistogram = histogram(o.data, labelCol);
   const metrics: ReportData["metrics"] = [];

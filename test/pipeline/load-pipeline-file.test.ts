@@ -99,6 +99,6 @@ describe("loadPipelineFile", () => {
   it("loads a plugin stage through the same registry checks", async () => {
     const l = await loadPipelineFile(file("plug.yaml", valid.replace("pipeline:\n", `plugins: [${join(process.cwd(), "test/fixtures/plugins/noop-transformer.ts")}]\npipeline:\n  - {type: noop-transformer, factor: 2}\n`)));
     expect(l.spec.pipeline[0].type).toBe("noop-transformer");
-    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")))).message).toMatch(/plugin "\.\/nope\.ts" not found/);
+    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")))).message).toMatch(/plugins: "\.\/nope\.ts" not found \(expected a module at .*nope\.ts\)/);
   });
 });
