@@ -67,7 +67,7 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
       const bar = ctx.progress.start(`${where}: ALS sweeps`, p.maxIter, "sweeps");
       const f = await trainAls(
         r,
-        { rank: p.rank, maxIter: p.maxIter, regParam: p.regParam, alpha: p.alpha, implicitPrefs: p.implicitPrefs, nonnegative: p.nonnegative, seed: p.seed ?? ctx.seed, solver: p.solver },
+        { rank: p.rank, maxIter: p.maxIter, regParam: p.regParam, alpha: p.alpha, implicitPrefs: p.implicitPrefs, nonnegative: p.nonnegative, seed: p.seed ?? ctx.seed, solver: p.solver, numUserBlocks: p.numUserBlocks, numItemBlocks: p.numItemBlocks },
         { workers: ctx.workers, onIteration: (i) => bar.tick(i), computeLoss: true },
       );
       bar.done();

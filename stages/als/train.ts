@@ -22,7 +22,7 @@ import { AlsPool } from "../../src/workers/als-pool.js";
 import type { AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIds } from "./dense-ids.js";
 import { fillCsr } from "./ratings-csr.js";
-import { initFactors } from "./init-factors.js";
+import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
 
 export interface AlsRatings {
@@ -41,6 +41,9 @@ export interface AlsTrainParams {
   nonnegative: boolean;
   seed: number;
   solver: "cholesky" | "cg";
+  /** Spark's partition counts; they only decide the initial-factor stream (default 10, as Spark). */
+  numUserBlocks?: number;
+  numItemBlocks?: number;
 }
 
 export interface AlsTrainOptions {
@@ -96,8 +99,11 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   fillCsr(itemOf, userOf, r.rating, itemIds.length, items.indptr, items.indices, items.values);
 
   const kp = layout.kp;
-  copyPadded(initFactors(userIds, rank, p.seed, "user"), users.factors, rank, kp);
-  copyPadded(initFactors(itemIds, rank, p.seed, "item"), items.factors, rank, kp);
+  // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
+  // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
+  const initSeeds = sparkAlsInitSeeds(p.seed);
+  copyPadded(sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10), users.factors, rank, kp);
+  copyPadded(sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10), items.factors, rank, kp);
 
   let localSolve: SolveRows = solveRowsJs;
   let gramAccumulate: GramAccumulate = gramAccumulateJs;

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
 import { trainAls, type AlsRatings, type AlsTrainParams } from "../../../stages/als/train.js";
-import { initFactors } from "../../../stages/als/init-factors.js";
+import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../../src/core/spark-random.js";
 
 const base: AlsTrainParams = { rank: 4, maxIter: 5, regParam: 0.1, alpha: 1, implicitPrefs: false, nonnegative: false, seed: 42, solver: "cholesky" };
 
@@ -43,18 +43,18 @@ describe("trainAls: contract", () => {
     expect(f.lossHistory).toEqual([]);
   });
 
-  it("maxIter 0 returns the unit-length initial factors, derived from (seed, id) only", async () => {
+  it("maxIter 0 returns Spark's unit-length initial factors (ALS.initialize with 10 blocks)", async () => {
     const f = await trainAls(tiny, { ...base, maxIter: 0 }, { workers: 2 });
-    expect([...f.userFactors]).toEqual([...initFactors(f.userIds, 4, 42, "user")]);
-    expect([...f.itemFactors]).toEqual([...initFactors(f.itemIds, 4, 42, "item")]);
+    const seeds = sparkAlsInitSeeds(42);
+    expect([...f.userFactors]).toEqual([...sparkAlsInitialFactors(f.userIds, 4, seeds.user, 10)]);
+    expect([...f.itemFactors]).toEqual([...sparkAlsInitialFactors(f.itemIds, 4, seeds.item, 10)]);
     for (let u = 0; u < 3; u++) {
       const norm = Math.hypot(...f.userFactors.subarray(u * 4, u * 4 + 4));
       expect(norm).toBeCloseTo(1, 6);
     }
-    // the same id gets the same vector whatever other ids are present
-    const alone = initFactors(Int32Array.of(9), 4, 42, "user");
-    expect([...alone]).toEqual([...f.userFactors.subarray(8, 12)]);
-    expect([...initFactors(Int32Array.of(9), 4, 43, "user")]).not.toEqual([...alone]);
+    // another seed, another start
+    const g = await trainAls(tiny, { ...base, maxIter: 0, seed: 43 }, { workers: 1 });
+    expect([...g.userFactors]).not.toEqual([...f.userFactors]);
   });
 
   it("empty input is an E_DATA InputError", async () => {
