@@ -4,7 +4,7 @@ import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-
 import { InputError } from "../src/core/errors.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
-import type { Estimator, Model } from "../src/core/stage.js";
+import type { Estimator, IndexLabels, Model } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { stringCodes } from "../src/core/string-codes.js";
 import { describeType, filterRows, isNumericType, isStringType, requireField, schemaWith, withColumns } from "../src/core/table.js";
@@ -171,7 +171,7 @@ function saved(className: string, uid: string, p: Params, explicit: ReadonlySet<
 }
 
 /** A fitted StringIndexerModel: `labelsArray[i]` holds the labels of `inputCols[i]`, index = position. */
-export interface StringIndexerModel extends Model {
+export interface StringIndexerModel extends Model, IndexLabels {
   readonly labelsArray: string[][];
   readonly inputCols: readonly string[];
   readonly outputCols: readonly string[];
@@ -196,6 +196,9 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
     labelsArray,
     inputCols: inputs,
     outputCols: outputs,
+    // IndexLabels: lets recommendations and `recpipe recommend` show the ids the data wrote, not the indices.
+    labelsFor: (outputCol: string) => (outputs.includes(outputCol) ? labelsArray[outputs.indexOf(outputCol)] : undefined),
+    inputColFor: (outputCol: string) => (outputs.includes(outputCol) ? inputs[outputs.indexOf(outputCol)] : undefined),
     transformSchema(schema) {
       const cols = present(schema);
       cols.forEach((i) => checkInputType(schema, inputs[i], `${info.name}.${p.inputCols ? `inputCols[${i}]` : "inputCol"}`));
