@@ -77,14 +77,15 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
 
 async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: string): Promise<boolean> {
   if (a.sha256 === b.sha256) return true;
-  // Spark metadata carries the save time; everything else in it must match.
+  // Spark metadata carries the save time; and since the resolved pipeline.yaml writes every default out, the re-run
+  // sets explicitly what the first run left at its default. The effective params must match, and everything else.
   if (/(^|\/)metadata\/part-/.test(a.path)) {
-    const strip = (t: string) => {
-      const o = JSON.parse(t) as Record<string, unknown>;
-      delete o.timestamp;
-      return JSON.stringify(o);
+    const normalise = (t: string) => {
+      const { timestamp: _t, paramMap, defaultParamMap, ...rest } = JSON.parse(t) as Record<string, unknown>;
+      const params = { ...(defaultParamMap as object), ...(paramMap as object) } as Record<string, unknown>;
+      return JSON.stringify({ ...rest, params: Object.fromEntries(Object.entries(params).sort(([x], [y]) => (x < y ? -1 : 1))) });
     };
-    return strip(await readFile(join(dirA, a.path), "utf8")) === strip(await readFile(join(dirB, b.path), "utf8"));
+    return normalise(await readFile(join(dirA, a.path), "utf8")) === normalise(await readFile(join(dirB, b.path), "utf8"));
   }
   return false;
 }

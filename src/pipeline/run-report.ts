@@ -4,7 +4,7 @@ import { renderReport } from "../report/render-report.js";
 import { float64Column } from "../core/table.js";
 import { recpipeVersion } from "./manifest.js";
 import { recommendForRun } from "./recommend-for-run.js";
-import type { RunOutcome } from "./run.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
 
 /** report.html for a run: turns what the run computed into the report's plain data. */

@@ -12,6 +12,7 @@ import { fitPipeline, foldSchema, pipelineUid, type PipelineModel } from "./pipe
 import { readSource, type InputRecord } from "./read-source.js";
 import { recommendForRun, type RecommendationsTable } from "./recommend-for-run.js";
 import { Timings } from "./timings.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
 
@@ -36,23 +37,6 @@ export interface RunResult {
   baselines: Record<string, Record<string, number>>;
   timingsSeconds: Record<string, number>;
   tune?: TuneResult["summary"];
-}
-
-/** Everything a run computed, before it is written: what the run directory and the report are made from. */
-export interface RunOutcome {
-  loaded: LoadedPipeline;
-  input: InputRecord;
-  data: Table;
-  train: Table;
-  test: Table;
-  model: PipelineModel;
-  stages: PipelineStage[];
-  metrics: Record<string, number>;
-  baselines: Record<string, Record<string, number>>;
-  tune?: TuneResult;
-  recommendations?: RecommendationsTable;
-  timings: Timings;
-  workers: number;
 }
 
 /**

@@ -8,7 +8,7 @@ import { saveModel } from "../io/model-store.js";
 import { readParquetBytes, writeTable } from "../io/write-table.js";
 import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
 import { renderRunReport } from "./run-report.js";
-import type { RunOutcome } from "./run.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { tunedModelSaved, tuningTable } from "./tuned-model.js";
 
 /**

@@ -28,7 +28,7 @@ export function readYamlFile(path: string, display: string): YamlFile {
 
 export function parseYamlText(text: string, path: string, display: string): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: "core", customTags: [], uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, schema: "core", customTags: [], uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];

@@ -156,3 +156,15 @@ import { takeRows } from "../../src/core/table.js";
 function require_takeRows() {
   return { takeRows };
 }
+
+import { rankFloat64 } from "../../src/kernels/stable-order.js";
+describe("rankFloat64", () => {
+  it("gives the same dense ranks through the few-distinct and the sorting paths", () => {
+    const few = Float64Array.from([3, -0, NaN, 0, 1.5, 3, NaN]);
+    const valid = Uint8Array.from([1, 1, 1, 1, 1, 1, 0]);
+    expect([...rankFloat64(few, valid).ranks]).toEqual([3, 1, 4, 1, 2, 3, 0]);
+    const many = new Float64Array(2_200_000).map((_, i) => (i * 7919) % 2_199_997);
+    const r = rankFloat64(many).ranks;
+    for (const i of [0, 1, 500, 2_199_999]) expect(r[i]).toBe(many[i] + 1);
+  });
+});
