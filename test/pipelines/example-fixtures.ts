@@ -112,7 +112,8 @@ export function writeAmazonReviews(dir: string): string {
           summary: overall >= 4 ? "good" : "meh",
           unixReviewTime: t,
           reviewTime: new Date(t * 1000).toISOString().slice(0, 10),
-        }),
+          // The real file writes ratings as 5.0, which readers type as floating point; JSON.stringify would write 5.
+        }).replace(/"overall":(\d)(?=,)/, '"overall":$1.0'),
       );
     }
   }

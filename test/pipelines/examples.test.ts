@@ -3,7 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { quietContext } from "../../src/core/run-context.js";
 import { readTable } from "../../src/io/read-table.js";
+import { loadModel } from "../../src/pipeline/load-model.js";
+import { recommendFromModel } from "../../src/pipeline/recommend-from-model.js";
 import { run, type RunResult } from "../../src/pipeline/run.js";
 import { writeAmazonReviews, writeKuaiRecSmallMatrix, writeLastfmUserArtists, writeMovieLensUData } from "./example-fixtures.js";
 
@@ -46,6 +49,11 @@ const fixtureRuns: Record<string, FixtureRun> = {
       expect(String(recs.getChild("reviewerID")!.get(0))).toMatch(/^A[A-Z0-9]{12,}/);
       expect(String(recs.getChild("asin")!.get(0))).toMatch(/^(B000|\d{10})/);
       expect(Math.max(...Array.from(recs.getChild("rank")!.toArray() as Int32Array))).toBe(20);
+      // The saved model answers for an original id with the same list (the run did not exclude seen items either).
+      const user = String(recs.getChild("reviewerID")!.get(0));
+      const fromModel = await recommendFromModel(await loadModel(path.join(r.runDir, "model")), { users: [user], k: 3 }, quietContext({ workers: 2 }));
+      expect([fromModel.userCol, fromModel.itemCol]).toEqual(["reviewerID", "asin"]);
+      expect(fromModel.users[0].items.map((i) => i.item)).toEqual([0, 1, 2].map((j) => String(recs.getChild("asin")!.get(j))));
     },
   },
 };
