@@ -129,7 +129,7 @@ describe.runIf(haveShared)("example pipelines on the real data in ../shared/data
 
   it("lastfm-implicit-cv.yaml: search ranked by nDCG@10, result above most-popular", async () => {
     // Two maps and two folds keep it quick; the full 6-map grid runs on the fixture above.
-    const r = await runExample("lastfm-implicit-cv.yaml", [`source.path=${JSON.stringify(lastfm)}`, "tune.numFolds=2", "pipeline.als.maxIter=5", "tune.paramGrid={als.alpha: [0.01], als.regParam: [0.1, 10.0]}"]);
+    const r = await runExample("lastfm-implicit-cv.yaml", [`source.path=${JSON.stringify(lastfm)}`, "tune.numFolds=2", "pipeline.als.maxIter=3", "tune.paramGrid={als.alpha: [0.01], als.regParam: [0.1, 10.0]}"]);
     expect(r.tune?.metric).toBe("ndcgAtK@10");
     expect(r.tune?.isLargerBetter).toBe(true);
     expect(r.tune?.best).toEqual({ "als.alpha": 0.01, "als.regParam": 0.1 });
