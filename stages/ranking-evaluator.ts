@@ -106,10 +106,20 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
       }
       const exclude = input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined;
       const lists = await rec.recommendForUsers(users, p.k, ctx, exclude);
+      // Recommenders leave out users they do not know (Spark's recommendForUserSubset does the same), so the lists are
+      // matched back by user id: a test user the model never saw (e.g. absent from a CV fold) gets an empty list, a miss.
+      const listOf = new Map<number, number>();
+      lists.users.forEach((u, i) => listOf.set(u, i));
       const predPtr = new Int32Array(users.length + 1);
-      for (let q = 0; q < users.length; q++) predPtr[q + 1] = predPtr[q] + lists.counts[q];
+      for (let q = 0; q < users.length; q++) {
+        const l = listOf.get(users[q]);
+        predPtr[q + 1] = predPtr[q] + (l === undefined ? 0 : lists.counts[l]);
+      }
       const pred = new Int32Array(predPtr[users.length]);
-      for (let q = 0; q < users.length; q++) pred.set(lists.items.subarray(q * lists.k, q * lists.k + lists.counts[q]), predPtr[q]);
+      for (let q = 0; q < users.length; q++) {
+        const l = listOf.get(users[q]);
+        if (l !== undefined) pred.set(lists.items.subarray(l * lists.k, l * lists.k + lists.counts[l]), predPtr[q]);
+      }
       const queries: RankingQueries = { predPtr, pred, relPtr, rel };
       return rankingMetric(p.metricName, queries, p.k);
     },

@@ -9,11 +9,22 @@ import type { PipelineModel } from "./pipeline-model.js";
 export class IdLabels {
   private readonly labels: readonly string[] | undefined;
   private index?: Map<string, number>;
+  /** The column name as the data wrote it: the indexer's input column, or `column` itself when it was not indexed. */
+  readonly sourceColumn: string;
 
   constructor(model: PipelineModel, column: string) {
     let found: readonly string[] | undefined;
-    for (const s of model.stages) if (hasIndexLabels(s)) found = s.labelsFor(column) ?? found;
+    let source = column;
+    for (const s of model.stages) {
+      if (!hasIndexLabels(s)) continue;
+      const labels = s.labelsFor(column);
+      if (labels) {
+        found = labels;
+        source = s.inputColFor(column) ?? source;
+      }
+    }
     this.labels = found;
+    this.sourceColumn = source;
   }
 
   get indexed(): boolean {

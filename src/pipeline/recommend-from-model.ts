@@ -51,7 +51,7 @@ export async function recommendFromModel(
     exclude = { users: toInt(before, rec.userCol, opts.excludeSeenFile), items: toInt(before, rec.itemCol, opts.excludeSeenFile) };
   }
   const lists = await rec.recommendForUsers(users, opts.k, ctx, exclude);
-  const out: ModelRecommendations = { userCol: rec.userCol, itemCol: rec.itemCol, users: [] };
+  const out: ModelRecommendations = { userCol: userIds.sourceColumn, itemCol: itemIds.sourceColumn, users: [] };
   for (let u = 0; u < lists.users.length; u++) {
     const items = [];
     for (let j = 0; j < lists.counts[u]; j++) items.push({ item: itemIds.original(lists.items[u * lists.k + j]), rating: lists.scores[u * lists.k + j] });

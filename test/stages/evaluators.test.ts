@@ -100,6 +100,25 @@ describe("ranking-evaluator", () => {
     expect(ev.save().extra).toEqual({ recpipeRelevanceThreshold: 4 });
   });
 
+  it("matches lists back by user id when the recommender leaves unknown users out (as ALS's subset does)", async () => {
+    const train = new Table({ user: makeVector(Int32Array.from([0, 1, 1])), item: makeVector(Int32Array.from([1, 1, 2])) });
+    const popular = (await buildStage(mostPopular, {}).fit(train, ctx)) as Model & Recommender;
+    const knownOnly: Recommender = {
+      userCol: "user",
+      itemCol: "item",
+      knownUsers: () => popular.knownUsers(),
+      knownItems: () => popular.knownItems(),
+      async recommendForUsers(users, k, c, exclude) {
+        const known = Int32Array.from([...users].filter((u) => u <= 1));
+        return popular.recommendForUsers(known, k, c, exclude);
+      },
+    };
+    // Test users ascending: 0 (item 2: rec [2] is a hit), 5 (unknown: a miss), 1 (item 3: nothing left to recommend).
+    const test = new Table({ user: makeVector(Int32Array.from([5, 0, 1])), item: makeVector(Int32Array.from([1, 2, 3])) });
+    const hit = buildStage(rankingEvaluator, { metricName: "hitRateAtK", k: 1 });
+    expect(await hit.evaluate({ predictions: test, testTransformed: test, trainTransformed: train, recommender: knownOnly }, ctx)).toBeCloseTo(1 / 3, 12);
+  });
+
   it("needs a recommender", async () => {
     const ev = buildStage(rankingEvaluator, { metricName: "ndcgAtK" });
     await expect(ev.evaluate({ predictions: new Table() }, ctx)).rejects.toThrow(/ranking metric ndcgAtK needs a model that can rank/);

@@ -64,6 +64,16 @@ describe("string-indexer transform", () => {
     expect(col(out, "i")).toEqual([0, 1, 0, 2, 0, 1]);
   });
 
+  it("maps each output column back to its labels and input column (for recommendations with original ids)", async () => {
+    const two = new Table({ u: strings(["x", "y", "y"]), i: strings(["p", "p", "q"]) });
+    const m = await fitOn(two, { inputCols: ["u", "i"], outputCols: ["uIdx", "iIdx"] });
+    expect(m.labelsFor("uIdx")).toEqual(["y", "x"]);
+    expect(m.labelsFor("iIdx")).toEqual(["p", "q"]);
+    expect(m.inputColFor("iIdx")).toBe("i");
+    expect(m.labelsFor("u")).toBeUndefined();
+    expect(m.inputColFor("nope")).toBeUndefined();
+  });
+
   it("handleInvalid error: unseen label and NULL are InputErrors naming the column", async () => {
     const m = await fitOn(train, { inputCol: "s", outputCol: "i" });
     const unseen = new Table({ s: strings(["a", "z"]) });
