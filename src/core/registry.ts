@@ -47,6 +47,11 @@ export class StageRegistry {
     return [...this.byType.values()].filter((d) => !roles || roles.includes(d.role));
   }
 
+  /** True for a class recpipe implements: a saved model it can load, or the estimator/evaluator class of a stage. */
+  hasClass(className: string): boolean {
+    return this.byClass.has(className) || [...this.byType.values()].some((d) => d.sparkClass === className);
+  }
+
   loaderFor(className: string): StageLoader | undefined {
     return this.byClass.get(className);
   }

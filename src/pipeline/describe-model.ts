@@ -30,18 +30,18 @@ export async function describeDirectory(dir: string): Promise<string> {
   const saved = await loadSavedStage(modelDir);
   const registry = createRegistry();
   const notes = { recpipeOnly: [] as string[], unsupported: [] as string[] };
-  walk(saved, "", 0, lines, registry.loaderFor.bind(registry), notes);
+  walk(saved, "", 0, lines, (c) => registry.hasClass(c), notes);
   lines.push("");
   lines.push(notes.unsupported.length ? `recpipe cannot load it: unsupported ${notes.unsupported.join(", ")}` : "recpipe can load it");
   lines.push(notes.recpipeOnly.length ? `Spark cannot load it: recpipe-only classes ${notes.recpipeOnly.join(", ")}` : "Spark can load it (Spark ML layout and class names)");
   return lines.join("\n");
 }
 
-function walk(s: SavedStage, path: string, depth: number, out: string[], loaderFor: (c: string) => unknown, notes: { recpipeOnly: string[]; unsupported: string[] }): void {
+function walk(s: SavedStage, path: string, depth: number, out: string[], isKnown: (c: string) => boolean, notes: { recpipeOnly: string[]; unsupported: string[] }): void {
   const pad = "  ".repeat(depth);
-  const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.includes(s.className) || loaderFor(s.className) !== undefined;
+  const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.includes(s.className) || isKnown(s.className);
   if (s.className.startsWith("recpipe.")) notes.recpipeOnly.push(s.className);
-  else if (!known && !(depth > 0 && /\/(estimator|evaluator)(\/|$)/.test(path))) notes.unsupported.push(`${s.className} (${path || "."})`);
+  else if (!known) notes.unsupported.push(`${s.className} (${path || "."})`);
   out.push(`${pad}${path ? `${path}: ` : ""}${s.className} uid=${s.uid}${s.sparkVersion ? ` sparkVersion=${s.sparkVersion}` : ""}${known ? "" : "  [not implemented by recpipe]"}`);
   const params = { ...(s.defaultParamMap ?? {}), ...s.paramMap };
   const shown = Object.entries(params).filter(([k]) => k !== "estimatorParamMaps" && k !== "stageUids");
@@ -51,5 +51,5 @@ function walk(s: SavedStage, path: string, depth: number, out: string[], loaderF
     const cols = t.schema.fields.map((f) => `${f.name}: ${DataType.isList(f.type) ? `list<${String(f.type.children[0].type)}>` : String(f.type)}`).join(", ");
     out.push(`${pad}  ${name}/: ${t.numRows} rows (${cols})`);
   }
-  for (const c of s.children ?? []) walk(c.stage, path ? `${path}/${c.path}` : c.path, depth + 1, out, loaderFor, notes);
+  for (const c of s.children ?? []) walk(c.stage, path ? `${path}/${c.path}` : c.path, depth + 1, out, isKnown, notes);
 }

@@ -55,9 +55,23 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
     knownUsers: () => user.ids,
     knownItems: () => item.ids,
     async recommendForUsers(users: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<RecommendationLists> {
-      const query = subset(user, users);
+      const query = users === user.ids ? user : subset(user, users);
       const top = await recommendTopK(query, item, k, { workers: ctx.workers, exclude: exclude ? { queryIds: exclude.users, targetIds: exclude.items } : undefined });
-      return { users: top.queryIds, items: top.ids, scores: top.scores, counts: top.counts, k };
+      if (query.ids.length === users.length) return { users: top.queryIds, items: top.ids, scores: top.scores, counts: top.counts, k };
+      // One list per requested user, as the Recommender contract says: users the model never saw get an empty list.
+      const row = new Map<number, number>();
+      top.queryIds.forEach((id, r) => row.set(id, r));
+      const items = new Int32Array(users.length * k).fill(-1);
+      const scores = new Float32Array(users.length * k).fill(NaN);
+      const counts = new Int32Array(users.length);
+      users.forEach((id, q) => {
+        const r = row.get(id);
+        if (r === undefined) return;
+        items.set(top.ids.subarray(r * k, r * k + k), q * k);
+        scores.set(top.scores.subarray(r * k, r * k + k), q * k);
+        counts[q] = top.counts[r];
+      });
+      return { users: Int32Array.from(users), items, scores, counts, k };
     },
     save(): SavedStage {
       return {
@@ -74,10 +88,9 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
 
 /** The factors of the requested ids that the model knows, in request order (unknown ids are left out, as Spark's subset methods do). */
 function subset(f: FactorSet, ids: Int32Array): FactorSet {
-  if (ids === f.ids) return f;
   const pos = new Map<number, number>();
   f.ids.forEach((id, i) => pos.set(id, i));
-  const keep = Array.from(ids).filter((id) => pos.has(id));
+  const keep = [...new Set(Array.from(ids).filter((id) => pos.has(id)))];
   const out = new Float32Array(keep.length * f.rank);
   keep.forEach((id, i) => out.set(f.factors.subarray(pos.get(id)! * f.rank, (pos.get(id)! + 1) * f.rank), i * f.rank));
   return { ids: Int32Array.from(keep), factors: out, rank: f.rank };
