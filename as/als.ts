@@ -19,6 +19,7 @@ const PIVOT_TOL: f32 = 1e-5;
 
 // ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
 // A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
+// | (64-aligned) CG gather: the whole row, (row length)*kp f32
 
 /**
  * Solves rows [rowStart, rowEnd) of one ALS half-step in place. Returns -1, or the first row whose system is
@@ -65,7 +66,8 @@ export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, ou
   gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, true);
 }
 
-/** Bytes of scratch one thread needs for rank padded to kp. */
+/** Bytes of the fixed part of one thread's scratch at padded rank kp; solver "cg" also needs, from the next
+ * multiple of 64, room to gather the longest row (maxRowLength * kp * 4 bytes). */
 export function scratchBytes(kp: i32): i32 {
   return 4 * (kp * kp + 6 * kp + BLOCK * kp) + 8 + 8 * (kp * kp + 7 * kp);
 }
@@ -85,24 +87,29 @@ function buildSystem(
   memory.fill(b, 0, rowBytes);
   for (let s = begin; s < end; s += BLOCK) {
     const e = min(s + BLOCK, end);
+    // pure gather first (independent iterations: the CPU overlaps the cache misses), then b and the weights
     let g = G;
     for (let t = s; t < e; t++) {
-      const idx = load<i32>(indices + (<usize>t << 2));
+      const y = src + <usize>load<i32>(indices + (<usize>t << 2)) * rowBytes;
+      for (let d: usize = 0; d < rowBytes; d += 16) v128.store(g + d, v128.load(y + d));
+      g += rowBytes;
+    }
+    g = G;
+    for (let t = s; t < e; t++) {
       const r = load<f32>(values + (<usize>t << 2));
-      const y = src + <usize>idx * rowBytes;
-      let w: f32 = 1;
       let bw: f32 = r;
       if (implicit) {
         const c1 = alpha * abs<f32>(r);
-        w = sqrt<f32>(c1); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
         bw = r > 0 ? 1 + c1 : 0;
-      }
-      const wv = f32x4.splat(w);
-      const bv = f32x4.splat(bw);
-      for (let d: usize = 0; d < rowBytes; d += 16) {
-        const v = v128.load(y + d);
-        v128.store(g + d, f32x4.mul(v, wv));
-        v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v)));
+        const wv = f32x4.splat(sqrt<f32>(c1)); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
+        for (let d: usize = 0; d < rowBytes; d += 16) {
+          const v = v128.load(g + d);
+          v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(f32x4.splat(bw), v)));
+          v128.store(g + d, f32x4.mul(v, wv));
+        }
+      } else {
+        const bv = f32x4.splat(bw);
+        for (let d: usize = 0; d < rowBytes; d += 16) v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v128.load(g + d))));
       }
       g += rowBytes;
     }
@@ -313,11 +320,21 @@ function cgRow(
   const r = scratch + <usize>kp * rowBytes + 3 * rowBytes;
   const p = r + rowBytes;
   const Ap = p + rowBytes;
+  // The row's factor vectors are gathered once into a contiguous block: the 1 + steps passes below then stream
+  // through it instead of making 1 + steps random reads of the (often cache-exceeding) factor matrix per rating.
+  const G = scratch + <usize>((scratchBytes(kp) + 63) & ~63);
   // r = b - A x
   baseMatVec(r, x, gram, kp, lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(r + o, f32x4.neg(v128.load(r + o)));
+  // gather first, in a loop with no dependencies between iterations, so the CPU overlaps the cache misses
+  let g = G;
   for (let s = begin; s < end; s++) {
     const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(g + o, v128.load(y + o));
+    g += rowBytes;
+  }
+  g = G;
+  for (let s = begin; s < end; s++) {
     const rating = load<f32>(values + (<usize>s << 2));
     let w: f32 = 1;
     let bw: f32 = rating;
@@ -325,19 +342,20 @@ function cgRow(
       w = alpha * abs<f32>(rating);
       bw = rating > 0 ? 1 + w : 0;
     }
-    const c = bw - w * dot(y, x, rowBytes);
-    if (c != 0) axpy(r, y, rowBytes, c);
+    const c = bw - w * dot(g, x, rowBytes);
+    if (c != 0) axpy(r, g, rowBytes, c);
+    g += rowBytes;
   }
   memory.copy(p, r, rowBytes);
   let rsold = dot(r, r, rowBytes);
   if (rsold < 1e-20) return;
   for (let it = 0; it < steps; it++) {
     baseMatVec(Ap, p, gram, kp, lambda);
+    g = G;
     for (let s = begin; s < end; s++) {
-      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
       const w: f32 = implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
-      if (w == 0) continue;
-      axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
+      if (w != 0) axpy(Ap, g, rowBytes, w * dot(g, p, rowBytes));
+      g += rowBytes;
     }
     const pAp = dot(p, Ap, rowBytes);
     if (!(pAp > 0)) return;

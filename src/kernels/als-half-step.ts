@@ -47,7 +47,7 @@ export interface HalfStepArgs {
   cgSteps: number;
   rowStart: number;
   rowEnd: number;
-  /** Per-thread scratch, `alsScratchBytes(kp)` bytes, 16-byte aligned (the wasm kernel works in it; the twin ignores it). */
+  /** Per-thread scratch, `alsScratchBytes(kp, longest row if solver is CG)` bytes, 16-byte aligned (the wasm kernel works in it; the twin ignores it). */
   scratch: Uint8Array;
 }
 

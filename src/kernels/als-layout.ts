@@ -51,6 +51,8 @@ export interface AlsSideViews {
 
 export function planAlsLayout(
   nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
+  /** Longest row on either side when the CG solver is used (it gathers whole rows), else 0. */
+  cgMaxRowLength = 0,
 ): AlsLayout {
   const kp = paddedRank(rank);
   const fb = precision === "f64" ? 8 : 4;
@@ -72,7 +74,7 @@ export function planAlsLayout(
   const gram = take(fb * kp * kp);
   const maxChunks = Math.ceil(Math.max(nUsers, nItems, 1) / ALS_CHUNK_ROWS);
   const control = take(4 * (1 + maxChunks));
-  const scratchBytes = alsScratchBytes(kp);
+  const scratchBytes = alsScratchBytes(kp, cgMaxRowLength);
   const scratch = take(scratchBytes * scratchSlots);
   return { nnz, k: rank, kp, precision, user, item, gram, control, maxChunks, scratch, scratchBytes, scratchSlots, totalBytes: at };
 }
