@@ -30,7 +30,7 @@ const PIVOT_TOL: f32 = 1e-5;
 export function solveRows(
   indptr: usize, indices: usize, values: usize, src: usize, out: usize, gram: usize,
   kp: i32, k: i32, regParam: f32, alpha: f32, implicit: i32, solver: i32, cgSteps: i32,
-  rowStart: i32, rowEnd: i32, scratch: usize,
+  rowStart: i32, rowEnd: i32, scratch: usize, cgGatherCapacity: i32,
 ): i32 {
   const rowBytes = <usize>kp << 2;
   for (let row = rowStart; row < rowEnd; row++) {
@@ -48,7 +48,7 @@ export function solveRows(
     }
     const lambda: f32 = regParam * <f32>n;
     if (solver == SOLVER_CG) {
-      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch);
+      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, end - begin <= cgGatherCapacity);
       continue;
     }
     buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
@@ -314,7 +314,7 @@ function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): vo
 
 function cgRow(
   indices: usize, values: usize, src: usize, gram: usize, begin: i32, end: i32, x: usize,
-  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize,
+  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize, gather: bool,
 ): void {
   const rowBytes = <usize>kp << 2;
   const r = scratch + <usize>kp * rowBytes + 3 * rowBytes;
@@ -326,15 +326,18 @@ function cgRow(
   // r = b - A x
   baseMatVec(r, x, gram, kp, lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(r + o, f32x4.neg(v128.load(r + o)));
-  // gather first, in a loop with no dependencies between iterations, so the CPU overlaps the cache misses
-  let g = G;
-  for (let s = begin; s < end; s++) {
-    const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(g + o, v128.load(y + o));
-    g += rowBytes;
+  // gather first, in a loop with no dependencies between iterations, so the CPU overlaps the cache misses.
+  // Rows longer than the gather capacity (very popular items) read the factor matrix in place instead.
+  if (gather) {
+    let g = G;
+    for (let s = begin; s < end; s++) {
+      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(g + o, v128.load(y + o));
+      g += rowBytes;
+    }
   }
-  g = G;
   for (let s = begin; s < end; s++) {
+    const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
     const rating = load<f32>(values + (<usize>s << 2));
     let w: f32 = 1;
     let bw: f32 = rating;
@@ -342,20 +345,19 @@ function cgRow(
       w = alpha * abs<f32>(rating);
       bw = rating > 0 ? 1 + w : 0;
     }
-    const c = bw - w * dot(g, x, rowBytes);
-    if (c != 0) axpy(r, g, rowBytes, c);
-    g += rowBytes;
+    const c = bw - w * dot(y, x, rowBytes);
+    if (c != 0) axpy(r, y, rowBytes, c);
   }
   memory.copy(p, r, rowBytes);
   let rsold = dot(r, r, rowBytes);
   if (rsold < 1e-20) return;
   for (let it = 0; it < steps; it++) {
     baseMatVec(Ap, p, gram, kp, lambda);
-    g = G;
     for (let s = begin; s < end; s++) {
       const w: f32 = implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
-      if (w != 0) axpy(Ap, g, rowBytes, w * dot(g, p, rowBytes));
-      g += rowBytes;
+      if (w == 0) continue;
+      const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
+      axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
     }
     const pAp = dot(p, Ap, rowBytes);
     if (!(pAp > 0)) return;
@@ -369,6 +371,13 @@ function cgRow(
     for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, f32x4.add(v128.load(r + o), f32x4.mul(bv, v128.load(p + o))));
     rsold = rsnew;
   }
+}
+
+/** Rating s's factor vector: in the gathered block, or in the factor matrix itself. */
+// @ts-ignore: decorator
+@inline
+function rowVector(gather: bool, G: usize, src: usize, indices: usize, begin: i32, s: i32, rowBytes: usize): usize {
+  return gather ? G + <usize>(s - begin) * rowBytes : src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
 }
 
 // ---- NNLS (Spark mllib NNLS.solve: projected gradient with conditional CG directions, in f64) ----

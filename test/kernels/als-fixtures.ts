@@ -23,7 +23,7 @@ export interface Problem {
 /** rows x cols ratings at the given density (at least `minPerRow` a row, some rows empty when minPerRow = 0). */
 export function makeProblem(o: {
   rows: number; cols: number; k: number; perRow: number; seed: number; implicit?: boolean; solver?: SolverCode;
-  regParam?: number; alpha?: number; emptyEvery?: number; ratingsWithZeros?: boolean;
+  regParam?: number; alpha?: number; emptyEvery?: number; ratingsWithZeros?: boolean; cgGatherCapacity?: number;
 }): Problem {
   const rand = rng(o.seed);
   const kp = paddedRank(o.k);
@@ -76,7 +76,7 @@ export function makeProblem(o: {
   const args: HalfStepArgs = {
     indptr, indices, values, src, out, gram: o.implicit ? gram : null, kp, k: o.k,
     regParam: o.regParam ?? 0.1, alpha: o.alpha ?? 2, implicit: !!o.implicit, solver: o.solver ?? 0, cgSteps: 3,
-    rowStart: 0, rowEnd: o.rows, scratch: new Uint8Array(buf, pScratch, scratchBytes),
+    rowStart: 0, rowEnd: o.rows, scratch: new Uint8Array(buf, pScratch, scratchBytes), cgGatherCapacity: o.cgGatherCapacity ?? longest,
   };
   const reset = (): void => out.set(warm);
   reset();
