@@ -306,9 +306,22 @@ function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): vo
   const lv = f32x4.splat(lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
   if (gram == 0) return;
-  for (let j = 0; j < kp; j++) {
-    const c = load<f32>(v + (<usize>j << 2));
-    if (c != 0) axpy(out, gram + <usize>j * rowBytes, rowBytes, c);
+  // 4 rows of gram per pass over out (kp is a multiple of 4): one load/store of out per 4 rows
+  for (let j = 0; j < kp; j += 4) {
+    const g0 = gram + <usize>j * rowBytes;
+    const g1 = g0 + rowBytes;
+    const g2 = g1 + rowBytes;
+    const g3 = g2 + rowBytes;
+    const c0 = f32x4.splat(load<f32>(v + (<usize>j << 2)));
+    const c1 = f32x4.splat(load<f32>(v + (<usize>j << 2), 4));
+    const c2 = f32x4.splat(load<f32>(v + (<usize>j << 2), 8));
+    const c3 = f32x4.splat(load<f32>(v + (<usize>j << 2), 12));
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const t = f32x4.add(
+        f32x4.add(f32x4.mul(c0, v128.load(g0 + o)), f32x4.mul(c1, v128.load(g1 + o))),
+        f32x4.add(f32x4.mul(c2, v128.load(g2 + o)), f32x4.mul(c3, v128.load(g3 + o))));
+      v128.store(out + o, f32x4.add(v128.load(out + o), t));
+    }
   }
 }
 
@@ -353,8 +366,34 @@ function cgRow(
   if (rsold < 1e-20) return;
   for (let it = 0; it < steps; it++) {
     baseMatVec(Ap, p, gram, kp, lambda);
-    for (let s = begin; s < end; s++) {
-      const w: f32 = implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
+    // 4 ratings at a time: each p vector is loaded once for 4 dots, each Ap vector loaded and stored once for 4 axpys
+    let s = begin;
+    for (; s + 4 <= end; s += 4) {
+      const y0 = rowVector(gather, G, src, indices, begin, s, rowBytes);
+      const y1 = rowVector(gather, G, src, indices, begin, s + 1, rowBytes);
+      const y2 = rowVector(gather, G, src, indices, begin, s + 2, rowBytes);
+      const y3 = rowVector(gather, G, src, indices, begin, s + 3, rowBytes);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const pv = v128.load(p + o);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(y0 + o), pv));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(y1 + o), pv));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(y2 + o), pv));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(y3 + o), pv));
+      }
+      const c0 = f32x4.splat(ratingWeight(values, s, implicit, alpha) * hsum(a0));
+      const c1 = f32x4.splat(ratingWeight(values, s + 1, implicit, alpha) * hsum(a1));
+      const c2 = f32x4.splat(ratingWeight(values, s + 2, implicit, alpha) * hsum(a2));
+      const c3 = f32x4.splat(ratingWeight(values, s + 3, implicit, alpha) * hsum(a3));
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const t = f32x4.add(
+          f32x4.add(f32x4.mul(c0, v128.load(y0 + o)), f32x4.mul(c1, v128.load(y1 + o))),
+          f32x4.add(f32x4.mul(c2, v128.load(y2 + o)), f32x4.mul(c3, v128.load(y3 + o))));
+        v128.store(Ap + o, f32x4.add(v128.load(Ap + o), t));
+      }
+    }
+    for (; s < end; s++) {
+      const w = ratingWeight(values, s, implicit, alpha);
       if (w == 0) continue;
       const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
       axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
@@ -371,6 +410,13 @@ function cgRow(
     for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, f32x4.add(v128.load(r + o), f32x4.mul(bv, v128.load(p + o))));
     rsold = rsnew;
   }
+}
+
+/** CG weight of rating s in A: alpha|r| (implicit, c - 1) or 1 (explicit). */
+// @ts-ignore: decorator
+@inline
+function ratingWeight(values: usize, s: i32, implicit: i32, alpha: f32): f32 {
+  return implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
 }
 
 /** Rating s's factor vector: in the gathered block, or in the factor matrix itself. */
