@@ -19,6 +19,7 @@ const PIVOT_TOL: f32 = 1e-5;
 
 // ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
 // A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
+// | (64-aligned) CG gather: the whole row, (row length)*kp f32
 
 /**
  * Solves rows [rowStart, rowEnd) of one ALS half-step in place. Returns -1, or the first row whose system is
@@ -29,7 +30,7 @@ const PIVOT_TOL: f32 = 1e-5;
 export function solveRows(
   indptr: usize, indices: usize, values: usize, src: usize, out: usize, gram: usize,
   kp: i32, k: i32, regParam: f32, alpha: f32, implicit: i32, solver: i32, cgSteps: i32,
-  rowStart: i32, rowEnd: i32, scratch: usize,
+  rowStart: i32, rowEnd: i32, scratch: usize, cgGatherCapacity: i32,
 ): i32 {
   const rowBytes = <usize>kp << 2;
   for (let row = rowStart; row < rowEnd; row++) {
@@ -47,7 +48,7 @@ export function solveRows(
     }
     const lambda: f32 = regParam * <f32>n;
     if (solver == SOLVER_CG) {
-      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch);
+      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, end - begin <= cgGatherCapacity);
       continue;
     }
     buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
@@ -65,7 +66,8 @@ export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, ou
   gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, true);
 }
 
-/** Bytes of scratch one thread needs for rank padded to kp. */
+/** Bytes of the fixed part of one thread's scratch at padded rank kp; solver "cg" also needs, from the next
+ * multiple of 64, room to gather the longest row (maxRowLength * kp * 4 bytes). */
 export function scratchBytes(kp: i32): i32 {
   return 4 * (kp * kp + 6 * kp + BLOCK * kp) + 8 + 8 * (kp * kp + 7 * kp);
 }
@@ -85,24 +87,29 @@ function buildSystem(
   memory.fill(b, 0, rowBytes);
   for (let s = begin; s < end; s += BLOCK) {
     const e = min(s + BLOCK, end);
+    // pure gather first (independent iterations: the CPU overlaps the cache misses), then b and the weights
     let g = G;
     for (let t = s; t < e; t++) {
-      const idx = load<i32>(indices + (<usize>t << 2));
+      const y = src + <usize>load<i32>(indices + (<usize>t << 2)) * rowBytes;
+      for (let d: usize = 0; d < rowBytes; d += 16) v128.store(g + d, v128.load(y + d));
+      g += rowBytes;
+    }
+    g = G;
+    for (let t = s; t < e; t++) {
       const r = load<f32>(values + (<usize>t << 2));
-      const y = src + <usize>idx * rowBytes;
-      let w: f32 = 1;
       let bw: f32 = r;
       if (implicit) {
         const c1 = alpha * abs<f32>(r);
-        w = sqrt<f32>(c1); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
         bw = r > 0 ? 1 + c1 : 0;
-      }
-      const wv = f32x4.splat(w);
-      const bv = f32x4.splat(bw);
-      for (let d: usize = 0; d < rowBytes; d += 16) {
-        const v = v128.load(y + d);
-        v128.store(g + d, f32x4.mul(v, wv));
-        v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v)));
+        const wv = f32x4.splat(sqrt<f32>(c1)); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
+        for (let d: usize = 0; d < rowBytes; d += 16) {
+          const v = v128.load(g + d);
+          v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(f32x4.splat(bw), v)));
+          v128.store(g + d, f32x4.mul(v, wv));
+        }
+      } else {
+        const bv = f32x4.splat(bw);
+        for (let d: usize = 0; d < rowBytes; d += 16) v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v128.load(g + d))));
       }
       g += rowBytes;
     }
@@ -299,25 +306,51 @@ function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): vo
   const lv = f32x4.splat(lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
   if (gram == 0) return;
-  for (let j = 0; j < kp; j++) {
-    const c = load<f32>(v + (<usize>j << 2));
-    if (c != 0) axpy(out, gram + <usize>j * rowBytes, rowBytes, c);
+  // 4 rows of gram per pass over out (kp is a multiple of 4): one load/store of out per 4 rows
+  for (let j = 0; j < kp; j += 4) {
+    const g0 = gram + <usize>j * rowBytes;
+    const g1 = g0 + rowBytes;
+    const g2 = g1 + rowBytes;
+    const g3 = g2 + rowBytes;
+    const c0 = f32x4.splat(load<f32>(v + (<usize>j << 2)));
+    const c1 = f32x4.splat(load<f32>(v + (<usize>j << 2), 4));
+    const c2 = f32x4.splat(load<f32>(v + (<usize>j << 2), 8));
+    const c3 = f32x4.splat(load<f32>(v + (<usize>j << 2), 12));
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const t = f32x4.add(
+        f32x4.add(f32x4.mul(c0, v128.load(g0 + o)), f32x4.mul(c1, v128.load(g1 + o))),
+        f32x4.add(f32x4.mul(c2, v128.load(g2 + o)), f32x4.mul(c3, v128.load(g3 + o))));
+      v128.store(out + o, f32x4.add(v128.load(out + o), t));
+    }
   }
 }
 
 function cgRow(
   indices: usize, values: usize, src: usize, gram: usize, begin: i32, end: i32, x: usize,
-  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize,
+  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize, gather: bool,
 ): void {
   const rowBytes = <usize>kp << 2;
   const r = scratch + <usize>kp * rowBytes + 3 * rowBytes;
   const p = r + rowBytes;
   const Ap = p + rowBytes;
+  // The row's factor vectors are gathered once into a contiguous block: the 1 + steps passes below then stream
+  // through it instead of making 1 + steps random reads of the (often cache-exceeding) factor matrix per rating.
+  const G = scratch + <usize>((scratchBytes(kp) + 63) & ~63);
   // r = b - A x
   baseMatVec(r, x, gram, kp, lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(r + o, f32x4.neg(v128.load(r + o)));
+  // gather first, in a loop with no dependencies between iterations, so the CPU overlaps the cache misses.
+  // Rows longer than the gather capacity (very popular items) read the factor matrix in place instead.
+  if (gather) {
+    let g = G;
+    for (let s = begin; s < end; s++) {
+      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(g + o, v128.load(y + o));
+      g += rowBytes;
+    }
+  }
   for (let s = begin; s < end; s++) {
-    const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+    const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
     const rating = load<f32>(values + (<usize>s << 2));
     let w: f32 = 1;
     let bw: f32 = rating;
@@ -333,10 +366,36 @@ function cgRow(
   if (rsold < 1e-20) return;
   for (let it = 0; it < steps; it++) {
     baseMatVec(Ap, p, gram, kp, lambda);
-    for (let s = begin; s < end; s++) {
-      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
-      const w: f32 = implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
+    // 4 ratings at a time: each p vector is loaded once for 4 dots, each Ap vector loaded and stored once for 4 axpys
+    let s = begin;
+    for (; s + 4 <= end; s += 4) {
+      const y0 = rowVector(gather, G, src, indices, begin, s, rowBytes);
+      const y1 = rowVector(gather, G, src, indices, begin, s + 1, rowBytes);
+      const y2 = rowVector(gather, G, src, indices, begin, s + 2, rowBytes);
+      const y3 = rowVector(gather, G, src, indices, begin, s + 3, rowBytes);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const pv = v128.load(p + o);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(y0 + o), pv));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(y1 + o), pv));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(y2 + o), pv));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(y3 + o), pv));
+      }
+      const c0 = f32x4.splat(ratingWeight(values, s, implicit, alpha) * hsum(a0));
+      const c1 = f32x4.splat(ratingWeight(values, s + 1, implicit, alpha) * hsum(a1));
+      const c2 = f32x4.splat(ratingWeight(values, s + 2, implicit, alpha) * hsum(a2));
+      const c3 = f32x4.splat(ratingWeight(values, s + 3, implicit, alpha) * hsum(a3));
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const t = f32x4.add(
+          f32x4.add(f32x4.mul(c0, v128.load(y0 + o)), f32x4.mul(c1, v128.load(y1 + o))),
+          f32x4.add(f32x4.mul(c2, v128.load(y2 + o)), f32x4.mul(c3, v128.load(y3 + o))));
+        v128.store(Ap + o, f32x4.add(v128.load(Ap + o), t));
+      }
+    }
+    for (; s < end; s++) {
+      const w = ratingWeight(values, s, implicit, alpha);
       if (w == 0) continue;
+      const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
       axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
     }
     const pAp = dot(p, Ap, rowBytes);
@@ -351,6 +410,20 @@ function cgRow(
     for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, f32x4.add(v128.load(r + o), f32x4.mul(bv, v128.load(p + o))));
     rsold = rsnew;
   }
+}
+
+/** CG weight of rating s in A: alpha|r| (implicit, c - 1) or 1 (explicit). */
+// @ts-ignore: decorator
+@inline
+function ratingWeight(values: usize, s: i32, implicit: i32, alpha: f32): f32 {
+  return implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
+}
+
+/** Rating s's factor vector: in the gathered block, or in the factor matrix itself. */
+// @ts-ignore: decorator
+@inline
+function rowVector(gather: bool, G: usize, src: usize, indices: usize, begin: i32, s: i32, rowBytes: usize): usize {
+  return gather ? G + <usize>(s - begin) * rowBytes : src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
 }
 
 // ---- NNLS (Spark mllib NNLS.solve: projected gradient with conditional CG directions, in f64) ----

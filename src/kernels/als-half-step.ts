@@ -27,6 +27,12 @@ export type SolverCode = typeof SOLVER_CHOLESKY | typeof SOLVER_CG | typeof SOLV
  */
 export const DEFAULT_CG_STEPS = 3;
 
+/**
+ * Longest row the CG kernel gathers into scratch (64 MiB a thread at rank 64); longer rows, only the most popular
+ * items of very large catalogues, read the factor matrix in place (slower per rating, same result).
+ */
+export const CG_GATHER_MAX_ROWS = 262_144;
+
 export interface HalfStepArgs {
   /** CSR of the side being solved: row r's ratings are indices/values[indptr[r], indptr[r+1]). */
   indptr: Int32Array;
@@ -47,8 +53,10 @@ export interface HalfStepArgs {
   cgSteps: number;
   rowStart: number;
   rowEnd: number;
-  /** Per-thread scratch, `alsScratchBytes(kp)` bytes, 16-byte aligned (the wasm kernel works in it; the twin ignores it). */
+  /** Per-thread scratch, `alsScratchBytes(kp, longest row if solver is CG)` bytes, 16-byte aligned (the wasm kernel works in it; the twin ignores it). */
   scratch: Uint8Array;
+  /** CG only: rows with at most this many ratings are gathered into scratch first (wasm; the twin ignores it). */
+  cgGatherCapacity: number;
 }
 
 /** Returns -1 when every row was solved, else the first row whose system is not positive definite. */

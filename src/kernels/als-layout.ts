@@ -7,7 +7,7 @@
  * 4*(users + items + 2) for the two indptr arrays and 4*kp (8*kp in f64) per user and item for the factors.
  */
 import { ALS_WASM_RESERVED_BYTES } from "./als-wasm.js";
-import type { FactorArray } from "./als-half-step.js";
+import { CG_GATHER_MAX_ROWS, type FactorArray } from "./als-half-step.js";
 import { alsScratchBytes, paddedRank } from "./als-scratch.js";
 
 /** Rows per scheduling chunk. Fixed (never derived from the worker count) so the work split, and with it every
@@ -39,6 +39,8 @@ export interface AlsLayout {
   scratch: number;
   scratchBytes: number;
   scratchSlots: number;
+  /** Rows of up to this many ratings fit the CG gather region of each scratch slot. */
+  cgGatherCapacity: number;
   totalBytes: number;
 }
 
@@ -51,6 +53,8 @@ export interface AlsSideViews {
 
 export function planAlsLayout(
   nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
+  /** Longest row on either side when the CG solver is used (it gathers whole rows), else 0. */
+  cgMaxRowLength = 0,
 ): AlsLayout {
   const kp = paddedRank(rank);
   const fb = precision === "f64" ? 8 : 4;
@@ -72,9 +76,10 @@ export function planAlsLayout(
   const gram = take(fb * kp * kp);
   const maxChunks = Math.ceil(Math.max(nUsers, nItems, 1) / ALS_CHUNK_ROWS);
   const control = take(4 * (1 + maxChunks));
-  const scratchBytes = alsScratchBytes(kp);
+  const cgGatherCapacity = Math.min(cgMaxRowLength, CG_GATHER_MAX_ROWS);
+  const scratchBytes = alsScratchBytes(kp, cgGatherCapacity);
   const scratch = take(scratchBytes * scratchSlots);
-  return { nnz, k: rank, kp, precision, user, item, gram, control, maxChunks, scratch, scratchBytes, scratchSlots, totalBytes: at };
+  return { nnz, k: rank, kp, precision, user, item, gram, control, maxChunks, scratch, scratchBytes, scratchSlots, cgGatherCapacity, totalBytes: at };
 }
 
 function factorView(buffer: ArrayBufferLike, precision: AlsPrecision, offset: number, length: number): FactorArray {

@@ -38,7 +38,7 @@ export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout:
     indptr: dst.indptr, indices: dst.indices, values: dst.values, src: src.factors, out: dst.factors,
     gram: job.implicit ? gramView(buffer, layout) : null, kp: layout.kp, k: layout.k,
     regParam: job.regParam, alpha: job.alpha, implicit: job.implicit, solver: job.solver, cgSteps: job.cgSteps,
-    rowStart: 0, rowEnd: 0, scratch: scratchView(buffer, layout, slot),
+    rowStart: 0, rowEnd: 0, scratch: scratchView(buffer, layout, slot), cgGatherCapacity: layout.cgGatherCapacity,
   };
   for (;;) {
     const c = Atomics.add(control, 0, 1);

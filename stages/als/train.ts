@@ -90,7 +90,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const userIds = denseIds(r.user, userOf);
   const itemIds = denseIds(r.item, itemOf);
 
-  const layout = planAlsLayout(userIds.length, itemIds.length, nnz, rank, precision, workers + 1);
+  const solver: SolverCode = p.nonnegative ? SOLVER_NNLS : p.solver === "cg" ? SOLVER_CG : SOLVER_CHOLESKY;
+  const cgMaxRowLength = solver === SOLVER_CG ? Math.max(longestRow(userOf, userIds.length), longestRow(itemOf, itemIds.length)) : 0;
+  const layout = planAlsLayout(userIds.length, itemIds.length, nnz, rank, precision, workers + 1, cgMaxRowLength);
   const memory = engine === "wasm" ? createAlsMemory(layout.totalBytes) : null;
   const buffer: SharedArrayBuffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(layout.totalBytes);
   const users = sideViews(buffer, layout, "user");
@@ -121,7 +123,6 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     for (let s = 0; s < rows; s += ALS_CHUNK_ROWS) gramAccumulate(Y, s, Math.min(rows, s + ALS_CHUNK_ROWS), kp, gram);
   };
 
-  const solver: SolverCode = p.nonnegative ? SOLVER_NNLS : p.solver === "cg" ? SOLVER_CG : SOLVER_CHOLESKY;
   const pool = await AlsPool.start({
     workers, engine, layout, memory, wasmBytes, buffer: engine === "js" ? buffer : null, localSolveRows: localSolve,
   });
@@ -175,6 +176,13 @@ function singularError(side: AlsSide, id: number, p: AlsTrainParams): InputError
       `(regParam=${p.regParam}, rank=${p.rank}; with regParam 0 this happens when a ${side} has fewer ratings than rank ` +
       `or linearly dependent ones). Raise regParam (e.g. 0.01 or more) or lower rank.`,
   );
+}
+
+function longestRow(rowOf: Int32Array, rows: number): number {
+  const counts = new Int32Array(rows);
+  let max = 0;
+  for (let i = 0; i < rowOf.length; i++) max = Math.max(max, ++counts[rowOf[i]]);
+  return max;
 }
 
 function copyPadded(src: Float32Array, dst: FactorArray, rank: number, kp: number): void {

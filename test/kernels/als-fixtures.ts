@@ -23,7 +23,7 @@ export interface Problem {
 /** rows x cols ratings at the given density (at least `minPerRow` a row, some rows empty when minPerRow = 0). */
 export function makeProblem(o: {
   rows: number; cols: number; k: number; perRow: number; seed: number; implicit?: boolean; solver?: SolverCode;
-  regParam?: number; alpha?: number; emptyEvery?: number; ratingsWithZeros?: boolean;
+  regParam?: number; alpha?: number; emptyEvery?: number; ratingsWithZeros?: boolean; cgGatherCapacity?: number;
 }): Problem {
   const rand = rng(o.seed);
   const kp = paddedRank(o.k);
@@ -53,7 +53,10 @@ export function makeProblem(o: {
   const pSrc = take(4 * o.cols * kp);
   const pOut = take(4 * o.rows * kp);
   const pGram = take(4 * kp * kp);
-  const pScratch = take(alsScratchBytes(kp));
+  let longest = 0;
+  for (let r = 0; r < o.rows; r++) longest = Math.max(longest, indptrA[r + 1] - indptrA[r]);
+  const scratchBytes = alsScratchBytes(kp, longest);
+  const pScratch = take(scratchBytes);
   const memory = createAlsMemory(at);
   const buf = memory.buffer;
   const indptr = new Int32Array(buf, pIndptr, o.rows + 1);
@@ -73,7 +76,7 @@ export function makeProblem(o: {
   const args: HalfStepArgs = {
     indptr, indices, values, src, out, gram: o.implicit ? gram : null, kp, k: o.k,
     regParam: o.regParam ?? 0.1, alpha: o.alpha ?? 2, implicit: !!o.implicit, solver: o.solver ?? 0, cgSteps: 3,
-    rowStart: 0, rowEnd: o.rows, scratch: new Uint8Array(buf, pScratch, alsScratchBytes(kp)),
+    rowStart: 0, rowEnd: o.rows, scratch: new Uint8Array(buf, pScratch, scratchBytes), cgGatherCapacity: o.cgGatherCapacity ?? longest,
   };
   const reset = (): void => out.set(warm);
   reset();

@@ -34,6 +34,14 @@ describe("ALS half-step: wasm kernel vs TypeScript twin", () => {
     }
   }
 
+  it("cg: rows too long to gather give the same result as gathered rows", () => {
+    const a = makeProblem({ rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG });
+    const b = makeProblem({ rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG, cgGatherCapacity: 20 });
+    expect(a.kernels.solveRows(a.args)).toBe(-1);
+    expect(b.kernels.solveRows(b.args)).toBe(-1);
+    expect([...b.args.out]).toEqual([...a.args.out]);
+  });
+
   it("gramAccumulate matches the twin", () => {
     const p = makeProblem({ rows: 10, cols: 2500, k: 20, perRow: 3, seed: 5 });
     const { src, kp } = p.args;

@@ -129,8 +129,10 @@ describe("trainAls: semantics", () => {
       const a = await trainAls(r, p, { workers: 1 });
       const b = await trainAls(zeros, p, { workers: 1 });
       expect([...b.userIds]).toEqual([...a.userIds]);
-      expect(Math.max(...a.userFactors.map((v, i) => Math.abs(v - b.userFactors[i])))).toBeLessThan(1e-6);
-      expect(Math.max(...a.itemFactors.map((v, i) => Math.abs(v - b.itemFactors[i])))).toBeLessThan(1e-6);
+      // equal up to f32 rounding: the CG kernel batches 4 ratings, so extra zero-weight ratings regroup its sums
+      // (a zero rating that contributed anything would move the factors by ~0.1)
+      expect(Math.max(...a.userFactors.map((v, i) => Math.abs(v - b.userFactors[i])))).toBeLessThan(1e-5);
+      expect(Math.max(...a.itemFactors.map((v, i) => Math.abs(v - b.itemFactors[i])))).toBeLessThan(1e-5);
     }
   });
 
