@@ -4,7 +4,7 @@ import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-
 import { InputError } from "../src/core/errors.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
-import type { Estimator, Model } from "../src/core/stage.js";
+import type { Estimator, IndexLabels, Model } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { stringCodes } from "../src/core/string-codes.js";
 import { describeType, filterRows, isNumericType, isStringType, requireField, schemaWith, withColumns } from "../src/core/table.js";
@@ -171,7 +171,7 @@ function saved(className: string, uid: string, p: Params, explicit: ReadonlySet<
 }
 
 /** A fitted StringIndexerModel: `labelsArray[i]` holds the labels of `inputCols[i]`, index = position. */
-export interface StringIndexerModel extends Model {
+export interface StringIndexerModel extends Model, IndexLabels {
   readonly labelsArray: string[][];
   readonly inputCols: readonly string[];
   readonly outputCols: readonly string[];
@@ -196,6 +196,15 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
     labelsArray,
     inputCols: inputs,
     outputCols: outputs,
+    // Lets `recommend` and recommendations.parquet map ALS's integer ids back to the ids written in the data.
+    labelsFor: (outputCol) => {
+      const i = outputs.indexOf(outputCol);
+      return i < 0 ? undefined : labelsArray[i];
+    },
+    inputColFor: (outputCol) => {
+      const i = outputs.indexOf(outputCol);
+      return i < 0 ? undefined : inputs[i];
+    },
     transformSchema(schema) {
       const cols = present(schema);
       cols.forEach((i) => checkInputType(schema, inputs[i], `${info.name}.${p.inputCols ? `inputCols[${i}]` : "inputCol"}`));

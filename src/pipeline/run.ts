@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import { spawnSeed } from "../core/rng.js";
-import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
+import { quietContext, silentProgress, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { PipelineStage } from "../core/stage.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
@@ -64,7 +64,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
-  const base = quietContext({ workers, progress: opts.progress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  // progress must not be passed as `undefined`: that would replace quietContext's silent sink (run() without options).
+  const base = quietContext({ workers, progress: opts.progress ?? silentProgress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
