@@ -45,6 +45,16 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
     if (now !== "(a folder)" && now !== input.sha256) result.differences.push(`input ${input.path}: sha256 ${now.slice(0, 16)}... differs from the recorded ${input.sha256.slice(0, 16)}...`);
   }
   if (result.differences.length) return result;
+  // The run directory itself must still be what its manifest recorded: comparing only recorded hashes with the
+  // re-run's would miss an artefact edited after the run.
+  for (const a of manifest.artefacts) {
+    const file = join(runDir, a.path);
+    if (!existsSync(file)) result.differences.push(`${a.path}: missing from ${runDir} (recorded in manifest.json)`);
+    else {
+      const now = await sha256File(file);
+      if (now !== a.sha256) result.differences.push(`${a.path}: changed since the run: sha256 ${now.slice(0, 16)}... but manifest.json records ${a.sha256.slice(0, 16)}...`);
+    }
+  }
   const scratch = await mkdtemp(join(tmpdir(), "recpipe-reproduce-"));
   try {
     const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log });
@@ -77,11 +87,16 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
 
 async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: string): Promise<boolean> {
   if (a.sha256 === b.sha256) return true;
-  // Spark metadata carries the save time; everything else in it must match.
+  // Spark metadata carries the save time; everything else in it must match. The re-run reads the resolved
+  // pipeline.yaml, where every param is written out, so params the original left at their default come back as
+  // explicitly set: compare the effective values (paramMap over defaultParamMap), not how they were split.
   if (/(^|\/)metadata\/part-/.test(a.path)) {
     const strip = (t: string) => {
       const o = JSON.parse(t) as Record<string, unknown>;
       delete o.timestamp;
+      const effective = { ...(o.defaultParamMap as Record<string, unknown> | undefined), ...(o.paramMap as Record<string, unknown> | undefined) };
+      delete o.defaultParamMap;
+      o.paramMap = Object.fromEntries(Object.entries(effective).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
       return JSON.stringify(o);
     };
     return strip(await readFile(join(dirA, a.path), "utf8")) === strip(await readFile(join(dirB, b.path), "utf8"));
