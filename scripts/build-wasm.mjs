@@ -1,4 +1,5 @@
-// Compiles as/als.ts (AssemblyScript) into src/kernels/wasm/als.wasm, the shared-memory build the ALS workers use.
+// Compiles the AssemblyScript kernels (as/als.ts: ALS training; as/topk.ts: top-k recommendation) into
+// src/kernels/wasm/<name>.wasm, the shared-memory builds the workers instantiate on one imported WebAssembly.Memory.
 // Usage: node scripts/build-wasm.mjs [outDir]   (default src/kernels/wasm). The build is deterministic: same
 // source + same assemblyscript version => same bytes; scripts/check-wasm.mjs relies on that.
 import { execFileSync } from "node:child_process";
@@ -14,12 +15,14 @@ mkdirSync(outDir, { recursive: true });
 export const MAXIMUM_PAGES = 65536;
 
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
-const args = [
-  asc, "as/als.ts",
-  "-O3", "--runtime", "stub", "--noAssert", "--use", "abort=",
-  "--enable", "simd", "--enable", "threads",
-  "--sharedMemory", "--importMemory", "--maximumMemory", String(MAXIMUM_PAGES),
-  "--outFile", join(outDir, "als.wasm"),
-];
-execFileSync(process.execPath, args, { cwd: root, stdio: "inherit" });
-console.log(`built ${join(outDir, "als.wasm")}`);
+for (const name of ["als", "topk"]) {
+  const args = [
+    asc, `as/${name}.ts`,
+    "-O3", "--runtime", "stub", "--noAssert", "--use", "abort=",
+    "--enable", "simd", "--enable", "threads",
+    "--sharedMemory", "--importMemory", "--maximumMemory", String(MAXIMUM_PAGES),
+    "--outFile", join(outDir, `${name}.wasm`),
+  ];
+  execFileSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  console.log(`built ${join(outDir, `${name}.wasm`)}`);
+}

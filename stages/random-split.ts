@@ -1,7 +1,8 @@
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { z } from "zod";
 import { defineStage } from "../src/core/define-stage.js";
-import { SeededRandom } from "../src/core/rng.js";
+import { rowHashUniforms } from "../src/core/row-hash.js";
+import { XORShiftRandom } from "../src/core/spark-random.js";
 import { sparkRowOrder } from "../src/core/row-order.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { seedParam } from "../src/core/params.js";
@@ -29,7 +30,8 @@ export function testFraction(weights: readonly number[]): number {
  * XORShiftRandom (seed + partition 0) can replace SeededRandom here without touching anything else.
  */
 export function drawUniforms(n: number, seed: number): Float64Array {
-  const rng = new SeededRandom(seed);
+  // Spark's sampler on partition 0: BernoulliCellSampler.setSeed(seed + partitionIndex).
+  const rng = new XORShiftRandom(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.nextDouble();
   return out;
@@ -59,10 +61,16 @@ export function randomSplitAssignment(order: Int32Array, uniforms: Float64Array,
   return side;
 }
 
-/** The whole split as a pure function of (table, weights, seed): sort rows as Spark does, draw, assign. */
-export function randomSplitTable(table: Table, weights: readonly number[], seed: number): { train: Table; test: Table } {
-  const side = randomSplitAssignment(sparkRowOrder(table), drawUniforms(table.numRows, seed), weights);
-  return splitBySide(table, side);
+/**
+ * The whole split as a pure function of (table, weights, seed). `spark`: sort rows as Spark does, then draw from
+ * Spark's XORShiftRandom (equal to Spark's randomSplit on a one-partition DataFrame). `hash`: each row's draw is a hash
+ * of its values and the seed: no sort, so it takes a second for 25M rows rather than most of a minute.
+ */
+export function randomSplitTable(table: Table, weights: readonly number[], seed: number, method: "hash" | "spark" = "hash"): { train: Table; test: Table } {
+  if (method === "spark") return splitBySide(table, randomSplitAssignment(sparkRowOrder(table), drawUniforms(table.numRows, seed), weights));
+  const identity = new Int32Array(table.numRows);
+  for (let i = 0; i < identity.length; i++) identity[i] = i;
+  return splitBySide(table, randomSplitAssignment(identity, rowHashUniforms(table, seed), weights));
 }
 
 /** train = rows with side 0, test = rows with side 1, each in the original row order. */
@@ -80,14 +88,17 @@ export const randomSplit = defineStage({
   type: TYPE,
   role: "split",
   doc:
-    "Spark's Dataset.randomSplit on one partition: rows are sorted by every orderable column, then each row draws " +
-    "one uniform number that decides its split, so sizes are approximately (not exactly) proportional to the " +
-    "weights and the result is deterministic for the same rows and seed, whatever their order in the file.",
+    "Spark's Dataset.randomSplit semantics: each row draws one uniform number that decides its split, so sizes are " +
+    "approximately (not exactly) proportional to the weights, and the result is deterministic for the same rows and " +
+    "seed, whatever their order in the file. method hash (default) draws from a hash of the row's values; method " +
+    "spark sorts the rows by every column and draws from Spark's XORShiftRandom, reproducing Spark's split of a " +
+    "one-partition DataFrame exactly (slow on tens of millions of rows).",
   sparkClass: "recpipe.split.RandomSplit",
   uidPrefix: "randomSplit",
   params: z.object({
     weights: splitWeightsParam(),
     seed: seedParam(),
+    method: z.enum(["hash", "spark"]).default("hash").describe("hash: draws from a hash of each row's values (fast, no sort); spark: Spark's sort-then-XORShiftRandom stream, exact for a one-partition DataFrame"),
   }),
   create(p, info): Splitter {
     return {
@@ -95,7 +106,7 @@ export const randomSplit = defineStage({
       type: TYPE,
       ...info,
       params: p,
-      split: (table: Table, ctx: RunContext) => randomSplitTable(table, p.weights, p.seed ?? ctx.seed),
+      split: (table: Table, ctx: RunContext) => randomSplitTable(table, p.weights, p.seed ?? ctx.seed, p.method),
     };
   },
   example: () => ({

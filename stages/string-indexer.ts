@@ -197,12 +197,12 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
     labelsArray,
     inputCols: inputs,
     outputCols: outputs,
-    // Lets `recommend` and recommendations.parquet map ALS's integer ids back to the ids written in the data.
-    labelsFor: (outputCol) => {
+    // IndexLabels (src/core/stage.ts): lets recommendations and `recommend --user` speak the data's own ids.
+    labelsFor: (outputCol: string) => {
       const i = outputs.indexOf(outputCol);
       return i < 0 ? undefined : labelsArray[i];
     },
-    inputColFor: (outputCol) => {
+    inputColFor: (outputCol: string) => {
       const i = outputs.indexOf(outputCol);
       return i < 0 ? undefined : inputs[i];
     },

@@ -9,5 +9,6 @@ export function printTuneTable(t: TuneSummary, out: NodeJS.WritableStream): void
     return (t.isLargerBetter ? y - x : x - y) || a - b;
   });
   for (const i of order) out.write(`  mean ${t.avgMetrics[i].toFixed(4)}  std ${t.stdMetrics[i].toFixed(4)}  ${Object.entries(t.grid[i]).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("  ")}\n`);
+  for (const f of t.failures ?? []) out.write(`  failed: ${JSON.stringify(f.params)}: ${f.errors.join("; ")}\n`);
   out.write(`  best: ${JSON.stringify(t.best)} -> ${t.bestMetric.toFixed(4)}\n`);
 }

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { writeTable } from "../io/write-table.js";
+import { asWriteInputError } from "../io/write-error.js";
 import type { ModelRecommendations } from "../pipeline/recommend-from-model.js";
 
 /**
@@ -24,7 +25,9 @@ export async function writeRecommendations(r: ModelRecommendations, format: "tab
     for (const u of r.users) u.items.forEach((i, j) => lines.push(`${csv(u.user)},${j + 1},${csv(i.item)},${i.rating}`));
     text = lines.join("\n") + "\n";
   }
-  if (out) await writeFile(out, text);
+  if (out) await writeFile(out, text).catch((e: unknown) => {
+    throw asWriteInputError(e, out);
+  });
   else process.stdout.write(text);
 }
 

@@ -36,6 +36,7 @@ export function quietContext(overrides: Partial<RunContext> = {}): RunContext {
     progress: silentProgress,
     log: () => undefined,
     warn: () => undefined,
-    ...overrides,
+    // An override given as undefined keeps the default.
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

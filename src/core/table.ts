@@ -47,8 +47,19 @@ export function requireField(schema: Schema, name: string, where: string): Field
 
 export function requireNumeric(schema: Schema, name: string, where: string): Field {
   const f = requireField(schema, name, where);
-  if (!isNumericType(f.type)) throw new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(f.type)}`);
+  if (!isNumericType(f.type)) throw notNumeric(where, name, f);
   return f;
+}
+
+/**
+ * Field metadata key a reader sets on a column it read as text although it looked numeric: where the first
+ * non-numeric value is (`ratings.csv:2 has 'five'`), so "must be numeric" can point at the offending line.
+ */
+export const TEXT_REASON_KEY = "recpipe.textBecause";
+
+function notNumeric(where: string, name: string, f: Field | undefined, type: DataType = f!.type): InputError {
+  const reason = f?.metadata.get(TEXT_REASON_KEY);
+  return new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`);
 }
 
 /** Schema with `fields` appended, replacing same-named fields (Spark's withColumn on a schema). */
@@ -70,16 +81,16 @@ export function columnOf(table: Table, name: string, where = "table"): Vector {
 
 /** A numeric column as Float64 (nulls become NaN), one contiguous array. */
 export function float64Column(table: Table, name: string, where = "table"): Float64Array {
-  return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where);
+  return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
 }
 
 /** A numeric column as Float32 (nulls become NaN). */
 export function float32Column(table: Table, name: string, where = "table"): Float32Array {
-  return numericInto(columnOf(table, name, where), new Float32Array(table.numRows), name, where);
+  return numericInto(columnOf(table, name, where), new Float32Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
 }
 
-function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string): A {
-  if (!isNumericType(v.type)) throw new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(v.type)}`);
+function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string, field?: Field): A {
+  if (!isNumericType(v.type)) throw notNumeric(where, name, field, v.type);
   let o = 0;
   for (const d of v.data) {
     const vals = d.values as ArrayLike<number | bigint>;

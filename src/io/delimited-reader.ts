@@ -12,6 +12,7 @@ import {
   type DeclaredType,
 } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
+import { TEXT_REASON_KEY } from "../core/table.js";
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -29,7 +30,11 @@ const CR = 13;
 
 /** Thrown inside a parse when an inferred numeric column meets text: the file is parsed again with it as string. */
 class RestartAsString {
-  constructor(readonly column: number) {}
+  constructor(
+    readonly column: number,
+    /** Where and what the first non-numeric value was, kept on the column (see TEXT_REASON_KEY). */
+    readonly reason: string,
+  ) {}
 }
 
 /**
@@ -42,13 +47,13 @@ export async function readDelimited(file: string, opts: DelimitedOptions): Promi
   if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 127) {
     throw new InputError("E_SPEC", `${file}: delimiter must be a single ASCII character, got ${JSON.stringify(opts.delimiter)}`);
   }
-  const forcedString = new Set<number>();
+  const forcedString = new Map<number, string>();
   for (;;) {
     try {
       return await parseOnce(file, opts, forcedString);
     } catch (e) {
       if (e instanceof RestartAsString) {
-        forcedString.add(e.column);
+        forcedString.set(e.column, e.reason);
         continue;
       }
       throw e;
@@ -56,7 +61,7 @@ export async function readDelimited(file: string, opts: DelimitedOptions): Promi
   }
 }
 
-async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Set<number>): Promise<Table> {
+async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map<number, string>): Promise<Table> {
   const name = path.basename(file);
   let handle;
   try {
@@ -124,7 +129,7 @@ class DelimitedParser {
   constructor(
     private readonly fileName: string,
     private readonly opts: DelimitedOptions,
-    private readonly forcedString: Set<number>,
+    private readonly forcedString: Map<number, string>,
   ) {
     this.delim = opts.delimiter.charCodeAt(0);
     this.headerPending = opts.header;
@@ -292,9 +297,9 @@ class DelimitedParser {
   }
 
   private fieldError(col: number, b: Uint8Array, s: number, e: number, result: number): never {
-    if (this.builders[col].inferring) throw new RestartAsString(col);
     const raw = latin1(b, s, Math.min(e, s + 60));
     const shown = this.opts.encoding === "utf-8" ? Buffer.from(raw, "latin1").toString("utf8") : raw;
+    if (this.builders[col].inferring) throw new RestartAsString(col, `${this.fileName}:${this.line} has '${shown}${e - s > 60 ? "..." : ""}'`);
     const expected = result === NOT_INTEGER ? "an integer" : result === NOT_NUMERIC ? "a number" : "a value";
     throw new InputError(
       "E_DATA",
@@ -348,7 +353,10 @@ class DelimitedParser {
       throw new InputError("E_DATA", `${file}: no data rows${this.opts.header ? " after the header" : ""}`);
     }
     const children: Data<DataType>[] = this.builders.map((b) => b.finish(this.rows, this.opts.encoding));
-    const fields = children.map((d, i) => new Field(this.names![i], d.type, true));
+    const fields = children.map((d, i) => {
+      const reason = this.forcedString.get(i);
+      return new Field(this.names![i], d.type, true, reason && this.opts.types?.[this.names![i]] === undefined ? new Map([[TEXT_REASON_KEY, reason]]) : undefined);
+    });
     const schema = new Schema(fields);
     const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });
     return new Table([new RecordBatch(schema, struct)]);

@@ -17,7 +17,9 @@ import { isDataPartFile, readParquetPath } from "./read-table.js";
  * (with the timestamp taken from `saved.timestamp`). The whole tree is written atomically.
  */
 export async function saveModel(dir: string, saved: SavedStage, opts: { overwrite?: boolean } = {}): Promise<void> {
-  await writeDirAtomically(dir, (tmp) => writeStage(tmp, saved, dir), { overwrite: opts.overwrite });
+  // Nested stages share the top-level save time, so a model saved with a given timestamp is byte-identical throughout.
+  const timestamp = saved.timestamp ?? Date.now();
+  await writeDirAtomically(dir, (tmp) => writeStage(tmp, { ...saved, timestamp }, dir), { overwrite: opts.overwrite });
 }
 
 /** Deterministic stand-in for Spark's per-job random UUID in part file names. */
@@ -49,7 +51,7 @@ async function writeStage(stageDir: string, saved: SavedStage, where: string): P
   }
   for (const child of saved.children ?? []) {
     checkRelativePath(child.path, where);
-    await writeStage(path.join(stageDir, child.path), child.stage, `${where}/${child.path}`);
+    await writeStage(path.join(stageDir, child.path), { ...child.stage, timestamp: child.stage.timestamp ?? saved.timestamp }, `${where}/${child.path}`);
   }
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Table, tableToIPC, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { writeParquetBytes } from "./parquet-codec.js";
+import { describeWriteError } from "./write-error.js";
 
 export { readParquetBytes, writeParquetBytes } from "./parquet-codec.js";
 
@@ -38,7 +39,7 @@ export async function writeTable(table: Table, file: string, opts: WriteOptions 
   try {
     await writeFile(file, bytes);
   } catch (e) {
-    throw new InputError("E_FILE", `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+    throw new InputError("E_FILE", `${file}: cannot write (${describeWriteError(e)})`, { cause: e });
   }
 }
 

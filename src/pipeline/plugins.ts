@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { StageDefinition } from "../core/define-stage.js";
 import { InputError } from "../core/errors.js";
@@ -12,19 +12,22 @@ import type { StageRegistry } from "../core/registry.js";
  */
 export async function loadPlugins(paths: string[], pipelineFile: string, registry: StageRegistry): Promise<string[]> {
   const loaded: string[] = [];
+  const shown = (f: string) => relative(process.cwd(), f) || f;
+  const file = shown(pipelineFile);
   for (const p of paths) {
+    // Relative plugin paths resolve from the pipeline file's folder, never from the working directory.
     const abs = resolve(dirname(pipelineFile), p);
-    if (!existsSync(abs)) throw new InputError("E_FILE", `${pipelineFile}: plugin "${p}" not found (looked for ${abs})`);
+    if (!existsSync(abs)) throw new InputError("E_FILE", `${file}: plugins: "${p}" not found (expected a module at ${shown(abs)})`);
     let mod: Record<string, unknown>;
     try {
       mod = /\.(c|m)?ts$/.test(abs)
         ? ((await (await import("tsx/esm/api")).tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>)
         : ((await import(pathToFileURL(abs).href)) as Record<string, unknown>);
     } catch (e) {
-      throw new InputError("E_FILE", `${pipelineFile}: plugin "${p}" failed to load: ${(e as Error).message.split("\n")[0]}`);
+      throw new InputError("E_FILE", `${file}: plugins: "${p}" failed to load: ${(e as Error).message.split("\n")[0]}`);
     }
     const defs = collectDefinitions(mod);
-    if (defs.length === 0) throw new InputError("E_SPEC", `${pipelineFile}: plugin "${p}" exports no stage definition (export the result of defineStage())`);
+    if (defs.length === 0) throw new InputError("E_SPEC", `${file}: plugins: "${p}" exports no stage definition (export the result of defineStage())`);
     for (const d of defs) {
       registry.register(d);
       loaded.push(d.type);

@@ -1,5 +1,6 @@
-import { statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { InputError } from "../core/errors.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../core/run-context.js";
 import { readTable } from "../io/read-table.js";
@@ -25,8 +26,14 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
     return { table, input: { kind: "synthetic", rows: table.numRows, params: { ...params, seed: source.seed ?? seed } } };
   }
   const path = isAbsolute(source.path) ? source.path : resolve(baseDir, source.path);
+  // Messages about the data name it as the user would type it: relative to the working directory when inside it.
+  const rel = relative(process.cwd(), path);
+  const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  if (!existsSync(path)) {
+    throw new InputError("E_FILE", `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${relative(process.cwd(), baseDir) || "."})`);
+  }
   let task: ReturnType<ProgressSink["start"]> | undefined;
-  const table = await readTable(path, {
+  const table = await readTable(shown, {
     format: source.format,
     header: source.header,
     columns: source.columns,

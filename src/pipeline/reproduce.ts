@@ -87,19 +87,15 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
 
 async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: string): Promise<boolean> {
   if (a.sha256 === b.sha256) return true;
-  // Spark metadata carries the save time; everything else in it must match. The re-run reads the resolved
-  // pipeline.yaml, where every param is written out, so params the original left at their default come back as
-  // explicitly set: compare the effective values (paramMap over defaultParamMap), not how they were split.
+  // Spark metadata carries the save time; and since the resolved pipeline.yaml writes every default out, the re-run
+  // sets explicitly what the first run left at its default. The effective params must match, and everything else.
   if (/(^|\/)metadata\/part-/.test(a.path)) {
-    const strip = (t: string) => {
-      const o = JSON.parse(t) as Record<string, unknown>;
-      delete o.timestamp;
-      const effective = { ...(o.defaultParamMap as Record<string, unknown> | undefined), ...(o.paramMap as Record<string, unknown> | undefined) };
-      delete o.defaultParamMap;
-      o.paramMap = Object.fromEntries(Object.entries(effective).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-      return JSON.stringify(o);
+    const normalise = (t: string) => {
+      const { timestamp: _t, paramMap, defaultParamMap, ...rest } = JSON.parse(t) as Record<string, unknown>;
+      const params = { ...(defaultParamMap as object), ...(paramMap as object) } as Record<string, unknown>;
+      return JSON.stringify({ ...rest, params: Object.fromEntries(Object.entries(params).sort(([x], [y]) => (x < y ? -1 : 1))) });
     };
-    return strip(await readFile(join(dirA, a.path), "utf8")) === strip(await readFile(join(dirB, b.path), "utf8"));
+    return normalise(await readFile(join(dirA, a.path), "utf8")) === normalise(await readFile(join(dirB, b.path), "utf8"));
   }
   return false;
 }

@@ -3,8 +3,9 @@ import type { ReportData } from "../report/report-data.js";
 import { renderReport } from "../report/render-report.js";
 import { float64Column } from "../core/table.js";
 import { recpipeVersion } from "./manifest.js";
+import { IdLabels } from "./id-labels.js";
 import { recommendForRun } from "./recommend-for-run.js";
-import type { RunOutcome } from "./run.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
 
 /** report.html for a run: turns what the run computed into the report's plain data. */
@@ -53,7 +54,9 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     };
   }
   if (rec) {
-    const sample = o.recommendations ?? (await recommendForRun(o.model, { k: 5, users: "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })));
+    // Without a recommend block, score only the first few users: the report shows five.
+    const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
+    const sample = o.recommendations ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })));
     out.recommendations = sampleRecommendations(sample.table, 5);
   }
   return out;

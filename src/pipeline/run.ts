@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
+import { InputError } from "../core/errors.js";
 import { spawnSeed } from "../core/rng.js";
-import { quietContext, silentProgress, type ProgressSink, type RunContext } from "../core/run-context.js";
+import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { PipelineStage } from "../core/stage.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
@@ -12,6 +13,7 @@ import { fitPipeline, foldSchema, pipelineUid, type PipelineModel } from "./pipe
 import { readSource, type InputRecord } from "./read-source.js";
 import { recommendForRun, type RecommendationsTable } from "./recommend-for-run.js";
 import { Timings } from "./timings.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
 
@@ -38,23 +40,6 @@ export interface RunResult {
   tune?: TuneResult["summary"];
 }
 
-/** Everything a run computed, before it is written: what the run directory and the report are made from. */
-export interface RunOutcome {
-  loaded: LoadedPipeline;
-  input: InputRecord;
-  data: Table;
-  train: Table;
-  test: Table;
-  model: PipelineModel;
-  stages: PipelineStage[];
-  metrics: Record<string, number>;
-  baselines: Record<string, Record<string, number>>;
-  tune?: TuneResult;
-  recommendations?: RecommendationsTable;
-  timings: Timings;
-  workers: number;
-}
-
 /**
  * Runs a pipeline file end to end: read, split, (tune,) fit on train, evaluate on test, recommend, and write the run
  * directory atomically. The CLI and the programmatic API both call this, so they give the same result.
@@ -64,8 +49,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
-  // progress must not be passed as `undefined`: that would replace quietContext's silent sink (run() without options).
-  const base = quietContext({ workers, progress: opts.progress ?? silentProgress, log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
+  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
@@ -79,6 +64,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
+  // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
+  if (train.numRows === 0) {
+    throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${data.numRows} rows split into 0 train and ${test.numRows} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+  }
 
   let toFit = stages;
   let tune: TuneResult | undefined;

@@ -120,6 +120,8 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
   const stagesByName = new Map(pipeline.filter((s): s is StageSpec => !!s).map((s) => [s.name, s]));
   const tune = t.tune === undefined ? undefined : section(() => validateTune(t.tune!, registry, stagesByName), ["tune"]);
   if (issues.length > 0) throw new SpecError(issues);
+  const stageSpecs = pipeline as StageSpec[];
+  for (const e of [...(evaluate as StageSpec[]), ...(tune ? [tune.evaluator] : [])]) inheritModelColumns(e, stageSpecs);
   return {
     name: t.name,
     seed: t.seed,
@@ -210,4 +212,18 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
   }
   if (issues.length > 0) throw new SpecError(issues);
   return { ...base, evaluator: evaluator!, grid };
+}
+
+/**
+ * An evaluator that does not name its label or prediction column scores the pipeline's model: labelCol defaults to
+ * the last model's ratingCol and predictionCol to its predictionCol (Spark's fixed defaults "label"/"prediction"
+ * would make users repeat the column names they already gave ALS).
+ */
+function inheritModelColumns(evaluator: StageSpec, pipeline: StageSpec[]): void {
+  const model = [...pipeline].reverse().find((s) => typeof s.params.ratingCol === "string" && s.params.ratingCol !== "");
+  if (!model) return;
+  if ("labelCol" in evaluator.params && !("labelCol" in evaluator.raw)) evaluator.params.labelCol = model.params.ratingCol;
+  if ("predictionCol" in evaluator.params && !("predictionCol" in evaluator.raw) && typeof model.params.predictionCol === "string") {
+    evaluator.params.predictionCol = model.params.predictionCol;
+  }
 }

@@ -34,6 +34,8 @@ export interface TuneSummary {
   avgMetrics: number[];
   stdMetrics: number[];
   failedTrials: number;
+  /** Every param map with a failed fold: its params and each failure ("fold 1: ..."), so --json shows what failed. */
+  failures: { params: Record<string, unknown>; errors: string[] }[];
   /** Each param map as {"stage.param": value}, in grid order (avgMetrics[i] belongs to grid[i]). */
   grid: Record<string, unknown>[];
 }
@@ -111,6 +113,7 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
     avgMetrics: trials.map((t) => t.mean),
     stdMetrics: trials.map((t) => t.std),
     failedTrials: trials.reduce((s, t) => s + t.errors.length, 0),
+    failures: trials.filter((t) => t.errors.length > 0).map((t) => ({ params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])), errors: t.errors })),
     grid: maps.map((m) => Object.fromEntries(m.entries.map((e) => [`${e.stage}.${e.param}`, e.value]))),
   };
   return { tuner, evaluator, maps, trials, bestIndex: best.index, bestStages: candidates[best.index], summary };

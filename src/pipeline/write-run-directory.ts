@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { tableToIPC } from "apache-arrow";
 import { stringify } from "yaml";
 import { listFilesRecursive, writeDirAtomically } from "../io/atomic-dir.js";
 import { saveModel } from "../io/model-store.js";
+import { asWriteInputError } from "../io/write-error.js";
 import { readParquetBytes, writeTable } from "../io/write-table.js";
 import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
 import { renderRunReport } from "./run-report.js";
-import type { RunOutcome } from "./run.js";
+import type { RunOutcome } from "./run-outcome.js";
 import { tunedModelSaved, tuningTable } from "./tuned-model.js";
 
 /**
@@ -19,6 +20,17 @@ export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; 
   const spec = o.loaded.spec;
   const outDir = opts.outDir ? resolve(opts.outDir) : isAbsolute(spec.output.dir) ? spec.output.dir : resolve(o.loaded.baseDir, spec.output.dir);
   const target = uniqueName(join(outDir, `${spec.name}-${stamp(opts.now)}`));
+  const shown = relative(process.cwd(), target).startsWith("..") ? target : relative(process.cwd(), target);
+  // A full disk (or quota, size limit, read-only folder) is the environment, not a bug: exit 2 naming the run
+  // directory; writeDirAtomically has already removed the partial tree.
+  await fillRunDirectory(o, opts, target).catch((e: unknown) => {
+    throw asWriteInputError(e, shown, "; the run directory was not created and nothing of it was kept");
+  });
+  return target;
+}
+
+async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: string): Promise<void> {
+  const spec = o.loaded.spec;
   await writeDirAtomically(target, async (tmp) => {
     const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
     await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
@@ -47,7 +59,6 @@ export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; 
     };
     await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   });
-  return target;
 }
 
 export async function artefactRecords(dir: string): Promise<ArtefactRecord[]> {

@@ -28,10 +28,13 @@ export function readYamlFile(path: string, display: string): YamlFile {
 
 export function parseYamlText(text: string, path: string, display: string): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: "core", customTags: [], uniqueKeys: true, prettyErrors: false });
+  // resolveKnownTags: false, or the yaml library would still build Buffers (!!binary), Sets (!!set), Dates
+  // (!!timestamp) and ordered maps (!!omap): a pipeline file holds plain data only.
+  const doc = parseDocument(text, { lineCounter: lines, schema: "core", customTags: [], resolveKnownTags: false, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    // prettyErrors is off (it would embed a source excerpt), so the position comes from the offset.
+    const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
     const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError("E_YAML", `${display}${pos ? `:${pos.line}:${pos.col}` : ""} is not valid YAML: ${first}`);
   }

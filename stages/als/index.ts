@@ -2,7 +2,7 @@ import { makeVector, Table } from "apache-arrow";
 import { defineStage, sparkParamMaps, type StageInfo } from "../../src/core/define-stage.js";
 import { InputError } from "../../src/core/errors.js";
 import type { Estimator } from "../../src/core/stage.js";
-import { requireField } from "../../src/core/table.js";
+import { requireField, requireNumeric } from "../../src/core/table.js";
 import { ALS_MODEL_CLASS, alsModel, alsOutputSchema } from "./als-model.js";
 import { factorSetFrom } from "./factor-table.js";
 import { integerIds, ratings } from "./input-columns.js";
@@ -59,7 +59,7 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
     ...info,
     params: p,
     transformSchema(schema) {
-      if (p.ratingCol !== "") requireField(schema, p.ratingCol, `${info.name}.ratingCol`);
+      if (p.ratingCol !== "") requireNumeric(schema, p.ratingCol, `${info.name}.ratingCol`);
       return alsOutputSchema(p, schema, info.name);
     },
     async fit(table, ctx) {

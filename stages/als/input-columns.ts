@@ -14,7 +14,7 @@ export function integerIds(table: Table, col: string, where: string): Int32Array
     if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) {
       throw new InputError(
         "E_DATA",
-        `${where}: ALS only supports non-Null values in Integer range and without fractional part for column ${col}, but got ${Number.isNaN(x) ? "null/NaN" : x} (row ${i}); index string or long ids with string-indexer first`,
+        `${where}: ALS only supports non-Null values in Integer range and without fractional part for column ${col}, but got ${Number.isNaN(x) ? "null/NaN" : x} (row ${i} of the rows it was given, i.e. the training split at fit time); index string or long ids with string-indexer first`,
       );
     }
     out[i] = x;
@@ -29,7 +29,7 @@ export function ratings(table: Table, col: string, where: string): Float32Array 
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
-      throw new InputError("E_DATA", `${where}: Ratings MUST NOT be Null or NaN (nor infinite): column ${col} row ${i} is ${Number.isNaN(v[i]) ? "null/NaN" : v[i]}`);
+      throw new InputError("E_DATA", `${where}: Ratings MUST NOT be Null or NaN (nor infinite): column ${col} row ${i} of the training split is ${Number.isNaN(v[i]) ? "null/NaN" : v[i]}`);
     }
     out[i] = v[i];
   }

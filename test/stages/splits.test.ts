@@ -29,25 +29,25 @@ function ratings(n: number, seed = 1): Table {
 }
 
 describe("random-split", () => {
-  it("puts every row in exactly one split, deterministically for (rows, seed)", () => {
+  it.each(["hash", "spark"] as const)("%s: puts every row in exactly one split, deterministically for (rows, seed)", (method) => {
     const t = ratings(2000);
-    const a = randomSplitTable(t, [0.8, 0.2], 5);
-    const b = randomSplitTable(t, [0.8, 0.2], 5);
+    const a = randomSplitTable(t, [0.8, 0.2], 5, method);
+    const b = randomSplitTable(t, [0.8, 0.2], 5, method);
     expect(ids(a.train)).toEqual(ids(b.train));
     const all = [...ids(a.train), ...ids(a.test)].sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 2000 }, (_, i) => i));
     expect(a.test.numRows / 2000).toBeGreaterThan(0.15);
     expect(a.test.numRows / 2000).toBeLessThan(0.25);
-    expect(ids(randomSplitTable(t, [0.8, 0.2], 6).test)).not.toEqual(ids(a.test));
+    expect(ids(randomSplitTable(t, [0.8, 0.2], 6, method).test)).not.toEqual(ids(a.test));
   });
 
-  it("does not depend on the input row order (Spark sorts by all columns first)", () => {
+  it.each(["hash", "spark"] as const)("%s: does not depend on the input row order", (method) => {
     const t = ratings(500);
     const rev = new Int32Array(500).map((_, i) => 499 - i);
     const { takeRows } = require_takeRows();
     const shuffled = takeRows(t, rev);
-    const a = ids(randomSplitTable(t, [0.5, 0.5], 9).test).sort((x, y) => x - y);
-    const b = ids(randomSplitTable(shuffled, [0.5, 0.5], 9).test).sort((x, y) => x - y);
+    const a = ids(randomSplitTable(t, [0.5, 0.5], 9, method).test).sort((x, y) => x - y);
+    const b = ids(randomSplitTable(shuffled, [0.5, 0.5], 9, method).test).sort((x, y) => x - y);
     expect(b).toEqual(a);
   });
 
@@ -156,3 +156,15 @@ import { takeRows } from "../../src/core/table.js";
 function require_takeRows() {
   return { takeRows };
 }
+
+import { rankFloat64 } from "../../src/kernels/stable-order.js";
+describe("rankFloat64", () => {
+  it("gives the same dense ranks through the few-distinct and the sorting paths", () => {
+    const few = Float64Array.from([3, -0, NaN, 0, 1.5, 3, NaN]);
+    const valid = Uint8Array.from([1, 1, 1, 1, 1, 1, 0]);
+    expect([...rankFloat64(few, valid).ranks]).toEqual([3, 1, 4, 1, 2, 3, 0]);
+    const many = new Float64Array(2_200_000).map((_, i) => (i * 7919) % 2_199_997);
+    const r = rankFloat64(many).ranks;
+    for (const i of [0, 1, 500, 2_199_999]) expect(r[i]).toBe(many[i] + 1);
+  });
+});
