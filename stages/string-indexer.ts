@@ -155,13 +155,14 @@ function fromSaved(s: SavedStage): ReturnType<typeof paramsFromSaved> {
 /** labelsArray (Spark 3+) or labels (Spark 2.x, one column) from the saved `data` table. */
 function readLabels(s: SavedStage): string[][] {
   const data = s.tables?.data;
-  if (!data || data.numRows < 1) throw new InputError("E_MODEL", `StringIndexerModel ${s.uid}: the data/ table is missing or empty`);
+  const at = s.origin ?? `StringIndexerModel ${s.uid}`;
+  if (!data || data.numRows < 1) throw new InputError("E_MODEL", `${at}: StringIndexerModel needs a data/ table with one row; it is missing or empty`);
   const toStrings = (v: unknown): string[] => [...(v as Iterable<string | null>)].map((x) => String(x));
   const arr = data.getChild("labelsArray");
   if (arr) return [...(arr.get(0) as Iterable<unknown>)].map(toStrings);
   const single = data.getChild("labels");
   if (single) return [toStrings(single.get(0))];
-  throw new InputError("E_MODEL", `StringIndexerModel ${s.uid}: data/ has neither labelsArray nor labels; columns are: ${data.schema.fields.map((f) => f.name).join(", ")}`);
+  throw new InputError("E_MODEL", `${at}/data: has neither labelsArray nor labels; columns are: ${data.schema.fields.map((f) => f.name).join(", ")}`);
 }
 
 function saved(className: string, uid: string, p: Params, explicit: ReadonlySet<string>): SavedStage {

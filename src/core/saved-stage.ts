@@ -28,4 +28,9 @@ export interface SavedStage {
   tables?: Record<string, Table>;
   /** Nested stages, in order, by their path relative to this stage's directory. */
   children?: { path: string; stage: SavedStage }[];
+  /**
+   * Where a loaded stage came from (its directory, as the user wrote the path), so loaders can name the exact folder
+   * in an error. Set by io/ on load; never written.
+   */
+  origin?: string;
 }

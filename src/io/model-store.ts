@@ -106,6 +106,7 @@ async function readStage(stageFull: string, root: string, shown: string): Promis
     break;
   }
   if (!saved) throw new InputError("E_MODEL", `${shown}/metadata: metadata files are empty`);
+  saved.origin = shown;
 
   const tables: Record<string, import("apache-arrow").Table> = {};
   const children: { path: string; stage: SavedStage }[] = [];

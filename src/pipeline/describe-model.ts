@@ -41,7 +41,8 @@ function walk(s: SavedStage, path: string, depth: number, out: string[], isKnown
   const pad = "  ".repeat(depth);
   const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.includes(s.className) || isKnown(s.className);
   if (s.className.startsWith("recpipe.")) notes.recpipeOnly.push(s.className);
-  else if (!known) notes.unsupported.push(`${s.className} (${path || "."})`);
+  // A tuned model's estimator/ and evaluator/ are only needed to re-fit (loadModel skips them), so they do not block loading.
+  else if (!known && !(depth > 0 && /(^|\/)(estimator|evaluator)(\/|$)/.test(path))) notes.unsupported.push(`${s.className} (${path || "."})`);
   out.push(`${pad}${path ? `${path}: ` : ""}${s.className} uid=${s.uid}${s.sparkVersion ? ` sparkVersion=${s.sparkVersion}` : ""}${known ? "" : "  [not implemented by recpipe]"}`);
   const params = { ...(s.defaultParamMap ?? {}), ...s.paramMap };
   const shown = Object.entries(params).filter(([k]) => k !== "estimatorParamMaps" && k !== "stageUids");

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
-import { InputError } from "../core/errors.js";
+import { ZodError } from "zod";
+import { InputError, isInputError } from "../core/errors.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { SavedStage } from "../core/saved-stage.js";
 import type { Estimator, Evaluator, FittedStage } from "../core/stage.js";
@@ -56,6 +57,13 @@ function toFitted(s: SavedStage, registry: StageRegistry): FittedStage | Pipelin
     return toFitted(best.stage, registry);
   }
   const loader = registry.loaderFor(s.className);
-  if (!loader) throw new InputError("E_UNSUPPORTED", `class ${s.className} is not implemented by recpipe`);
-  return loader(s, (child) => toFitted(child, registry) as FittedStage);
+  if (!loader) throw new InputError("E_UNSUPPORTED", `${s.origin ?? s.uid}: class ${s.className} is not implemented by recpipe`);
+  try {
+    return loader(s, (child) => toFitted(child, registry) as FittedStage);
+  } catch (e) {
+    if (isInputError(e)) throw e;
+    // A loader that fails on what the files hold (e.g. a param value its schema rejects) is bad input, not a crash.
+    const msg = e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; ") : e instanceof Error ? e.message : String(e);
+    throw new InputError("E_MODEL", `${s.origin ?? s.uid}/metadata: ${s.className} cannot be built from its saved params: ${msg}`, { cause: e });
+  }
 }

@@ -45,6 +45,16 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
     if (now !== "(a folder)" && now !== input.sha256) result.differences.push(`input ${input.path}: sha256 ${now.slice(0, 16)}... differs from the recorded ${input.sha256.slice(0, 16)}...`);
   }
   if (result.differences.length) return result;
+  // The run directory itself must still be what its manifest recorded: comparing only recorded hashes with the
+  // re-run's would miss an artefact edited after the run.
+  for (const a of manifest.artefacts) {
+    const file = join(runDir, a.path);
+    if (!existsSync(file)) result.differences.push(`${a.path}: missing from ${runDir} (recorded in manifest.json)`);
+    else {
+      const now = await sha256File(file);
+      if (now !== a.sha256) result.differences.push(`${a.path}: changed since the run: sha256 ${now.slice(0, 16)}... but manifest.json records ${a.sha256.slice(0, 16)}...`);
+    }
+  }
   const scratch = await mkdtemp(join(tmpdir(), "recpipe-reproduce-"));
   try {
     const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log });

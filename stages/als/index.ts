@@ -25,12 +25,14 @@ export const als = defineStage({
   create: (p, info) => alsEstimator(p, info),
   loaders: {
     [ALS_MODEL_CLASS]: (s) => {
+      // Name the folder when io/ says where the stage came from, so a broken file can be found.
+      const at = s.origin ?? `ALSModel ${s.uid}`;
       const p = alsParams.parse(pickKnown({ ...s.defaultParamMap, ...s.paramMap }));
       const rank = Number(s.extra?.rank);
-      if (!Number.isInteger(rank) || rank < 1) throw new InputError("E_MODEL", `ALSModel ${s.uid}: metadata "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
+      if (!Number.isInteger(rank) || rank < 1) throw new InputError("E_MODEL", `${at}/metadata: "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
       const uf = s.tables?.userFactors, itf = s.tables?.itemFactors;
-      if (!uf || !itf) throw new InputError("E_MODEL", `ALSModel ${s.uid}: userFactors/ and itemFactors/ Parquet folders are required; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
-      return alsModel(p, { uid: s.uid, name: "als", explicitParams: new Set(Object.keys(s.paramMap)) }, factorSetFrom(uf, rank, `ALSModel ${s.uid} userFactors`), factorSetFrom(itf, rank, `ALSModel ${s.uid} itemFactors`));
+      if (!uf || !itf) throw new InputError("E_MODEL", `${at}: ALSModel needs userFactors/ and itemFactors/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
+      return alsModel(p, { uid: s.uid, name: "als", explicitParams: new Set(Object.keys(s.paramMap)) }, factorSetFrom(uf, rank, `${at}/userFactors`), factorSetFrom(itf, rank, `${at}/itemFactors`));
     },
   },
   example: () => {

@@ -9,7 +9,7 @@ Writes OUT_DIR/ratings.csv (user,item,rating: the exact training data, so recpip
 OUT_DIR/model (ALSModel on int ids) and OUT_DIR/pipeline (PipelineModel: StringIndexer userId -> user,
 StringIndexer itemId -> item, both handleInvalid=keep, then ALS; string ids are "u<id>" / "i<id>").
 Prints one JSON object: params, predictions for the pairs (int ids) from both models, recommendForAllUsers(k)
-of the ALSModel, timings.
+of the ALSModel and of the pipeline's ALS stage (with userLabel/itemLabels), timings.
 """
 import argparse
 import csv
@@ -127,6 +127,8 @@ def main(argv):
         "predictions": preds,
         "pipelinePredictions": pipeline_preds,
         "recommendations": recommendations_json(model, args.k),
+        "pipelineRecommendations": recommendations_json(
+            pipeline_model.stages[-1], args.k, pipeline_model.stages[0].labels, pipeline_model.stages[1].labels),
         "timings": {"sparkStartSec": start_sec, "fitSec": fit_sec, "pipelineFitSec": pipeline_fit_sec},
     })
     spark.stop()
