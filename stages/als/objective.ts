@@ -5,19 +5,21 @@
  *   implicit: sum over all (u, i) of c_ui (p_ui - x_u.y_i)^2 + regParam * (sum_u n+_u |x_u|^2 + sum_i n+_i |y_i|^2),
  *             with c = 1 + alpha|r|, p = [r > 0] on observed pairs and c = 1, p = 0 elsewhere; the unobserved part
  *             is computed as sum_u x_u^T (Y^T Y) x_u minus the observed pairs' share.
+ * With `userStride` > 1 only every userStride-th user's terms are summed and the result is scaled by the stride: an
+ * estimate that keeps the per-sweep cost bounded on tens of millions of ratings (the report only plots it).
  */
 import type { FactorArray } from "../../src/kernels/als-half-step.js";
 import type { AlsSideViews } from "../../src/kernels/als-layout.js";
 
 export function alsObjective(
   users: AlsSideViews, items: AlsSideViews, k: number, kp: number,
-  regParam: number, alpha: number, implicit: boolean, itemGram: FactorArray | null,
+  regParam: number, alpha: number, implicit: boolean, itemGram: FactorArray | null, userStride = 1,
 ): number {
   const X = users.factors;
   const Y = items.factors;
   let loss = 0;
   const rows = users.indptr.length - 1;
-  for (let u = 0; u < rows; u++) {
+  for (let u = 0; u < rows; u += userStride) {
     const xo = u * kp;
     if (implicit && itemGram) {
       for (let i = 0; i < k; i++) {
@@ -40,7 +42,7 @@ export function alsObjective(
       }
     }
   }
-  return loss + regParam * (weightedNorms(users, k, kp, implicit) + weightedNorms(items, k, kp, implicit));
+  return loss * userStride + regParam * (weightedNorms(users, k, kp, implicit) + weightedNorms(items, k, kp, implicit));
 }
 
 function weightedNorms(side: AlsSideViews, k: number, kp: number, implicit: boolean): number {

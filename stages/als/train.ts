@@ -20,7 +20,7 @@ import { ALS_CHUNK_ROWS, gramView, planAlsLayout, sideViews, type AlsSide } from
 import { alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../../src/kernels/als-wasm.js";
 import { AlsPool } from "../../src/workers/als-pool.js";
 import type { AlsHalfStepJob } from "../../src/workers/als-chunks.js";
-import { denseIds } from "./dense-ids.js";
+import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "./ratings-csr.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
@@ -67,6 +67,9 @@ export interface AlsFactors {
   lossHistory: number[];
 }
 
+/** Ratings up to which the per-sweep training objective is computed exactly (see objective.ts). */
+const LOSS_EXACT_RATINGS = 1_000_000;
+
 export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOptions): Promise<AlsFactors> {
   const nnz = r.user.length;
   if (r.item.length !== nnz || r.rating.length !== nnz) {
@@ -87,8 +90,8 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   // ids -> dense indices; the per-rating index arrays are transient (8 bytes a rating)
   const userOf = new Int32Array(nnz);
   const itemOf = new Int32Array(nnz);
-  const userIds = denseIds(r.user, userOf);
-  const itemIds = denseIds(r.item, itemOf);
+  const userIds = denseIndex(r.user, userOf);
+  const itemIds = denseIndex(r.item, itemOf);
 
   const solver: SolverCode = p.nonnegative ? SOLVER_NNLS : p.solver === "cg" ? SOLVER_CG : SOLVER_CHOLESKY;
   const cgMaxRowLength = solver === SOLVER_CG ? Math.max(longestRow(userOf, userIds.length), longestRow(itemOf, itemIds.length)) : 0;
@@ -140,7 +143,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
       }
       if (o.computeLoss) {
         if (p.implicitPrefs) computeGram(items.factors, layout.item.rows);
-        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, p.implicitPrefs ? gram : null));
+        // Exact up to LOSS_EXACT_RATINGS ratings; beyond, a fixed every-n-th-user sample keeps it to ~1M ratings a sweep.
+        const stride = Math.max(1, Math.ceil(nnz / LOSS_EXACT_RATINGS));
+        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, p.implicitPrefs ? gram : null, stride));
       }
       o.onIteration?.(iter + 1, p.maxIter);
     }
