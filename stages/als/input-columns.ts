@@ -1,4 +1,4 @@
-import type { Table } from "apache-arrow";
+import { DataType, type Table } from "apache-arrow";
 import { InputError } from "../../src/core/errors.js";
 import { float64Column } from "../../src/core/table.js";
 
@@ -7,6 +7,8 @@ import { float64Column } from "../../src/core/table.js";
  * InputError naming the column, the row and the value.
  */
 export function integerIds(table: Table, col: string, where: string): Int32Array {
+  const direct = int32WithoutNulls(table, col);
+  if (direct) return direct;
   const v = float64Column(table, col, where);
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {
@@ -34,4 +36,12 @@ export function ratings(table: Table, col: string, where: string): Float32Array 
     out[i] = v[i];
   }
   return out;
+}
+
+/** An int32 column without nulls in one chunk is already valid ids: use its values as they are (no copy). */
+function int32WithoutNulls(table: Table, col: string): Int32Array | undefined {
+  const v = table.getChild(col);
+  if (!v || v.data.length !== 1 || v.nullCount > 0 || !DataType.isInt(v.type) || v.type.bitWidth !== 32 || !v.type.isSigned) return undefined;
+  const d = v.data[0];
+  return (d.values as Int32Array).subarray(d.offset, d.offset + d.length);
 }
