@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
@@ -96,10 +96,8 @@ export const biasBaseline = defineStage({
         }
         return biasModel(p, info, fitBiases(u.ids, i.ids, r, p.regParam, p.maxIter));
       },
-      withParams(o) {
-        return biasBaseline.create(params.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
-      },
-      save: () => ({ className: CLASS, uid: info.uid, ...sparkParamMaps(p, info.explicitParams) }),
+      withParams: (o) => rebuildWithParams(biasBaseline, p, info, o),
+      save: () => saveParams(biasBaseline, p, info),
     };
     return self;
   },

@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, tableFromArrays, type Schema, type Table } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { columnName } from "../src/core/params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
@@ -42,10 +42,8 @@ export const globalMean = defineStage({
         for (let i = 0; i < r.length; i++) s += r[i];
         return globalMeanModel(p, info, s / r.length);
       },
-      withParams(o) {
-        return globalMean.create(params.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
-      },
-      save: () => saved(CLASS, info.uid, p, info.explicitParams),
+      withParams: (o) => rebuildWithParams(globalMean, p, info, o),
+      save: () => saveParams(globalMean, p, info),
     };
     return self;
   },

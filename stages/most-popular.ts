@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
@@ -53,10 +53,8 @@ export const mostPopular = defineStage({
         if (u.numInvalid + i.numInvalid > 0) throw new InputError("E_DATA", `${info.name}: training rows have null or NaN ids in "${p.userCol}" or "${p.itemCol}"`);
         return popularModel(p, info, itemPopularity(u.ids, i.ids));
       },
-      withParams(o) {
-        return mostPopular.create(params.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
-      },
-      save: () => ({ className: CLASS, uid: info.uid, ...sparkParamMaps(p, info.explicitParams) }),
+      withParams: (o) => rebuildWithParams(mostPopular, p, info, o),
+      save: () => saveParams(mostPopular, p, info),
     };
     return self;
   },

@@ -7,7 +7,7 @@ import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { Evaluator, EvaluationInput, Recommender } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { float64Column, requireNumeric } from "../src/core/table.js";
-import { rankingMetric, type RankingMetricName, type RankingQueries } from "../src/kernels/ranking-metrics.js";
+import { rankingMetric, type RankingQueries } from "../src/kernels/ranking-metrics.js";
 import { argsortFloat64, rankFloat64, stableSortByKey } from "../src/kernels/stable-order.js";
 
 const CLASS = "org.apache.spark.ml.evaluation.RankingEvaluator";

@@ -1,6 +1,6 @@
 import { Field, Float64, List, makeVector, Table, Utf8, vectorFromArray, type Schema, type Vector } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
@@ -116,9 +116,7 @@ export const stringIndexer = defineStage({
         task.done();
         return stringIndexerModel(p, info, labelsArray);
       },
-      withParams(o) {
-        return stringIndexer.create(params.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
-      },
+      withParams: (o) => rebuildWithParams(stringIndexer, p, info, o),
       save: () => saved(CLASS, info.uid, p, info.explicitParams),
     };
     return self;

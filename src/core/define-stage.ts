@@ -134,3 +134,21 @@ export function encodeSparkParam(v: unknown): unknown {
   if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
   return v;
 }
+
+/**
+ * An estimator's `withParams`: a new instance of the same definition with some params replaced, validated by the
+ * stage's schema (a bad tuning value is a SpecError naming the param), and those params counted as explicitly set.
+ */
+export function rebuildWithParams<R extends StageRole, S extends z.ZodObject>(
+  def: StageDefinition<R, S>,
+  params: Readonly<Record<string, unknown>>,
+  info: StageInfo,
+  overrides: Record<string, unknown>,
+): RoleInstance[R] {
+  return def.create(parseParams(def, { ...params, ...overrides }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(overrides)]) });
+}
+
+/** Spark's DefaultParamsWriter output for a stage without learned state: its class, uid and param maps. */
+export function saveParams(def: StageDefinition, params: Readonly<Record<string, unknown>>, info: StageInfo, names?: readonly string[]): SavedStage {
+  return { className: def.sparkClass, uid: info.uid, ...sparkParamMaps(params, info.explicitParams, names, def.params) };
+}

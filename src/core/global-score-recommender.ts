@@ -1,4 +1,4 @@
-import { denseIds, lookupDense } from "../kernels/dense-ids.js";
+import { lookupDense } from "../kernels/dense-ids.js";
 import { globalItemOrder, topKGlobal } from "../kernels/top-k-global.js";
 import type { RecommendationLists, Recommender } from "./stage.js";
 

@@ -1,3 +1,4 @@
+import { SparkDouble } from "./spark-json.js";
 import type { SavedStage } from "./saved-stage.js";
 
 /**
@@ -22,8 +23,9 @@ export function paramsFromSaved(
   return { raw, explicit };
 }
 
-/** Inverse of Spark's Param.jsonEncode for doubles. */
+/** Inverse of Spark's Param.jsonEncode for doubles (and of SparkDouble, for a SavedStage that never left memory). */
 function decodeSparkParam(v: unknown): unknown {
+  if (v instanceof SparkDouble) return v.value;
   if (v === "NaN") return NaN;
   if (v === "Inf") return Infinity;
   if (v === "-Inf") return -Infinity;

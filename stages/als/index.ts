@@ -1,8 +1,9 @@
 import { makeVector, Table } from "apache-arrow";
-import { defineStage, sparkParamMaps, type StageInfo } from "../../src/core/define-stage.js";
+import { defineStage, rebuildWithParams, sparkParamMaps, type StageInfo } from "../../src/core/define-stage.js";
 import { InputError } from "../../src/core/errors.js";
+import { paramsFromSaved } from "../../src/core/saved-params.js";
 import type { Estimator } from "../../src/core/stage.js";
-import { requireField, requireNumeric } from "../../src/core/table.js";
+import { requireNumeric } from "../../src/core/table.js";
 import { ALS_MODEL_CLASS, alsModel, alsOutputSchema } from "./als-model.js";
 import { factorSetFrom } from "./factor-table.js";
 import { integerIds, ratings } from "./input-columns.js";
@@ -27,12 +28,13 @@ export const als = defineStage({
     [ALS_MODEL_CLASS]: (s) => {
       // Name the folder when io/ says where the stage came from, so a broken file can be found.
       const at = s.origin ?? `ALSModel ${s.uid}`;
-      const p = alsParams.parse(pickKnown({ ...s.defaultParamMap, ...s.paramMap }));
+      const { raw, explicit } = paramsFromSaved(s, Object.keys(alsParams.shape));
+      const p = alsParams.parse(raw);
       const rank = Number(s.extra?.rank);
       if (!Number.isInteger(rank) || rank < 1) throw new InputError("E_MODEL", `${at}/metadata: "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
       const uf = s.tables?.userFactors, itf = s.tables?.itemFactors;
       if (!uf || !itf) throw new InputError("E_MODEL", `${at}: ALSModel needs userFactors/ and itemFactors/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
-      return alsModel(p, { uid: s.uid, name: "als", explicitParams: new Set(Object.keys(s.paramMap)) }, factorSetFrom(uf, rank, `${at}/userFactors`), factorSetFrom(itf, rank, `${at}/itemFactors`));
+      return alsModel(p, { uid: s.uid, name: "als", explicitParams: explicit }, factorSetFrom(uf, rank, `${at}/userFactors`), factorSetFrom(itf, rank, `${at}/itemFactors`));
     },
   },
   example: () => {
@@ -45,12 +47,6 @@ export const als = defineStage({
     };
   },
 });
-
-/** Keeps the keys recpipe's ALS knows: Spark models carry the same names; anything else is ignored as Spark would. */
-function pickKnown(m: Record<string, unknown>): Record<string, unknown> {
-  const known = Object.keys(alsParams.shape);
-  return Object.fromEntries(Object.entries(m).filter(([k]) => known.includes(k)));
-}
 
 function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
   return {
@@ -75,9 +71,7 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
       bar.done();
       return alsModel(p, info, { ids: f.userIds, factors: f.userFactors, rank: f.rank }, { ids: f.itemIds, factors: f.itemFactors, rank: f.rank }, f.lossHistory);
     },
-    withParams(o) {
-      return alsEstimator(alsParams.parse({ ...p, ...o }), { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(o)]) });
-    },
+    withParams: (o) => rebuildWithParams(als, p, info, o),
     save() {
       const { paramMap, defaultParamMap } = sparkParamMaps(p, info.explicitParams, SPARK_ALS_PARAMS, alsParams);
       return { className: ALS_CLASS, uid: info.uid, paramMap, defaultParamMap, extra: { recpipeParams: { solver: p.solver } } };
