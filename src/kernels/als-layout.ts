@@ -14,6 +14,10 @@ import { alsScratchBytes, paddedRank } from "./als-scratch.js";
  * result, is the same for any number of workers; ~1000 rows also lets V8 tier the wasm up between calls. */
 export const ALS_CHUNK_ROWS = 1024;
 
+/** A chunk also ends once it holds this many ratings, so a few very popular items (a Zipf catalogue's head) are
+ * spread over many chunks instead of one thread solving them while the others wait. */
+export const ALS_CHUNK_RATINGS = 65536;
+
 export type AlsPrecision = "f32" | "f64";
 export type AlsSide = "user" | "item";
 
@@ -74,7 +78,7 @@ export function planAlsLayout(
   const user = side(nUsers);
   const item = side(nItems);
   const gram = take(fb * kp * kp);
-  const maxChunks = Math.ceil(Math.max(nUsers, nItems, 1) / ALS_CHUNK_ROWS);
+  const maxChunks = Math.ceil(Math.max(nUsers, nItems, 1) / ALS_CHUNK_ROWS) + Math.ceil(nnz / ALS_CHUNK_RATINGS) + 1;
   const control = take(4 * (1 + maxChunks));
   const cgGatherCapacity = Math.min(cgMaxRowLength, CG_GATHER_MAX_ROWS);
   const scratchBytes = alsScratchBytes(kp, cgGatherCapacity);

@@ -6,7 +6,7 @@
  */
 import type { SolverCode, SolveRows } from "../kernels/als-half-step.js";
 import {
-  ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide,
+  ALS_CHUNK_RATINGS, ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide,
 } from "../kernels/als-layout.js";
 
 /** One half-step, as posted to workers (numbers and strings only). */
@@ -24,8 +24,21 @@ export function otherSide(side: AlsSide): AlsSide {
   return side === "user" ? "item" : "user";
 }
 
-export function chunkCount(rows: number): number {
-  return Math.ceil(rows / ALS_CHUNK_ROWS);
+/**
+ * Chunk boundaries of one side: a chunk closes at ALS_CHUNK_ROWS rows or ALS_CHUNK_RATINGS ratings, whichever comes
+ * first. They depend on the CSR alone, never on the thread count, so every thread derives the same ones.
+ */
+export function chunkStarts(indptr: Int32Array, rows: number): Int32Array {
+  const starts: number[] = [0];
+  let start = 0;
+  for (let r = 0; r < rows; r++) {
+    if (r + 1 - start >= ALS_CHUNK_ROWS || indptr[r + 1] - indptr[start] >= ALS_CHUNK_RATINGS) {
+      starts.push(r + 1);
+      start = r + 1;
+    }
+  }
+  if (starts[starts.length - 1] !== rows) starts.push(rows);
+  return Int32Array.from(starts);
 }
 
 export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout: AlsLayout, job: AlsHalfStepJob, slot: number): void {
@@ -33,7 +46,8 @@ export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout:
   const src = sideViews(buffer, layout, otherSide(job.side));
   const control = controlView(buffer, layout);
   const rows = layout[job.side].rows;
-  const chunks = chunkCount(rows);
+  const starts = chunkStarts(dst.indptr, rows);
+  const chunks = starts.length - 1;
   const args = {
     indptr: dst.indptr, indices: dst.indices, values: dst.values, src: src.factors, out: dst.factors,
     gram: job.implicit ? gramView(buffer, layout) : null, kp: layout.kp, k: layout.k,
@@ -43,8 +57,8 @@ export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout:
   for (;;) {
     const c = Atomics.add(control, 0, 1);
     if (c >= chunks) return;
-    args.rowStart = c * ALS_CHUNK_ROWS;
-    args.rowEnd = Math.min(rows, args.rowStart + ALS_CHUNK_ROWS);
+    args.rowStart = starts[c];
+    args.rowEnd = starts[c + 1];
     Atomics.store(control, 1 + c, solveRows(args));
   }
 }

@@ -8,9 +8,9 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SolveRows } from "../kernels/als-half-step.js";
-import { controlView, type AlsLayout } from "../kernels/als-layout.js";
+import { controlView, sideViews, type AlsLayout } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
-import { runChunks, chunkCount, type AlsHalfStepJob } from "./als-chunks.js";
+import { runChunks, chunkStarts, type AlsHalfStepJob } from "./als-chunks.js";
 import type { AlsWorkerData } from "./als-worker.js";
 
 export interface AlsPoolOptions {
@@ -74,7 +74,7 @@ export class AlsPool {
   /** Runs one half-step over all rows of job.side; resolves to -1 or the first row whose system failed. */
   async halfStep(job: AlsHalfStepJob): Promise<number> {
     const rows = this.o.layout[job.side].rows;
-    const chunks = chunkCount(rows);
+    const chunks = chunkStarts(sideViews(this.buffer, this.o.layout, job.side).indptr, rows).length - 1;
     this.control.fill(-1, 1, 1 + chunks);
     Atomics.store(this.control, 0, 0);
     if (this.workers.length === 0) {

@@ -22,6 +22,7 @@ import { AlsPool } from "../../src/workers/als-pool.js";
 import type { AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "./ratings-csr.js";
+import type { AlsSideViews } from "../../src/kernels/als-layout.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
 
@@ -68,7 +69,7 @@ export interface AlsFactors {
 }
 
 /** Ratings up to which the per-sweep training objective is computed exactly (see objective.ts). */
-const LOSS_EXACT_RATINGS = 1_000_000;
+const LOSS_EXACT_RATINGS = 250_000;
 
 export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOptions): Promise<AlsFactors> {
   const nnz = r.user.length;
@@ -98,18 +99,6 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const layout = planAlsLayout(userIds.length, itemIds.length, nnz, rank, precision, workers + 1, cgMaxRowLength);
   const memory = engine === "wasm" ? createAlsMemory(layout.totalBytes) : null;
   const buffer: SharedArrayBuffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(layout.totalBytes);
-  const users = sideViews(buffer, layout, "user");
-  const items = sideViews(buffer, layout, "item");
-  fillCsr(userOf, itemOf, r.rating, userIds.length, users.indptr, users.indices, users.values);
-  fillCsr(itemOf, userOf, r.rating, itemIds.length, items.indptr, items.indices, items.values);
-
-  const kp = layout.kp;
-  // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
-  // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
-  const initSeeds = sparkAlsInitSeeds(p.seed);
-  copyPadded(sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10), users.factors, rank, kp);
-  copyPadded(sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10), items.factors, rank, kp);
-
   let localSolve: SolveRows = solveRowsJs;
   let gramAccumulate: GramAccumulate = gramAccumulateJs;
   let wasmBytes: Uint8Array | null = null;
@@ -119,6 +108,30 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     localSolve = kernels.solveRows;
     gramAccumulate = kernels.gramAccumulate;
   }
+  // Workers boot (module load, wasm compile) while this thread fills the CSR and the initial factors; they read
+  // nothing until the first half-step job arrives.
+  const poolStarting = AlsPool.start({
+    workers, engine, layout, memory, wasmBytes, buffer: engine === "js" ? buffer : null, localSolveRows: localSolve,
+  });
+  let users: AlsSideViews, items: AlsSideViews, kp: number;
+  try {
+    users = sideViews(buffer, layout, "user");
+    items = sideViews(buffer, layout, "item");
+    fillCsr(userOf, itemOf, r.rating, userIds.length, users.indptr, users.indices, users.values);
+    fillCsr(itemOf, userOf, r.rating, itemIds.length, items.indptr, items.indices, items.values);
+
+    kp = layout.kp;
+    // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
+    // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
+    const initSeeds = sparkAlsInitSeeds(p.seed);
+    copyPadded(sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10), users.factors, rank, kp);
+    copyPadded(sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10), items.factors, rank, kp);
+  } catch (e) {
+    // Never leave booting workers behind when the setup fails.
+    void poolStarting.then((pool) => pool.close());
+    throw e;
+  }
+
   const gram = gramView(buffer, layout);
   const computeGram = (Y: FactorArray, rows: number): void => {
     gram.fill(0);
@@ -126,9 +139,7 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     for (let s = 0; s < rows; s += ALS_CHUNK_ROWS) gramAccumulate(Y, s, Math.min(rows, s + ALS_CHUNK_ROWS), kp, gram);
   };
 
-  const pool = await AlsPool.start({
-    workers, engine, layout, memory, wasmBytes, buffer: engine === "js" ? buffer : null, localSolveRows: localSolve,
-  });
+  const pool = await poolStarting;
   const lossHistory: number[] = [];
   try {
     for (let iter = 0; iter < p.maxIter; iter++) {
@@ -143,7 +154,7 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
       }
       if (o.computeLoss) {
         if (p.implicitPrefs) computeGram(items.factors, layout.item.rows);
-        // Exact up to LOSS_EXACT_RATINGS ratings; beyond, a fixed every-n-th-user sample keeps it to ~1M ratings a sweep.
+        // Exact up to LOSS_EXACT_RATINGS ratings; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
         const stride = Math.max(1, Math.ceil(nnz / LOSS_EXACT_RATINGS));
         lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, p.implicitPrefs ? gram : null, stride));
       }
