@@ -1,4 +1,5 @@
-import { dirname, relative, resolve } from "node:path";
+import { displayPath } from "./display-path.js";
+import { dirname, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { readYamlFile, type YamlFile } from "./yaml-file.js";
 
@@ -24,9 +25,9 @@ export function resolveIncludes(file: YamlFile, chain: string[] = []): { value: 
     const path = resolve(dirname(file.path), inc);
     const seen = [...chain, file.path];
     if (seen.includes(path)) {
-      throw new InputError("E_SPEC", `${file.display}: include "${inc}" forms a cycle (${[...seen, path].map((p) => relative(process.cwd(), p) || p).join(" -> ")})`);
+      throw new InputError("E_SPEC", `${file.display}: include "${inc}" forms a cycle (${[...seen, path].map(displayPath).join(" -> ")})`);
     }
-    const frag = readYamlFile(path, relative(process.cwd(), path) || path);
+    const frag = readYamlFile(path, displayPath(path));
     const sub = resolveIncludes(frag, seen);
     merged = deepMerge(merged, sub.value);
     files.push(...sub.files);

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { displayPath } from "./display-path.js";
 import { ZodError } from "zod";
 import { InputError, isInputError } from "../core/errors.js";
 import type { StageRegistry } from "../core/registry.js";
@@ -24,7 +24,7 @@ export interface LoadedModel {
 export async function loadModel(dir: string, registry: StageRegistry = createRegistry()): Promise<LoadedModel> {
   const saved = await loadSavedStage(dir);
   const unsupported: string[] = [];
-  collectUnsupported(saved, registry, relative(process.cwd(), dir) || dir, unsupported);
+  collectUnsupported(saved, registry, displayPath(dir), unsupported);
   if (unsupported.length > 0) {
     throw new InputError(
       "E_UNSUPPORTED",

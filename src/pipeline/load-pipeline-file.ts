@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { displayPath } from "./display-path.js";
+import { dirname, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { joinPath, SpecError, type ParamIssue } from "../core/param-issues.js";
 import type { StageRegistry } from "../core/registry.js";
@@ -31,8 +32,8 @@ export interface LoadedPipeline {
  */
 export async function loadPipelineFile(path: string, opts: { set?: string[]; registry?: StageRegistry } = {}): Promise<LoadedPipeline> {
   const abs = resolve(path);
-  const display = relative(process.cwd(), abs) || abs;
-  const main = readYamlFile(abs, display.startsWith("..") && isAbsolute(path) ? abs : display);
+  const display = displayPath(abs);
+  const main = readYamlFile(abs, display);
   const { value: merged, files } = resolveIncludes(main);
   const { value, overrides } = applyOverrides(merged, opts.set ?? []);
   const registry = (opts.registry ?? createRegistry()).clone();

@@ -1,5 +1,6 @@
+import { displayPath } from "./display-path.js";
 import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { StageDefinition } from "../core/define-stage.js";
 import { InputError } from "../core/errors.js";
@@ -12,7 +13,7 @@ import type { StageRegistry } from "../core/registry.js";
  */
 export async function loadPlugins(paths: string[], pipelineFile: string, registry: StageRegistry): Promise<string[]> {
   const loaded: string[] = [];
-  const shown = (f: string) => relative(process.cwd(), f) || f;
+  const shown = displayPath;
   const file = shown(pipelineFile);
   for (const p of paths) {
     // Relative plugin paths resolve from the pipeline file's folder, never from the working directory.

@@ -1,5 +1,6 @@
+import { displayPath } from "./display-path.js";
 import { existsSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../core/run-context.js";
@@ -27,10 +28,9 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
   }
   const path = isAbsolute(source.path) ? source.path : resolve(baseDir, source.path);
   // Messages about the data name it as the user would type it: relative to the working directory when inside it.
-  const rel = relative(process.cwd(), path);
-  const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  const shown = displayPath(path);
   if (!existsSync(path)) {
-    throw new InputError("E_FILE", `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${relative(process.cwd(), baseDir) || "."})`);
+    throw new InputError("E_FILE", `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
   }
   let task: ReturnType<ProgressSink["start"]> | undefined;
   const table = await readTable(shown, {

@@ -1,6 +1,7 @@
+import { displayPath } from "./display-path.js";
 import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { tableToIPC } from "apache-arrow";
 import { stringify } from "yaml";
 import { listFilesRecursive, writeDirAtomically } from "../io/atomic-dir.js";
@@ -20,7 +21,7 @@ export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; 
   const spec = o.loaded.spec;
   const outDir = opts.outDir ? resolve(opts.outDir) : isAbsolute(spec.output.dir) ? spec.output.dir : resolve(o.loaded.baseDir, spec.output.dir);
   const target = uniqueName(join(outDir, `${spec.name}-${stamp(opts.now)}`));
-  const shown = relative(process.cwd(), target).startsWith("..") ? target : relative(process.cwd(), target);
+  const shown = displayPath(target);
   // A full disk (or quota, size limit, read-only folder) is the environment, not a bug: exit 2 naming the run
   // directory; writeDirAtomically has already removed the partial tree.
   await fillRunDirectory(o, opts, target).catch((e: unknown) => {

@@ -43,7 +43,7 @@ describe("plugin modules", () => {
     }
     expect(isInputError(caught)).toBe(true);
     expect((caught as Error).message).toContain('plugins: "./plugins/echo-stage.mjs" not found');
-    expect((caught as Error).message).toContain(path.join(tmp, "plugins/echo-stage.mjs"));
+    expect((caught as Error).message).toContain(path.join(path.basename(tmp), "plugins/echo-stage.mjs"));
     expect(loaded()).toEqual([]);
   });
 
