@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // ALS and e2e tests spawn worker threads and CLI processes; forks keep them isolated.
     pool: "forks",
+    setupFiles: ["test/setup-fast-check.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
