@@ -15,6 +15,12 @@ export const syntheticRatingsParams = z
     noise: z.number().min(0).default(0.3).describe("standard deviation of the Gaussian noise added to each rating"),
     mean: z.number().default(3.5).describe("global mean rating"),
     skew: z.number().min(0).default(0).describe("Zipf exponent of item popularity (0 = uniform)"),
+    preference: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe("how much the planted taste decides WHICH items a user rates (0 = at random; 1 = the best of 3 random candidates), so ranking metrics have something to find"),
     seed: z.number().int().optional().describe("default: the pipeline seed"),
   })
   .strict();
@@ -50,13 +56,26 @@ export function syntheticRatings(p: SyntheticRatingsParams, seed: number): Synth
     // Poisson-like spread of ratings per user around the mean count, at least one each.
     const count = Math.min(p.items, Math.max(1, Math.round(perUser * (0.5 + rng.nextDouble()))));
     picked.length = 0;
+    // With preference > 0, draw 3x the candidates and keep those the user's planted taste scores highest (mixed
+    // with noise by 1 - preference): users rate what they like, as in real feedback.
+    const want = p.preference > 0 ? Math.min(p.items, count * 3) : count;
     let guard = 0;
-    while (picked.length < count && guard++ < count * 20) {
+    while (picked.length < want && guard++ < want * 20) {
       const i = drawItem(popularity, p.items, rng.nextDouble());
       if (!seen[i]) {
         seen[i] = 1;
         picked.push(i);
       }
+    }
+    if (want > count) {
+      const score = new Map<number, number>();
+      for (const i of picked) {
+        let dot = 0;
+        for (let f = 1; f < p.rank; f++) dot += U[u * p.rank + f] * V[i * p.rank + f];
+        score.set(i, p.preference * dot + (1 - p.preference) * rng.nextGaussian());
+      }
+      picked.sort((a, b) => score.get(b)! - score.get(a)! || a - b);
+      for (const i of picked.splice(count)) seen[i] = 0;
     }
     picked.sort((a, b) => a - b);
     for (const i of picked) {

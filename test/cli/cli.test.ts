@@ -25,7 +25,9 @@ describe("recpipe run", () => {
     expect(Object.keys(j.metrics)).toEqual(["rmse", "mae", "ndcgAtK@10"]);
     // Planted rank-5 data with noise 0.3: ALS gets close to the noise; the global mean cannot.
     expect(j.metrics.rmse).toBeLessThan(0.4);
-    expect(j.baselines["global-mean"].rmse).toBeGreaterThan(0.9);
+    expect(j.baselines["global-mean"].rmse).toBeGreaterThan(2 * j.metrics.rmse);
+    // Users rate what their planted taste prefers (preference 0.7): ALS ranks held-out items well above popularity.
+    expect(j.metrics["ndcgAtK@10"]).toBeGreaterThan(2 * j.baselines["most-popular"]["ndcgAtK@10"]);
     expect(j.timingsSeconds.fit).toBeGreaterThan(0);
     for (const f of ["pipeline.yaml", "manifest.json", "metrics.json", "report.html", "recommendations.parquet", "model/metadata/part-00000"]) {
       expect(existsSync(join(j.runDir, f)), f).toBe(true);

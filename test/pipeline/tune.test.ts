@@ -9,7 +9,7 @@ import { run } from "../../src/pipeline/run.js";
 import { fitLog } from "../fixtures/plugins/fit-recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "recpipe-tune-"));
-const { table } = syntheticRatings({ users: 150, items: 80, rank: 3, density: 0.3, noise: 0.2, mean: 3.5, skew: 0 }, 4);
+const { table } = syntheticRatings({ users: 150, items: 80, rank: 3, density: 0.3, noise: 0.2, mean: 3.5, skew: 0, preference: 0 }, 4);
 const csv = join(dir, "ratings.csv");
 {
   const u = table.getChild("user")!, i = table.getChild("item")!, r = table.getChild("rating")!, t = table.getChild("timestamp")!;
