@@ -158,11 +158,10 @@ How the figures are made (bench/compare/; the driver regenerates this whole file
   log1p(play count) (implicit); synth10m = 10,000,000 synthetic ratings (160k users x 60k items, Zipf activity and
   popularity, 50 taste groups, planted rank-10 ratings 1..5), 80% of them (8.0M) in train; the same rows serve the
   explicit task (ratings) and the implicit one (rating as interaction strength).
-- Metric differences of this size are mostly the random start, not the maths: recpipe draws its initial factors
-  from its own seeded stream (stages/als/init-factors.ts), not Spark's XORShiftRandom, and 10 sweeps do not
-  converge on synth10m. An ad-hoc check on 2026-11-23 (not run by this driver): recpipe's synth10m explicit RMSE
-  was 0.8957 / 0.8974 / 0.9032 for seeds 1 / 2 / 42, and 0.9031 at seed 42 in f64 (so not float32 rounding);
-  Spark's 0.8957 lies inside that spread.
+- recpipe starts from Spark's exact initial factors (XORShiftRandom with the same seed and 10 blocks, as
+  src/core/spark-random.ts ports it) and solves the same normal equations, so for the same seed recpipe and Spark
+  land on the same metrics up to float32 rounding (synth10m explicit RMSE 0.8956918 vs 0.8956953). benfred/implicit
+  optimises a different objective (see above), hence its small differences.
 - Spark's implicit "total" includes the numpy top-10 over all users (see outputSeconds in the raw lines; about
   150 s of the 10M run): that is the benchmark's workaround, not Spark's own cost.
 """
