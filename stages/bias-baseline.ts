@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
@@ -102,10 +102,7 @@ export const biasBaseline = defineStage({
     return self;
   },
   loaders: {
-    [CLASS]: (s): Estimator => {
-      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
-      return biasBaseline.create(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
-    },
+    [CLASS]: (s): Estimator => loadFromParams(biasBaseline, s),
     [MODEL_CLASS]: (s) => {
       const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
       const users = requireTable(s, "userBiases");

@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
@@ -59,10 +59,7 @@ export const mostPopular = defineStage({
     return self;
   },
   loaders: {
-    [CLASS]: (s): Estimator => {
-      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
-      return mostPopular.create(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
-    },
+    [CLASS]: (s): Estimator => loadFromParams(mostPopular, s),
     [MODEL_CLASS]: (s) => {
       const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
       const items = requireTable(s, "itemCounts");

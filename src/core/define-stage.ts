@@ -3,6 +3,7 @@ import type { Table } from "apache-arrow";
 import { z } from "zod";
 import type { SavedStage } from "./saved-stage.js";
 import { SparkDouble } from "./spark-json.js";
+import { paramsFromSaved } from "./saved-params.js";
 import { issuesFromZod, SpecError } from "./param-issues.js";
 import type { Estimator, Evaluator, FittedStage, Splitter, Transformer } from "./stage.js";
 
@@ -151,4 +152,10 @@ export function rebuildWithParams<R extends StageRole, S extends z.ZodObject>(
 /** Spark's DefaultParamsWriter output for a stage without learned state: its class, uid and param maps. */
 export function saveParams(def: StageDefinition, params: Readonly<Record<string, unknown>>, info: StageInfo, names?: readonly string[]): SavedStage {
   return { className: def.sparkClass, uid: info.uid, ...sparkParamMaps(params, info.explicitParams, names, def.params) };
+}
+
+/** Rebuilds a stage saved with its params only (Spark's DefaultParamsWriter layout) from paramMap and defaultParamMap. */
+export function loadFromParams<R extends StageRole, S extends z.ZodObject>(def: StageDefinition<R, S>, saved: SavedStage): RoleInstance[R] {
+  const { raw, explicit } = paramsFromSaved(saved, paramNames(def as unknown as StageDefinition));
+  return def.create(parseParams(def, raw), { uid: saved.uid, name: def.type, explicitParams: explicit });
 }
