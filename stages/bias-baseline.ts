@@ -1,10 +1,9 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, savedParamsAndInfo, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
-import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { float64Column, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
@@ -104,10 +103,10 @@ export const biasBaseline = defineStage({
   loaders: {
     [CLASS]: (s): Estimator => loadFromParams(biasBaseline, s),
     [MODEL_CLASS]: (s) => {
-      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+      const { params: loaded, info } = savedParamsAndInfo(params, TYPE, s);
       const users = requireTable(s, "userBiases");
       const items = requireTable(s, "itemBiases");
-      return biasModel(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit }, {
+      return biasModel(loaded, info, {
         mean: Number(s.extra?.globalMean),
         userIds: Int32Array.from(users.getChild("id")!.toArray() as Int32Array),
         userBias: Float64Array.from(users.getChild("bias")!.toArray() as Float64Array),

@@ -1,10 +1,9 @@
 import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
+import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, savedParamsAndInfo, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
-import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
 import { denseIds, lookupDense } from "../src/kernels/dense-ids.js";
@@ -61,10 +60,10 @@ export const mostPopular = defineStage({
   loaders: {
     [CLASS]: (s): Estimator => loadFromParams(mostPopular, s),
     [MODEL_CLASS]: (s) => {
-      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+      const { params: loaded, info } = savedParamsAndInfo(params, TYPE, s);
       const items = requireTable(s, "itemCounts");
       const users = requireTable(s, "users");
-      return popularModel(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit }, {
+      return popularModel(loaded, info, {
         userIds: Int32Array.from(users.getChild("id")!.toArray() as Int32Array),
         itemIds: Int32Array.from(items.getChild("id")!.toArray() as Int32Array),
         counts: Float64Array.from(items.getChild("count")!.toArray() as Float64Array),

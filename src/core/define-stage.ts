@@ -156,6 +156,14 @@ export function saveParams(def: StageDefinition, params: Readonly<Record<string,
 
 /** Rebuilds a stage saved with its params only (Spark's DefaultParamsWriter layout) from paramMap and defaultParamMap. */
 export function loadFromParams<R extends StageRole, S extends z.ZodObject>(def: StageDefinition<R, S>, saved: SavedStage): RoleInstance[R] {
-  const { raw, explicit } = paramsFromSaved(saved, paramNames(def as unknown as StageDefinition));
-  return def.create(parseParams(def, raw), { uid: saved.uid, name: def.type, explicitParams: explicit });
+  const { params, info } = savedParamsAndInfo(def.params, def.type, saved);
+  return def.create(params, info);
+}
+
+/** A saved stage's validated params and identity (uid, name, which params were set): what every loader starts from. */
+export function savedParamsAndInfo<S extends z.ZodObject>(schema: S, type: string, saved: SavedStage): { params: z.output<S>; info: StageInfo } {
+  const { raw, explicit } = paramsFromSaved(saved, Object.keys(schema.shape));
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new SpecError(issuesFromZod(result.error, raw, () => Object.keys(schema.shape)));
+  return { params: result.data, info: { uid: saved.uid, name: type, explicitParams: explicit } };
 }
