@@ -19,6 +19,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsConfig: { fileName: "tsconfig.json" },
     tsPreCompilationDeps: true,
-    exclude: { path: "(^dist/|\\.d\\.ts$)" },
+    exclude: { path: "(^dist/|\\.d\\.ts$|^src/kernels/assembly/)" },
   },
 };

@@ -1,5 +1,5 @@
 // CI guard: rebuilds the wasm kernels into a temporary directory and fails when the bytes differ from the
-// committed src/kernels/wasm/*.wasm (someone edited as/ without running `npm run build:wasm`, or the build
+// committed src/kernels/wasm/*.wasm (someone edited src/kernels/assembly/ without running `npm run build:wasm`, or the build
 // stopped being deterministic).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -23,7 +23,7 @@ try {
       continue;
     }
     if (!fresh.equals(committed)) {
-      console.error(`src/kernels/wasm/${f} differs from a fresh build of as/ (${committed.length} vs ${fresh.length} bytes); run npm run build:wasm and commit it`);
+      console.error(`src/kernels/wasm/${f} differs from a fresh build of src/kernels/assembly/ (${committed.length} vs ${fresh.length} bytes); run npm run build:wasm and commit it`);
       bad++;
     }
   }

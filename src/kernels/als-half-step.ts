@@ -1,7 +1,7 @@
 /**
  * One ALS half-step over a range of CSR rows: for each destination row (a user when solving users), build its
  * normal equations from the fixed side's factors and solve them in place. This file is the plain TypeScript
- * twin of as/als.ts (`solveRows`, `gramAccumulate`): same arguments, f64 arithmetic, textbook loops. It is the
+ * twin of assembly/als-half-step.ts (`solveRows`, `gramAccumulate`): same arguments, f64 arithmetic, textbook loops. It is the
  * test oracle for the wasm kernel and the engine when WebAssembly is unavailable (engine "js") or when
  * precision "f64" is asked for (Spark-parity tests).
  *

@@ -3,11 +3,11 @@ export function paddedRank(rank: number): number {
   return Math.ceil(rank / 4) * 4;
 }
 
-/** Ratings gathered per block in the wasm Gram pass (as/als.ts BLOCK). */
+/** Ratings gathered per block in the wasm Gram pass (assembly/als-half-step.ts BLOCK). */
 const GATHER_BLOCK = 128;
 
 /**
- * Bytes of per-thread scratch the wasm kernel uses at padded rank kp (mirrors as/als.ts `scratchBytes`), rounded
+ * Bytes of per-thread scratch the wasm kernel uses at padded rank kp (mirrors assembly/als-half-step.ts `scratchBytes`), rounded
  * up to 64 so consecutive scratch regions stay aligned. The CG solver gathers a whole row, so it also needs
  * maxRowLength * kp * 4 bytes (pass 0 for the Cholesky and NNLS solvers, which gather in fixed blocks).
  */

@@ -1,5 +1,5 @@
 /**
- * Loads the AssemblyScript kernels (as/als.ts, built to ./wasm/als.wasm with shared memory) and adapts them to
+ * Loads the AssemblyScript kernels (assembly/als-half-step.ts, built to ./wasm/als.wasm with shared memory) and adapts them to
  * the same call signatures as the TypeScript twin (als-half-step.ts): typed arrays in, byte offsets out.
  * Every array handed to these functions must be a view on the instance's memory.buffer: the kernel addresses
  * linear memory directly, so no data is copied in or out.

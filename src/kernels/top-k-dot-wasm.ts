@@ -1,5 +1,5 @@
 /**
- * Binding for the wasm top-k kernel (as/topk.ts -> wasm/topk.wasm) and the chunked driver that runs either engine
+ * Binding for the wasm top-k kernel (assembly/top-k-dot.ts -> wasm/topk.wasm) and the chunked driver that runs either engine
  * over a query range of a TopKLayout. The module is compiled once per thread; its memory is an imported shared
  * WebAssembly.Memory, so the main thread fills inputs in place and every worker writes its own query rows.
  */

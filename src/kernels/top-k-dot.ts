@@ -1,5 +1,5 @@
 /**
- * Top-k recommendation by dot product: the readable TypeScript twin of as/topk.ts, and the buffer layout both
+ * Top-k recommendation by dot product: the readable TypeScript twin of assembly/top-k-dot.ts, and the buffer layout both
  * engines share (so a worker can run either engine on the same bytes).
  *
  * Contract (identical for both engines, so their outputs are identical bit for bit):

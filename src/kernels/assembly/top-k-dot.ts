@@ -1,4 +1,4 @@
-// Top-k dot-product recommendation kernel (AssemblyScript, wasm SIMD128). Built by scripts/build-wasm-topk.mjs into
+// Top-k dot-product recommendation kernel (AssemblyScript, wasm SIMD128). Built by scripts/build-wasm.mjs into
 // src/kernels/wasm/topk.wasm. Its readable twin, and the contract both follow, is src/kernels/top-k-dot.ts:
 //
 // - queries: row-major f32, stride `rank`. Targets: "panels" of 4 targets, f32 [panel][d][lane], panel count even
