@@ -19,6 +19,7 @@ interface TopKExports {
     queries: number, rank: number, panels: number, nTargets: number, num: number,
     exclIndptr: number, exclIndices: number, hasExcl: number, outIdx: number, outScores: number,
     heapScore: number, heapIdx: number, heapSize: number, thr: number, qStart: number, qEnd: number, blockPanels: number,
+    slotTarget: number, stripeNorms: number, queryBounds: number, stop: number,
   ): void;
 }
 
@@ -48,8 +49,9 @@ export function sharedBuffer(shared: TopKShared): ArrayBufferLike {
   return shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
 }
 
+/** Panels per cache block: a whole number of pruning stripes (8 panels), so stripes never straddle blocks. */
 function blockPanelsFor(rank: number): number {
-  return Math.max(2, Math.floor(TARGET_BLOCK_BYTES / (rank * 16)) & ~1);
+  return Math.max(8, Math.floor(TARGET_BLOCK_BYTES / (rank * 16)) & ~7);
 }
 
 /**
@@ -69,12 +71,14 @@ export function runTopKRange(shared: TopKShared, l: TopKLayout, qStart: number, 
   const heapIdx = heapScore + l.chunk * l.num * 4;
   const heapSize = heapIdx + l.chunk * l.num * 4;
   const thr = heapSize + l.chunk * 4;
+  const stop = thr + l.chunk * 4;
   const hasExcl = l.exclusionNnz >= 0 ? 1 : 0;
   const blockPanels = blockPanelsFor(l.rank);
   for (let q = qStart; q < qEnd; q += l.chunk) {
     kernel.topKDot(
       l.queries, l.rank, l.panels, l.nTargets, l.num, l.exclIndptr, l.exclIndices, hasExcl, l.outIdx, l.outScores,
       heapScore, heapIdx, heapSize, thr, q, Math.min(q + l.chunk, qEnd), blockPanels,
+      l.slotTarget, l.stripeNorms, l.queryBounds, stop,
     );
   }
 }

@@ -5,7 +5,7 @@
  * larger id, like collect_top_k (spark-ml.md §2.2-2.3).
  */
 import { InputError } from "../../src/core/errors.js";
-import { packTargetPanels, planTopKLayout, topKViews } from "../../src/kernels/top-k-dot.js";
+import { planTopKLayout, prepareQueries, prepareTargets, topKViews } from "../../src/kernels/top-k-dot.js";
 import {
   createTopKMemory,
   runTopKRange,
@@ -105,8 +105,8 @@ export async function recommendTopK(query: FactorSet, target: FactorSet, num: nu
   if (engine === "wasm") shared = { engine, memory: createTopKMemory(layout.totalBytes), module: topKWasmModule() };
   else shared = { engine, buffer: workers > 1 ? new SharedArrayBuffer(layout.totalBytes) : new ArrayBuffer(layout.totalBytes) };
   const views = topKViews(sharedBuffer(shared), layout);
-  views.queries.set(query.factors);
-  packTargetPanels(target.factors, nTargets, rank, views.panels, order);
+  prepareQueries(query.factors, views, layout);
+  prepareTargets(target.factors, views, layout, order);
   if (exclusion && views.exclIndptr && views.exclIndices) {
     views.exclIndptr.set(exclusion.indptr);
     views.exclIndices.set(exclusion.indices);

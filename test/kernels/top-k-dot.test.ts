@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { packTargetPanels, planTopKLayout, topKDot, topKViews } from "../../src/kernels/top-k-dot.js";
+import { packTargetPanels, planTopKLayout, prepareQueries, prepareTargets, topKDot, topKViews } from "../../src/kernels/top-k-dot.js";
 import { createTopKMemory, runTopKRange, topKWasmModule } from "../../src/kernels/top-k-dot-wasm.js";
 
 describe("top-k kernels on one layout", () => {
@@ -25,14 +25,14 @@ describe("top-k kernels on one layout", () => {
     const layout = planTopKLayout(problem, 65536, 6);
     const memory = createTopKMemory(layout.totalBytes);
     const wasmViews = topKViews(memory.buffer, layout);
-    wasmViews.queries.set(queries);
-    packTargetPanels(targets, nTargets, rank, wasmViews.panels);
+    prepareQueries(queries, wasmViews, layout);
+    prepareTargets(targets, wasmViews, layout);
     runTopKRange({ engine: "wasm", memory, module: topKWasmModule() }, layout, 0, nQueries, 0);
 
     const jsBuffer = new ArrayBuffer(layout.totalBytes);
     const jsViews = topKViews(jsBuffer, layout);
-    jsViews.queries.set(queries);
-    packTargetPanels(targets, nTargets, rank, jsViews.panels);
+    prepareQueries(queries, jsViews, layout);
+    prepareTargets(targets, jsViews, layout);
     topKDot(jsViews, layout, 0, nQueries);
 
     expect(Array.from(wasmViews.outIdx)).toEqual(Array.from(jsViews.outIdx));

@@ -2,15 +2,27 @@
 // src/kernels/wasm/topk.wasm. Its readable twin, and the contract both follow, is src/kernels/top-k-dot.ts:
 //
 // - queries: row-major f32, stride `rank`. Targets: "panels" of 4 targets, f32 [panel][d][lane], panel count even
-//   (targets padded to a multiple of 8; padded lanes are never reported).
+//   (targets padded to a multiple of 8; padded lanes are never reported). Panel slots hold the targets sorted by
+//   norm, largest first: slotTarget[slot] is the target index a slot reports (its rank in id order).
 // - score(q, t) = sum_d q[d] * t[d], accumulated in f32 in increasing d (Spark's ALSModel predict order).
 // - keep the top `num` per query under the order (score, target index), larger first; NaN scores never enter.
-//   Targets listed in the query's exclusion CSR row (sorted indices) are skipped.
+//   Targets listed in the query's exclusion CSR row (sorted target indices) are skipped.
 // - out[q * num + j] for j < count, sorted best first; the rest -1 / NaN.
+//
+// Exact pruning (as LEMP and FEXIPRO do): a computed score never exceeds queryBound[q] * stripeNorm[s] + 1e-30
+// (Cauchy-Schwarz with f32 rounding error folded into queryBound) for any target of stripe s (32 slots) or later,
+// since slots are in decreasing norm. Once that bound is below a query's current k-th score, nothing further can
+// enter its heap, so the scan stops there for that query. The threshold only rises, so the result does not depend
+// on where the scan stops: it is the brute-force result, ties included.
 //
 // Why panels: 4 targets per vector means no horizontal sums; each (4 queries x 2 panels) tile does 8 mul + 8 add
 // per dimension for 2 panel loads + 4 splat loads. A SIMD compare against each query's current k-th score skips
 // the scalar heap for almost every target.
+
+/** Panels per pruning stripe (32 targets): the bound is checked once per stripe, amortised over its tiles. */
+const STRIPE_PANELS: i32 = 8;
+/** Added to every bound: covers products that underflow to subnormals, where relative error bounds fail. */
+const BOUND_FLOOR: f64 = 1e-30;
 
 // Each query's heap is a binary min-heap on (score, index): the root is the worst kept entry.
 @inline function worse(sa: f32, ia: i32, sb: f32, ib: i32): bool {
@@ -69,6 +81,7 @@ let gHeapScore: usize = 0;
 let gHeapIdx: usize = 0;
 let gHeapSize: usize = 0;
 let gThr: usize = 0;
+let gSlotTarget: usize = 0;
 
 function isExcluded(q: i32, idx: i32): bool {
   let lo = load<i32>(gExclIndptr + (<usize>q << 2));
@@ -83,9 +96,10 @@ function isExcluded(q: i32, idx: i32): bool {
   return false;
 }
 
-function offer(q: i32, score: f32, idx: i32): void {
-  if (idx >= gNTargets) return; // padding lane
+function offer(q: i32, score: f32, slot: i32): void {
+  if (slot >= gNTargets) return; // padding lane
   if (!(score == score)) return; // NaN never enters
+  const idx = load<i32>(gSlotTarget + (<usize>slot << 2));
   const qi = q - gQStart;
   const hs = gHeapScore + (<usize>qi * <usize>gNum << 2);
   const hi = gHeapIdx + (<usize>qi * <usize>gNum << 2);
@@ -108,22 +122,30 @@ function offer(q: i32, score: f32, idx: i32): void {
   store<f32>(gThr + (<usize>qi << 2), load<f32>(hs));
 }
 
-@inline function offerLanes(q: i32, acc: v128, firstIdx: i32): void {
-  offer(q, f32x4.extract_lane(acc, 0), firstIdx);
-  offer(q, f32x4.extract_lane(acc, 1), firstIdx + 1);
-  offer(q, f32x4.extract_lane(acc, 2), firstIdx + 2);
-  offer(q, f32x4.extract_lane(acc, 3), firstIdx + 3);
+@inline function offerLanes(q: i32, acc: v128, firstSlot: i32): void {
+  offer(q, f32x4.extract_lane(acc, 0), firstSlot);
+  offer(q, f32x4.extract_lane(acc, 1), firstSlot + 1);
+  offer(q, f32x4.extract_lane(acc, 2), firstSlot + 2);
+  offer(q, f32x4.extract_lane(acc, 3), firstSlot + 3);
 }
 
-@inline function filter(q: i32, acc: v128, firstIdx: i32): void {
+@inline function filter(q: i32, acc: v128, firstSlot: i32): void {
   const t = f32x4.splat(load<f32>(gThr + (<usize>(q - gQStart) << 2)));
-  if (v128.any_true(f32x4.ge(acc, t))) offerLanes(q, acc, firstIdx);
+  if (v128.any_true(f32x4.ge(acc, t))) offerLanes(q, acc, firstSlot);
+}
+
+/** True when no target from stripe `stripe` on can enter query q's heap (its k-th score beats the bound). */
+// @ts-ignore: decorator
+@inline
+function pruned(q: i32, qBounds: usize, stripeNorms: usize, stripe: i32): bool {
+  const thr = <f64>load<f32>(gThr + (<usize>(q - gQStart) << 2));
+  return load<f64>(qBounds + (<usize>q << 3)) * load<f64>(stripeNorms + (<usize>stripe << 3)) + BOUND_FLOOR < thr;
 }
 
 /**
- * Top `num` targets for queries [qStart, qEnd). Scratch (heapScore/heapIdx: (qEnd-qStart)*num, heapSize/thr:
- * qEnd-qStart) belongs to the caller's worker. `blockPanels` (even) bounds the panels scanned per pass so they stay
- * in cache while every query of the range visits them.
+ * Top `num` targets for queries [qStart, qEnd). Scratch (heapScore/heapIdx: (qEnd-qStart)*num, heapSize/thr/stop:
+ * qEnd-qStart) belongs to the caller's worker. `blockPanels` (a multiple of 8) bounds the panels scanned per pass
+ * so they stay in cache while every query of the range visits them.
  */
 export function topKDot(
   queries: usize, rank: i32, panels: usize, nTargets: i32, num: i32,
@@ -131,6 +153,7 @@ export function topKDot(
   outIdx: usize, outScores: usize,
   heapScore: usize, heapIdx: usize, heapSize: usize, thr: usize,
   qStart: i32, qEnd: i32, blockPanels: i32,
+  slotTarget: usize, stripeNorms: usize, qBounds: usize, stop: usize,
 ): void {
   gNum = num;
   gCap = min(num, nTargets);
@@ -143,10 +166,12 @@ export function topKDot(
   gHeapIdx = heapIdx;
   gHeapSize = heapSize;
   gThr = thr;
+  gSlotTarget = slotTarget;
   const nq = qEnd - qStart;
   for (let i = 0; i < nq; i++) {
     store<i32>(heapSize + (<usize>i << 2), 0);
     store<f32>(thr + (<usize>i << 2), -Infinity);
+    store<i32>(stop + (<usize>i << 2), 0); // 1 once the query (or its group of 4) is pruned for good
   }
   const nPanels = ((nTargets + 7) >> 3) << 1;
   const panelBytes = <usize>rank << 4;
@@ -156,11 +181,21 @@ export function topKDot(
       const pe = min(pb + blockPanels, nPanels);
       let q = qStart;
       for (; q + 4 <= qEnd; q += 4) {
+        const stopAt = stop + (<usize>(q - qStart) << 2);
+        if (load<i32>(stopAt)) continue;
         const q0 = queries + <usize>q * rowBytes;
         const q1 = q0 + rowBytes;
         const q2 = q1 + rowBytes;
         const q3 = q2 + rowBytes;
         for (let p = pb; p < pe; p += 2) {
+          if ((p & (STRIPE_PANELS - 1)) == 0) {
+            const stripe = p / STRIPE_PANELS;
+            if (pruned(q, qBounds, stripeNorms, stripe) && pruned(q + 1, qBounds, stripeNorms, stripe) &&
+                pruned(q + 2, qBounds, stripeNorms, stripe) && pruned(q + 3, qBounds, stripeNorms, stripe)) {
+              store<i32>(stopAt, 1);
+              break;
+            }
+          }
           const p0 = panels + <usize>p * panelBytes;
           const p1 = p0 + panelBytes;
           let a00 = f32x4.splat(0); let a01 = f32x4.splat(0);
@@ -187,8 +222,14 @@ export function topKDot(
         }
       }
       for (; q < qEnd; q++) {
+        const stopAt = stop + (<usize>(q - qStart) << 2);
+        if (load<i32>(stopAt)) continue;
         const q0 = queries + <usize>q * rowBytes;
         for (let p = pb; p < pe; p += 2) {
+          if ((p & (STRIPE_PANELS - 1)) == 0 && pruned(q, qBounds, stripeNorms, p / STRIPE_PANELS)) {
+            store<i32>(stopAt, 1);
+            break;
+          }
           const p0 = panels + <usize>p * panelBytes;
           const p1 = p0 + panelBytes;
           let a00 = f32x4.splat(0); let a01 = f32x4.splat(0);
