@@ -202,23 +202,42 @@ export function topKDot(
           let a10 = f32x4.splat(0); let a11 = f32x4.splat(0);
           let a20 = f32x4.splat(0); let a21 = f32x4.splat(0);
           let a30 = f32x4.splat(0); let a31 = f32x4.splat(0);
-          for (let d: usize = 0; d < <usize>rank; d++) {
-            const v0 = v128.load(p0 + (d << 4));
-            const v1 = v128.load(p1 + (d << 4));
-            const s0 = v128.load32_splat(q0 + (d << 2));
+          // pointers stepped rather than indexed: the loop body is then loads at constant offsets only
+          let pp0 = p0;
+          let pp1 = p1;
+          let qq = q0;
+          const qEndRow = q0 + rowBytes;
+          while (qq < qEndRow) {
+            const v0 = v128.load(pp0);
+            const v1 = v128.load(pp1);
+            const s0 = v128.load32_splat(qq);
             a00 = f32x4.add(a00, f32x4.mul(s0, v0)); a01 = f32x4.add(a01, f32x4.mul(s0, v1));
-            const s1 = v128.load32_splat(q1 + (d << 2));
+            const s1 = v128.load32_splat(qq + rowBytes);
             a10 = f32x4.add(a10, f32x4.mul(s1, v0)); a11 = f32x4.add(a11, f32x4.mul(s1, v1));
-            const s2 = v128.load32_splat(q2 + (d << 2));
+            const s2 = v128.load32_splat(qq + 2 * rowBytes);
             a20 = f32x4.add(a20, f32x4.mul(s2, v0)); a21 = f32x4.add(a21, f32x4.mul(s2, v1));
-            const s3 = v128.load32_splat(q3 + (d << 2));
+            const s3 = v128.load32_splat(qq + 3 * rowBytes);
             a30 = f32x4.add(a30, f32x4.mul(s3, v0)); a31 = f32x4.add(a31, f32x4.mul(s3, v1));
+            pp0 += 16;
+            pp1 += 16;
+            qq += 4;
           }
-          const i0 = p << 2;
-          filter(q, a00, i0); filter(q, a01, i0 + 4);
-          filter(q + 1, a10, i0); filter(q + 1, a11, i0 + 4);
-          filter(q + 2, a20, i0); filter(q + 2, a21, i0 + 4);
-          filter(q + 3, a30, i0); filter(q + 3, a31, i0 + 4);
+          // One test for the whole tile against the 4 thresholds: almost every tile has no candidate at all.
+          const thrAt = gThr + (<usize>(q - qStart) << 2);
+          const t0 = v128.load32_splat(thrAt);
+          const t1 = v128.load32_splat(thrAt, 4);
+          const t2 = v128.load32_splat(thrAt, 8);
+          const t3 = v128.load32_splat(thrAt, 12);
+          const hit = v128.or(
+            v128.or(v128.or(f32x4.ge(a00, t0), f32x4.ge(a01, t0)), v128.or(f32x4.ge(a10, t1), f32x4.ge(a11, t1))),
+            v128.or(v128.or(f32x4.ge(a20, t2), f32x4.ge(a21, t2)), v128.or(f32x4.ge(a30, t3), f32x4.ge(a31, t3))));
+          if (v128.any_true(hit)) {
+            const i0 = p << 2;
+            filter(q, a00, i0); filter(q, a01, i0 + 4);
+            filter(q + 1, a10, i0); filter(q + 1, a11, i0 + 4);
+            filter(q + 2, a20, i0); filter(q + 2, a21, i0 + 4);
+            filter(q + 3, a30, i0); filter(q + 3, a31, i0 + 4);
+          }
         }
       }
       for (; q < qEnd; q++) {
@@ -233,10 +252,17 @@ export function topKDot(
           const p0 = panels + <usize>p * panelBytes;
           const p1 = p0 + panelBytes;
           let a00 = f32x4.splat(0); let a01 = f32x4.splat(0);
-          for (let d: usize = 0; d < <usize>rank; d++) {
-            const s0 = v128.load32_splat(q0 + (d << 2));
-            a00 = f32x4.add(a00, f32x4.mul(s0, v128.load(p0 + (d << 4))));
-            a01 = f32x4.add(a01, f32x4.mul(s0, v128.load(p1 + (d << 4))));
+          let pp0 = p0;
+          let pp1 = p1;
+          let qq = q0;
+          const qEndRow = q0 + rowBytes;
+          while (qq < qEndRow) {
+            const s0 = v128.load32_splat(qq);
+            a00 = f32x4.add(a00, f32x4.mul(s0, v128.load(pp0)));
+            a01 = f32x4.add(a01, f32x4.mul(s0, v128.load(pp1)));
+            pp0 += 16;
+            pp1 += 16;
+            qq += 4;
           }
           const i0 = p << 2;
           filter(q, a00, i0); filter(q, a01, i0 + 4);
