@@ -1,0 +1,98 @@
+/**
+ * ALS implicit sweeps, recpipe against benfred/implicit, side by side in one run on the same ratings, same rank,
+ * same threads: seconds per sweep and the ratio recpipe / implicit.
+ *   bash scripts/setup-bench-venv.sh          (once: implicit in .venv)
+ *   node --import tsx bench/als-vs-implicit.ts [--sizes 3M,10M,25M] [--rank 64] [--threads 2]
+ * Data: Zipf ratings (bench/zipf-ratings.ts) at 3M over 60k users x 20k items, 10M over 200k x 50k, 25M over
+ * 162,541 x 59,047 (MovieLens-25M's shape). Both tools: alpha 1 (confidence 1 + |r|), regParam 0.1, 4 sweeps; the
+ * first sweep (warm-up: recpipe's wasm tier-up, page faults) is dropped and the median of the other three reported.
+ * recpipe runs solver cg (3 steps, as implicit) and its default solver cholesky. The objectives differ slightly
+ * (recpipe scales lambda by each row's rating count as Spark does; implicit does not), the work per sweep does not.
+ * Each tool runs in its own process, one after the other (never concurrently).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { denseIndex } from "../src/kernels/dense-ids.js";
+import { trainAls } from "../stages/als/train.js";
+import { zipfRatings } from "./zipf-ratings.js";
+
+const SIZES: Record<string, { nnz: number; users: number; items: number }> = {
+  "1M": { nnz: 1_000_000, users: 60_000, items: 20_000 },
+  "3M": { nnz: 3_000_000, users: 60_000, items: 20_000 },
+  "10M": { nnz: 10_000_000, users: 200_000, items: 50_000 },
+  "25M": { nnz: 25_000_000, users: 162_541, items: 59_047 },
+};
+const SWEEPS = 4;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const python = join(root, ".venv", "bin", "python");
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** recpipe in a child process (fresh heap and tier-up, like implicit's), seconds per sweep. */
+function recpipeSweeps(size: string, rank: number, threads: number, solver: "cg" | "cholesky"): number[] {
+  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify({ size, rank, threads, solver })], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const line = out.stdout.trim().split("\n").at(-1) ?? "";
+  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`recpipe ${size} ${solver} failed: ${out.stderr}`);
+  return (JSON.parse(line) as { sweeps: number[] }).sweeps;
+}
+
+async function child(c: { size: string; rank: number; threads: number; solver: "cg" | "cholesky" }): Promise<void> {
+  const s = SIZES[c.size];
+  const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
+  const stamps: number[] = [];
+  const t0 = performance.now();
+  await trainAls(
+    r,
+    { rank: c.rank, maxIter: SWEEPS, regParam: 0.1, alpha: 1, implicitPrefs: true, nonnegative: false, seed: 1, solver: c.solver },
+    { workers: c.threads, onIteration: () => stamps.push(performance.now()) },
+  );
+  // the first stamp includes the CSR fill before sweep 1: only sweeps 2.. are compared
+  const sweeps = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1])) / 1000);
+  console.log(JSON.stringify({ sweeps }));
+}
+
+function implicitSweeps(size: string, rank: number, threads: number, dir: string): number[] {
+  const s = SIZES[size];
+  const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
+  const user = new Int32Array(s.nnz);
+  const item = new Int32Array(s.nnz);
+  const users = denseIndex(r.user, user).length;
+  const items = denseIndex(r.item, item).length;
+  const file = join(dir, `${size}.bin`);
+  writeFileSync(file, Buffer.concat([Buffer.from(user.buffer), Buffer.from(item.buffer), Buffer.from(r.rating.buffer)]));
+  const out = spawnSync(python, [join(root, "bench/compare/implicit_sweeps.py"), file, String(s.nnz), String(users), String(items), String(rank), String(threads), String(SWEEPS)], { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
+  const line = out.stdout.trim().split("\n").at(-1) ?? "";
+  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`implicit ${size} failed: ${out.stderr}`);
+  return (JSON.parse(line) as { sweeps: number[] }).sweeps;
+}
+
+if (process.argv.includes("--child")) {
+  await child(JSON.parse(process.argv[process.argv.indexOf("--child") + 1]));
+} else {
+  const rank = Number(arg("rank", "64"));
+  const threads = Number(arg("threads", "2"));
+  const dir = mkdtempSync(join(tmpdir(), "recpipe-vs-implicit-"));
+  console.log(`| ratings (users x items) | rank | threads | implicit s/sweep | recpipe cg s/sweep | cg / implicit | recpipe cholesky s/sweep | cholesky / implicit | 1-min load |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
+  try {
+    for (const size of arg("sizes", "3M,10M,25M").split(",")) {
+      const s = SIZES[size];
+      const load = loadavg()[0];
+      const imp = median(implicitSweeps(size, rank, threads, dir).slice(1));
+      const cg = median(recpipeSweeps(size, rank, threads, "cg").slice(1));
+      const chol = median(recpipeSweeps(size, rank, threads, "cholesky").slice(1));
+      console.log(
+        `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${rank} | ${threads} | ${imp.toFixed(3)} | ${cg.toFixed(3)} | **${(cg / imp).toFixed(2)}x** | ${chol.toFixed(3)} | ${(chol / imp).toFixed(2)}x | ${load.toFixed(1)} |`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
