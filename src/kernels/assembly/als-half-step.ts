@@ -181,7 +181,55 @@ function tile4x4(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: us
   v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
 }
 
-// ---- Cholesky (upper, A = U^T U, right-looking, blocked by 4, f32x4 updates) ----
+/**
+ * a[0..4][0..8] -= sum over rows t < nb of U of U[t][io..io+4]^T U[t][jo..jo+8] (byte offsets io, jo): the
+ * left-looking Cholesky update of a 4x8 tile. The 4 rows it writes from the tile's left edge may include a few
+ * lower-triangle entries of the diagonal block; they are never read, and stay finite.
+ */
+// @ts-ignore: decorator
+@inline
+function tileSub4x8(U: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: usize): void {
+  let c00 = v128.load(a), c01 = v128.load(a, 16);
+  let c10 = v128.load(a + rowBytes), c11 = v128.load(a + rowBytes, 16);
+  let c20 = v128.load(a + 2 * rowBytes), c21 = v128.load(a + 2 * rowBytes, 16);
+  let c30 = v128.load(a + 3 * rowBytes), c31 = v128.load(a + 3 * rowBytes, 16);
+  let g = U;
+  for (let t = 0; t < nb; t++) {
+    const y0 = v128.load(g + jo);
+    const y1 = v128.load(g + jo, 16);
+    const s0 = v128.load32_splat(g + io);
+    const s1 = v128.load32_splat(g + io, 4);
+    const s2 = v128.load32_splat(g + io, 8);
+    const s3 = v128.load32_splat(g + io, 12);
+    c00 = f32x4.sub(c00, f32x4.mul(s0, y0)); c01 = f32x4.sub(c01, f32x4.mul(s0, y1));
+    c10 = f32x4.sub(c10, f32x4.mul(s1, y0)); c11 = f32x4.sub(c11, f32x4.mul(s1, y1));
+    c20 = f32x4.sub(c20, f32x4.mul(s2, y0)); c21 = f32x4.sub(c21, f32x4.mul(s2, y1));
+    c30 = f32x4.sub(c30, f32x4.mul(s3, y0)); c31 = f32x4.sub(c31, f32x4.mul(s3, y1));
+    g += rowBytes;
+  }
+  v128.store(a, c00); v128.store(a, c01, 16);
+  v128.store(a + rowBytes, c10); v128.store(a + rowBytes, c11, 16);
+  v128.store(a + 2 * rowBytes, c20); v128.store(a + 2 * rowBytes, c21, 16);
+  v128.store(a + 3 * rowBytes, c30); v128.store(a + 3 * rowBytes, c31, 16);
+}
+
+// @ts-ignore: decorator
+@inline
+function tileSub4x4(U: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: usize): void {
+  let c0 = v128.load(a), c1 = v128.load(a + rowBytes), c2 = v128.load(a + 2 * rowBytes), c3 = v128.load(a + 3 * rowBytes);
+  let g = U;
+  for (let t = 0; t < nb; t++) {
+    const y0 = v128.load(g + jo);
+    c0 = f32x4.sub(c0, f32x4.mul(v128.load32_splat(g + io), y0));
+    c1 = f32x4.sub(c1, f32x4.mul(v128.load32_splat(g + io, 4), y0));
+    c2 = f32x4.sub(c2, f32x4.mul(v128.load32_splat(g + io, 8), y0));
+    c3 = f32x4.sub(c3, f32x4.mul(v128.load32_splat(g + io, 12), y0));
+    g += rowBytes;
+  }
+  v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
+}
+
+// ---- Cholesky (upper, A = U^T U, left-looking, blocked by 4, 4x8 register tiles) ----
 
 function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
   const rowBytes = <usize>kp << 2;
@@ -189,39 +237,27 @@ function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
   const b = A + <usize>kp * rowBytes;
   const diag0 = b + rowBytes;
   for (let p = 0; p < kp; p++) store<f32>(diag0 + (<usize>p << 2), load<f32>(A + (<usize>(p * kp + p) << 2)));
-  // Blocked by 4 pivots: factor a 4-row panel (updates confined to the panel), then apply the panel to the
-  // trailing rows as one rank-4 update, so each trailing vector of A is loaded and stored once per 4 pivots.
-  for (let pb = 0; pb < kp; pb += 4) {
-    for (let p = pb; p < pb + 4; p++) {
+  // Left-looking, by blocks of 4 rows: first subtract from block row ib (columns >= ib) what the finished rows
+  // 0..ib-1 of U contribute, with 4x8 register tiles (each tile of A is loaded and stored once, the sum over all
+  // earlier rows stays in registers: the Gram micro-kernel's shape), then factor the 4-row panel itself.
+  for (let ib = 0; ib < kp; ib += 4) {
+    if (ib > 0) {
+      const io = <usize>ib << 2;
+      const blockRow = A + <usize>ib * rowBytes;
+      let jb = ib;
+      for (; jb + 8 <= kp; jb += 8) tileSub4x8(A, ib, rowBytes, blockRow + (<usize>jb << 2), io, <usize>jb << 2);
+      if (jb < kp) tileSub4x4(A, ib, rowBytes, blockRow + (<usize>jb << 2), io, <usize>jb << 2);
+    }
+    for (let p = ib; p < ib + 4; p++) {
       const rowP = A + <usize>p * rowBytes;
       const d = load<f32>(rowP + (<usize>p << 2));
       if (!(d > PIVOT_TOL * load<f32>(diag0 + (<usize>p << 2)))) return false;
       const s = sqrt<f32>(d);
       store<f32>(rowP + (<usize>p << 2), s);
       scaleTail(rowP, p + 1, kp, 1 / s);
-      for (let i = p + 1; i < pb + 4; i++) {
+      for (let i = p + 1; i < ib + 4; i++) {
         const u = load<f32>(rowP + (<usize>i << 2));
         if (u != 0) axpyTail(A + <usize>i * rowBytes, rowP, i, kp, -u);
-      }
-    }
-    const r0 = A + <usize>pb * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    for (let i = pb + 4; i < kp; i++) {
-      const io = <usize>i << 2;
-      const u0 = f32x4.splat(load<f32>(r0 + io));
-      const u1 = f32x4.splat(load<f32>(r1 + io));
-      const u2 = f32x4.splat(load<f32>(r2 + io));
-      const u3 = f32x4.splat(load<f32>(r3 + io));
-      const rowI = A + <usize>i * rowBytes;
-      // from the aligned start: the few lower-triangle lanes it also touches are never read, and stay finite
-      for (let o: usize = <usize>(i & ~3) << 2; o < rowBytes; o += 16) {
-        let v = v128.load(rowI + o);
-        v = f32x4.sub(v, f32x4.add(
-          f32x4.add(f32x4.mul(u0, v128.load(r0 + o)), f32x4.mul(u1, v128.load(r1 + o))),
-          f32x4.add(f32x4.mul(u2, v128.load(r2 + o)), f32x4.mul(u3, v128.load(r3 + o)))));
-        v128.store(rowI + o, v);
       }
     }
   }
