@@ -261,18 +261,56 @@ function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
       }
     }
   }
-  // forward: U^T z = b (z overwrites b)
-  for (let p = 0; p < kp; p++) {
-    const rowP = A + <usize>p * rowBytes;
-    const z = load<f32>(b + (<usize>p << 2)) / load<f32>(rowP + (<usize>p << 2));
-    store<f32>(b + (<usize>p << 2), z);
-    if (z != 0) axpyTail(b, rowP, p + 1, kp, -z);
+  // forward: U^T z = b (z overwrites b), by blocks of 4: the 4x4 diagonal block in scalar, then the rest of b
+  // takes the block's 4 rows as one rank-4 update (one load and store of b per 4 pivots, no scalar heads)
+  for (let pb = 0; pb < kp; pb += 4) {
+    for (let p = pb; p < pb + 4; p++) {
+      const rowP = A + <usize>p * rowBytes;
+      const z = load<f32>(b + (<usize>p << 2)) / load<f32>(rowP + (<usize>p << 2));
+      store<f32>(b + (<usize>p << 2), z);
+      for (let i = p + 1; i < pb + 4; i++) store<f32>(b + (<usize>i << 2), load<f32>(b + (<usize>i << 2)) - z * load<f32>(rowP + (<usize>i << 2)));
+    }
+    const r0 = A + <usize>pb * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const z0 = v128.load32_splat(b + (<usize>pb << 2));
+    const z1 = v128.load32_splat(b + (<usize>pb << 2), 4);
+    const z2 = v128.load32_splat(b + (<usize>pb << 2), 8);
+    const z3 = v128.load32_splat(b + (<usize>pb << 2), 12);
+    for (let o: usize = <usize>(pb + 4) << 2; o < rowBytes; o += 16) {
+      const t = f32x4.add(
+        f32x4.add(f32x4.mul(z0, v128.load(r0 + o)), f32x4.mul(z1, v128.load(r1 + o))),
+        f32x4.add(f32x4.mul(z2, v128.load(r2 + o)), f32x4.mul(z3, v128.load(r3 + o))));
+      v128.store(b + o, f32x4.sub(v128.load(b + o), t));
+    }
   }
-  // back: U x = z
-  for (let p = kp - 1; p >= 0; p--) {
-    const rowP = A + <usize>p * rowBytes;
-    const s = load<f32>(b + (<usize>p << 2)) - dotTail(rowP, x, p + 1, kp);
-    store<f32>(x + (<usize>p << 2), s / load<f32>(rowP + (<usize>p << 2)));
+  // back: U x = z, by blocks of 4 from the bottom: the 4 rows' dots with the solved part of x share its loads,
+  // then the 4x4 diagonal block in scalar
+  for (let pb = kp - 4; pb >= 0; pb -= 4) {
+    const r0 = A + <usize>pb * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let o: usize = <usize>(pb + 4) << 2; o < rowBytes; o += 16) {
+      const xv = v128.load(x + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), xv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + o), xv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + o), xv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + o), xv));
+    }
+    const bo = b + (<usize>pb << 2);
+    store<f32>(bo, load<f32>(bo) - hsum(a0));
+    store<f32>(bo, load<f32>(bo, 4) - hsum(a1), 4);
+    store<f32>(bo, load<f32>(bo, 8) - hsum(a2), 8);
+    store<f32>(bo, load<f32>(bo, 12) - hsum(a3), 12);
+    for (let p = pb + 3; p >= pb; p--) {
+      const rowP = A + <usize>p * rowBytes;
+      let t = load<f32>(b + (<usize>p << 2));
+      for (let j = p + 1; j < pb + 4; j++) t -= load<f32>(rowP + (<usize>j << 2)) * load<f32>(x + (<usize>j << 2));
+      store<f32>(x + (<usize>p << 2), t / load<f32>(rowP + (<usize>p << 2)));
+    }
   }
   return true;
 }
@@ -298,21 +336,6 @@ function axpyTail(dst: usize, src: usize, from: i32, kp: i32, c: f32): void {
     const o = <usize>j << 2;
     v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(cv, v128.load(src + o))));
   }
-}
-
-/** sum over j in [from, kp) of a[j] * b[j]. */
-// @ts-ignore: decorator
-@inline
-function dotTail(a: usize, b: usize, from: i32, kp: i32): f32 {
-  let j = from;
-  let s: f32 = 0;
-  for (; j < kp && (j & 3) != 0; j++) s += load<f32>(a + (<usize>j << 2)) * load<f32>(b + (<usize>j << 2));
-  let acc = f32x4.splat(0);
-  for (; j < kp; j += 4) {
-    const o = <usize>j << 2;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-  }
-  return s + hsum(acc);
 }
 
 // @ts-ignore: decorator
