@@ -6,4 +6,8 @@ export const tunerParams = {
   paramGrid: z
     .record(z.string(), z.array(z.unknown()).min(1))
     .describe('values to try per "stage.param" key, e.g. {als.rank: [8, 16]}; expanded as PySpark\'s ParamGridBuilder (last key varies fastest)'),
+  refit: z
+    .enum(["train", "all"])
+    .default("train")
+    .describe("what the best param map is refitted on: train (the training split; the saved model is the one the test metrics score) or all (every row, for production: test metrics still come from the best params fitted on train, then the saved model and recommendations are refitted on train + test)"),
 };

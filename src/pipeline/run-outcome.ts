@@ -12,11 +12,14 @@ export interface RunOutcome {
   loaded: LoadedPipeline;
   input: InputRecord;
   data: Table;
+  /** The rows the saved model was fitted on: the training split, or every row after tune.refit: all. */
   train: Table;
   test: Table;
   model: PipelineModel;
   stages: PipelineStage[];
   metrics: Record<string, number>;
+  trainMetrics: Record<string, number>;
+  notes: string[];
   baselines: Record<string, Record<string, number>>;
   tune?: TuneResult;
   recommendations?: RecommendationsTable;

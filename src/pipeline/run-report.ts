@@ -5,6 +5,7 @@ import { float64Column } from "../core/table.js";
 import { recpipeVersion } from "./manifest.js";
 import { IdLabels } from "./id-labels.js";
 import { recommendForRun } from "./recommend-for-run.js";
+import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
 
@@ -34,11 +35,15 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     recpipeVersion: recpipeVersion(),
     pipelineYaml,
     data,
+    notes: o.notes,
     metrics,
+    trainMetrics: o.trainMetrics,
     lossHistory: lossHistory.length ? lossHistory : undefined,
     timingsSeconds: o.timings.seconds,
   };
   if (o.tune) {
+    const verdicts = tuningVerdicts(o.tune.summary);
+    const close = new Set(verdicts.indistinguishable);
     out.tuning = {
       metricName: o.tune.summary.metric,
       isLargerBetter: o.tune.summary.isLargerBetter,
@@ -49,14 +54,17 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
         mean: t.mean,
         std: t.std,
         rank: t.rank,
+        closeToBest: close.has(t.index),
       })),
+      baselines: Object.entries(o.tune.summary.baselines ?? {}).map(([name, b]) => ({ name, ...b })),
+      edges: verdicts.edges.map((e) => e.message),
     };
   }
   if (rec) {
     // Without a recommend block, score only the first few users: the report shows five.
     const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
-    const sample = o.recommendations ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })));
-    out.recommendations = sampleRecommendations(sample.table, 5);
+    const sample = o.recommendations?.table ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table!;
+    out.recommendations = sampleRecommendations(sample, 5);
   }
   return out;
 }

@@ -35,11 +35,14 @@ export type FileSourceSpec = z.output<typeof fileSourceParams> & { kind: "file" 
 export type SyntheticSourceSpec = z.output<typeof syntheticRatingsParams> & { kind: "synthetic"; type: "synthetic-ratings" };
 export type SourceSpec = FileSourceSpec | SyntheticSourceSpec;
 
+const idList = z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]);
+
 export const recommendParams = z
   .object({
-    k: z.number().int().min(1).default(10).describe("items per user"),
-    users: z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]).default("all").describe('"all" or a list of user ids (original ids)'),
-    excludeSeen: z.boolean().default(true).describe("never recommend items the user rated in training"),
+    k: z.number().int().min(1).default(10).describe("items per user (and users per item)"),
+    users: idList.optional().describe('top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` is given (Spark: recommendForAllUsers / recommendForUserSubset)'),
+    items: idList.optional().describe('top users for each item: "all" or a list of item ids (original ids), written to item-recommendations.parquet (Spark: recommendForAllItems / recommendForItemSubset)'),
+    excludeSeen: z.boolean().default(true).describe("never return a (user, item) pair rated in training, in either direction (Spark excludes nothing: set false for Spark's lists)"),
   })
   .strict();
 

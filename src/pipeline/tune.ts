@@ -6,6 +6,7 @@ import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, PipelineStage } from "../core/stage.js";
 import { float64Column, takeRows } from "../core/table.js";
 import { buildStage, buildTuner } from "./build-stages.js";
+import { computeBaselines } from "./baselines.js";
 import { evaluationInput } from "./evaluate-model.js";
 import type { LoadedPipeline } from "./load-pipeline-file.js";
 import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "./param-grid.js";
@@ -38,6 +39,8 @@ export interface TuneSummary {
   failures: { params: Record<string, unknown>; errors: string[] }[];
   /** Each param map as {"stage.param": value}, in grid order (avgMetrics[i] belongs to grid[i]). */
   grid: Record<string, unknown>[];
+  /** The baselines scored on the same folds with the same evaluator: rows of the CV table a param map must beat. */
+  baselines?: Record<string, { foldMetrics: number[]; mean: number; std: number }>;
 }
 
 export interface TuneResult {
@@ -69,6 +72,7 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
   const candidates = maps.map((m) => applyParamMap(stages, m));
   const metrics = maps.map(() => new Array<number>(folds.length).fill(NaN));
   const errors = maps.map(() => [] as string[]);
+  const baselineFolds = new Map<string, number[]>();
 
   const tasks: { m: number; f: number }[] = [];
   for (let f = 0; f < folds.length; f++) for (let m = 0; m < maps.length; m++) tasks.push({ m, f });
@@ -83,6 +87,14 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
         const model = await fitPipeline(candidates[m], fold.fit, trialCtx, pipelineUid(loaded.spec.seed, loaded.spec.name));
         const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, trialCtx);
         metrics[m][f] = await evaluator.evaluate(input, trialCtx);
+        // The baselines need each fold once: they ride on the first param map's fitted feature stages.
+        if (m === 0) {
+          const scored = await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, trialCtx, loaded.spec.seed);
+          for (const [name, ms] of Object.entries(scored)) {
+            if (!baselineFolds.has(name)) baselineFolds.set(name, new Array<number>(folds.length).fill(NaN));
+            baselineFolds.get(name)![f] = ms[evaluator.metricKey];
+          }
+        }
       } catch (e) {
         // One failed trial is reported with its params; the other trials' results are kept.
         if (!isInputError(e) && !(e instanceof Error)) throw e;
@@ -115,6 +127,7 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
     failedTrials: trials.reduce((s, t) => s + t.errors.length, 0),
     failures: trials.filter((t) => t.errors.length > 0).map((t) => ({ params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])), errors: t.errors })),
     grid: maps.map((m) => Object.fromEntries(m.entries.map((e) => [`${e.stage}.${e.param}`, e.value]))),
+    baselines: Object.fromEntries([...baselineFolds].map(([name, fm]) => [name, { foldMetrics: fm, ...meanStd(fm) }])),
   };
   return { tuner, evaluator, maps, trials, bestIndex: best.index, bestStages: candidates[best.index], summary };
 }

@@ -19,8 +19,12 @@ export interface ReportData {
     trainRows?: number;
     testRows?: number;
   };
+  /** Said plainly at the top: no test set, a model that scores worse than a baseline, a refit on every row. */
+  notes?: string[];
   /** One entry per metric and model: the fitted model and each baseline ("global-mean", "bias-baseline"). */
   metrics: { name: string; value: number; model: string }[];
+  /** The fitted model's regression metrics on its training rows, shown beside the test metrics. */
+  trainMetrics?: Record<string, number>;
   /** Training loss after each ALS sweep. */
   lossHistory?: { model: string; iteration: number; value: number }[];
   tuning?: {
@@ -34,7 +38,13 @@ export interface ReportData {
       std: number;
       /** 1 = best. */
       rank: number;
+      /** Mean within one standard deviation of the best mean: the folds cannot tell it from the best. */
+      closeToBest?: boolean;
     }[];
+    /** Baselines scored on the same folds: rows the param maps must beat. */
+    baselines?: { name: string; foldMetrics: number[]; mean: number; std: number }[];
+    /** A best value at the edge of the grid, with the direction to extend it. */
+    edges?: string[];
   };
   recommendations?: { user: string; items: { item: string; score: number }[] }[];
   timingsSeconds?: Record<string, number>;

@@ -87,9 +87,9 @@ describe("tuning", () => {
   it("writes tuning.parquet with params, fold metrics, mean, std and rank", async () => {
     const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1 });
     const t = await readTable(join(r.runDir, "tuning.parquet"), {});
-    expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "rank", "error"]);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "position", "error"]);
     expect(t.numRows).toBe(2);
-    expect([...t.getChild("rank")!].sort()).toEqual([1, 2]);
+    expect([...t.getChild("position")!].sort()).toEqual([1, 2]);
   });
 
   it("reports NaN metrics and never picks them", async () => {
