@@ -22,7 +22,7 @@ export const fileSourceParams = z
     format: z.enum(["csv", "tsv", "jsonl", "parquet", "arrow"]).optional().describe("file format; default from the extension"),
     header: z.boolean().optional().describe("csv/tsv: first line holds column names (default true unless `columns` is given)"),
     columns: z.array(z.string().min(1)).optional().describe("column names, in file order (names a headerless file, renames otherwise)"),
-    delimiter: z.string().min(1).max(1).optional().describe("field delimiter (default , for csv, tab for tsv)"),
+    delimiter: z.string().min(1).max(16).optional().describe('field delimiter, one or more characters (default , for csv, tab for tsv; "::" for MovieLens 1M)'),
     encoding: z.enum(["utf-8", "latin1"]).optional().describe("text encoding (default utf-8)"),
     types: z
       .record(z.string(), z.enum(["string", "int32", "float32", "float64", "int64"]))
