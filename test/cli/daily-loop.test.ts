@@ -112,3 +112,13 @@ describe("tune.refit: all", () => {
     expect(await users(j.runDir)).toBe(300);
   }, 120_000);
 });
+
+describe("collectSubModels", () => {
+  it("true is refused with a message saying why and what to do (recpipe keeps no sub-models)", () => {
+    const r = runCli(["validate", "pipelines/quickstart.yaml", "--set", "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: true}"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tune\.collectSubModels true is not supported: recpipe does not keep .* Remove the key or set it to false; got true/);
+    const ok = runCli(["validate", "pipelines/quickstart.yaml", "--set", "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: false}"]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
