@@ -182,8 +182,15 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
     issues.push(...e.issues.map((i) => ({ path: ["evaluator", ...i.path], message: i.message })));
   }
   const grid: TuneSpec["grid"] = [];
-  const rawGrid = base.params.paramGrid as Record<string, unknown[]>;
-  if (Object.keys(rawGrid).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
+  const gridOnly = base.params.paramGrid as Record<string, unknown[]>;
+  const baseOn = base.params.baseOn as Record<string, unknown>;
+  for (const key of Object.keys(baseOn)) {
+    if (key in gridOnly) issues.push({ path: ["baseOn", key], message: `is also a paramGrid key; a param is either fixed (baseOn) or searched (paramGrid), not both` });
+  }
+  // PySpark's baseOn is addGrid(param, [value]): one-value entries, before the searched ones.
+  const rawGrid: Record<string, unknown[]> = { ...Object.fromEntries(Object.entries(baseOn).map(([k, v]) => [k, [v]])), ...gridOnly };
+  const at = (key: string, i: number): (string | number)[] => (key in baseOn && !(key in gridOnly) ? ["baseOn", key] : ["paramGrid", key, i]);
+  if (Object.keys(gridOnly).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
   for (const [key, values] of Object.entries(rawGrid)) {
     const dot = key.indexOf(".");
     const stageName = dot < 0 ? "" : key.slice(0, dot);
@@ -191,14 +198,14 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
     const stage = stages.get(stageName);
     if (!stage) {
       const s = suggest(stageName || key, stages.keys());
-      issues.push({ path: ["paramGrid", key], message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
+      issues.push({ path: at(key, 0).slice(0, 2), message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
       continue;
     }
     const def = registry.get(stage.type);
     const known = Object.keys(def.params.shape);
     if (!known.includes(param)) {
       const s = suggest(param, known);
-      issues.push({ path: ["paramGrid", key], message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
+      issues.push({ path: at(key, 0).slice(0, 2), message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
       continue;
     }
     const ok: unknown[] = [];
@@ -208,7 +215,7 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
         ok.push(parsed[param]);
       } catch (e) {
         if (!(e instanceof SpecError)) throw e;
-        for (const iss of e.issues) issues.push({ path: ["paramGrid", key, i], message: iss.message });
+        for (const iss of e.issues) issues.push({ path: at(key, i), message: iss.message });
       }
     });
     grid.push({ stage: stageName, param, values: ok });

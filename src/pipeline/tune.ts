@@ -1,5 +1,6 @@
 import type { Table } from "apache-arrow";
-import type { TunerSettings } from "../core/define-stage.js";
+import { rebuildWithParams, type TunerSettings } from "../core/define-stage.js";
+import type { StageRegistry } from "../core/registry.js";
 import { InputError, isInputError } from "../core/errors.js";
 import { SeededRandom } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
@@ -69,7 +70,7 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
   const folds = foldsOf(tuner, train, seed);
   const parallelism = Math.min(tuner.params.parallelism as number, maps.length * folds.length);
   const trialCtx: RunContext = { ...ctx, seed: loaded.spec.seed, workers: Math.max(1, Math.floor(ctx.workers / parallelism)) };
-  const candidates = maps.map((m) => applyParamMap(stages, m));
+  const candidates = maps.map((m) => applyParamMap(stages, m, loaded.registry));
   const metrics = maps.map(() => new Array<number>(folds.length).fill(NaN));
   const errors = maps.map(() => [] as string[]);
   const baselineFolds = new Map<string, number[]>();
@@ -188,13 +189,15 @@ function split(table: Table, inFit: Uint8Array, fitValue: number): Fold {
   return { fit: takeRows(table, fit), validate: takeRows(table, val) };
 }
 
-function applyParamMap(stages: PipelineStage[], m: ParamMap): PipelineStage[] {
+function applyParamMap(stages: PipelineStage[], m: ParamMap, registry: StageRegistry): PipelineStage[] {
   const by = overridesByStage(m);
   return stages.map((s) => {
     const o = by.get(s.name);
     if (!o) return s;
-    if (s.role !== "estimator") throw new InputError("E_SPEC", `tune.paramGrid: stage "${s.name}" (${s.type}) is a transformer; only estimator params can be tuned`);
-    return s.withParams(o);
+    if (s.role === "estimator") return s.withParams(o);
+    // A transformer has nothing to fit: a copy built from its definition with the params replaced (Spark's
+    // ParamMap applies to any PipelineStage of the estimator, transformers included).
+    return rebuildWithParams(registry.get(s.type), s.params, { uid: s.uid, name: s.name, explicitParams: s.explicitParams }, o) as PipelineStage;
   });
 }
 

@@ -98,4 +98,21 @@ describe("tuning", () => {
       /every param map scored NaN on rmse.*coldStartStrategy: drop/,
     );
   });
+
+  it("tunes a feature stage's param and fixes others with baseOn (PySpark's ParamGridBuilder.baseOn: one-value entries first)", async () => {
+    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1 });
+    expect(r.tune!.grid).toEqual([
+      { "als.maxIter": 2, "string-indexer.handleInvalid": "keep" },
+      { "als.maxIter": 2, "string-indexer.handleInvalid": "skip" },
+    ]);
+    const t = await readTable(join(r.runDir, "tuning.parquet"), {});
+    expect(t.schema.fields.map((f) => f.name).slice(0, 3)).toEqual(["paramMap", "als.maxIter", "string-indexer.handleInvalid"]);
+    // The resolved copy inlines baseOn as one-value grid entries, so reproducing it runs the same maps.
+    const resolved = readFileSync(join(r.runDir, "pipeline.yaml"), "utf8");
+    expect(resolved).not.toMatch(/baseOn/);
+    expect(resolved).toMatch(/als\.maxIter:\s*\n\s*- 2/);
+    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1 })).rejects.toThrow(
+      /tune\.baseOn\.als\.rank is also a paramGrid key/,
+    );
+  });
 });
