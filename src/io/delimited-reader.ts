@@ -12,7 +12,7 @@ import {
   type DeclaredType,
 } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
-import { TEXT_REASON_KEY } from "../core/table.js";
+import { LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -394,7 +394,12 @@ class DelimitedParser {
     const children: Data<DataType>[] = this.builders.map((b) => b.finish(this.rows, this.opts.encoding));
     const fields = children.map((d, i) => {
       const reason = this.forcedString.get(i);
-      return new Field(this.names![i], d.type, true, reason && this.opts.types?.[this.names![i]] === undefined ? new Map([[TEXT_REASON_KEY, reason]]) : undefined);
+      const meta = new Map<string, string>();
+      if (reason && this.opts.types?.[this.names![i]] === undefined) meta.set(TEXT_REASON_KEY, reason);
+      const b = this.builders[i];
+      const zero = b instanceof NumericColumnBuilder && b.inferring ? b.firstLeadingZero : undefined;
+      if (zero) meta.set(LEADING_ZEROS_KEY, `"${zero.text}" (data row ${zero.row + 1}) became ${Number(zero.text)}`);
+      return new Field(this.names![i], d.type, true, meta.size ? meta : undefined);
     });
     const schema = new Schema(fields);
     const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });

@@ -62,7 +62,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
-  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress));
+  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
   foldSchema(stages, data.schema);
