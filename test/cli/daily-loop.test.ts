@@ -122,3 +122,11 @@ describe("collectSubModels", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 });
+
+describe("--set source.path with another extension", () => {
+  it("says which --set source.format/header to add when the file's block sets format explicitly", () => {
+    const r = runCli(["validate", "pipelines/movielens-100k.yaml", "--set", "source.path=ratings.csv"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set source\.path=ratings\.csv: the pipeline file's source says format: tsv, but "ratings\.csv" is named like csv; add --set source\.format=csv \(and --set source\.header=true if its first line names the columns\)/);
+  });
+});
