@@ -65,6 +65,8 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
     const sample = o.recommendations?.table ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table!;
     out.recommendations = sampleRecommendations(sample, 5);
+    out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
+    out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
   }
   return out;
 }
@@ -83,7 +85,7 @@ function histogram(t: Table, col: string): { value: number; count: number }[] {
   const bins = 20, width = (hi - lo) / bins || 1;
   const c = new Array<number>(bins).fill(0);
   for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) c[Math.min(bins - 1, Math.floor((v[i] - lo) / width))]++;
-  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count }));
+  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count, start: lo + b * width, end: lo + (b + 1) * width }));
 }
 
 function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {

@@ -21,7 +21,7 @@ export async function renderReport(data: ReportData): Promise<string> {
     await metricsSection(data.metrics, data.trainMetrics),
     await trainingSection(data.lossHistory),
     await tuningSection(data.tuning),
-    recommendationsSection(data.recommendations),
+    recommendationsSection(data.recommendations, data.recommendationsTotalUsers, data.recommendationsK),
     timingsSection(data.timingsSeconds),
     `<section id="pipeline"><h2>Pipeline</h2><p class="note">The resolved pipeline file: every default, override and included fragment inlined.</p><pre><code>${escapeHtml(data.pipelineYaml)}</code></pre></section>`,
   ].filter((s) => s !== "");

@@ -15,7 +15,8 @@ export interface ReportData {
     items?: number;
     /** Fraction of the user x item matrix that is empty, in [0, 1]. */
     sparsity?: number;
-    ratingHistogram?: { value: number; count: number }[];
+    /** Counts per distinct rating, or per bin [start, end) when the ratings are continuous (value = bin centre). */
+    ratingHistogram?: { value: number; count: number; start?: number; end?: number }[];
     trainRows?: number;
     testRows?: number;
   };
@@ -47,5 +48,8 @@ export interface ReportData {
     edges?: string[];
   };
   recommendations?: { user: string; items: { item: string; score: number }[] }[];
+  /** How many users have recommendations in the run (the table shows a sample), and the run's k. */
+  recommendationsTotalUsers?: number;
+  recommendationsK?: number;
   timingsSeconds?: Record<string, number>;
 }
