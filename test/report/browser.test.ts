@@ -87,7 +87,8 @@ describe.skipIf(!available)("report.html in chromium", () => {
     await writeFile(file, await renderReport(data));
     const page = await browser.newPage();
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    const layout = await page.evaluate(() => {
+    const layout = await page.locator("html").evaluate((root) => {
+      const document = root.ownerDocument;
       const main = document.querySelector("main")!.getBoundingClientRect();
       const table = document.querySelector("#recommendations table")!.getBoundingClientRect();
       const heading = document.querySelector("#recommendations h3")!.textContent;
