@@ -7,6 +7,7 @@ import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-sta
 import { computeBaselines } from "./baselines.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "./load-pipeline-file.js";
+import { checkRunFitsMemory, gb } from "./memory-estimate.js";
 import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
@@ -62,6 +63,9 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
+  // Refused before reading when it cannot fit: a crash half an hour in, after the data was read, helps nobody.
+  const memory = await checkRunFitsMemory(spec, loaded.baseDir);
+  if (memory) base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
   const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).

@@ -3,6 +3,7 @@ import type { ProgressSink } from "../core/run-context.js";
 import { silentProgress } from "../core/run-context.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
+import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
 import { foldSchema } from "./pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";
 
@@ -10,6 +11,8 @@ export interface Validation {
   loaded: LoadedPipeline;
   inputSchema: Schema;
   outputSchema: Schema;
+  /** Estimated peak memory of `run` (undefined when the row count cannot be known without reading). */
+  memory?: MemoryEstimate;
 }
 
 /**
@@ -22,7 +25,8 @@ export async function validatePipeline(file: string, set: string[] = [], progres
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   buildEvaluators(registry, spec.evaluate, spec.seed);
   buildSplitter(registry, spec.split, spec.seed);
+  const memory = await checkRunFitsMemory(spec, loaded.baseDir);
   const inputSchema = await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
   const outputSchema = foldSchema(stages, inputSchema);
-  return { loaded, inputSchema, outputSchema };
+  return { loaded, inputSchema, outputSchema, memory };
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { validatePipeline } from "../../pipeline/validate-pipeline.js";
 import { collect } from "../options.js";
 import { describeType } from "../../core/table.js";
+import { gb } from "../../pipeline/memory-estimate.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -18,5 +19,6 @@ export function registerValidate(program: Command): void {
       process.stdout.write(`  input columns: ${v.inputSchema.fields.map((f) => `${f.name}: ${describeType(f.type)}`).join(", ")}\n`);
       process.stdout.write(`  output columns: ${v.outputSchema.fields.map((f) => f.name).join(", ")}\n`);
       process.stdout.write(`  evaluate: ${s.evaluate.map((e) => e.type).join(", ")}${s.tune ? `; tune: ${s.tune.type} over ${s.tune.grid.reduce((n, g) => n * g.values.length, 1)} param maps` : ""}\n`);
+      if (v.memory) process.stdout.write(`  memory: about ${gb(v.memory.bytes)} for ${v.memory.rows.toLocaleString("en-US")} ratings (from ${v.memory.rowsFrom})\n`);
     });
 }
