@@ -12,6 +12,7 @@ import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { runNotes } from "./run-notes.js";
+import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
 import { trainMetrics } from "./train-error.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import { Timings } from "./timings.js";
@@ -89,16 +90,24 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const model = await timings.time("fit", () => fitPipeline(toFit, train, fitCtx, uid));
   // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
   const tested = test.numRows > 0;
-  const metrics = tested ? await timings.time("evaluate", () => evaluateModel(model, evaluators, train, test, ctxFor("evaluate"))) : {};
-  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
-  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
-  // tune.refit: all: the test metrics above score the best params fitted on train (honest); the model that is saved
+  // tune.refit: all: the test metrics below score the best params fitted on train (honest); the model that is saved
   // and recommends is then refitted on every row, as a production model should be.
   const refitAll = spec.tune?.params.refit === "all" && tested;
+  // Ranking metrics and recommendations read one top-k computation when both are asked for of the same model
+  // (see shared-top-k.ts); a refitted model recommends from its own lists.
+  let shared: SharedTopK | undefined;
+  const metrics = tested
+    ? await timings.time("evaluate", async () => {
+        if (!refitAll) shared = await sharedTopK(model, evaluators, spec.recommend, train, test, ctxFor("evaluate"));
+        return evaluateModel(model, evaluators, train, test, ctxFor("evaluate"), shared);
+      })
+    : {};
+  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
+  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
   const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
   const seen = refitAll ? data : train;
   const recommendations = spec.recommend
-    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend")))
+    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend"), shared))
     : undefined;
   const notes = runNotes({
     modelName: final.recommender()?.type ?? final.stages.at(-1)?.type ?? "the model",
