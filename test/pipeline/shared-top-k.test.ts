@@ -68,11 +68,12 @@ describe("top-k once for evaluation and recommendations", () => {
       expect(calls.mock.calls[0][1]).toBe(Math.max(10, recommend.k));
       expect(sharedMetrics).toEqual(separateMetrics);
       expect(sharedRecs.users).toBe(separateRecs.users);
-      expect(sharedRecs.table.numRows).toBe(separateRecs.table.numRows);
-      expect(sharedRecs.table.numRows).toBeGreaterThan(0);
-      for (const f of separateRecs.table.schema.fields) {
-        const a = separateRecs.table.getChild(f.name)!.toArray();
-        const b = sharedRecs.table.getChild(f.name)!.toArray();
+      const [sharedTable, separateTable] = [sharedRecs.table!, separateRecs.table!];
+      expect(sharedTable.numRows).toBe(separateTable.numRows);
+      expect(sharedTable.numRows).toBeGreaterThan(0);
+      for (const f of separateTable.schema.fields) {
+        const a = separateTable.getChild(f.name)!.toArray();
+        const b = sharedTable.getChild(f.name)!.toArray();
         expect(Array.from(b as ArrayLike<unknown>), f.name).toEqual(Array.from(a as ArrayLike<unknown>));
       }
     });
