@@ -21,6 +21,11 @@ export interface DelimitedOptions {
   encoding: "utf-8" | "latin1";
   types?: Record<string, DeclaredType>;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Read only the records in the first `sampleBytes` bytes (at least one data row): the header and column types of a
+   * large file without reading all of it (`recpipe validate`). Types are then inferred from those rows only.
+   */
+  sampleBytes?: number;
 }
 
 const BLOCK_BYTES = 8 << 20;
@@ -75,7 +80,7 @@ async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map
     const total = stat.size;
     if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no header and no rows)`);
     const parser = new DelimitedParser(name, opts, forcedString);
-    let buf = new Uint8Array(Math.min(BLOCK_BYTES, total + 1));
+    let buf = new Uint8Array(Math.min(opts.sampleBytes ?? BLOCK_BYTES, total + 1));
     let filled = 0;
     let fileOffset = 0;
     let first = true;
@@ -92,6 +97,7 @@ async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map
       const consumed = parser.parseBlock(buf, start, filled, final);
       opts.onProgress?.(fileOffset, total);
       if (final) break;
+      if (opts.sampleBytes !== undefined && parser.rows > 0) break;
       if (parser.rows > 0 && !parser.reserved) parser.reserveFor(total, fileOffset - (filled - consumed));
       const left = filled - consumed;
       if (left === buf.length) {

@@ -26,6 +26,8 @@ interface JsonlOptions {
   types?: Record<string, DeclaredType>;
   encoding?: "utf-8" | "latin1";
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read only the first `maxRows` objects (column names and types of a large file, for `recpipe validate`). */
+  maxRows?: number;
 }
 
 type Cell = string | number | boolean | null;
@@ -45,7 +47,7 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
   if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no rows)`);
-  const stream = createReadStream(file, { encoding: opts.encoding === "latin1" ? "latin1" : "utf8", highWaterMark: 8 << 20 });
+  const stream = createReadStream(file, { encoding: opts.encoding === "latin1" ? "latin1" : "utf8", highWaterMark: opts.maxRows !== undefined ? 64 << 10 : 8 << 20 });
   const values = new Map<string, Cell[]>();
   let rows = 0;
   let lineNo = 0;
@@ -75,7 +77,9 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     rows++;
     for (const col of values.values()) if (col.length < rows) col.push(null);
     if ((rows & 0xffff) === 0) opts.onProgress?.(stream.bytesRead, total);
+    if (opts.maxRows !== undefined && rows >= opts.maxRows) break;
   }
+  stream.destroy();
   opts.onProgress?.(total, total);
   if (rows === 0) throw new InputError("E_DATA", `${file}: no rows (only blank lines)`);
   const available = [...values.keys()];

@@ -31,6 +31,8 @@ export interface RunOptions {
   log?: (message: string) => void;
   warn?: (message: string) => void;
   registry?: StageRegistry;
+  /** Run the plugin modules the file names (`--allow-plugins`); without it a file naming plugins is refused. */
+  allowPlugins?: boolean;
   /** Clock for the run directory's name (tests). */
   now?: Date;
 }
@@ -53,7 +55,7 @@ export interface RunResult {
  */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
   const timings = new Timings();
-  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.

@@ -1,6 +1,4 @@
 import type { Schema } from "apache-arrow";
-import type { ProgressSink } from "../core/run-context.js";
-import { silentProgress } from "../core/run-context.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
@@ -16,17 +14,18 @@ export interface Validation {
 }
 
 /**
- * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema and folds
- * transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing.
+ * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema from its first rows
+ * and folds transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing, reads no
+ * file whole, hashes nothing, and runs no plugin unless allowed.
  */
-export async function validatePipeline(file: string, set: string[] = [], progress: ProgressSink = silentProgress): Promise<Validation> {
-  const loaded = await loadPipelineFile(file, { set });
+export async function validatePipeline(file: string, opts: { set?: string[]; allowPlugins?: boolean } = {}): Promise<Validation> {
+  const loaded = await loadPipelineFile(file, { set: opts.set ?? [], allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   buildEvaluators(registry, spec.evaluate, spec.seed);
   buildSplitter(registry, spec.split, spec.seed);
   const memory = await checkRunFitsMemory(spec, loaded.baseDir);
-  const inputSchema = await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
+  const inputSchema = await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
   const outputSchema = foldSchema(stages, inputSchema);
   return { loaded, inputSchema, outputSchema, memory };
 }

@@ -59,7 +59,7 @@ describe("tuning", () => {
 
   it("never fits on the test split: every fit during tuning and the refit see only the training period", async () => {
     fitLog.length = 0;
-    const res = await run(pipeline("", cv(1)), { workers: 1 });
+    const res = await run(pipeline("", cv(1)), { workers: 1, allowPlugins: true });
     const all = await readTable(csv, {});
     const ts = Float64Array.from(all.getChild("timestamp")!.toArray() as Int32Array).sort();
     const cutoff = ts[Math.floor(ts.length * 0.8)];
@@ -75,8 +75,8 @@ describe("tuning", () => {
   });
 
   it("gives the same results with parallelism 1 and 2", async () => {
-    const a = await run(pipeline("", cv(1)), { workers: 2 });
-    const b = await run(pipeline("", cv(2)), { workers: 2 });
+    const a = await run(pipeline("", cv(1)), { workers: 2, allowPlugins: true });
+    const b = await run(pipeline("", cv(2)), { workers: 2, allowPlugins: true });
     expect(b.tune!.avgMetrics).toEqual(a.tune!.avgMetrics);
     expect(b.tune!.stdMetrics).toEqual(a.tune!.stdMetrics);
     expect(b.metrics).toEqual(a.metrics);
@@ -85,7 +85,7 @@ describe("tuning", () => {
   });
 
   it("writes tuning.parquet with params, fold metrics, mean, std and rank", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1 });
+    const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1, allowPlugins: true });
     const t = await readTable(join(r.runDir, "tuning.parquet"), {});
     expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "position", "error"]);
     expect(t.numRows).toBe(2);

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { run, type RunResult } from "../../pipeline/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
-import { collect, parseWorkers } from "../options.js";
+import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parseWorkers, pluginsAllowed } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
 
 export function registerRun(program: Command): void {
@@ -15,13 +15,15 @@ export function registerRun(program: Command): void {
     .option("--workers <n>", "worker threads (default: all cores)", parseWorkers)
     .option("--json", "print exactly one JSON object on stdout (runDir, metrics, timingsSeconds, tune)")
     .option("--quiet", "no progress output")
+    .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .addHelpText("after", "\nExample:\n  $ recpipe run pipelines/quickstart.yaml --set pipeline.als.rank=16 --json")
-    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean }) => {
+    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean }) => {
       const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
       const result = await run(file, {
         set: o.set,
         outDir: o.out,
         workers: o.workers,
+        allowPlugins: pluginsAllowed(o),
         progress: createProgress({ quiet: !!o.quiet }),
         log,
         warn: (m) => process.stderr.write(`warning: ${m}\n`),
