@@ -25,6 +25,20 @@ export const als = defineStage({
   params: alsParams,
   create: (p, info) => alsEstimator(p, info),
   loaders: {
+    // Spark's ALS.load: an unfitted estimator, as a CrossValidator's estimator/ folder or ALS.save writes it.
+    [ALS_CLASS]: (s): Estimator => {
+      const { raw, explicit } = paramsFromSaved(s, SPARK_ALS_PARAMS);
+      // recpipe's own params travel in an extra key that Spark ignores; a value other than the default was set.
+      const own = s.extra?.recpipeParams;
+      if (own && typeof own === "object") {
+        const solver = (own as Record<string, unknown>).solver;
+        if (solver !== undefined) {
+          raw.solver = solver;
+          if (solver !== alsParams.shape.solver.parse(undefined)) explicit.add("solver");
+        }
+      }
+      return alsEstimator(alsParams.parse(raw), { uid: s.uid, name: "als", explicitParams: explicit });
+    },
     [ALS_MODEL_CLASS]: (s) => {
       // Name the folder when io/ says where the stage came from, so a broken file can be found.
       const at = s.origin ?? `ALSModel ${s.uid}`;

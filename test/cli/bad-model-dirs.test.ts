@@ -47,10 +47,15 @@ function factorTableOfTypes(ids: number[], idType: Int32 | Int64, featType: Floa
   return new Table([new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: n, children: [idData, featData] }))]);
 }
 
-/** A copy of the good model, changed by `edit`, under a new name. */
+/**
+ * A copy of the good model, changed by `edit`, under a new name, as a hand-edited directory would be: without the
+ * `.crc` checksum files (which would otherwise refuse the edit before the parsers these cases test see it; see
+ * damaged-model.test.ts for that).
+ */
 function brokenCopy(name: string, edit: (d: string) => void): string {
   const d = path.join(dir, name);
   cpSync(good, d, { recursive: true });
+  for (const f of readdirSync(d, { recursive: true }) as string[]) if (path.basename(f).endsWith(".crc")) rmSync(path.join(d, f));
   edit(d);
   return d;
 }

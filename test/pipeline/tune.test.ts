@@ -94,7 +94,7 @@ describe("tuning", () => {
 
   it("reports NaN metrics and never picks them", async () => {
     // coldStartStrategy nan: validation folds hold users unseen in the fit folds, so rmse is NaN for every map.
-    await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1 })).rejects.toThrow(
+    await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1, allowPlugins: true })).rejects.toThrow(
       /every param map scored NaN on rmse.*coldStartStrategy: drop/,
     );
   });
