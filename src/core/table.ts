@@ -63,6 +63,12 @@ export const TEXT_REASON_KEY = "recpipe.textBecause";
  */
 export const LEADING_ZEROS_KEY = "recpipe.leadingZeros";
 
+/**
+ * Field metadata key a reader sets on a numeric column holding an empty, NaN or infinite value: where the first one is
+ * in the file (`ratings.csv:3 (empty)`), so a check on the data as read can name the line, not a row number.
+ */
+export const FIRST_MISSING_KEY = "recpipe.firstMissingAt";
+
 function notNumeric(where: string, name: string, f: Field | undefined, type: DataType = f!.type): InputError {
   const reason = f?.metadata.get(TEXT_REASON_KEY);
   return new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`);

@@ -12,7 +12,7 @@ import {
   type DeclaredType,
 } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
-import { LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
+import { FIRST_MISSING_KEY, LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -123,6 +123,9 @@ class DelimitedParser {
   private line = 1;
   private names: string[] | null = null;
   private builders: ColumnBuilder[] = [];
+  /** Per column: whether it is read as numbers, and where its first empty, NaN or infinite value is (file:line). */
+  private numeric: boolean[] = [];
+  private firstMissing: (string | undefined)[] = [];
   private ncols = -1;
   private headerPending: boolean;
   private fieldStart = new Int32Array(64);
@@ -310,6 +313,7 @@ class DelimitedParser {
       let src = b;
       if (s === e) {
         builders[i].pushNull(row);
+        if (this.firstMissing[i] === undefined) this.firstMissing[i] = `${this.fileName}:${this.line} (empty)`;
         continue;
       }
       if (quotes[i] === 2) {
@@ -319,6 +323,7 @@ class DelimitedParser {
       }
       const r = builders[i].push(src, s, e, row);
       if (r !== PUSHED) this.fieldError(i, src, s, e, r);
+      else if (this.numeric[i] && this.firstMissing[i] === undefined && isNonFiniteLiteral(src, s)) this.firstMissing[i] = `${this.fileName}:${this.line} ('${latin1(src, s, e)}')`;
     }
     this.rows = row + 1;
   }
@@ -385,6 +390,8 @@ class DelimitedParser {
       }
     }
     this.names = names;
+    this.firstMissing = names.map(() => undefined);
+    this.numeric = names.map((n, i) => types[n] !== "string" && !(types[n] === undefined && this.forcedString.has(i)));
     this.builders = names.map((n, i) => {
       const declared = types[n];
       if (declared === "string" || (declared === undefined && this.forcedString.has(i))) return new StringColumnBuilder();
@@ -405,10 +412,17 @@ class DelimitedParser {
       const b = this.builders[i];
       const zero = b instanceof NumericColumnBuilder && b.inferring ? b.firstLeadingZero : undefined;
       if (zero) meta.set(LEADING_ZEROS_KEY, `"${zero.text}" (data row ${zero.row + 1}) became ${Number(zero.text)}`);
+      if (this.numeric[i] && this.firstMissing[i] !== undefined) meta.set(FIRST_MISSING_KEY, this.firstMissing[i]!);
       return new Field(this.names![i], d.type, true, meta.size ? meta : undefined);
     });
     const schema = new Schema(fields);
     const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });
     return new Table([new RecordBatch(schema, struct)]);
   }
+}
+
+/** A number field that parsed as NaN, Infinity or Inf (the only non-finite literals the number scanner accepts). */
+function isNonFiniteLiteral(b: Uint8Array, s: number): boolean {
+  const c = b[s] === 43 || b[s] === 45 ? b[s + 1] : b[s]; // optional + or -
+  return c === 78 || c === 73; // N, I
 }

@@ -5,6 +5,8 @@ import { quietContext, type ProgressSink, type RunContext } from "../core/run-co
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { computeBaselines } from "./baselines.js";
+import { checkRatingsFinite } from "./check-ratings.js";
+import { displayPath } from "./display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";
@@ -73,6 +75,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
   foldSchema(stages, data.schema);
+  checkRatingsFinite(spec.pipeline, data, input.path ? displayPath(input.path) : "the source");
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);

@@ -89,18 +89,17 @@ export const dataCases: BadInputCase[] = [
   }),
   dataCase({
     id: "null-rating",
-    input: "empty (null) rating",
-    // Several rows, so some land in the training split whatever the seed.
-    data: () => csv(ratingsRows().map((r, j) => (j < 6 ? [r[0], r[1], ""] : r))),
+    input: "empty (null) rating (one row; the message names its line in the file, whichever split it would land in)",
+    data: () => csv(ratingsRows().map((r, j) => (j === 3 ? [r[0], r[1], ""] : r))),
     exit: 2,
-    message: ["als", "Ratings MUST NOT be Null or NaN", "column rating", "training split"],
+    message: ["als.ratingCol", 'column "rating" must hold a finite number', "Ratings MUST NOT be Null or NaN", "ratings.csv:5 (empty)"],
   }),
   dataCase({
     id: "nan-rating",
     input: "`NaN` rating",
-    data: () => csv(ratingsRows().map((r, j) => (j < 6 ? [r[0], r[1], "NaN"] : r))),
+    data: () => csv(ratingsRows().map((r, j) => (j === 6 ? [r[0], r[1], "NaN"] : r))),
     exit: 2,
-    message: ["als", "Ratings MUST NOT be Null or NaN", "column rating", "training split"],
+    message: ["als.ratingCol", "Ratings MUST NOT be Null or NaN", "ratings.csv:8 ('NaN')"],
   }),
   dataCase({
     id: "fractional-ids-als",
