@@ -5,12 +5,7 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function parseWorkers(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1; got "${value}"`);
-  return n;
-}
-
+/** An option value that must be an integer >= 1 (`--workers`, `-k`); commander turns the error into exit 2. */
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1; got "${value}"`);

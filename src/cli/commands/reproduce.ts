@@ -1,14 +1,14 @@
 import type { Command } from "commander";
 import { reproduce } from "../../pipeline/reproduce.js";
 import { createProgress } from "../progress.js";
-import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, parseWorkers, pluginsAllowed } from "../options.js";
+import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, parsePositiveInt, pluginsAllowed } from "../options.js";
 
 export function registerReproduce(program: Command): void {
   program
     .command("reproduce")
     .description("re-run a run directory's resolved pipeline and verify every artefact hash (exit 1 on any difference)")
     .argument("<run-dir>", "a run directory (holds manifest.json)")
-    .option("--workers <n>", "worker threads (default: the recorded count; any count must give the same bytes)", parseWorkers)
+    .option("--workers <n>", "worker threads (default: the recorded count; any count must give the same bytes)", parsePositiveInt)
     .option("--quiet", "no progress output")
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .addHelpText("after", "\nExample:\n  $ recpipe reproduce runs/quickstart-20261123-101500 --workers 1")

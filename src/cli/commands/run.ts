@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { run, type RunResult } from "../../pipeline/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
-import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parseWorkers, pluginsAllowed } from "../options.js";
+import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parsePositiveInt, pluginsAllowed } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
 
 export function registerRun(program: Command): void {
@@ -12,7 +12,7 @@ export function registerRun(program: Command): void {
     .argument("<file>", "pipeline YAML file")
     .option("--set <key=value>", "override a key of the file (value parsed as YAML); repeatable", collect, [])
     .option("--out <dir>", "folder for the run directory (default: the file's output.dir)")
-    .option("--workers <n>", "worker threads (default: all cores)", parseWorkers)
+    .option("--workers <n>", "worker threads (default: all cores)", parsePositiveInt)
     .option("--json", "print exactly one JSON object on stdout (runDir, metrics, timingsSeconds, tune)")
     .option("--quiet", "no progress output")
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
