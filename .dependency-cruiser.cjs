@@ -1,4 +1,4 @@
-/** Enforces DESIGN.md's dependency direction: kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli. */
+/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli. */
 module.exports = {
   forbidden: [
     { name: "kernels-are-pure", severity: "error", comment: "kernels/ imports nothing outside kernels/",

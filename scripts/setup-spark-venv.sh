@@ -3,8 +3,8 @@
 # (test/interop/spark). Only PyPI is contacted: the pyspark package ships Spark's jars itself, and
 # the JVM is the machine's `java` (17).
 #
-# Versions: pyspark 3.5.x because recpipe writes metadata claiming sparkVersion 3.5.x (SPEC §6) and the
-# reference artefacts in shared/data/spark-models are 3.0.2/3.5.1/3.5.8; 3.5 supports Java 8/11/17 and
+# Versions: pyspark 3.5.x because recpipe writes metadata claiming sparkVersion 3.5.x and the
+# Spark-saved models the tests read are 3.0.2/3.5.1/3.5.8; 3.5 supports Java 8/11/17 and
 # Python 3.8-3.12. (4.x would also run on Java 17, but it is a different reader/writer than the one we
 # claim to be compatible with.) numpy < 2 because pyspark 3.5's python side predates numpy 2.
 #

@@ -14,7 +14,7 @@ const ALS_CLASS = "org.apache.spark.ml.recommendation.ALS";
 
 /**
  * Spark's ALS: alternating least squares matrix factorization, explicit (ALS-WR) or implicit (Hu-Koren-Volinsky),
- * with Spark's maths (reference/spark-ml.md §1), run by WebAssembly SIMD kernels on all cores.
+ * with Spark's maths (ALS.scala: the same normal equations, regularisation and initial factors), run by WebAssembly SIMD kernels on all cores.
  */
 export const als = defineStage({
   type: "als",
