@@ -156,7 +156,15 @@ describe("bad model directories exit 2 with a message naming the path", () => {
 
   it("--user the model does not know: exit 2, and the message explains cold start", () => {
     const r = runCli(["recommend", "--model", good, "--user", "424242", "-k", "2", "--format", "json"]);
-    expectExit2(r, "--user 424242", "does not know this user", "cold start");
+    expectExit2(r, '--user: user "424242" is not in the model\'s training data', "cold start");
+  });
+
+  it("a known and an unknown --user: the known one's list, and a warning for the other (the rule a run's recommend.users follows)", () => {
+    const r = runCli(["recommend", "--model", good, "--user", "2", "--user", "424242", "-k", "2", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: --user: user "424242" is not in the model\'s training data, so it gets no recommendations');
+    const out = JSON.parse(r.stdout) as { recommendations: { user: unknown }[] };
+    expect(out.recommendations.map((u) => String(u.user))).toEqual(["2"]);
   });
 
   it("a known --user still works on the same model (exit 0, JSON with k items)", () => {
