@@ -100,7 +100,7 @@ describe("tuning", () => {
   });
 
   it("tunes a feature stage's param and fixes others with baseOn (PySpark's ParamGridBuilder.baseOn: one-value entries first)", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1 });
+    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1, allowPlugins: true });
     expect(r.tune!.grid).toEqual([
       { "als.maxIter": 2, "string-indexer.handleInvalid": "keep" },
       { "als.maxIter": 2, "string-indexer.handleInvalid": "skip" },
@@ -111,7 +111,7 @@ describe("tuning", () => {
     const resolved = readFileSync(join(r.runDir, "pipeline.yaml"), "utf8");
     expect(resolved).not.toMatch(/baseOn/);
     expect(resolved).toMatch(/als\.maxIter:\s*\n\s*- 2/);
-    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1 })).rejects.toThrow(
+    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1, allowPlugins: true })).rejects.toThrow(
       /tune\.baseOn\.als\.rank is also a paramGrid key/,
     );
   });
