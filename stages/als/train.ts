@@ -25,6 +25,7 @@ import { AlsPool } from "../../src/workers/als-pool.js";
 import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "./ratings-csr.js";
+import { applyPositions, popularityPositions } from "./popularity-order.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
 
@@ -104,6 +105,11 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const itemOf = new Int32Array(nnz);
   const userIds = denseIndex(r.user, userOf);
   const itemIds = denseIndex(r.item, itemOf);
+  // internal rows by descending popularity (popularity-order.ts); position[dense index] = internal row
+  const userPosition = popularityPositions(userOf, userIds.length);
+  const itemPosition = popularityPositions(itemOf, itemIds.length);
+  applyPositions(userOf, userPosition);
+  applyPositions(itemOf, itemPosition);
 
   const solver: SolverCode = p.nonnegative ? SOLVER_NNLS : p.solver === "cg" ? SOLVER_CG : SOLVER_CHOLESKY;
   const cgMaxRowLength = solver === SOLVER_CG ? Math.max(longestRow(userOf, userIds.length), longestRow(itemOf, itemIds.length)) : 0;
@@ -139,8 +145,8 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     const userInit = sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10);
     const itemInit = sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10);
     for (const v of views) {
-      copyPadded(userInit, v.user.factors, rank, kp);
-      copyPadded(itemInit, v.item.factors, rank, kp);
+      copyPadded(userInit, v.user.factors, rank, kp, userPosition);
+      copyPadded(itemInit, v.item.factors, rank, kp, itemPosition);
     }
   } catch (e) {
     // Never leave booting workers behind when the setup fails.
@@ -171,7 +177,10 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
           side, regParam: p.regParam, alpha: p.alpha, implicit: p.implicitPrefs, solver, cgSteps: DEFAULT_CG_STEPS,
         };
         const failed = await pool.halfStep(job);
-        if (failed >= 0) throw singularError(side, side === "user" ? userIds[failed] : itemIds[failed], p);
+        if (failed >= 0) {
+          const ids = side === "user" ? userIds : itemIds;
+          throw singularError(side, ids[(side === "user" ? userPosition : itemPosition).indexOf(failed)], p);
+        }
         // the other memory's copy of the solved factors, exact (one memory per side only)
         for (let v = 0; v < views.length; v++) if (v !== space) views[v][side].factors.set(views[space][side].factors);
       }
@@ -190,9 +199,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   return {
     rank,
     userIds,
-    userFactors: unpad(users.factors, userIds.length, rank, kp),
+    userFactors: unpad(users.factors, userPosition, rank, kp),
     itemIds,
-    itemFactors: unpad(items.factors, itemIds.length, rank, kp),
+    itemFactors: unpad(items.factors, itemPosition, rank, kp),
     lossHistory,
   };
 }
@@ -225,14 +234,21 @@ function longestRow(rowOf: Int32Array, rows: number): number {
   return max;
 }
 
-function copyPadded(src: Float32Array, dst: FactorArray, rank: number, kp: number): void {
-  const rows = src.length / rank;
+/** Row r of src (ascending id order, stride rank) -> internal row position[r] of dst (stride kp, padding 0). */
+function copyPadded(src: Float32Array, dst: FactorArray, rank: number, kp: number, position: Int32Array): void {
   dst.fill(0);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < rank; i++) dst[r * kp + i] = src[r * rank + i];
+  for (let r = 0; r < position.length; r++) {
+    const o = position[r] * kp;
+    for (let i = 0; i < rank; i++) dst[o + i] = src[r * rank + i];
+  }
 }
 
-function unpad(src: FactorArray, rows: number, rank: number, kp: number): Float32Array {
-  const out = new Float32Array(rows * rank);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < rank; i++) out[r * rank + i] = src[r * kp + i];
+/** Internal rows back to ascending id order, unpadded. */
+function unpad(src: FactorArray, position: Int32Array, rank: number, kp: number): Float32Array {
+  const out = new Float32Array(position.length * rank);
+  for (let r = 0; r < position.length; r++) {
+    const o = position[r] * kp;
+    for (let i = 0; i < rank; i++) out[r * rank + i] = src[o + i];
+  }
   return out;
 }
