@@ -90,6 +90,7 @@ function buildSystem(
   for (let s = begin; s < end; s += BLOCK) {
     const e = min(s + BLOCK, end);
     // pure gather first (independent iterations: the CPU overlaps the cache misses), then b and the weights
+    touchLines(indices + (<usize>s << 2), e - s, src, rowBytes);
     let g = G;
     for (let t = s; t < e; t++) {
       const y = src + <usize>load<i32>(indices + (<usize>t << 2)) * rowBytes;
@@ -124,6 +125,24 @@ function buildSystem(
     else store<f32>(p, 1);
   }
 }
+
+/**
+ * Loads one word of every 64-byte line of the n factor vectors listed at indices (values discarded; the result
+ * only keeps the loads alive) so that the copy that follows finds them in cache. wasm has no prefetch
+ * instruction; a loop this short keeps many more cache misses in flight than the copy loop, whose 16 loads and
+ * 16 stores a vector fill the CPU's buffers: about twice as fast a gather once the factors exceed the caches.
+ */
+function touchLines(indices: usize, n: i32, src: usize, rowBytes: usize): void {
+  let sink: i32 = 0;
+  for (let j = 0; j < n; j++) {
+    const y = src + <usize>load<i32>(indices + (<usize>j << 2)) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 64) sink |= load<i32>(y + o);
+  }
+  touchSink = sink;
+}
+
+/** Written by touchLines so its loads are not dead code. */
+let touchSink: i32 = 0;
 
 /**
  * A += G^T G for nb gathered rows of G (stride kp) with 4x8 f32x4 register tiles. Unless full, only tiles
@@ -457,8 +476,8 @@ function gatherGroups(
 ): void {
   const n = e - s;
   const slots = groupSlots(n);
-  // pure gather first (independent iterations: the CPU overlaps the cache misses)
   for (let j = 0; j < n; j++) {
+    if ((j & (BLOCK - 1)) == 0) touchLines(indices + (<usize>(s + j) << 2), min(BLOCK, n - j), src, rowBytes);
     const y = src + <usize>load<i32>(indices + (<usize>(s + j) << 2)) * rowBytes;
     const g = j & ~7;
     const width: usize = slots - g >= 8 ? 8 : 4;
