@@ -384,24 +384,27 @@ function axpy(dst: usize, src: usize, rowBytes: usize, c: f32): void {
 function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): void {
   const rowBytes = <usize>kp << 2;
   const lv = f32x4.splat(lambda);
-  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
-  if (gram == 0) return;
-  // 4 rows of gram per pass over out (kp is a multiple of 4): one load/store of out per 4 rows
-  for (let j = 0; j < kp; j += 4) {
-    const g0 = gram + <usize>j * rowBytes;
+  if (gram == 0) {
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
+    return;
+  }
+  // as dot products, 4 rows of gram at a time, reduced together: no broadcasts in the inner loop (they would
+  // compete with the adds for the same execution port) and one store per 4 outputs
+  for (let i = 0; i < kp; i += 4) {
+    const g0 = gram + <usize>i * rowBytes;
     const g1 = g0 + rowBytes;
     const g2 = g1 + rowBytes;
     const g3 = g2 + rowBytes;
-    const c0 = f32x4.splat(load<f32>(v + (<usize>j << 2)));
-    const c1 = f32x4.splat(load<f32>(v + (<usize>j << 2), 4));
-    const c2 = f32x4.splat(load<f32>(v + (<usize>j << 2), 8));
-    const c3 = f32x4.splat(load<f32>(v + (<usize>j << 2), 12));
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = 0; o < rowBytes; o += 16) {
-      const t = f32x4.add(
-        f32x4.add(f32x4.mul(c0, v128.load(g0 + o)), f32x4.mul(c1, v128.load(g1 + o))),
-        f32x4.add(f32x4.mul(c2, v128.load(g2 + o)), f32x4.mul(c3, v128.load(g3 + o))));
-      v128.store(out + o, f32x4.add(v128.load(out + o), t));
+      const vv = v128.load(v + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(g0 + o), vv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(g1 + o), vv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(g2 + o), vv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(g3 + o), vv));
     }
+    const io = <usize>i << 2;
+    v128.store(out + io, f32x4.add(f32x4.mul(lv, v128.load(v + io)), reduce4(a0, a1, a2, a3)));
   }
 }
 
