@@ -37,7 +37,7 @@ if (implicit) kernels.gramAccumulate(fixed.factors, 0, items, layout.kp, gram);
 const args: HalfStepArgs = {
   indptr: users.indptr, indices: users.indices, values: users.values, src: fixed.factors, out: users.factors,
   gram: implicit ? gram : null, kp: layout.kp, k, regParam: 0.1, alpha: 1, implicit,
-  solver: mode === "cg" || mode === "cgx" ? SOLVER_CG : SOLVER_CHOLESKY, cgSteps: 3, rowStart: 0, rowEnd: 0,
+  solver: mode === "cg" || mode === "cgx" ? SOLVER_CG : SOLVER_CHOLESKY, cgSteps: Number(process.env.CG_STEPS ?? 3), rowStart: 0, rowEnd: 0,
   scratch: scratchView(memory.buffer, layout, 0), cgGatherCapacity: layout.cgGatherCapacity,
 };
 const ms: number[] = [];

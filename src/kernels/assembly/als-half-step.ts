@@ -21,7 +21,7 @@ const PIVOT_TOL: f32 = 1e-5;
 
 // ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
 // A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
-// | (64-aligned) CG gather: the whole row in groups (groupSlots(length) slots of kp f32), then W and B (one f32 a slot)
+// | (64-aligned) CG gather: the whole row in groups of 4 (groupSlots(length) slots of kp f32), then W and B (one f32 a slot)
 
 /**
  * Solves rows [rowStart, rowEnd) of one ALS half-step in place. Returns -1, or the first row whose system is
@@ -419,9 +419,9 @@ function cgRow(
   // The row's factor vectors are gathered once into scratch (see gatherGroups) and every pass below streams
   // through them: one random read of the fixed side's factors per rating per half-step instead of 1 + steps.
   // Rows longer than the gather capacity (the head of a very large catalogue) are gathered block by block on
-  // every pass instead; blocks are whole groups of 8, so the sums and their order, hence the result, are the same.
+  // every pass instead; blocks are whole groups of 4, so the sums and their order, hence the result, are the same.
   const n = end - begin;
-  const block = n <= capacity ? n : max(8, capacity & ~7);
+  const block = n <= capacity ? n : max(4, capacity & ~3);
   const G = scratch + <usize>((scratchBytes(kp) + 63) & ~63);
   const W = G + <usize>groupSlots(block) * rowBytes;
   const B = W + (<usize>groupSlots(block) << 2);
@@ -458,34 +458,30 @@ function cgRow(
   }
 }
 
-/** Rating slots n ratings take in the gathered layout: groups of 8, the last one a group of 4 when at most 4 remain. */
+/** Rating slots n ratings take in the gathered layout: groups of 4, the last one padded. */
 // @ts-ignore: decorator
 @inline
 function groupSlots(n: i32): i32 {
-  const tail = n & 7;
-  return (n & ~7) + (tail == 0 ? 0 : tail <= 4 ? 4 : 8);
+  return (n + 3) & ~3;
 }
 
 /**
- * Gathers ratings [s, e) of a row, interleaved by groups: within a group of g ratings (8, or 4 for a short tail)
- * the g vectors' 16-byte chunks at each offset o lie side by side (group + o*g + lane*16), so the group's kernels
- * read all g vectors at constant offsets from one pointer. Also writes each slot's weights: W = the rating's weight
- * in A (alpha|r| implicit, 1 explicit) and B = its weight in b (1 + alpha r if r > 0 else 0 implicit, r explicit).
- * Slots past the last rating are zero (vector and weights), so whole groups can be processed.
+ * Gathers ratings [s, e) of a row, interleaved by groups of 4: the 4 vectors' 16-byte chunks at offset o lie side
+ * by side (group + o*4 + lane*16), so a group's kernels read its 4 vectors at constant offsets from one pointer
+ * that streams forward. Also writes each slot's weights: W = the rating's weight in A (alpha|r| implicit, 1
+ * explicit) and B = its weight in b (1 + alpha r if r > 0 else 0 implicit, r explicit). Slots past the last
+ * rating are zero (vector and weights), so whole groups can be processed.
  */
 function gatherGroups(
   indices: usize, values: usize, src: usize, s: i32, e: i32, rowBytes: usize, alpha: f32, implicit: i32,
   G: usize, W: usize, B: usize,
 ): void {
   const n = e - s;
-  const slots = groupSlots(n);
   for (let j = 0; j < n; j++) {
     if ((j & (BLOCK - 1)) == 0) touchLines(indices + (<usize>(s + j) << 2), min(BLOCK, n - j), src, rowBytes);
     const y = src + <usize>load<i32>(indices + (<usize>(s + j) << 2)) * rowBytes;
-    const g = j & ~7;
-    const width: usize = slots - g >= 8 ? 8 : 4;
-    const dst = G + <usize>g * rowBytes + (<usize>(j - g) << 4);
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o * width, v128.load(y + o));
+    const dst = G + <usize>(j & ~3) * rowBytes + (<usize>(j & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + (o << 2), v128.load(y + o));
     const rating = load<f32>(values + (<usize>(s + j) << 2));
     let w: f32 = 1;
     let bw: f32 = rating;
@@ -496,11 +492,9 @@ function gatherGroups(
     store<f32>(W + (<usize>j << 2), w);
     store<f32>(B + (<usize>j << 2), bw);
   }
-  for (let j = n; j < slots; j++) {
-    const g = j & ~7;
-    const width: usize = slots - g >= 8 ? 8 : 4;
-    const dst = G + <usize>g * rowBytes + (<usize>(j - g) << 4);
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o * width, f32x4.splat(0));
+  for (let j = n; j < groupSlots(n); j++) {
+    const dst = G + <usize>(j & ~3) * rowBytes + (<usize>(j & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + (o << 2), f32x4.splat(0));
     store<f32>(W + (<usize>j << 2), 0);
     store<f32>(B + (<usize>j << 2), 0);
   }
@@ -508,56 +502,16 @@ function gatherGroups(
 
 /**
  * out += sum over the n gathered ratings of c_s y_s, with c_s = B_s - W_s (y_s.v) (residual: withB) or
- * c_s = W_s (y_s.v). Eight ratings at a time: eight independent dot accumulators (enough to hide the add latency),
- * one 4x4 transpose-reduce per four dots instead of scalar horizontal sums, then one load and store of out per
- * 16 bytes for all eight axpys.
+ * c_s = W_s (y_s.v). Four ratings at a time: four dot accumulators sharing each load of v, one 4x4
+ * transpose-reduce instead of scalar horizontal sums, then one load and store of out per 16 bytes for the four
+ * axpys. (Eight at a time measured no faster: x64 has 16 vector registers and V8 then spills.)
  */
 function applyGroups(G: usize, W: usize, B: usize, n: i32, rowBytes: usize, v: usize, out: usize, withB: bool): void {
   const slots = groupSlots(n);
-  let g = G;
-  let j = 0;
-  for (; j + 8 <= slots; j += 8) {
+  let q = G;
+  for (let j = 0; j < slots; j += 4) {
+    const g = q;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
-    let q = g;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      const vv = v128.load(v + o);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(q), vv));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(q, 16), vv));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(q, 32), vv));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(q, 48), vv));
-      a4 = f32x4.add(a4, f32x4.mul(v128.load(q, 64), vv));
-      a5 = f32x4.add(a5, f32x4.mul(v128.load(q, 80), vv));
-      a6 = f32x4.add(a6, f32x4.mul(v128.load(q, 96), vv));
-      a7 = f32x4.add(a7, f32x4.mul(v128.load(q, 112), vv));
-      q += 128;
-    }
-    const wo = <usize>j << 2;
-    const c03 = coefficients(reduce4(a0, a1, a2, a3), W + wo, B + wo, withB);
-    const c47 = coefficients(reduce4(a4, a5, a6, a7), W + wo + 16, B + wo + 16, withB);
-    const c0 = v128.shuffle<f32>(c03, c03, 0, 0, 0, 0);
-    const c1 = v128.shuffle<f32>(c03, c03, 1, 1, 1, 1);
-    const c2 = v128.shuffle<f32>(c03, c03, 2, 2, 2, 2);
-    const c3 = v128.shuffle<f32>(c03, c03, 3, 3, 3, 3);
-    const c4 = v128.shuffle<f32>(c47, c47, 0, 0, 0, 0);
-    const c5 = v128.shuffle<f32>(c47, c47, 1, 1, 1, 1);
-    const c6 = v128.shuffle<f32>(c47, c47, 2, 2, 2, 2);
-    const c7 = v128.shuffle<f32>(c47, c47, 3, 3, 3, 3);
-    q = g;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      const t0 = f32x4.add(f32x4.mul(c0, v128.load(q)), f32x4.mul(c1, v128.load(q, 16)));
-      const t1 = f32x4.add(f32x4.mul(c2, v128.load(q, 32)), f32x4.mul(c3, v128.load(q, 48)));
-      const t2 = f32x4.add(f32x4.mul(c4, v128.load(q, 64)), f32x4.mul(c5, v128.load(q, 80)));
-      const t3 = f32x4.add(f32x4.mul(c6, v128.load(q, 96)), f32x4.mul(c7, v128.load(q, 112)));
-      v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.add(f32x4.add(t0, t1), f32x4.add(t2, t3))));
-      q += 128;
-    }
-    g = q;
-  }
-  if (j < slots) {
-    // the tail group of 4
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    let q = g;
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const vv = v128.load(v + o);
       a0 = f32x4.add(a0, f32x4.mul(v128.load(q), vv));
@@ -567,11 +521,11 @@ function applyGroups(G: usize, W: usize, B: usize, n: i32, rowBytes: usize, v: u
       q += 64;
     }
     const wo = <usize>j << 2;
-    const c03 = coefficients(reduce4(a0, a1, a2, a3), W + wo, B + wo, withB);
-    const c0 = v128.shuffle<f32>(c03, c03, 0, 0, 0, 0);
-    const c1 = v128.shuffle<f32>(c03, c03, 1, 1, 1, 1);
-    const c2 = v128.shuffle<f32>(c03, c03, 2, 2, 2, 2);
-    const c3 = v128.shuffle<f32>(c03, c03, 3, 3, 3, 3);
+    const c = coefficients(reduce4(a0, a1, a2, a3), W + wo, B + wo, withB);
+    const c0 = v128.shuffle<f32>(c, c, 0, 0, 0, 0);
+    const c1 = v128.shuffle<f32>(c, c, 1, 1, 1, 1);
+    const c2 = v128.shuffle<f32>(c, c, 2, 2, 2, 2);
+    const c3 = v128.shuffle<f32>(c, c, 3, 3, 3, 3);
     q = g;
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const t0 = f32x4.add(f32x4.mul(c0, v128.load(q)), f32x4.mul(c1, v128.load(q, 16)));
