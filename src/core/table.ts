@@ -94,7 +94,8 @@ function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, n
     const big = typeof vals[0] === "bigint";
     for (let i = 0; i < d.length; i++) {
       const valid = d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i);
-      out[o++] = valid ? (big ? Number(vals[d.offset + i] as bigint) : (vals[d.offset + i] as number)) : NaN;
+      // A sliced chunk's values start at its first row; only the null bitmap is addressed from d.offset.
+      out[o++] = valid ? (big ? Number(vals[i] as bigint) : (vals[i] as number)) : NaN;
     }
   }
   return out;
