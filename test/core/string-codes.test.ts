@@ -1,4 +1,4 @@
-import { Dictionary, Float64, Int16, Int32, makeVector, Uint32, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Dictionary, Float64, Int16, Int32, makeVector, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringCodes } from "../../src/core/string-codes.js";
