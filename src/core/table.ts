@@ -2,6 +2,7 @@ import {
   Bool,
   DataType,
   Field,
+  Precision,
   makeData,
   makeVector,
   Schema,
@@ -84,6 +85,20 @@ function columnOf(table: Table, name: string, where = "table"): Vector {
 /** A numeric column as Float64 (nulls become NaN), one contiguous array. */
 export function float64Column(table: Table, name: string, where = "table"): Float64Array {
   return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
+}
+
+/**
+ * A numeric column as Float64 (nulls become NaN) for reading only: a Float64 column in one chunk without nulls (what
+ * string-indexer writes, and most rating columns) is returned as its own buffer, not copied. On 20M rows a copy costs
+ * 160 MB and a pass; callers must never write into the result.
+ */
+export function float64Values(table: Table, name: string, where = "table"): Float64Array {
+  const v = columnOf(table, name, where);
+  if (v.data.length === 1 && v.nullCount === 0 && DataType.isFloat(v.type) && v.type.precision === Precision.DOUBLE) {
+    const d = v.data[0];
+    return (d.values as Float64Array).subarray(0, d.length);
+  }
+  return float64Column(table, name, where);
 }
 
 function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string, field?: Field): A {
