@@ -4,7 +4,7 @@ import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-
 import { InputError } from "../src/core/errors.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
-import type { Transformer } from "../src/core/stage.js";
+import type { NeedsLabels, Transformer } from "../src/core/stage.js";
 import { isValid, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
 
 const CLASS = "org.apache.spark.ml.feature.IndexToString";
@@ -19,7 +19,9 @@ const params = z
       .string()
       .min(1)
       .optional()
-      .describe("recpipe extension: the name of a string-indexer stage earlier in the pipeline whose fitted labels (of its first column) to use instead of labels"),
+      .describe(
+        "recpipe extension: the name of a string-indexer stage earlier in the pipeline whose fitted labels to use instead of labels: those of the indexer's output column named like inputCol, else of its first column",
+      ),
   })
   .superRefine((p, ctx) => {
     if (p.labels !== undefined && p.labelsFrom !== undefined) ctx.addIssue({ code: "custom", path: ["labelsFrom"], message: "cannot be set together with labels" });
@@ -27,7 +29,7 @@ const params = z
 type Params = z.output<typeof params>;
 
 /** IndexToString, plus the hook the pipeline runner uses to resolve `labelsFrom` once the indexer is fitted. */
-export interface IndexToString extends Transformer {
+export interface IndexToString extends Transformer, NeedsLabels {
   readonly labels: readonly string[] | undefined;
   /** A copy using `labels` (what `labelsFrom` resolves to). */
   withLabels(labels: readonly string[]): IndexToString;
@@ -94,6 +96,8 @@ function indexToStringStage(p: Params, info: StageInfo, labels: readonly string[
     ...info,
     params: p,
     labels,
+    labelsSource: labels && labels.length > 0 ? undefined : p.labelsFrom,
+    labelsColumn: p.inputCol,
     transformSchema(schema) {
       requireNumeric(schema, p.inputCol, where);
       return schemaWith(schema, [new Field(outputCol, outType, true)]);

@@ -155,3 +155,19 @@ export interface IndexLabels {
 export function hasIndexLabels(x: unknown): x is IndexLabels {
   return typeof x === "object" && x !== null && typeof (x as IndexLabels).labelsFor === "function";
 }
+
+/**
+ * A stage whose labels come from an earlier fitted stage (index-to-string's `labelsFrom`): the pipeline resolves
+ * them when that stage has been fitted.
+ */
+export interface NeedsLabels {
+  /** The name of the earlier stage to take labels from, or undefined once labels are known. */
+  readonly labelsSource: string | undefined;
+  /** The column whose labels are wanted (matched against the earlier stage's output columns). */
+  readonly labelsColumn: string;
+  withLabels(labels: readonly string[]): PipelineStage;
+}
+
+export function needsLabels(x: unknown): x is NeedsLabels {
+  return typeof x === "object" && x !== null && typeof (x as NeedsLabels).withLabels === "function" && (x as NeedsLabels).labelsSource !== undefined;
+}

@@ -3,7 +3,8 @@ import { deriveUid } from "../core/define-stage.js";
 import { spawnSeed } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
 import type { SavedStage } from "../core/saved-stage.js";
-import { isRecommender, type FittedStage, type PipelineStage, type Recommender } from "../core/stage.js";
+import { InputError } from "../core/errors.js";
+import { hasIndexLabels, isRecommender, needsLabels, type FittedStage, type PipelineStage, type Recommender } from "../core/stage.js";
 
 export const PIPELINE_CLASS = "org.apache.spark.ml.Pipeline";
 export const PIPELINE_MODEL_CLASS = "org.apache.spark.ml.PipelineModel";
@@ -114,7 +115,7 @@ export async function fitPipeline(
   let cur = table;
   for (let i = 0; i < stages.length; i++) {
     inputs.push(cur);
-    const s = stages[i];
+    const s = withResolvedLabels(stages[i], fitted);
     const t0 = performance.now();
     // Each stage draws from its own seed, derived by name, so adding a stage never shifts another's randomness.
     const stageCtx = { ...ctx, seed: spawnSeed(ctx.seed, s.name) };
@@ -128,6 +129,21 @@ export async function fitPipeline(
   // need them again (excluding seen items, fitting the baselines), and on 20M rows a transform costs seconds.
   for (let i = 0; i <= lastEstimator; i++) model.remember(table, fitted[i], inputs[i]);
   return model;
+}
+
+/**
+ * index-to-string with `labelsFrom`: the labels of the named string-indexer, fitted earlier in this same fit (the
+ * indexer's output column named like the stage's inputCol, else its first column). The pipeline file's loader has
+ * already checked that the name is an earlier string-indexer.
+ */
+function withResolvedLabels(stage: PipelineStage, fitted: readonly FittedStage[]): PipelineStage {
+  if (!needsLabels(stage)) return stage;
+  const source = fitted.find((f) => f.name === stage.labelsSource);
+  const outputs = source && (source as { outputCols?: readonly string[] }).outputCols;
+  if (!source || !hasIndexLabels(source) || !outputs || outputs.length === 0)
+    throw new InputError("E_SPEC", `${stage.name}.labelsFrom: "${stage.labelsSource}" is not a fitted string-indexer earlier in the pipeline`);
+  const column = outputs.includes(stage.labelsColumn) ? stage.labelsColumn : outputs[0];
+  return stage.withLabels(source.labelsFor(column)!);
 }
 
 export function pipelineUid(seed: number, name: string): string {

@@ -123,6 +123,24 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     if (s.name.includes(".")) issues.push({ path: ["pipeline", i, "name"], message: `must not contain "."; got "${s.name}"` });
     if (names.has(s.name)) issues.push({ path: ["pipeline", i, "name"], message: `"${s.name}" is already the name of pipeline[${names.get(s.name)}]; give one of them a distinct \`name\`` });
     names.set(s.name, i);
+    // index-to-string's labelsFrom is resolved when the pipeline is fitted: it must name a string-indexer that is
+    // fitted before it, or the run would fail only after reading and fitting everything.
+    const from = (s.params as { labelsFrom?: unknown }).labelsFrom;
+    if (typeof from === "string") {
+      const j = names.get(from);
+      const earlier = pipeline.slice(0, i).map((x) => x?.name).filter((n): n is string => !!n);
+      if (j === undefined || j >= i) {
+        const later = pipeline.findIndex((x, k) => k > i && x?.name === from);
+        issues.push({
+          path: ["pipeline", i, "labelsFrom"],
+          message: later >= 0
+            ? `names "${from}", which is pipeline[${later}], after this stage; the string-indexer must come earlier`
+            : `no earlier pipeline stage is named "${from}"; earlier stages: ${earlier.join(", ") || "(none)"}`,
+        });
+      } else if (pipeline[j]?.type !== "string-indexer") {
+        issues.push({ path: ["pipeline", i, "labelsFrom"], message: `names "${from}", a ${pipeline[j]?.type} stage; it must name a string-indexer` });
+      }
+    }
   });
   const stagesByName = new Map(pipeline.filter((s): s is StageSpec => !!s).map((s) => [s.name, s]));
   const tune = t.tune === undefined ? undefined : section(() => validateTune(t.tune!, registry, stagesByName), ["tune"]);
