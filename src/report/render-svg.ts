@@ -1,5 +1,4 @@
-import { parse, View } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 
 /**
  * Renders a vega-lite spec to an SVG string on the server, with no DOM and no network: the report
@@ -10,6 +9,9 @@ import { compile, type TopLevelSpec } from "vega-lite";
  * chart rendered twice would otherwise differ in its ids.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  // Imported on first use: vega and vega-lite take about half a second to load, which every other command
+  // (recommend, validate, --help) would otherwise pay at start-up.
+  const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const vegaSpec = compile(spec).spec;
   const view = new View(parse(vegaSpec), { renderer: "none", logLevel: 0 });
   try {
