@@ -1,0 +1,110 @@
+/**
+ * The sections of BENCHMARKS.md, in order: what each measures (prose without figures: figures come only from the
+ * scripts' output) and the commands that print its table. bench/all.ts runs them and writes the file.
+ */
+export interface BenchmarkSection {
+  id: string;
+  title: string;
+  /** What is measured and how; no figures. */
+  about: string;
+  /** Table header lines, for scripts that print only rows. */
+  header?: string[];
+  /** The issue's targets, as text, for the reader to hold the figures against (no status is claimed here). */
+  targets?: string;
+  /** One or more commands; their stdout is concatenated into the section. */
+  commands(o: { quick: boolean; shared: string }): string[][];
+}
+
+const tsx = ["node", "--import", "tsx"];
+
+export const benchmarkSections: BenchmarkSection[] = [
+  {
+    id: "e2e-compare",
+    title: "Whole run against pandas + scipy + implicit",
+    about: `The same job written twice, run side by side on the same machine: implicit ratings as CSV (\`user_id,item_id,plays\`,
+200k users x 50k items at 10M rows, fewer in proportion below), 80/20 random split, implicit ALS (alpha 1, regParam 0.1,
+conjugate gradient) for 10 sweeps, precision@10 on the test rows, top-10 for every user with seen items excluded,
+written as Parquet, 2 threads on both sides. recpipe is the built CLI (\`recpipe run\`), which also fits and scores its
+baselines; the other is \`bench/compare/pandas_implicit_e2e.py\` (pandas, scipy, benfred/implicit), whose "split"
+includes indexing the ids and building the CSR. Each run starts both processes one after the other, alternating which
+goes first; wall time and peak RSS come from \`/usr/bin/time -v\`; medians over the runs.`,
+    targets: "recpipe's whole run at most 0.5x the pandas + scipy + implicit script's wall time, at rank 64 and at rank 10 (the issue's figures are for 10M ratings); baselines at most 5% of recpipe's wall.",
+    commands: ({ quick }) => [[...tsx, "bench/e2e-compare.ts", "--rows", quick ? "2000000" : "10000000", "--ranks", quick ? "64,10" : "64,10", "--runs", "3"]],
+  },
+  {
+    id: "e2e-scale",
+    title: "`recpipe run` end to end at scale",
+    about: `The built CLI under \`/usr/bin/time -v\` on generated files (made once into \`.bench-data/\`): read, string-indexer
+on both id columns, random split 0.8/0.2, ALS rank 10 for 10 sweeps (2 workers), RMSE on the test split, the baselines,
+report and model save. KuaiRec big-matrix shape: 12.5M rows, 7,176 users x 10,729 items, string ids, float watch
+ratios, repeated pairs. MovieLens-25M shape: 25M rows, 162,541 users x 59,047 items, integer ids. Phases are the
+medians of recpipe's own timings; "fit" includes the string-indexer (on ML-25M it casts the integer ids to strings, as
+Spark's StringIndexer does with a numeric column).`,
+    header: ["| shape | rows | read | split | fit | evaluate | baselines | write | wall | peak RSS | RMSE | runs (walls s) | 1-min load at start |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"],
+    targets: "KuaiRec shape under 60 s and 2 GB; MovieLens-25M shape as CSV at most 15 s with peak memory at most 2.19 GB; as Parquet under 2 min and 3 GB.",
+    commands: ({ quick }) =>
+      (quick ? ["kuairec-csv", "ml25m-csv"] : ["kuairec-csv", "ml25m-csv", "ml25m-parquet"]).map((shape) => [...tsx, "bench/e2e-scale.ts", shape, "--runs", "3"]),
+  },
+  {
+    id: "als-sweep",
+    title: "ALS training sweeps",
+    about: `Seconds a sweep on synthetic ratings in the MovieLens-25M shape (162,541 users x 59,047 items, item popularity
+Zipf-Mandelbrot s = 1, q = 40, user activity Zipf s = 0.6). One sweep = the item half-step then the user half-step
+(implicit also forms YtY before each); wasm engine, f32; maxIter 4 with the first sweep (tier-up) dropped, median of
+the other three, each configuration in its own process (for its peak RSS). "explicit" = Cholesky, regParam 0.1;
+"implicit-cg" = implicitPrefs, alpha 1, solver cg (3 steps).`,
+    targets: "25M ratings, 2 workers: rank 10 explicit at most 1 s a sweep; rank 64 implicit (cg) at most 2 s and explicit at most 2.5 s a sweep.",
+    commands: ({ quick }) => [[...tsx, "bench/als-sweep.ts", "--sizes", quick ? "10M,25M" : "1M,10M,25M", "--ranks", "10,64", "--modes", "explicit,implicit-cg", "--workers", quick ? "2" : "1,2"]],
+  },
+  {
+    id: "als-vs-implicit",
+    title: "Implicit ALS sweeps against benfred/implicit",
+    about: `Rank-64 implicit sweeps, recpipe and benfred/implicit side by side on the same Zipf ratings (\`bench/zipf-ratings.ts\`),
+same rank and threads, each tool in its own process one after the other. Both: alpha 1 (confidence 1 + |r|),
+regParam 0.1, 4 sweeps, the first dropped and the median of the other three reported. recpipe runs solver cg (3
+steps, as implicit) and its default cholesky. The objectives differ slightly (recpipe scales lambda by each row's
+rating count as Spark does; implicit does not); the work a sweep does not.`,
+    targets: "recpipe cg <= 0.5x implicit's seconds a sweep at every size.",
+    commands: ({ quick }) => [[...tsx, "bench/als-vs-implicit.ts", "--sizes", quick ? "3M,10M" : "3M,10M,25M", "--rank", "64", "--threads", "2"]],
+  },
+  {
+    id: "recommend-all",
+    title: "Top-k for all users",
+    about: `Top-10 for every user, median of 3 runs. Items are sorted by norm and each user's scan stops once a Cauchy-Schwarz
+bound (f32 rounding folded in) falls below its current 10th score; the lists equal brute force's, ties and exclusions
+included (\`test/properties/top-k-exact.test.ts\`). "scored" is the share of (user, item) pairs computed. *random*:
+factors U(-0.5, 0.5), every norm about equal, the worst case for pruning. *fitted*: implicit ALS (alpha 1, regParam
+0.1, cg, 5 sweeps) on 10M Zipf ratings, seen items excluded.`,
+    targets: "top-10 for all 162,541 users x 59,047 items at rank 10 in at most 3 s on 2 workers; rank 64, 200,000 x 50,000, at most 15 s.",
+    commands: ({ quick }) => [[...tsx, "bench/recommend-all.ts", "--runs", "3", "--workers", "2", ...(quick ? ["--cases", "rank10-random,rank10-fitted,rank64-fitted"] : [])]],
+  },
+  {
+    id: "compare-spark-implicit",
+    title: "ALS fit against Apache Spark and benfred/implicit",
+    about: `\`bench/compare/run.sh\` fits all three tools on the same train/test Parquet files (MovieLens 100k and Last.fm 2k from the
+shared data folder; 10M synthetic ratings in the full run) with rank 10, maxIter 10, regParam 0.1, alpha 1, seed 42, 2
+threads, and scores every tool's output with one script. Fit time excludes the JVM start and reading the data. The
+raw per-run lines are written to \`bench/RESULTS-compare.md\`.`,
+    commands: ({ quick }) => [["bash", "bench/compare/run.sh", ...(quick ? ["--sizes", "100k"] : [])]],
+  },
+  {
+    id: "ingest",
+    title: "Ingest",
+    about: "`readTable` alone: a CSV file to an Arrow table with types inferred, 2M rows: string ids (`u123,v456,1.2345`) and an ML-25M-like all-numeric file.",
+    commands: () => [[...tsx, "bench/ingest.ts", "2000000"]],
+  },
+  {
+    id: "cv-wall",
+    title: "Model selection",
+    about: `\`pipelines/movielens-100k-cv.yaml\` on MovieLens 100k (3 folds x 6 param maps, the refit, the test evaluation with RMSE
+and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2; median of 3 runs.`,
+    header: ["| tune.parallelism | median wall | tune phase | runs (s) |", "|---|---|---|---|"],
+    commands: ({ shared }) => [[...tsx, "bench/cv-wall.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
+  },
+  {
+    id: "memory-estimate",
+    title: "Memory estimate against measured peaks",
+    about: "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
+    commands: () => [[...tsx, "bench/memory-estimate.ts", "--cases", "synthetic-2m,synthetic-20m,implicit-10m-rank64,ml25m-csv"]],
+  },
+];
