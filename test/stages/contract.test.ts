@@ -10,7 +10,7 @@ import type { Estimator, Evaluator, FittedStage, Model, Splitter, Transformer } 
 import { builtinStages, createRegistry } from "../../stages/index.js";
 
 /**
- * Contract tests generated from the registry (DESIGN.md principle 9): every stage with an example is checked the
+ * Contract tests generated from the registry: every stage with an example is checked the
  * same way, so a new stage (ALS, plugins) gets them by being registered.
  */
 const registry = createRegistry();
