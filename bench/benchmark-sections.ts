@@ -46,6 +46,25 @@ Spark's StringIndexer does with a numeric column).`,
       (quick ? ["kuairec-csv", "ml25m-csv"] : ["kuairec-csv", "ml25m-csv", "ml25m-parquet"]).map((shape) => [...tsx, "bench/e2e-scale.ts", shape, "--runs", "3"]),
   },
   {
+    id: "split-hash",
+    title: "The hash split",
+    about: `random-split's default method (hash) on 10M rows held in memory: the per-row hash that picks each row's side,
+and the whole split (hash + both output tables), for three column layouts. The digest of the sides is printed so that
+runs on two commits show whether a change kept the split (it is part of what makes a run reproducible).`,
+    targets: "10M rows in well under 1 s.",
+    commands: () => [[...tsx, "bench/split-hash.ts", "--runs", "5"]],
+  },
+  {
+    id: "spark-connect-cv",
+    title: "Model selection on Spark Connect",
+    about: `The ML-100k cross-validated pipeline (\`pipelines/movielens-100k-cv.yaml\` with RMSE as its only evaluator: 3 folds x 6
+param maps, the refit and the test RMSE) on three engines: recpipe on this machine; \`recpipe run --remote\` against a
+Spark Connect server in local[2] mode (pyspark 4.0 wheel) on this machine; and the same pipeline written with PySpark's
+own Connect client against the same server. The runs alternate between the two clients so load hits both alike.`,
+    targets: "recpipe's client adds at most 10% over PySpark's Connect client.",
+    commands: ({ shared }) => [[...tsx, "bench/spark-connect-cv.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
+  },
+  {
     id: "als-sweep",
     title: "ALS training sweeps",
     about: `Seconds a sweep on synthetic ratings in the MovieLens-25M shape (162,541 users x 59,047 items, item popularity
@@ -54,7 +73,7 @@ Zipf-Mandelbrot s = 1, q = 40, user activity Zipf s = 0.6). One sweep = the item
 the other three, each configuration in its own process (for its peak RSS). "explicit" = Cholesky, regParam 0.1;
 "implicit-cg" = implicitPrefs, alpha 1, solver cg (3 steps).`,
     targets: "25M ratings, 2 workers: rank 10 explicit at most 1 s a sweep; rank 64 implicit (cg) at most 2 s and explicit at most 2.5 s a sweep.",
-    commands: ({ quick }) => [[...tsx, "bench/als-sweep.ts", "--sizes", quick ? "10M,25M" : "1M,10M,25M", "--ranks", "10,64", "--modes", "explicit,implicit-cg", "--workers", quick ? "2" : "1,2"]],
+    commands: ({ quick }) => [[...tsx, "bench/als-sweep.ts", "--sizes", quick ? "25M" : "1M,10M,25M", "--ranks", "10,64", "--modes", "explicit,implicit-cg", "--workers", quick ? "2" : "1,2"]],
   },
   {
     id: "als-vs-implicit",
@@ -105,6 +124,6 @@ and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2;
     id: "memory-estimate",
     title: "Memory estimate against measured peaks",
     about: "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
-    commands: () => [[...tsx, "bench/memory-estimate.ts", "--cases", "synthetic-2m,synthetic-20m,implicit-10m-rank64,ml25m-csv"]],
+    commands: ({ quick }) => [[...tsx, "bench/memory-estimate.ts", "--cases", quick ? "synthetic-2m,synthetic-20m,ml25m-csv" : "synthetic-2m,synthetic-20m,implicit-10m-rank64,ml25m-csv"]],
   },
 ];
