@@ -107,9 +107,16 @@ function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, n
   for (const d of v.data) {
     const vals = d.values as ArrayLike<number | bigint>;
     const big = typeof vals[0] === "bigint";
+    // A sliced chunk's values start at its first row; only the null bitmap is addressed from d.offset.
+    if (d.nullCount === 0 && !big && ArrayBuffer.isView(vals)) {
+      // No nulls, numbers: one typed-array copy converts them (exactly, as the element loop would).
+      out.set((vals as Float64Array).subarray(0, d.length), o);
+      o += d.length;
+      continue;
+    }
+    const nulls = d.nullCount > 0 ? d.nullBitmap : undefined;
     for (let i = 0; i < d.length; i++) {
-      const valid = d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i);
-      // A sliced chunk's values start at its first row; only the null bitmap is addressed from d.offset.
+      const valid = !nulls || isValid(nulls, d.offset + i);
       out[o++] = valid ? (big ? Number(vals[i] as bigint) : (vals[i] as number)) : NaN;
     }
   }
