@@ -95,7 +95,14 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
         result.differences.push(`${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${sameRows ? " (same rows; the file bytes differ)" : ""}`);
       }
     }
-    for (const extra of byPath.keys()) if (!CLOCK_FILES.has(extra)) result.differences.push(`${extra}: produced by the re-run but not recorded`);
+    // Run directories written before recpipe wrote Hadoop checksum files (.<file>.crc beside each model file) record
+    // none: the re-run's checksums are of files compared above, so they are skipped, not differences.
+    const recordsChecksums = manifest.artefacts.some((a) => isChecksumFile(a.path));
+    for (const extra of byPath.keys()) {
+      if (CLOCK_FILES.has(extra)) continue;
+      if (!recordsChecksums && isChecksumFile(extra)) result.skipped.push(`${extra} (a checksum file; this run directory was written before recpipe wrote them)`);
+      else result.differences.push(`${extra}: produced by the re-run but not recorded`);
+    }
     for (const [k, v] of Object.entries(manifest.metrics)) {
       const w = again.metrics[k];
       if (!(w === v || (Number.isNaN(w) && Number.isNaN(v)))) result.differences.push(`metric ${k}: ${w} vs recorded ${v}`);
@@ -140,4 +147,9 @@ export async function parquetRowsEqual(fileA: string, fileB: string): Promise<bo
   } catch {
     return false;
   }
+}
+
+/** A Hadoop checksum file (`.<name>.crc`) as Spark writes beside each file of a model directory. */
+function isChecksumFile(path: string): boolean {
+  return /(^|\/)\.[^/]+\.crc$/.test(path);
 }

@@ -2,7 +2,7 @@
  * Same pipeline + seed => byte-identical model Parquet whatever --workers is; `recpipe reproduce RUN` re-runs a run
  * directory and verifies it (exit 0), and catches an artefact edited after the run (exit 1, naming the file).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +63,22 @@ describe("determinism across worker counts, and recpipe reproduce", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/reproduced: \d+ artefacts identical/);
     expect(r.stdout).not.toContain("DIFFERENT");
+  });
+
+  it("recpipe reproduce verifies a run directory written before recpipe wrote checksum files (exit 0)", async () => {
+    // Such a directory: no .crc files, none in its manifest. The re-run writes them; they are skipped, not differences.
+    const old = path.join(dir, "before-checksums");
+    cpSync(one, old, { recursive: true });
+    const crcs = (await listFilesRecursive(old)).filter((f) => /(^|\/)\.[^/]+\.crc$/.test(f));
+    expect(crcs.length).toBeGreaterThan(0);
+    for (const f of crcs) rmSync(path.join(old, f));
+    const manifest = JSON.parse(readFileSync(path.join(old, "manifest.json"), "utf8")) as { artefacts: { path: string }[] };
+    manifest.artefacts = manifest.artefacts.filter((a) => !crcs.includes(a.path));
+    writeFileSync(path.join(old, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const r = await runCliAsync(["reproduce", old, "--quiet"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("DIFFERENT");
+    expect(r.stdout).toMatch(/skipped +model\/.*\.crc \(a checksum file/);
   });
 
   it("recpipe reproduce with another worker count still reproduces (exit 0)", async () => {
