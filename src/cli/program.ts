@@ -19,6 +19,11 @@ import { adoptParentTerminal, exitWithParent } from "./supervise.js";
 adoptParentTerminal();
 exitWithParent();
 cleanUpOnSignals();
+// `recpipe schema | head`: the reader closing the pipe early is a normal end for a command-line tool, not a crash.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(0);
+});
 
 const program = new Command()
   .name("recpipe")
