@@ -22,7 +22,6 @@ export async function recommendForRun(model: PipelineModel, spec: NonNullable<Pi
   const rec = model.recommender();
   if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
   const userIds = new IdLabels(model, rec.userCol);
-  const itemIds = new IdLabels(model, rec.itemCol);
   let users: Int32Array;
   if (spec.users === "all") users = rec.knownUsers();
   else {
@@ -40,9 +39,15 @@ export async function recommendForRun(model: PipelineModel, spec: NonNullable<Pi
     exclude = { users: Int32Array.from(float64Column(seen, rec.userCol)), items: Int32Array.from(float64Column(seen, rec.itemCol)) };
   }
   const lists = await rec.recommendForUsers(users, spec.k, ctx, exclude);
-  const userName = inputName(model, rec.userCol);
-  const itemName = inputName(model, rec.itemCol);
-  return { table: flatten(lists, userIds, itemIds, userName, itemName), users: users.length, k: spec.k };
+  return recommendationsTable(model, lists, users.length, spec.k);
+}
+
+/** Top-k lists (indices as the recommender sees them) as the flat table with original ids. */
+export function recommendationsTable(model: PipelineModel, lists: RecommendationLists, users: number, k: number): RecommendationsTable {
+  const rec = model.recommender();
+  if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
+  const table = flatten(lists, new IdLabels(model, rec.userCol), new IdLabels(model, rec.itemCol), inputName(model, rec.userCol), inputName(model, rec.itemCol));
+  return { table, users, k };
 }
 
 function inputName(model: PipelineModel, col: string): string {

@@ -16,13 +16,13 @@ export async function renderRunReport(o: RunOutcome, pipelineYaml: string, now: 
 async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promise<ReportData> {
   const rec = o.model.recommender();
   const labelCol = o.loaded.spec.evaluate.map((e) => e.params.labelCol).find((x): x is string => typeof x === "string") ?? "rating";
-  const data: ReportData["data"] = { rows: o.data.numRows, trainRows: o.train.numRows, testRows: o.test.numRows };
+  const data: ReportData["data"] = { rows: o.rows.data, trainRows: o.rows.train, testRows: o.rows.test };
   if (rec) {
     data.users = rec.knownUsers().length;
     data.items = rec.knownItems().length;
-    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.train.numRows / (data.users * data.items));
+    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.rows.train / (data.users * data.items));
   }
-  if (o.data.getChild(labelCol)) data.ratingHistogram = histogram(o.data, labelCol);
+  if (o.data?.getChild(labelCol)) data.ratingHistogram = histogram(o.data, labelCol);
   const metrics: ReportData["metrics"] = [];
   const modelName = rec?.type ?? o.model.stages.at(-1)?.type ?? "model";
   for (const [name, value] of Object.entries(o.metrics)) metrics.push({ name, value, model: modelName });
@@ -55,8 +55,11 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
   if (rec) {
     // Without a recommend block, score only the first few users: the report shows five.
     const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
-    const sample = o.recommendations ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })));
-    out.recommendations = sampleRecommendations(sample.table, 5);
+    const sample =
+      o.recommendations ??
+      o.reportRecommendations ??
+      (o.train ? await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })) : undefined);
+    if (sample) out.recommendations = sampleRecommendations(sample.table, 5);
   }
   return out;
 }

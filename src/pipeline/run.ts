@@ -14,6 +14,7 @@ import { Timings } from "./timings.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
+import { runOnSparkConnect } from "../spark-connect/engine.js";
 
 export interface RunOptions {
   /** `--set KEY=VALUE` overrides. */
@@ -28,6 +29,10 @@ export interface RunOptions {
   registry?: StageRegistry;
   /** Clock for the run directory's name (tests). */
   now?: Date;
+  /** Run on a Spark cluster through Spark Connect (sc://HOST:PORT...) instead of this machine. */
+  remote?: string;
+  /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
+  remoteModelPath?: string;
 }
 
 export interface RunResult {
@@ -43,6 +48,9 @@ export interface RunResult {
  * directory atomically. The CLI and the programmatic API both call this, so they give the same result.
  */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  // The pipeline layer picks the engine; both write the same run directory.
+  if (opts.remote) return runOnSparkConnect(file, { ...opts, remote: opts.remote });
+  if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
   const { spec, registry } = loaded;
@@ -80,7 +88,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     ? await timings.time("recommend", () => recommendForRun(model, spec.recommend!, train, ctxFor("recommend")))
     : undefined;
 
-  const outcome: RunOutcome = { loaded, input, data, train, test, model, stages: toFit, metrics, baselines, tune, recommendations, timings, workers };
+  const outcome: RunOutcome = { loaded, input, data, train, test, rows: { data: data.numRows, train: train.numRows, test: test.numRows }, model, stages: toFit, metrics, baselines, tune, recommendations, timings, workers };
   const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
   return { runDir, metrics, baselines, timingsSeconds: timings.seconds, tune: tune?.summary };
 }

@@ -5,24 +5,30 @@ import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-sta
 import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
 import { foldSchema } from "./pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";
+import { isClusterPath } from "../spark-connect/remote-support.js";
+import { validateRemote } from "../spark-connect/validate-remote.js";
 
 export interface Validation {
   loaded: LoadedPipeline;
-  inputSchema: Schema;
-  outputSchema: Schema;
+  inputSchema?: Schema;
+  /** The schema is unknown when the cluster reads the data itself (validate --remote with an s3a://... path). */
+  outputSchema?: Schema;
+  /** With --remote: the server's Spark version and the URL (without token). */
+  remote?: { sparkVersion: string; url: string };
 }
 
 /**
  * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema and folds
  * transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing.
  */
-export async function validatePipeline(file: string, set: string[] = [], progress: ProgressSink = silentProgress): Promise<Validation> {
+export async function validatePipeline(file: string, set: string[] = [], progress: ProgressSink = silentProgress, remote?: string): Promise<Validation> {
   const loaded = await loadPipelineFile(file, { set });
   const { spec, registry } = loaded;
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   buildEvaluators(registry, spec.evaluate, spec.seed);
   buildSplitter(registry, spec.split, spec.seed);
-  const inputSchema = await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
-  const outputSchema = foldSchema(stages, inputSchema);
-  return { loaded, inputSchema, outputSchema };
+  const clusterReads = remote !== undefined && spec.source.kind === "file" && isClusterPath(spec.source.path);
+  const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
+  const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
+  return { loaded, inputSchema, outputSchema, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote) } : {}) };
 }

@@ -1,0 +1,157 @@
+import { RecpipeError } from "../core/errors.js";
+import { recommendationsTable, type RecommendationsTable } from "../pipeline/recommend-for-run.js";
+import { ident } from "./sql-text.js";
+import type { PipelineModel } from "../pipeline/pipeline-model.js";
+import type { Relation } from "./gen/spark/connect/relations_pb.js";
+import { spawnSeed } from "../core/rng.js";
+import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
+import type { StageRegistry } from "../core/registry.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "../pipeline/build-stages.js";
+import { loadPipelineFile } from "../pipeline/load-pipeline-file.js";
+import { recpipeVersion } from "../pipeline/manifest.js";
+import { foldSchema, pipelineUid } from "../pipeline/pipeline-model.js";
+import type { RunOutcome } from "../pipeline/run-outcome.js";
+import { Timings } from "../pipeline/timings.js";
+import { searchParamGrid, type TuneResult } from "../pipeline/tune.js";
+import { writeRunDirectory } from "../pipeline/write-run-directory.js";
+import { SparkConnectClient } from "./client.js";
+import { fetchPipelineModel } from "./fetch-model.js";
+import { SparkMl } from "./ml.js";
+import { sample, sql } from "./plan.js";
+import { sparkProgress } from "./progress.js";
+import { remoteSource } from "./remote-data.js";
+import { evaluateRemote, remoteBaselines } from "./remote-evaluate.js";
+import { fitRemote, type RemotePipelineModel } from "./remote-pipeline.js";
+import { recommendRemote } from "./remote-recommend.js";
+import { assertRunsRemotely } from "./remote-support.js";
+import { remoteTrials } from "./remote-tune.js";
+import { parseRemoteUrl } from "./remote-url.js";
+import { saveOnCluster } from "./save-on-cluster.js";
+
+export interface RemoteRunOptions {
+  /** sc://HOST:PORT[/;token=...;use_ssl=true] */
+  remote: string;
+  /** Also save the fitted model on the cluster's file system, with Spark's own writers. */
+  remoteModelPath?: string;
+  set?: string[];
+  outDir?: string;
+  workers?: number;
+  progress?: ProgressSink;
+  log?: (message: string) => void;
+  warn?: (message: string) => void;
+  registry?: StageRegistry;
+  now?: Date;
+}
+
+/**
+ * Runs a pipeline file on a Spark cluster through Spark Connect, in the same phases as the local engine: read, split,
+ * (tune,) fit on train, evaluate on test, baselines, recommend, then the same run directory. Spark does the data work;
+ * what comes back is metrics, the fitted factors and labels (for the Spark-layout model/), and recommendations.
+ * Server-side models are released at the end, after a failure, and on Ctrl-C.
+ */
+export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
+  const timings = new Timings();
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
+  const { spec, registry } = loaded;
+  // Everything the cluster cannot do is refused before connecting: no cluster work is wasted on a doomed run.
+  assertRunsRemotely(loaded.file, spec, registry);
+  const url = parseRemoteUrl(opts.remote);
+  const base = quietContext({ workers: Math.max(1, opts.workers ?? 1), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
+  const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
+  const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
+  const splitter = buildSplitter(registry, spec.split, spec.seed);
+
+  const client = await SparkConnectClient.connect(url, `recpipe/${recpipeVersion()}`);
+  base.log(`connected to Spark ${client.sparkVersion} at ${url.display}`);
+  const ml = new SparkMl(client, sparkProgress(base.progress));
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(1);
+    interrupted = true;
+    base.warn("interrupted: stopping the running Spark jobs and releasing the server-side models (Ctrl-C again to quit at once)");
+    void client.interruptAll();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const data = await timings.time("read", () => remoteSource(ml, spec.source, loaded.baseDir, spec.seed, base.progress));
+    base.log(`data on the cluster: ${data.rows.toLocaleString("en-US")} rows`);
+    // With the rows at hand, every column and type is checked before any fit, as locally (Spark's transformSchema).
+    if (data.table) foldSchema(stages, data.table.schema);
+
+    const weights = splitter.params.weights as number[];
+    const cut = weights[0] / (weights[0] + weights[1]);
+    const splitSeed = (splitter.params.seed as number | undefined) ?? ctxFor(`split:${splitter.name}`).seed;
+    const train = sample(data.relation, 0, cut, splitSeed);
+    const test = sample(data.relation, cut, 1, splitSeed);
+    await client.persist(train);
+    await client.persist(test);
+
+    let toFit = stages;
+    let tune: TuneResult | undefined;
+    if (spec.tune) {
+      tune = await timings.time("tune", () => searchParamGrid(loaded, stages, ctxFor, remoteTrials(ml, registry, train)));
+      toFit = tune.bestStages;
+    }
+    const remoteModel = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, "fitting"));
+    const metrics: Record<string, number> = {};
+    await timings.time("evaluate", async () => {
+      for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(ml, registry, remoteModel, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`);
+    });
+    const baselines = await timings.time("baselines", () => remoteBaselines(ml, registry, remoteModel, evaluators, train, test, spec.seed));
+    const model = await timings.time("fetch", () => fetchPipelineModel(remoteModel, registry, pipelineUid(spec.seed, spec.name)));
+    const rec = model.recommender();
+    const recommendations = spec.recommend && rec ? await timings.time("recommend", () => recommendRemote(ml, remoteModel, model, spec.recommend!, train, base.warn)) : undefined;
+    const reportRecommendations = !recommendations && rec ? await reportSample(ml, remoteModel, model, train) : undefined;
+    const rows = await timings.time("split", () => splitCounts(ml, train, test));
+    if (opts.remoteModelPath) await timings.time("save-on-cluster", () => saveOnCluster(remoteModel, opts.remoteModelPath!, pipelineUid(spec.seed, spec.name), client.sparkVersion));
+    await remoteModel.release();
+
+    const outcome: RunOutcome = {
+      loaded,
+      input: data.input,
+      data: data.table,
+      rows: { data: data.rows, ...rows },
+      engine: { name: "spark-connect", sparkVersion: client.sparkVersion, remote: url.display },
+      model,
+      stages: toFit,
+      metrics,
+      baselines,
+      tune,
+      recommendations,
+      reportRecommendations,
+      timings,
+      workers: base.workers,
+    };
+    const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
+    return { runDir, metrics, baselines, timingsSeconds: timings.seconds, tune: tune?.summary };
+  } catch (e) {
+    if (interrupted) throw new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);
+    throw e;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await ml.releaseAll().catch(() => undefined);
+    await client.releaseSession();
+    client.close();
+  }
+}
+
+/**
+ * report.html shows a few users' recommendations even without a recommend block: the fetched-back model scores the
+ * first five users it knows here, excluding what they rated in training (only those users' rows are fetched).
+ */
+async function reportSample(ml: SparkMl, remote: RemotePipelineModel, model: PipelineModel, train: Relation): Promise<RecommendationsTable> {
+  const rec = model.recommender()!;
+  const users = rec.knownUsers().subarray(0, 5);
+  const r = remote.recommenderIndex();
+  const u = ident(rec.userCol), i = ident(rec.itemCol);
+  const seen = await ml.collect(sql(`SELECT CAST(${u} AS INT) AS u, CAST(${i} AS INT) AS i FROM {train} WHERE CAST(${u} AS INT) IN (${Array.from(users).join(", ") || "NULL"})`, { train: remote.transform(train, r) }), "fetching a few users' training items");
+  const exclude = { users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array), items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array) };
+  const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
+  return recommendationsTable(model, lists, users.length, 5);
+}
+
+async function splitCounts(ml: SparkMl, train: Relation, test: Relation): Promise<{ train: number; test: number }> {
+  const t = await ml.collect(sql("SELECT (SELECT count(*) FROM {train}) AS train, (SELECT count(*) FROM {test}) AS test", { train, test }), "counting the split");
+  return { train: Number(t.getChild("train")!.get(0)), test: Number(t.getChild("test")!.get(0)) };
+}
