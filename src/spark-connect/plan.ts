@@ -51,13 +51,16 @@ export function sample(input: Relation, lower: number, upper: number, seed: numb
   return relation({ case: "sample", value: { input, lowerBound: lower, upperBound: upper, withReplacement: false, seed: BigInt(seed), deterministicOrder: true } });
 }
 
+let nextAlias = 0;
+
 /**
  * Spark SQL over named relations: `{name}` in the query refers to `refs[name]` (PySpark's spark.sql(query, df=df)).
  * The relations are sent as SubqueryAlias references of a WithRelations root, so no session state is created.
  */
 export function sql(query: string, refs: Record<string, Relation> = {}): Relation {
   const names = Object.keys(refs);
-  const aliases = new Map(names.map((n, i) => [n, `recpipe_${n}_${i}`]));
+  // Aliases are unique per process: a referenced relation may itself be a sql() whose own aliases must not clash.
+  const aliases = new Map(names.map((n) => [n, `recpipe_${n}_${nextAlias++}`]));
   const text = query.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, n: string) => {
     const a = aliases.get(n);
     if (!a) throw new Error(`sql: no relation named ${n} for ${m}`);

@@ -29,9 +29,9 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
 }
 
 /** Same, without blocking the event loop (for runs that take seconds). */
-export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
+export function runCliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   requireBuilt();
-  const child = spawn(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, RECPIPE_DEBUG: "" } });
+  const child = spawn(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, RECPIPE_DEBUG: "", ...opts.env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

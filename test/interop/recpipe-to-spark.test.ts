@@ -14,7 +14,7 @@ import { recommendFromModel, type ModelRecommendations } from "../../src/pipelin
 import { run, type RunResult } from "../../src/pipeline/run.js";
 import type { AlsModel } from "../../stages/als/als-model.js";
 import { runSparkScript } from "./run-spark-script.js";
-import { sparkEnv } from "./spark-env.js";
+import { INTEROP_LINES, sparkEnv } from "./spark-env.js";
 import { stringIdPipelineYaml, writeStringIdRatings } from "./string-id-ratings.js";
 
 interface SparkPrediction {
@@ -38,7 +38,6 @@ interface SparkJob {
 }
 type SparkOut = Record<string, SparkJob> & { sparkVersion: string };
 
-const env = sparkEnv();
 const K = 4;
 const TOL = 1e-5;
 // Known pairs, a user and an item the data never had (cold start: NaN in both), and an unknown pair.
@@ -89,7 +88,9 @@ function expectSameTopK(spark: SparkJob["recommendations"], ours: ModelRecommend
   }
 }
 
-describe.skipIf(!env.available)("Spark loads what recpipe's run() writes", () => {
+describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line) => {
+  const env = sparkEnv(line);
+  const maybe = env.available ? it : it.skip;
   let dir: string;
   let plain: RunResult;
   let tuned: RunResult;
@@ -123,13 +124,18 @@ describe.skipIf(!env.available)("Spark loads what recpipe's run() writes", () =>
     ];
     writeFileSync(path.join(dir, "jobs.json"), JSON.stringify(jobs));
     spark = await runSparkScript<SparkOut>(env.python, "spark_load_many.py", [path.join(dir, "jobs.json")]);
-  }, 240_000);
+    // One JVM per Spark line for all three loads: about a minute unloaded, several on 2 cores shared with other work.
+  }, 600_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("PipelineModel.load reads the run's model/ as StringIndexerModel + ALSModel with recpipe's factors, bit for bit", () => {
+  maybe(`the JVM that loads the models is Spark ${line}`, () => {
+    expect(spark.sparkVersion.startsWith(`${line}.`)).toBe(true);
+  });
+
+  maybe("PipelineModel.load reads the run's model/ as StringIndexerModel + ALSModel with recpipe's factors, bit for bit", () => {
     const job = spark.pipeline;
     expect(job.error).toBeUndefined();
     expect(job.stageClasses).toEqual(["StringIndexerModel", "ALSModel"]);
@@ -140,19 +146,19 @@ describe.skipIf(!env.available)("Spark loads what recpipe's run() writes", () =>
     expect(job.factors.item).toEqual(factorsAsJson(als.itemFactors));
   });
 
-  it("Spark's transform on string ids equals recpipe's predictions (NaN for cold ids in both)", async () => {
+  maybe("Spark's transform on string ids equals recpipe's predictions (NaN for cold ids in both)", async () => {
     const ours = await recpipePredictions(plainModel);
     expect(ours.map((p) => [p.user, p.item])).toEqual(labelPairs);
     expect(ours.filter((p) => p.prediction === null)).toHaveLength(2);
     expectSamePredictions(spark.pipeline.predictions, ours);
   });
 
-  it("Spark's recommendForAllUsers(k), mapped through the indexer labels, equals recpipe's top-k", async () => {
+  maybe("Spark's recommendForAllUsers(k), mapped through the indexer labels, equals recpipe's top-k", async () => {
     const ours = await recommendFromModel(plainModel, { users: "all", k: K }, quietContext({ workers: 1 }));
     expectSameTopK(spark.pipeline.recommendations, ours);
   });
 
-  it("ALSModel.load reads the ALS stage folder alone; its transform on indices is the factors' dot product", () => {
+  maybe("ALSModel.load reads the ALS stage folder alone; its transform on indices is the factors' dot product", () => {
     const job = spark.als;
     expect(job.error).toBeUndefined();
     const als = alsOf(plainModel);
@@ -171,7 +177,7 @@ describe.skipIf(!env.available)("Spark loads what recpipe's run() writes", () =>
     expect(job.recommendations).toHaveLength(als.userFactors.ids.length);
   });
 
-  it("CrossValidatorModel.load reads the tuned run: estimator, evaluator, 4 param maps, avgMetrics, bestModel", async () => {
+  maybe("CrossValidatorModel.load reads the tuned run: estimator, evaluator, 4 param maps, avgMetrics, bestModel", async () => {
     const job = spark.cv;
     expect(job.error).toBeUndefined();
     expect(job.estimatorClass).toBe("Pipeline");
