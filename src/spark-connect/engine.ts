@@ -73,6 +73,7 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
     void client.interruptAll();
   };
   process.on("SIGINT", onSigint);
+  const cached: Relation[] = [];
   try {
     const data = await timings.time("read", () => remoteSource(ml, spec.source, loaded.baseDir, spec.seed, base.progress));
     base.log(`data on the cluster: ${data.rows.toLocaleString("en-US")} rows`);
@@ -84,8 +85,10 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
     const splitSeed = (splitter.params.seed as number | undefined) ?? ctxFor(`split:${splitter.name}`).seed;
     const train = sample(data.relation, 0, cut, splitSeed);
     const test = sample(data.relation, cut, 1, splitSeed);
-    await client.persist(train);
-    await client.persist(test);
+    for (const side of [train, test]) {
+      await client.persist(side);
+      cached.push(side);
+    }
 
     let toFit = stages;
     let tune: TuneResult | undefined;
@@ -131,6 +134,8 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
   } finally {
     process.off("SIGINT", onSigint);
     await ml.releaseAll().catch(() => undefined);
+    // Cached data lives in the cluster's cache, not the session: release it explicitly.
+    for (const side of cached) await client.persist(side, true).catch(() => undefined);
     await client.releaseSession();
     client.close();
   }
