@@ -27,8 +27,10 @@ import { compareVersions } from "./spark-version.js";
 const SERVICE = "/spark.connect.SparkConnectService";
 /** Spark Connect's gRPC message limit (Spark's spark.connect.grpc.maxInboundMessageSize default, 128 MiB). */
 export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
-/** How long the first request may take before the server counts as unreachable (the CLI promises 10 s). */
-const CONNECT_DEADLINE_MS = 8_000;
+/** How long connecting (TCP + HTTP/2) may take before the server counts as unreachable (the CLI promises 10 s). */
+const CONNECT_DEADLINE_MS = 6_000;
+/** A reachable server may be slow to answer its first request (a JVM just started, a busy driver). */
+const FIRST_ANSWER_DEADLINE_MS = 120_000;
 
 /** Told of each ExecutionProgress message of a request, then "end" when the request finishes (either way). */
 export type ProgressListener = (p: ExecutePlanResponse_ExecutionProgress | "end") => void;
@@ -82,6 +84,7 @@ export class SparkConnectClient {
   static async connect(url: RemoteUrl, clientType: string): Promise<SparkConnectClient> {
     const c = new SparkConnectClient(url, clientType);
     try {
+      await c.waitConnected();
       c.sparkVersion = await c.analyzeSparkVersion();
     } catch (e) {
       c.close();
@@ -92,6 +95,22 @@ export class SparkConnectClient {
       throw new InputError("E_UNSUPPORTED", `Spark Connect server ${url.display} runs Spark ${c.sparkVersion}; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`);
     }
     return c;
+  }
+
+  /**
+   * Connects (TCP + HTTP/2) or fails: at once when the connection is refused or the other side does not speak
+   * HTTP/2 (the channel reports a transient failure), after CONNECT_DEADLINE_MS when nothing answers at all.
+   */
+  private async waitConnected(): Promise<void> {
+    const channel = this.grpc.getChannel();
+    const deadline = Date.now() + CONNECT_DEADLINE_MS;
+    const unreachable = (why: string) => new InputError("E_ARGS", `Spark Connect server ${this.url.display} is unreachable (${why}); check the host and port, and that the server is running`);
+    let state = channel.getConnectivityState(true);
+    while (state !== grpc.connectivityState.READY) {
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) throw unreachable("the connection failed");
+      await new Promise<void>((resolve, reject) => channel.watchConnectivityState(state, deadline, (err) => (err ? reject(unreachable(`no connection within ${CONNECT_DEADLINE_MS / 1000} s`)) : resolve())));
+      state = channel.getConnectivityState(false);
+    }
   }
 
   private metadata(): grpc.Metadata {
@@ -107,7 +126,7 @@ export class SparkConnectClient {
   async analyzeSparkVersion(): Promise<string> {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: { case: "sparkVersion", value: {} } });
     const res = await new Promise<MessageShape<typeof AnalyzePlanResponseSchema>>((resolve, reject) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), { deadline: Date.now() + CONNECT_DEADLINE_MS }, (err, value) =>
+      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), { deadline: Date.now() + FIRST_ANSWER_DEADLINE_MS }, (err, value) =>
         err ? reject(sparkRequestError(err, "asking its Spark version", this.url.display)) : resolve(value!),
       );
     });
