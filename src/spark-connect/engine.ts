@@ -96,7 +96,7 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
       tune = await timings.time("tune", () => searchParamGrid(loaded, stages, ctxFor, remoteTrials(ml, registry, train)));
       toFit = tune.bestStages;
     }
-    const remoteModel = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, "fitting"));
+    const remoteModel = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, ""));
     const metrics: Record<string, number> = {};
     await timings.time("evaluate", async () => {
       for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(ml, registry, remoteModel, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`);

@@ -57,7 +57,8 @@ export class RemotePipelineModel {
 
 /**
  * Spark's Pipeline.fit on the cluster: estimators up to the last are fitted in order, each on the output of the
- * stages before it. Nothing comes back but model references.
+ * stages before it. Nothing comes back but model references. `what` says which fit this is in messages ("" for the
+ * final one, "for fold 2" in tuning).
  */
 export async function fitRemote(ml: SparkMl, registry: StageRegistry, stages: readonly PipelineStage[], input: Relation, runSeed: number, what: string): Promise<RemotePipelineModel> {
   let lastEstimator = -1;
@@ -73,7 +74,7 @@ export async function fitRemote(ml: SparkMl, registry: StageRegistry, stages: re
       let op = sparkOperator(registry, s, runSeed);
       if (s.type === "index-to-string" && s.params.labelsFrom !== undefined) op = await withIndexerLabels(ml, op, fitted, String(s.params.labelsFrom), s.name);
       const entry: RemoteStage = { stage: s, op };
-      if (s.role === "estimator") entry.model = await ml.fit(op, cur, `${what}: fitting ${s.name} (${op.className.split(".").pop()})`);
+      if (s.role === "estimator") entry.model = await ml.fit(op, cur, `fitting ${s.name} (${op.className.split(".").pop()})${what ? ` ${what}` : ""}`);
       fitted.push(entry);
       if (i < lastEstimator) cur = entry.model ? ml.transform(entry.model, cur) : ml.transformWith(op, cur);
     }

@@ -35,7 +35,7 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       return k;
     },
     async trial(candidate, f, evaluator, ctx) {
-      const model = await fitRemote(ml, registry, candidate, folds[f].fit, ctx.seed, `tuning fold ${f}`);
+      const model = await fitRemote(ml, registry, candidate, folds[f].fit, ctx.seed, `for fold ${f}`);
       try {
         return await evaluateRemote(ml, registry, model, evaluator, folds[f].fit, folds[f].validate, ctx.seed, `scoring fold ${f}`);
       } finally {

@@ -21,6 +21,9 @@ const INPUT_EXCEPTIONS = [
   "java.lang.IllegalArgumentException",
   "org.apache.spark.SparkIllegalArgumentException",
   "java.lang.NumberFormatException",
+  // Spark 4's ANSI mode: a value that does not fit its column type (e.g. an id beyond Java's int range for ALS).
+  "org.apache.spark.SparkArithmeticException",
+  "org.apache.spark.SparkDateTimeException",
   "org.apache.spark.SparkNumberFormatException",
   "org.apache.spark.SparkFileNotFoundException",
   "java.io.FileNotFoundException",
