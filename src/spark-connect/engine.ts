@@ -97,12 +97,13 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
       toFit = tune.bestStages;
     }
     const remoteModel = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, ""));
+    // Fetched at once: a server short of driver memory may evict cached models (Spark's MLCacheInvalidException).
+    const model = await timings.time("fetch", () => fetchPipelineModel(remoteModel, registry, pipelineUid(spec.seed, spec.name)));
     const metrics: Record<string, number> = {};
     await timings.time("evaluate", async () => {
       for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(ml, registry, remoteModel, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`);
     });
     const baselines = await timings.time("baselines", () => remoteBaselines(ml, registry, remoteModel, evaluators, train, test, spec.seed));
-    const model = await timings.time("fetch", () => fetchPipelineModel(remoteModel, registry, pipelineUid(spec.seed, spec.name)));
     const rec = model.recommender();
     const recommendations = spec.recommend && rec ? await timings.time("recommend", () => recommendRemote(ml, remoteModel, model, spec.recommend!, train, base.warn)) : undefined;
     const reportRecommendations = !recommendations && rec ? await reportSample(ml, remoteModel, model, train) : undefined;
