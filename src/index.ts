@@ -7,7 +7,7 @@ export { defineStage, buildStage, type StageDefinition, type StageInfo, type Sta
 export { StageRegistry } from "./core/registry.js";
 export { InputError, RecpipeError, type ErrorCode } from "./core/errors.js";
 export { quietContext, type RunContext, type ProgressSink } from "./core/run-context.js";
-export type { Estimator, Transformer, Model, Evaluator, Splitter, Recommender, RecommendationLists, EvaluationInput } from "./core/stage.js";
+export type { Estimator, Transformer, Model, Evaluator, Splitter, Recommender, RecommendationLists, ItemRecommendationLists, EvaluationInput } from "./core/stage.js";
 export type { SavedStage } from "./core/saved-stage.js";
 export { SeededRandom, spawnSeed } from "./core/rng.js";
 export { builtinStages, createRegistry } from "../stages/index.js";

@@ -20,7 +20,11 @@ export const crossValidator = defineStage({
     numFolds: z.number().int().min(2).default(3).describe("number of folds (>= 2)"),
     seed: seedParam(),
     parallelism: z.number().int().min(1).default(1).describe("param maps fitted concurrently (ALS workers are shared among them)"),
-    collectSubModels: z.boolean().default(false).describe("keep the numFolds x numParamMaps fitted models (memory!); recorded for compatibility"),
+    collectSubModels: z
+      .boolean()
+      .default(false)
+      .refine((v) => !v, { message: "true is not supported: recpipe does not keep the numFolds x numParamMaps fitted sub-models (nor write Spark's subModels/ folder); every trial's metric per fold is in tuning.parquet. Remove the key or set it to false" })
+      .describe("Spark keeps every fitted sub-model when true; recpipe refuses true (it keeps no sub-models; tuning.parquet has every trial's fold metrics)"),
     foldCol: z.string().default("").describe('integer column with each row\'s fold in [0, numFolds); "" draws folds at random'),
     ...tunerParams,
   }),

@@ -7,6 +7,7 @@ import { globalMean } from "./global-mean.js";
 import { indexToString } from "./index-to-string.js";
 import { leaveLastOut } from "./leave-last-out.js";
 import { mostPopular } from "./most-popular.js";
+import { noSplit } from "./none.js";
 import { randomSplit } from "./random-split.js";
 import { rankingEvaluator } from "./ranking-evaluator.js";
 import { regressionEvaluator } from "./regression-evaluator.js";
@@ -27,6 +28,7 @@ export const builtinStages: readonly StageDefinition[] = [
   stratifiedSplit,
   temporalSplit,
   leaveLastOut,
+  noSplit,
   regressionEvaluator,
   rankingEvaluator,
   crossValidator,

@@ -58,6 +58,9 @@ function columnsOf(p: Params, uid: string): { inputs: string[]; outputs: string[
 export function orderLabels(labels: readonly string[], counts: ArrayLike<number>, order: StringOrderType): string[] {
   const idx: number[] = [];
   for (let c = 0; c < labels.length; c++) if (counts[c] > 0) idx.push(c);
+  // Spark sorts Scala Strings (`labels.sorted`, and `sortBy(_._1)` before the count sort): UTF-16 code units, which
+  // is JavaScript's own string order. It differs from UTF-8 byte order beyond the BMP (a surrogate pair sorts before
+  // U+E000..U+FFFF); test/interop/string-order.test.ts checks all four orders against Spark's own labelsArray.
   const byString = (a: number, b: number) => (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0);
   switch (order) {
     case "frequencyDesc":

@@ -15,7 +15,11 @@ export const trainValidationSplit = defineStage({
     trainRatio: z.number().gt(0).lt(1).default(0.75).describe("fraction of the training rows used to fit; the rest validates (0 < trainRatio < 1)"),
     seed: seedParam(),
     parallelism: z.number().int().min(1).default(1).describe("param maps fitted concurrently"),
-    collectSubModels: z.boolean().default(false).describe("keep the fitted sub-models; recorded for compatibility"),
+    collectSubModels: z
+      .boolean()
+      .default(false)
+      .refine((v) => !v, { message: "true is not supported: recpipe does not keep the numParamMaps fitted sub-models (nor write Spark's subModels/ folder); every trial's metric per fold is in tuning.parquet. Remove the key or set it to false" })
+      .describe("Spark keeps every fitted sub-model when true; recpipe refuses true (it keeps no sub-models; tuning.parquet has every trial's fold metrics)"),
     ...tunerParams,
   }),
   create: (params, info) => ({ type: "train-validation-split", ...info, params }),

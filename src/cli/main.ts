@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { recpipeVersion } from "../pipeline/manifest.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -8,6 +9,7 @@ import { registerPredict } from "./commands/predict.js";
 import { registerRecommend } from "./commands/recommend.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerRun } from "./commands/run.js";
+import { registerRuns } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
 import { reportError } from "./fail.js";
@@ -24,11 +26,13 @@ const program = new Command()
 Examples:
   $ recpipe run pipelines/quickstart.yaml
   $ recpipe run pipelines/movielens-100k.yaml --set pipeline.als.rank=16 --workers 2 --json
+  $ recpipe runs pipelines/runs --sort rmse
+  $ recpipe compare pipelines/runs/quickstart-20261123-101500 pipelines/runs/quickstart-20261123-102200
   $ recpipe explain als
   $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 10`,
   );
 
-for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerDatasets]) {
+for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerDatasets]) {
   register(program);
 }
 

@@ -3,13 +3,14 @@ import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { writeTable } from "../io/write-table.js";
 import { asWriteInputError } from "../io/write-error.js";
-import type { ModelRecommendations } from "../pipeline/recommend-from-model.js";
+import type { ModelItemRecommendations, ModelRecommendations } from "../pipeline/recommend-from-model.js";
 
 /**
  * Prints or writes recommendations. json follows Spark's recommendForAllUsers shape (`recommendations` lists of
  * {<itemCol>: id, rating}); csv and parquet are flat (user, rank, item, rating); table is for reading.
  */
-export async function writeRecommendations(r: ModelRecommendations, format: "table" | "json" | "csv" | "parquet", out?: string): Promise<void> {
+export async function writeRecommendations(recs: ModelRecommendations | ModelItemRecommendations, format: "table" | "json" | "csv" | "parquet", out?: string): Promise<void> {
+  const r = "users" in recs ? recs : forItems(recs);
   if (format === "parquet" && !out) throw new InputError("E_ARGS", "recommend --format parquet needs --out FILE");
   let text: string;
   if (format === "json") {
@@ -43,3 +44,11 @@ function csv(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+
+/**
+ * Top users per item in the same shape with the roles swapped, so every format serves both directions: json is then
+ * Spark's recommendForItemSubset shape ({<itemCol>, recommendations: [{<userCol>, rating}]}).
+ */
+function forItems(r: ModelItemRecommendations): ModelRecommendations {
+  return { userCol: r.itemCol, itemCol: r.userCol, users: r.items.map((i) => ({ user: i.item, items: i.users.map((u) => ({ item: u.user, rating: u.rating })) })) };
+}

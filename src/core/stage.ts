@@ -44,6 +44,10 @@ export interface Model extends Omit<Transformer, "role"> {
   readonly role: "model";
   /** Per-iteration training history, when the estimator records one (ALS loss per sweep). */
   readonly trainingHistory?: readonly number[];
+  /** Params a fitted model lets you change at use (Spark's model setters, e.g. ALSModel.setColdStartStrategy). */
+  readonly settableParams?: readonly string[];
+  /** A copy with some of `settableParams` replaced, validated against the stage's schema; the learned state is shared. */
+  withParams?(overrides: Record<string, unknown>): Model;
 }
 
 export type PipelineStage = Transformer | Estimator;
@@ -66,6 +70,26 @@ export interface Recommender {
     ctx: RunContext,
     exclude?: { users: Int32Array; items: Int32Array },
   ): Promise<RecommendationLists>;
+  /**
+   * The other direction (Spark's recommendForAllItems / recommendForItemSubset): the top `k` users for each item in
+   * `items`, score descending, ties to the larger id; unknown items get an empty list. `exclude` lists (user, item)
+   * pairs never to return. Optional: a model whose scores do not rank users per item (popularity) leaves it out.
+   */
+  recommendForItems?(
+    items: Int32Array,
+    k: number,
+    ctx: RunContext,
+    exclude?: { users: Int32Array; items: Int32Array },
+  ): Promise<ItemRecommendationLists>;
+}
+
+/** Top users per item: row q holds counts[q] user ids for items[q] in users[q*k ..], best first; -1 / NaN pad. */
+export interface ItemRecommendationLists {
+  items: Int32Array;
+  users: Int32Array;
+  scores: Float32Array;
+  counts: Int32Array;
+  k: number;
 }
 
 export interface RecommendationLists {

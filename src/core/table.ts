@@ -57,6 +57,12 @@ export function requireNumeric(schema: Schema, name: string, where: string): Fie
  */
 export const TEXT_REASON_KEY = "recpipe.textBecause";
 
+/**
+ * Field metadata key a reader sets on a column whose type it inferred as numeric although some values were written
+ * with leading zeros (`0012`): the value that lost its zeros, so the pipeline can warn and say how to keep them.
+ */
+export const LEADING_ZEROS_KEY = "recpipe.leadingZeros";
+
 function notNumeric(where: string, name: string, f: Field | undefined, type: DataType = f!.type): InputError {
   const reason = f?.metadata.get(TEXT_REASON_KEY);
   return new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`);

@@ -40,6 +40,8 @@ export class NumericColumnBuilder implements ColumnBuilder {
   private capacity = 1024;
   private readonly validity = new ValidityBitmap();
   private readonly scanner = new NumberScanner();
+  /** The first inferred integer written with a leading zero ("0012"): as a number it loses the zero. */
+  firstLeadingZero: { row: number; text: string } | undefined;
 
   constructor(declared: Exclude<DeclaredType, "string"> | "infer") {
     this.mode = declared === "infer" ? "inferInt" : declared;
@@ -88,6 +90,8 @@ export class NumericColumnBuilder implements ColumnBuilder {
       case "inferInt":
         if (kind === INTEGER_INT32) {
           this.i32![row] = v;
+          // Zero-padded ids (Amazon asins, ZIP codes) read as numbers lose their zeros: remember one to warn about.
+          if (b[s] === 48 && e - s > 1 && this.firstLeadingZero === undefined) this.firstLeadingZero = { row, text: latin1(b, s, e) };
           return PUSHED;
         }
         if (kind !== FLOAT) return NOT_NUMERIC;

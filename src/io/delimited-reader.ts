@@ -12,7 +12,7 @@ import {
   type DeclaredType,
 } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
-import { TEXT_REASON_KEY } from "../core/table.js";
+import { LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -44,8 +44,8 @@ class RestartAsString {
  * usually discovered on the first row).
  */
 export async function readDelimited(file: string, opts: DelimitedOptions): Promise<Table> {
-  if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 127) {
-    throw new InputError("E_SPEC", `${file}: delimiter must be a single ASCII character, got ${JSON.stringify(opts.delimiter)}`);
+  if (opts.delimiter.length === 0 || /["\r\n]/.test(opts.delimiter)) {
+    throw new InputError("E_SPEC", `${file}: delimiter must be one or more characters other than a quote or a line break, got ${JSON.stringify(opts.delimiter)}`);
   }
   const forcedString = new Map<number, string>();
   for (;;) {
@@ -124,14 +124,18 @@ class DelimitedParser {
   /** 0 = plain, 1 = quoted, 2 = quoted with "" escapes. */
   private fieldQuote = new Uint8Array(64);
   private scratch = new Uint8Array(1024);
+  /** First byte of the delimiter, and the rest of its bytes when it has several (MovieLens 1M's "::"), else null. */
   private readonly delim: number;
+  private readonly delimRest: Uint8Array | null;
 
   constructor(
     private readonly fileName: string,
     private readonly opts: DelimitedOptions,
     private readonly forcedString: Map<number, string>,
   ) {
-    this.delim = opts.delimiter.charCodeAt(0);
+    const bytes = opts.encoding === "latin1" ? Uint8Array.from(opts.delimiter, (ch) => ch.charCodeAt(0) & 0xff) : new TextEncoder().encode(opts.delimiter);
+    this.delim = bytes[0];
+    this.delimRest = bytes.length > 1 ? bytes.subarray(1) : null;
     this.headerPending = opts.header;
   }
 
@@ -139,6 +143,19 @@ class DelimitedParser {
     this.reserved = true;
     const estimate = Math.ceil((totalBytes / Math.max(1, bytesConsumed)) * this.rows * 1.02) + 1024;
     for (const b of this.builders) b.reserve(estimate);
+  }
+
+  /**
+   * For a multi-byte delimiter whose first byte is at b[pos]: 1 when the rest follows, 0 when it does not, -1 when
+   * the block ends before that can be told.
+   */
+  private restOfDelimiter(b: Uint8Array, pos: number, end: number): number {
+    const rest = this.delimRest!;
+    for (let j = 0; j < rest.length; j++) {
+      if (pos + 1 + j >= end) return -1;
+      if (b[pos + 1 + j] !== rest[j]) return 0;
+    }
+    return 1;
   }
 
   /** Parses the complete records in b[pos..end); returns where the first incomplete record starts. */
@@ -189,16 +206,30 @@ class DelimitedParser {
           }
           e = pos;
           pos++;
-          if (pos < end && b[pos] !== D && b[pos] !== LF && b[pos] !== CR) {
+          const delimAfterQuote = pos < end && b[pos] === D && (this.delimRest === null || this.restOfDelimiter(b, pos, end) !== 0);
+          if (pos < end && !delimAfterQuote && b[pos] !== LF && b[pos] !== CR) {
             throw new InputError(
               "E_DATA",
               `${this.fileName}:${this.line + innerLines}: expected a delimiter or end of line after a closing quote, found ${JSON.stringify(String.fromCharCode(b[pos]))}`,
             );
           }
-        } else {
+        } else if (this.delimRest === null) {
           while (pos < end) {
             const c = b[pos];
             if (c === D || c === LF || c === CR) break;
+            pos++;
+          }
+          e = pos;
+        } else {
+          // A multi-byte delimiter: its first byte alone does not end the field.
+          while (pos < end) {
+            const c = b[pos];
+            if (c === LF || c === CR) break;
+            if (c === D) {
+              const m = this.restOfDelimiter(b, pos, end);
+              if (m > 0) break;
+              if (m < 0 && !final) return rowStart;
+            }
             pos++;
           }
           e = pos;
@@ -215,8 +246,16 @@ class DelimitedParser {
         }
         const c = b[pos];
         if (c === D) {
-          pos++;
-          continue;
+          if (this.delimRest === null) {
+            pos++;
+            continue;
+          }
+          const m = this.restOfDelimiter(b, pos, end);
+          if (m < 0 && !final) return rowStart;
+          if (m > 0) {
+            pos += 1 + this.delimRest.length;
+            continue;
+          }
         }
         if (c === CR) {
           if (pos + 1 < end) pos += b[pos + 1] === LF ? 2 : 1;
@@ -355,7 +394,12 @@ class DelimitedParser {
     const children: Data<DataType>[] = this.builders.map((b) => b.finish(this.rows, this.opts.encoding));
     const fields = children.map((d, i) => {
       const reason = this.forcedString.get(i);
-      return new Field(this.names![i], d.type, true, reason && this.opts.types?.[this.names![i]] === undefined ? new Map([[TEXT_REASON_KEY, reason]]) : undefined);
+      const meta = new Map<string, string>();
+      if (reason && this.opts.types?.[this.names![i]] === undefined) meta.set(TEXT_REASON_KEY, reason);
+      const b = this.builders[i];
+      const zero = b instanceof NumericColumnBuilder && b.inferring ? b.firstLeadingZero : undefined;
+      if (zero) meta.set(LEADING_ZEROS_KEY, `"${zero.text}" (data row ${zero.row + 1}) became ${Number(zero.text)}`);
+      return new Field(this.names![i], d.type, true, meta.size ? meta : undefined);
     });
     const schema = new Schema(fields);
     const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });

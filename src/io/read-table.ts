@@ -41,6 +41,11 @@ const EXTENSIONS: Record<string, TableFormat> = {
   ".arrows": "arrow",
 };
 
+/** The format a file name's extension implies, or undefined when the extension says nothing. */
+export function formatFromExtension(file: string): TableFormat | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()];
+}
+
 /** Format from the extension; a directory is a Spark-style Parquet folder. */
 export async function inferFormat(file: string): Promise<TableFormat> {
   const ext = path.extname(file).toLowerCase();

@@ -1,4 +1,6 @@
 import { displayPath } from "./display-path.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { ZodError } from "zod";
 import { InputError, isInputError } from "../core/errors.js";
 import type { StageRegistry } from "../core/registry.js";
@@ -21,7 +23,8 @@ export interface LoadedModel {
  * Loads a Spark-layout model directory written by recpipe or by Spark 2.3-4.x. Every class in the tree must be one
  * recpipe implements; otherwise the error lists each unsupported class with its path (exit 2), never a crash.
  */
-export async function loadModel(dir: string, registry: StageRegistry = createRegistry()): Promise<LoadedModel> {
+export async function loadModel(given: string, registry: StageRegistry = createRegistry()): Promise<LoadedModel> {
+  const dir = modelDirOf(given);
   const saved = await loadSavedStage(dir);
   const unsupported: string[] = [];
   collectUnsupported(saved, registry, displayPath(dir), unsupported);
@@ -34,6 +37,12 @@ export async function loadModel(dir: string, registry: StageRegistry = createReg
   const fitted = toFitted(saved, registry);
   const model = fitted instanceof PipelineModel ? fitted : new PipelineModel(saved.uid, [fitted as FittedStage]);
   return { dir, saved, model };
+}
+
+/** A run directory stands for its model/: `--model runs/x` and `--model runs/x/model` load the same model. */
+function modelDirOf(dir: string): string {
+  const inRun = join(dir, "model");
+  return !existsSync(join(dir, "metadata")) && existsSync(join(inRun, "metadata")) ? inRun : dir;
 }
 
 function collectUnsupported(s: SavedStage, registry: StageRegistry, path: string, out: string[]): void {

@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.js";
 import { joinPath, SpecError, type ParamIssue } from "../core/param-issues.js";
 import type { StageRegistry } from "../core/registry.js";
 import { createRegistry } from "../../stages/index.js";
+import { formatFromExtension } from "../io/read-table.js";
 import { resolveIncludes } from "./includes.js";
 import { applyOverrides, type Override } from "./overrides.js";
 import { loadPlugins } from "./plugins.js";
@@ -51,8 +52,28 @@ export async function loadPipelineFile(path: string, opts: { set?: string[]; reg
     if (e instanceof SpecError) throw new InputError("E_SPEC", formatWithPositions(e.issues, value, files, overrides));
     throw e;
   }
+  checkPathOverride(spec, overrides);
   const baseDir = dirname(abs);
   return { spec, file: abs, baseDir, registry, resolved: resolvedPipeline(spec, baseDir), overrides, files: files.map((f) => f.path) };
+}
+
+/**
+ * `--set source.path=other.csv` on a file whose source block says `format: tsv`: the explicit format would misread the
+ * new file, so say which --set to add (a block without `format` already follows the new file's extension).
+ */
+function checkPathOverride(spec: PipelineSpec, overrides: Override[]): void {
+  const set = (key: string) => overrides.find((o) => o.path.join(".") === key);
+  const path = set("source.path");
+  if (!path || spec.source.kind !== "file" || !spec.source.format || set("source.format")) return;
+  const implied = formatFromExtension(spec.source.path);
+  if (!implied || implied === spec.source.format) return;
+  const delimited = implied === "csv" || implied === "tsv";
+  throw new InputError(
+    "E_SPEC",
+    `--set ${path.text}: the pipeline file's source says format: ${spec.source.format}, but "${spec.source.path}" is named like ${implied}; add --set source.format=${implied}` +
+      (delimited && spec.source.header === false ? " (and --set source.header=true if its first line names the columns)" : "") +
+      (spec.source.delimiter ? ` and check source.delimiter (${JSON.stringify(spec.source.delimiter)})` : ""),
+  );
 }
 
 function formatWithPositions(issues: ParamIssue[], value: Record<string, unknown>, files: YamlFile[], overrides: Override[]): string {

@@ -12,7 +12,12 @@ export interface ParamDoc {
 }
 
 export function paramDocs(def: StageDefinition): ParamDoc[] {
-  return Object.entries(def.params.shape).map(([name, schema]) => {
+  return schemaParamDocs(def.params);
+}
+
+/** The same for any zod object: the pipeline file's own blocks (source, recommend, output) are documented this way. */
+export function schemaParamDocs(params: z.ZodObject): ParamDoc[] {
+  return Object.entries(params.shape).map(([name, schema]) => {
     const js = z.toJSONSchema(schema as z.ZodType, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
     return {
       name,

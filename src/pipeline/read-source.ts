@@ -2,6 +2,7 @@ import { displayPath } from "./display-path.js";
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
+import { LEADING_ZEROS_KEY } from "../core/table.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../core/run-context.js";
 import { readTable } from "../io/read-table.js";
@@ -20,7 +21,7 @@ export interface InputRecord {
   params?: Record<string, unknown>;
 }
 
-export async function readSource(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink): Promise<{ table: Table; input: InputRecord }> {
+export async function readSource(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink, warn: (m: string) => void = () => undefined): Promise<{ table: Table; input: InputRecord }> {
   if (source.kind === "synthetic") {
     const { kind: _k, ...params } = source;
     const table = syntheticRatings(source, seed).table;
@@ -46,6 +47,10 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
     },
   });
   task?.done();
+  for (const f of table.schema.fields) {
+    const lost = f.metadata.get(LEADING_ZEROS_KEY);
+    if (lost) warn(`source: column "${f.name}" was read as numbers, so ids written with leading zeros lose them: ${lost}; to keep them as written, declare \`types: {${f.name}: string}\` in source`);
+  }
   const st = statSync(path);
   return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await sha256Path(path), rows: table.numRows } };
 }

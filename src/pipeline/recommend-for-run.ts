@@ -1,7 +1,7 @@
 import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
-import type { FittedStage, RecommendationLists } from "../core/stage.js";
+import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { float64Column } from "../core/table.js";
 import { IdLabels } from "./id-labels.js";
 import type { PipelineModel } from "./pipeline-model.js";
@@ -9,45 +9,87 @@ import type { PipelineSpec } from "./spec.js";
 
 export interface RecommendationsTable {
   /** Flat, one row per (user, rank): <user col>, rank (1-based), <item col>, rating; ids as the data wrote them. */
-  table: Table;
+  table?: Table;
   users: number;
   k: number;
+  /** With `items`: one row per (item, rank): <item col>, rank, <user col>, rating (Spark's recommendForAllItems, flat). */
+  itemTable?: Table;
+  items: number;
 }
 
 /**
- * Top-k for the requested users with original ids. The table is flat (user, rank, item, rating) rather than Spark's
- * nested `recommendations: list<struct<item, rating>>`, because that is what users turn it into next.
+ * Top-k for the requested users (and/or the top users for the requested items) with original ids. The tables are
+ * flat (key, rank, value, rating) rather than Spark's nested `recommendations: list<struct<...>>`, because that is
+ * what users turn them into next.
  */
 export async function recommendForRun(model: PipelineModel, spec: NonNullable<PipelineSpec["recommend"]>, train: Table, ctx: RunContext): Promise<RecommendationsTable> {
   const rec = model.recommender();
   if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
   const userIds = new IdLabels(model, rec.userCol);
-  let users: Int32Array;
-  if (spec.users === "all") users = rec.knownUsers();
-  else {
-    const known: number[] = [];
-    for (const u of spec.users) {
-      const idx = userIds.toIndex(u);
-      if (idx === undefined) ctx.warn(`recommend: user ${JSON.stringify(u)} is not in the training data; no recommendations (cold start)`);
-      else known.push(idx);
-    }
-    users = Int32Array.from(known);
-  }
+  const itemIds = new IdLabels(model, rec.itemCol);
+  const userName = inputName(model, rec.userCol);
+  const itemName = inputName(model, rec.itemCol);
   let exclude: { users: Int32Array; items: Int32Array } | undefined;
   if (spec.excludeSeen) {
     const seen = await model.transformBefore(train, ctx, rec as FittedStage);
     exclude = { users: Int32Array.from(float64Column(seen, rec.userCol)), items: Int32Array.from(float64Column(seen, rec.itemCol)) };
   }
-  const lists = await rec.recommendForUsers(users, spec.k, ctx, exclude);
-  return recommendationsTable(model, lists, users.length, spec.k);
+  const out: RecommendationsTable = { users: 0, items: 0, k: spec.k };
+  const wantUsers = spec.users ?? (spec.items === undefined ? "all" : undefined);
+  if (wantUsers !== undefined) {
+    const users = wantUsers === "all" ? rec.knownUsers() : knownIds(wantUsers, userIds, "user", ctx);
+    const l = await rec.recommendForUsers(users, spec.k, ctx, exclude);
+    out.table = flatten(l.users, l.items, l.scores, l.counts, l.k, userIds, itemIds, userName, itemName);
+    out.users = users.length;
+  }
+  if (spec.items !== undefined) {
+    if (!rec.recommendForItems) throw new InputError("E_SPEC", `recommend.items: the pipeline's recommender (${rec.type}) cannot rank users for an item; use als`);
+    const items = spec.items === "all" ? rec.knownItems() : knownIds(spec.items, itemIds, "item", ctx);
+    const l = await rec.recommendForItems(items, spec.k, ctx, exclude);
+    out.itemTable = flatten(l.items, l.users, l.scores, l.counts, l.k, itemIds, userIds, itemName, userName);
+    out.items = items.length;
+  }
+  return out;
 }
 
-/** Top-k lists (indices as the recommender sees them) as the flat table with original ids. */
-export function recommendationsTable(model: PipelineModel, lists: RecommendationLists, users: number, k: number): RecommendationsTable {
+/**
+ * Top-k lists computed elsewhere (the Spark Connect engine), as the flat tables with original ids. `requested` counts
+ * the known users/items asked for (a user whose list came back empty still counts).
+ */
+export function recommendationsTable(
+  model: PipelineModel,
+  lists: { users?: RecommendationLists; items?: ItemRecommendationLists },
+  requested: { users: number; items: number },
+  k: number,
+): RecommendationsTable {
   const rec = model.recommender();
   if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
-  const table = flatten(lists, new IdLabels(model, rec.userCol), new IdLabels(model, rec.itemCol), inputName(model, rec.userCol), inputName(model, rec.itemCol));
-  return { table, users, k };
+  const userIds = new IdLabels(model, rec.userCol);
+  const itemIds = new IdLabels(model, rec.itemCol);
+  const userName = inputName(model, rec.userCol);
+  const itemName = inputName(model, rec.itemCol);
+  const out: RecommendationsTable = { users: 0, items: 0, k };
+  const u = lists.users;
+  if (u) {
+    out.table = flatten(u.users, u.items, u.scores, u.counts, u.k, userIds, itemIds, userName, itemName);
+    out.users = requested.users;
+  }
+  const i = lists.items;
+  if (i) {
+    out.itemTable = flatten(i.items, i.users, i.scores, i.counts, i.k, itemIds, userIds, itemName, userName);
+    out.items = requested.items;
+  }
+  return out;
+}
+
+function knownIds(ids: (string | number)[], labels: IdLabels, what: "user" | "item", ctx: RunContext): Int32Array {
+  const known: number[] = [];
+  for (const u of ids) {
+    const idx = labels.toIndex(u);
+    if (idx === undefined) ctx.warn(`recommend: ${what} ${JSON.stringify(u)} is not in the training data; no recommendations (cold start)`);
+    else known.push(idx);
+  }
+  return Int32Array.from(known);
 }
 
 function inputName(model: PipelineModel, col: string): string {
@@ -58,25 +100,28 @@ function inputName(model: PipelineModel, col: string): string {
   return col;
 }
 
-function flatten(l: RecommendationLists, userIds: IdLabels, itemIds: IdLabels, userName: string, itemName: string): Table {
+function flatten(
+  keys: Int32Array, values: Int32Array, scores: Float32Array, counts: Int32Array, k: number,
+  keyIds: IdLabels, valueIds: IdLabels, keyName: string, valueName: string,
+): Table {
   let n = 0;
-  for (let u = 0; u < l.users.length; u++) n += l.counts[u];
-  const uCodes = new Int32Array(n);
-  const iCodes = new Int32Array(n);
+  for (let q = 0; q < keys.length; q++) n += counts[q];
+  const kCodes = new Int32Array(n);
+  const vCodes = new Int32Array(n);
   const rank = new Int32Array(n);
   const rating = new Float32Array(n);
-  for (let u = 0, o = 0; u < l.users.length; u++) {
-    for (let j = 0; j < l.counts[u]; j++, o++) {
-      uCodes[o] = l.users[u];
-      iCodes[o] = l.items[u * l.k + j];
+  for (let q = 0, o = 0; q < keys.length; q++) {
+    for (let j = 0; j < counts[q]; j++, o++) {
+      kCodes[o] = keys[q];
+      vCodes[o] = values[q * k + j];
       rank[o] = j + 1;
-      rating[o] = l.scores[u * l.k + j];
+      rating[o] = scores[q * k + j];
     }
   }
   return new Table({
-    [userName]: idColumn(uCodes, userIds),
+    [keyName]: idColumn(kCodes, keyIds),
     rank: makeVector(rank),
-    [itemName]: idColumn(iCodes, itemIds),
+    [valueName]: idColumn(vCodes, valueIds),
     rating: makeVector(rating),
   });
 }

@@ -19,7 +19,8 @@ export function resolvedPipeline(spec: PipelineSpec, baseDir: string): Record<st
     evaluate: spec.evaluate.map(stage),
   };
   if (spec.tune) {
-    const { evaluator: _e, paramGrid: _g, ...rest } = spec.tune.params;
+    // baseOn is inlined as one-value paramGrid entries (what PySpark's baseOn does), so the copy re-runs the same maps.
+    const { evaluator: _e, paramGrid: _g, baseOn: _b, ...rest } = spec.tune.params;
     out.tune = {
       type: spec.tune.type,
       ...rest,

@@ -20,9 +20,10 @@ export interface RunOutcome {
   input: InputRecord;
   /** The rows, when this process holds them (always for the local engine; a remote run may have only `rows`). */
   data?: Table;
+  /** The rows the saved model was fitted on: the training split, or every row after tune.refit: all. */
   train?: Table;
   test?: Table;
-  /** Row counts of the data and of each side of the split. */
+  /** Row counts of the data and of each side of the split (`train` counts the rows the saved model was fitted on). */
   rows: { data: number; train: number; test: number };
   /** Which engine ran the pipeline; absent means the local engine. */
   engine?: EngineRecord;
@@ -31,6 +32,8 @@ export interface RunOutcome {
   model: PipelineModel;
   stages: PipelineStage[];
   metrics: Record<string, number>;
+  trainMetrics: Record<string, number>;
+  notes: string[];
   baselines: Record<string, Record<string, number>>;
   tune?: TuneResult;
   recommendations?: RecommendationsTable;

@@ -5,6 +5,7 @@ import { float64Column } from "../core/table.js";
 import { recpipeVersion } from "./manifest.js";
 import { IdLabels } from "./id-labels.js";
 import { recommendForRun } from "./recommend-for-run.js";
+import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
 
@@ -34,11 +35,15 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     recpipeVersion: recpipeVersion(),
     pipelineYaml,
     data,
+    notes: o.notes,
     metrics,
+    trainMetrics: o.trainMetrics,
     lossHistory: lossHistory.length ? lossHistory : undefined,
     timingsSeconds: o.timings.seconds,
   };
   if (o.tune) {
+    const verdicts = tuningVerdicts(o.tune.summary);
+    const close = new Set(verdicts.indistinguishable);
     out.tuning = {
       metricName: o.tune.summary.metric,
       isLargerBetter: o.tune.summary.isLargerBetter,
@@ -49,17 +54,25 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
         mean: t.mean,
         std: t.std,
         rank: t.rank,
+        closeToBest: close.has(t.index),
       })),
+      baselines: Object.entries(o.tune.summary.baselines ?? {}).map(([name, b]) => ({ name, ...b })),
+      edges: verdicts.edges.map((e) => e.message),
     };
   }
   if (rec) {
     // Without a recommend block, score only the first few users: the report shows five.
     const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
+    // A remote run brings back a few users' lists (reportRecommendations): it holds no training rows here.
+    const given = o.recommendations?.table ? o.recommendations : o.reportRecommendations;
     const sample =
-      o.recommendations ??
-      o.reportRecommendations ??
-      (o.train ? await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers })) : undefined);
-    if (sample) out.recommendations = sampleRecommendations(sample.table, 5);
+      given?.table ??
+      (o.train ? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table : undefined);
+    if (sample) {
+      out.recommendations = sampleRecommendations(sample, 5);
+      out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
+      out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
+    }
   }
   return out;
 }
@@ -78,7 +91,7 @@ function histogram(t: Table, col: string): { value: number; count: number }[] {
   const bins = 20, width = (hi - lo) / bins || 1;
   const c = new Array<number>(bins).fill(0);
   for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) c[Math.min(bins - 1, Math.floor((v[i] - lo) / width))]++;
-  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count }));
+  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count, start: lo + b * width, end: lo + (b + 1) * width }));
 }
 
 function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {

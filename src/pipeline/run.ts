@@ -10,6 +10,9 @@ import { loadPipelineFile } from "./load-pipeline-file.js";
 import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
+import { runNotes } from "./run-notes.js";
+import { trainMetrics } from "./train-error.js";
+import { tuningVerdicts } from "./tuning-verdicts.js";
 import { Timings } from "./timings.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
@@ -39,6 +42,10 @@ export interface RunResult {
   runDir: string;
   metrics: Record<string, number>;
   baselines: Record<string, Record<string, number>>;
+  /** The regression metrics on the training rows, beside the test metrics (over-fitting shows as a gap). */
+  trainMetrics: Record<string, number>;
+  /** Said plainly before the numbers: no test set, a model worse than a baseline, a refit on every row. */
+  notes: string[];
   timingsSeconds: Record<string, number>;
   tune?: TuneResult["summary"];
 }
@@ -63,7 +70,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
-  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress));
+  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
   foldSchema(stages, data.schema);
@@ -81,14 +88,37 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     tune = await timings.time("tune", () => tunePipeline(loaded, stages, train, ctxFor));
     toFit = tune.bestStages;
   }
-  const model = await timings.time("fit", () => fitPipeline(toFit, train, { ...base, seed: spec.seed }, pipelineUid(spec.seed, spec.name)));
-  const metrics = await timings.time("evaluate", () => evaluateModel(model, evaluators, train, test, ctxFor("evaluate")));
-  const baselines = await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed));
+  const fitCtx = { ...base, seed: spec.seed };
+  const uid = pipelineUid(spec.seed, spec.name);
+  const model = await timings.time("fit", () => fitPipeline(toFit, train, fitCtx, uid));
+  // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
+  const tested = test.numRows > 0;
+  const metrics = tested ? await timings.time("evaluate", () => evaluateModel(model, evaluators, train, test, ctxFor("evaluate"))) : {};
+  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
+  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
+  // tune.refit: all: the test metrics above score the best params fitted on train (honest); the model that is saved
+  // and recommends is then refitted on every row, as a production model should be.
+  const refitAll = spec.tune?.params.refit === "all" && tested;
+  const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
+  const seen = refitAll ? data : train;
   const recommendations = spec.recommend
-    ? await timings.time("recommend", () => recommendForRun(model, spec.recommend!, train, ctxFor("recommend")))
+    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend")))
     : undefined;
+  const notes = runNotes({
+    modelName: final.recommender()?.type ?? final.stages.at(-1)?.type ?? "the model",
+    testRows: test.numRows,
+    splitType: splitter.type,
+    metrics,
+    baselines,
+    largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
+    refitAllRows: refitAll ? data.numRows : undefined,
+    tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+  });
 
-  const outcome: RunOutcome = { loaded, input, data, train, test, rows: { data: data.numRows, train: train.numRows, test: test.numRows }, model, stages: toFit, metrics, baselines, tune, recommendations, timings, workers };
+  const outcome: RunOutcome = {
+    loaded, input, data, train: seen, test, rows: { data: data.numRows, train: seen.numRows, test: test.numRows },
+    model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers,
+  };
   const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-  return { runDir, metrics, baselines, timingsSeconds: timings.seconds, tune: tune?.summary };
+  return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
 }

@@ -22,7 +22,7 @@ export const fileSourceParams = z
     format: z.enum(["csv", "tsv", "jsonl", "parquet", "arrow"]).optional().describe("file format; default from the extension"),
     header: z.boolean().optional().describe("csv/tsv: first line holds column names (default true unless `columns` is given)"),
     columns: z.array(z.string().min(1)).optional().describe("column names, in file order (names a headerless file, renames otherwise)"),
-    delimiter: z.string().min(1).max(1).optional().describe("field delimiter (default , for csv, tab for tsv)"),
+    delimiter: z.string().min(1).max(16).optional().describe('field delimiter, one or more characters (default , for csv, tab for tsv; "::" for MovieLens 1M)'),
     encoding: z.enum(["utf-8", "latin1"]).optional().describe("text encoding (default utf-8)"),
     types: z
       .record(z.string(), z.enum(["string", "int32", "float32", "float64", "int64"]))
@@ -35,11 +35,14 @@ export type FileSourceSpec = z.output<typeof fileSourceParams> & { kind: "file" 
 export type SyntheticSourceSpec = z.output<typeof syntheticRatingsParams> & { kind: "synthetic"; type: "synthetic-ratings" };
 export type SourceSpec = FileSourceSpec | SyntheticSourceSpec;
 
+const idList = z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]);
+
 export const recommendParams = z
   .object({
-    k: z.number().int().min(1).default(10).describe("items per user"),
-    users: z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]).default("all").describe('"all" or a list of user ids (original ids)'),
-    excludeSeen: z.boolean().default(true).describe("never recommend items the user rated in training"),
+    k: z.number().int().min(1).default(10).describe("items per user (and users per item)"),
+    users: idList.optional().describe('top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` is given (Spark: recommendForAllUsers / recommendForUserSubset)'),
+    items: idList.optional().describe('top users for each item: "all" or a list of item ids (original ids), written to item-recommendations.parquet (Spark: recommendForAllItems / recommendForItemSubset)'),
+    excludeSeen: z.boolean().default(true).describe("never return a (user, item) pair rated in training, in either direction (Spark excludes nothing: set false for Spark's lists)"),
   })
   .strict();
 
@@ -179,8 +182,15 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
     issues.push(...e.issues.map((i) => ({ path: ["evaluator", ...i.path], message: i.message })));
   }
   const grid: TuneSpec["grid"] = [];
-  const rawGrid = base.params.paramGrid as Record<string, unknown[]>;
-  if (Object.keys(rawGrid).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
+  const gridOnly = base.params.paramGrid as Record<string, unknown[]>;
+  const baseOn = base.params.baseOn as Record<string, unknown>;
+  for (const key of Object.keys(baseOn)) {
+    if (key in gridOnly) issues.push({ path: ["baseOn", key], message: `is also a paramGrid key; a param is either fixed (baseOn) or searched (paramGrid), not both` });
+  }
+  // PySpark's baseOn is addGrid(param, [value]): one-value entries, before the searched ones.
+  const rawGrid: Record<string, unknown[]> = { ...Object.fromEntries(Object.entries(baseOn).map(([k, v]) => [k, [v]])), ...gridOnly };
+  const at = (key: string, i: number): (string | number)[] => (key in baseOn && !(key in gridOnly) ? ["baseOn", key] : ["paramGrid", key, i]);
+  if (Object.keys(gridOnly).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
   for (const [key, values] of Object.entries(rawGrid)) {
     const dot = key.indexOf(".");
     const stageName = dot < 0 ? "" : key.slice(0, dot);
@@ -188,14 +198,14 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
     const stage = stages.get(stageName);
     if (!stage) {
       const s = suggest(stageName || key, stages.keys());
-      issues.push({ path: ["paramGrid", key], message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
+      issues.push({ path: at(key, 0).slice(0, 2), message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
       continue;
     }
     const def = registry.get(stage.type);
     const known = Object.keys(def.params.shape);
     if (!known.includes(param)) {
       const s = suggest(param, known);
-      issues.push({ path: ["paramGrid", key], message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
+      issues.push({ path: at(key, 0).slice(0, 2), message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
       continue;
     }
     const ok: unknown[] = [];
@@ -205,7 +215,7 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
         ok.push(parsed[param]);
       } catch (e) {
         if (!(e instanceof SpecError)) throw e;
-        for (const iss of e.issues) issues.push({ path: ["paramGrid", key, i], message: iss.message });
+        for (const iss of e.issues) issues.push({ path: at(key, i), message: iss.message });
       }
     });
     grid.push({ stage: stageName, param, values: ok });

@@ -1,11 +1,13 @@
 import type { Table } from "apache-arrow";
-import type { TunerSettings } from "../core/define-stage.js";
+import { rebuildWithParams, type TunerSettings } from "../core/define-stage.js";
+import type { StageRegistry } from "../core/registry.js";
 import { InputError, isInputError } from "../core/errors.js";
 import { SeededRandom } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, PipelineStage } from "../core/stage.js";
 import { float64Column, takeRows } from "../core/table.js";
 import { buildStage, buildTuner } from "./build-stages.js";
+import { computeBaselines } from "./baselines.js";
 import { evaluationInput } from "./evaluate-model.js";
 import type { LoadedPipeline } from "./load-pipeline-file.js";
 import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "./param-grid.js";
@@ -38,6 +40,8 @@ export interface TuneSummary {
   failures: { params: Record<string, unknown>; errors: string[] }[];
   /** Each param map as {"stage.param": value}, in grid order (avgMetrics[i] belongs to grid[i]). */
   grid: Record<string, unknown>[];
+  /** The baselines scored on the same folds with the same evaluator: rows of the CV table a param map must beat. */
+  baselines?: Record<string, { foldMetrics: number[]; mean: number; std: number }>;
 }
 
 export interface TuneResult {
@@ -51,6 +55,11 @@ export interface TuneResult {
   summary: TuneSummary;
 }
 
+export interface TrialScore {
+  metric: number;
+  baselines?: Record<string, Record<string, number>>;
+}
+
 /**
  * How trials run: locally on Arrow tables, or on a Spark cluster. The search itself (grid order, folds, parallelism,
  * selection, ranking, refit params) is one algorithm, `searchParamGrid`, whichever engine runs the trials.
@@ -58,8 +67,11 @@ export interface TuneResult {
 export interface TrialEngine {
   /** Draws the folds (cross-validator: numFolds; train-validation-split: one) and returns how many there are. */
   prepareFolds(tuner: TunerSettings, seed: number): Promise<number>;
-  /** Fits `candidate` (the pipeline with one param map applied) on fold f's fit rows and scores it on its validation rows. */
-  trial(candidate: PipelineStage[], fold: number, evaluator: Evaluator, ctx: RunContext): Promise<number>;
+  /**
+   * Fits `candidate` (the pipeline with one param map applied) on fold f's fit rows and scores it on its validation
+   * rows; with `withBaselines`, also scores the baselines on the same fold with the same evaluator (by baseline name).
+   */
+  trial(candidate: PipelineStage[], fold: number, evaluator: Evaluator, ctx: RunContext, withBaselines: boolean): Promise<TrialScore>;
   /** Workers per concurrent trial, from the run's workers (local ALS shares the cores; a cluster has its own). */
   workersPerTrial?(workers: number, parallelism: number): number;
 }
@@ -76,11 +88,13 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
       folds = foldsOf(tuner, train, seed);
       return folds.length;
     },
-    async trial(candidate, f, evaluator, ctx) {
+    async trial(candidate, f, evaluator, ctx, withBaselines) {
       const fold = folds[f];
       const model = await fitPipeline(candidate, fold.fit, ctx, pipelineUid(loaded.spec.seed, loaded.spec.name));
       const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, ctx);
-      return evaluator.evaluate(input, ctx);
+      const metric = await evaluator.evaluate(input, ctx);
+      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed) : undefined;
+      return { metric, baselines };
     },
     workersPerTrial: (workers, parallelism) => Math.max(1, Math.floor(workers / parallelism)),
   });
@@ -97,9 +111,10 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
   const numFolds = await engine.prepareFolds(tuner, seed);
   const parallelism = Math.min(tuner.params.parallelism as number, maps.length * numFolds);
   const trialCtx: RunContext = { ...ctx, seed: loaded.spec.seed, workers: engine.workersPerTrial?.(ctx.workers, parallelism) ?? ctx.workers };
-  const candidates = maps.map((m) => applyParamMap(stages, m));
+  const candidates = maps.map((m) => applyParamMap(stages, m, loaded.registry));
   const metrics = maps.map(() => new Array<number>(numFolds).fill(NaN));
   const errors = maps.map(() => [] as string[]);
+  const baselineFolds = new Map<string, number[]>();
 
   const tasks: { m: number; f: number }[] = [];
   for (let f = 0; f < numFolds; f++) for (let m = 0; m < maps.length; m++) tasks.push({ m, f });
@@ -110,7 +125,13 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
     while (next < tasks.length) {
       const { m, f } = tasks[next++];
       try {
-        metrics[m][f] = await engine.trial(candidates[m], f, evaluator, trialCtx);
+        // The baselines need each fold once: they ride on the first param map's fitted feature stages.
+        const scored = await engine.trial(candidates[m], f, evaluator, trialCtx, m === 0);
+        metrics[m][f] = scored.metric;
+        for (const [name, ms] of Object.entries(scored.baselines ?? {})) {
+          if (!baselineFolds.has(name)) baselineFolds.set(name, new Array<number>(numFolds).fill(NaN));
+          baselineFolds.get(name)![f] = ms[evaluator.metricKey];
+        }
       } catch (e) {
         // One failed trial is reported with its params; the other trials' results are kept.
         if (!isInputError(e) && !(e instanceof Error)) throw e;
@@ -143,6 +164,7 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
     failedTrials: trials.reduce((s, t) => s + t.errors.length, 0),
     failures: trials.filter((t) => t.errors.length > 0).map((t) => ({ params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])), errors: t.errors })),
     grid: maps.map((m) => Object.fromEntries(m.entries.map((e) => [`${e.stage}.${e.param}`, e.value]))),
+    baselines: Object.fromEntries([...baselineFolds].map(([name, fm]) => [name, { foldMetrics: fm, ...meanStd(fm) }])),
   };
   return { tuner, evaluator, maps, trials, bestIndex: best.index, bestStages: candidates[best.index], summary };
 }
@@ -203,13 +225,15 @@ function split(table: Table, inFit: Uint8Array, fitValue: number): Fold {
   return { fit: takeRows(table, fit), validate: takeRows(table, val) };
 }
 
-function applyParamMap(stages: PipelineStage[], m: ParamMap): PipelineStage[] {
+function applyParamMap(stages: PipelineStage[], m: ParamMap, registry: StageRegistry): PipelineStage[] {
   const by = overridesByStage(m);
   return stages.map((s) => {
     const o = by.get(s.name);
     if (!o) return s;
-    if (s.role !== "estimator") throw new InputError("E_SPEC", `tune.paramGrid: stage "${s.name}" (${s.type}) is a transformer; only estimator params can be tuned`);
-    return s.withParams(o);
+    if (s.role === "estimator") return s.withParams(o);
+    // A transformer has nothing to fit: a copy built from its definition with the params replaced (Spark's
+    // ParamMap applies to any PipelineStage of the estimator, transformers included).
+    return rebuildWithParams(registry.get(s.type), s.params, { uid: s.uid, name: s.name, explicitParams: s.explicitParams }, o) as PipelineStage;
   });
 }
 

@@ -47,7 +47,10 @@ export function tunedModelSaved(t: TuneResult, best: PipelineModel, seed: number
   };
 }
 
-/** tuning.parquet: one row per param map with its params, each fold's metric, mean, std and rank. */
+/**
+ * tuning.parquet: one row per param map with its params, each fold's metric, mean, std and `position` (1 = best;
+ * not called `rank`, which would read as ALS's rank).
+ */
 export function tuningTable(t: TuneResult): Table {
   const cols: Record<string, Vector> = { paramMap: makeVector(Int32Array.from(t.trials.map((x) => x.index))) };
   t.maps[0]?.entries.forEach((e, j) => {
@@ -61,7 +64,7 @@ export function tuningTable(t: TuneResult): Table {
   for (let f = 0; f < folds; f++) cols[`fold${f}`] = makeVector(Float64Array.from(t.trials.map((x) => x.foldMetrics[f])));
   cols[`mean_${t.summary.metric}`] = makeVector(Float64Array.from(t.trials.map((x) => x.mean)));
   cols[`std_${t.summary.metric}`] = makeVector(Float64Array.from(t.trials.map((x) => x.std)));
-  cols.rank = makeVector(Int32Array.from(t.trials.map((x) => x.rank)));
+  cols.position = makeVector(Int32Array.from(t.trials.map((x) => x.rank)));
   cols.error = vectorFromArray(t.trials.map((x) => (x.errors.length ? x.errors.join("; ") : null)), new Utf8());
   return new Table(cols);
 }

@@ -38,8 +38,9 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name, o.loaded.registry) : o.model.save();
     await saveModel(join(tmp, "model"), { ...saved, timestamp: opts.now.getTime() });
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
-    if (o.recommendations) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
-    const metrics = { metrics: o.metrics, baselines: o.baselines, ...(o.tune ? { tune: o.tune.summary } : {}) };
+    if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
+    if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
+    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}) };
     await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
     await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
     const manifest: Manifest = {

@@ -33,5 +33,12 @@ td.best { font-weight: 700; color: #22543d; }
 .bar { display: inline-block; height: 10px; background: #90cdf4; border-radius: 2px; vertical-align: middle; }
 pre { background: #1a202c; color: #e2e8f0; padding: 16px; border-radius: 6px; overflow-x: auto;
   font: 12.5px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 0; }
+section.notes { background: #fffbeb; border-color: #f6ad55; }
+section.notes h2 { color: #9c4221; }
+section.notes li { margin: 4px 0; }
+td.train, th.train { color: #4a5568; font-style: italic; }
+ol.recs { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; counter-reset: r; }
+ol.recs li { counter-increment: r; min-width: 5.5em; }
+ol.recs li::before { content: counter(r) ". "; color: #a0aec0; font-size: 11px; }
 footer { text-align: center; color: #a0aec0; font-size: 12px; padding-bottom: 24px; }
 `;

@@ -15,12 +15,17 @@ export interface ReportData {
     items?: number;
     /** Fraction of the user x item matrix that is empty, in [0, 1]. */
     sparsity?: number;
-    ratingHistogram?: { value: number; count: number }[];
+    /** Counts per distinct rating, or per bin [start, end) when the ratings are continuous (value = bin centre). */
+    ratingHistogram?: { value: number; count: number; start?: number; end?: number }[];
     trainRows?: number;
     testRows?: number;
   };
+  /** Said plainly at the top: no test set, a model that scores worse than a baseline, a refit on every row. */
+  notes?: string[];
   /** One entry per metric and model: the fitted model and each baseline ("global-mean", "bias-baseline"). */
   metrics: { name: string; value: number; model: string }[];
+  /** The fitted model's regression metrics on its training rows, shown beside the test metrics. */
+  trainMetrics?: Record<string, number>;
   /** Training loss after each ALS sweep. */
   lossHistory?: { model: string; iteration: number; value: number }[];
   tuning?: {
@@ -34,8 +39,17 @@ export interface ReportData {
       std: number;
       /** 1 = best. */
       rank: number;
+      /** Mean within one standard deviation of the best mean: the folds cannot tell it from the best. */
+      closeToBest?: boolean;
     }[];
+    /** Baselines scored on the same folds: rows the param maps must beat. */
+    baselines?: { name: string; foldMetrics: number[]; mean: number; std: number }[];
+    /** A best value at the edge of the grid, with the direction to extend it. */
+    edges?: string[];
   };
   recommendations?: { user: string; items: { item: string; score: number }[] }[];
+  /** How many users have recommendations in the run (the table shows a sample), and the run's k. */
+  recommendationsTotalUsers?: number;
+  recommendationsK?: number;
   timingsSeconds?: Record<string, number>;
 }

@@ -1,4 +1,4 @@
-import { RecpipeError } from "../core/errors.js";
+import { InputError, RecpipeError } from "../core/errors.js";
 import { recommendationsTable, type RecommendationsTable } from "../pipeline/recommend-for-run.js";
 import { ident } from "./sql-text.js";
 import type { PipelineModel } from "../pipeline/pipeline-model.js";
@@ -11,7 +11,9 @@ import { loadPipelineFile } from "../pipeline/load-pipeline-file.js";
 import { recpipeVersion } from "../pipeline/manifest.js";
 import { foldSchema, pipelineUid } from "../pipeline/pipeline-model.js";
 import type { RunOutcome } from "../pipeline/run-outcome.js";
+import { runNotes } from "../pipeline/run-notes.js";
 import { Timings } from "../pipeline/timings.js";
+import { tuningVerdicts } from "../pipeline/tuning-verdicts.js";
 import { searchParamGrid, type TuneResult } from "../pipeline/tune.js";
 import { writeRunDirectory } from "../pipeline/write-run-directory.js";
 import { SparkConnectClient } from "./client.js";
@@ -20,7 +22,7 @@ import { SparkMl } from "./ml.js";
 import { sample, sql } from "./plan.js";
 import { sparkProgress } from "./progress.js";
 import { remoteSource } from "./remote-data.js";
-import { evaluateRemote, remoteBaselines } from "./remote-evaluate.js";
+import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
 import { fitRemote, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
 import { assertRunsRemotely } from "./remote-support.js";
@@ -80,15 +82,26 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
     // With the rows at hand, every column and type is checked before any fit, as locally (Spark's transformSchema).
     if (data.table) foldSchema(stages, data.table.schema);
 
-    const weights = splitter.params.weights as number[];
-    const cut = weights[0] / (weights[0] + weights[1]);
-    const splitSeed = (splitter.params.seed as number | undefined) ?? ctxFor(`split:${splitter.name}`).seed;
-    const train = sample(data.relation, 0, cut, splitSeed);
-    const test = sample(data.relation, cut, 1, splitSeed);
-    for (const side of [train, test]) {
+    // split: none trains on every row (no test set); random-split is Spark's randomSplit (Sample relations).
+    let train = data.relation;
+    let test: Relation | undefined;
+    if (splitter.type === "random-split") {
+      const weights = splitter.params.weights as number[];
+      const cut = weights[0] / (weights[0] + weights[1]);
+      const splitSeed = (splitter.params.seed as number | undefined) ?? ctxFor(`split:${splitter.name}`).seed;
+      train = sample(data.relation, 0, cut, splitSeed);
+      test = sample(data.relation, cut, 1, splitSeed);
+    }
+    for (const side of test ? [train, test] : [train]) {
       await client.persist(side);
       cached.push(side);
     }
+    const rows = await timings.time("split", () => splitCounts(ml, train, test));
+    base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
+    if (rows.train === 0) {
+      throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${data.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+    }
+    const tested = test !== undefined && rows.test > 0;
 
     let toFit = stages;
     let tune: TuneResult | undefined;
@@ -96,30 +109,54 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
       tune = await timings.time("tune", () => searchParamGrid(loaded, stages, ctxFor, remoteTrials(ml, registry, train)));
       toFit = tune.bestStages;
     }
-    const remoteModel = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, ""));
+    const uid = pipelineUid(spec.seed, spec.name);
+    // tune.refit: all: the test metrics score the best params fitted on train; the saved model is refitted on every row.
+    const refitAll = spec.tune?.params.refit === "all" && tested;
+    const fitted = await timings.time("fit", () => fitRemote(ml, registry, toFit, train, spec.seed, ""));
     // Fetched at once: a server short of driver memory may evict cached models (Spark's MLCacheInvalidException).
-    const model = await timings.time("fetch", () => fetchPipelineModel(remoteModel, registry, pipelineUid(spec.seed, spec.name)));
+    let model = refitAll ? undefined : await timings.time("fetch", () => fetchPipelineModel(fitted, registry, uid));
     const metrics: Record<string, number> = {};
-    await timings.time("evaluate", async () => {
-      for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(ml, registry, remoteModel, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`);
+    if (tested) {
+      await timings.time("evaluate", async () => {
+        for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(ml, registry, fitted, ev, train, test!, spec.seed, `evaluating ${ev.metricKey}`);
+      });
+    }
+    const onTrain = await timings.time("evaluate", () => remoteTrainMetrics(ml, registry, fitted, evaluators, train, spec.seed));
+    const baselines = tested ? await timings.time("baselines", () => remoteBaselines(ml, registry, fitted, evaluators, train, test!, spec.seed)) : {};
+    let final = fitted;
+    if (refitAll) {
+      await fitted.release();
+      final = await timings.time("refit", () => fitRemote(ml, registry, toFit, data.relation, spec.seed, "on every row"));
+      model = await timings.time("fetch", () => fetchPipelineModel(final, registry, uid));
+    }
+    const seen = refitAll ? data.relation : train;
+    const rec = model!.recommender();
+    const recommendations = spec.recommend && rec ? await timings.time("recommend", () => recommendRemote(ml, final, model!, spec.recommend!, seen, base.warn)) : undefined;
+    const reportRecommendations = !recommendations?.table && rec ? await reportSample(ml, final, model!, seen) : undefined;
+    if (opts.remoteModelPath) await timings.time("save-on-cluster", () => saveOnCluster(final, opts.remoteModelPath!, uid, client.sparkVersion));
+    await final.release();
+    const notes = runNotes({
+      modelName: rec?.type ?? model!.stages.at(-1)?.type ?? "the model",
+      testRows: rows.test,
+      splitType: splitter.type,
+      metrics,
+      baselines,
+      largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
+      refitAllRows: refitAll ? data.rows : undefined,
+      tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
     });
-    const baselines = await timings.time("baselines", () => remoteBaselines(ml, registry, remoteModel, evaluators, train, test, spec.seed));
-    const rec = model.recommender();
-    const recommendations = spec.recommend && rec ? await timings.time("recommend", () => recommendRemote(ml, remoteModel, model, spec.recommend!, train, base.warn)) : undefined;
-    const reportRecommendations = !recommendations && rec ? await reportSample(ml, remoteModel, model, train) : undefined;
-    const rows = await timings.time("split", () => splitCounts(ml, train, test));
-    if (opts.remoteModelPath) await timings.time("save-on-cluster", () => saveOnCluster(remoteModel, opts.remoteModelPath!, pipelineUid(spec.seed, spec.name), client.sparkVersion));
-    await remoteModel.release();
 
     const outcome: RunOutcome = {
       loaded,
       input: data.input,
       data: data.table,
-      rows: { data: data.rows, ...rows },
+      rows: { data: data.rows, train: refitAll ? data.rows : rows.train, test: rows.test },
       engine: { name: "spark-connect", sparkVersion: client.sparkVersion, remote: url.display },
-      model,
+      model: model!,
       stages: toFit,
       metrics,
+      trainMetrics: onTrain,
+      notes,
       baselines,
       tune,
       recommendations,
@@ -128,7 +165,7 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
       workers: base.workers,
     };
     const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-    return { runDir, metrics, baselines, timingsSeconds: timings.seconds, tune: tune?.summary };
+    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
   } catch (e) {
     if (interrupted) throw new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);
     throw e;
@@ -154,10 +191,14 @@ async function reportSample(ml: SparkMl, remote: RemotePipelineModel, model: Pip
   const seen = await ml.collect(sql(`SELECT CAST(${u} AS INT) AS u, CAST(${i} AS INT) AS i FROM {train} WHERE CAST(${u} AS INT) IN (${Array.from(users).join(", ") || "NULL"})`, { train: remote.transform(train, r) }), "fetching a few users' training items");
   const exclude = { users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array), items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array) };
   const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
-  return recommendationsTable(model, lists, users.length, 5);
+  return recommendationsTable(model, { users: lists }, { users: users.length, items: 0 }, 5);
 }
 
-async function splitCounts(ml: SparkMl, train: Relation, test: Relation): Promise<{ train: number; test: number }> {
+async function splitCounts(ml: SparkMl, train: Relation, test: Relation | undefined): Promise<{ train: number; test: number }> {
+  if (!test) {
+    const t = await ml.collect(sql("SELECT count(*) AS train FROM {train}", { train }), "counting the rows");
+    return { train: Number(t.getChild("train")!.get(0)), test: 0 };
+  }
   const t = await ml.collect(sql("SELECT (SELECT count(*) FROM {train}) AS train, (SELECT count(*) FROM {test}) AS test", { train, test }), "counting the split");
   return { train: Number(t.getChild("train")!.get(0)), test: Number(t.getChild("test")!.get(0)) };
 }

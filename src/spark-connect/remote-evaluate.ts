@@ -55,3 +55,16 @@ export async function remoteBaselines(ml: SparkMl, registry: StageRegistry, mode
   return out;
 }
 
+
+/**
+ * The regression metrics on the training rows (beside the test metrics: a train error far below the test error is
+ * over-fitting), by Spark's evaluator over the model's output on train. Ranking metrics are left out, as locally.
+ */
+export async function remoteTrainMetrics(ml: SparkMl, registry: StageRegistry, model: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, runSeed: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const ev of evaluators) {
+    if (ev.needsRecommender) continue;
+    out[ev.metricKey] = await ml.evaluate(sparkOperator(registry, ev, runSeed), model.transform(train), `evaluating ${ev.metricKey} on the training rows`);
+  }
+  return out;
+}

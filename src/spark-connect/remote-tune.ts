@@ -3,7 +3,7 @@ import type { TrialEngine } from "../pipeline/tune.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./ml.js";
 import { sql } from "./plan.js";
-import { evaluateRemote } from "./remote-evaluate.js";
+import { evaluateRemote, remoteBaselines } from "./remote-evaluate.js";
 import { fitRemote } from "./remote-pipeline.js";
 import { ident, num } from "./sql-text.js";
 
@@ -34,10 +34,12 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       }
       return k;
     },
-    async trial(candidate, f, evaluator, ctx) {
+    async trial(candidate, f, evaluator, ctx, withBaselines) {
       const model = await fitRemote(ml, registry, candidate, folds[f].fit, ctx.seed, `for fold ${f}`);
       try {
-        return await evaluateRemote(ml, registry, model, evaluator, folds[f].fit, folds[f].validate, ctx.seed, `scoring fold ${f}`);
+        const metric = await evaluateRemote(ml, registry, model, evaluator, folds[f].fit, folds[f].validate, ctx.seed, `scoring fold ${f}`);
+        const baselines = withBaselines ? await remoteBaselines(ml, registry, model, [evaluator], folds[f].fit, folds[f].validate, ctx.seed) : undefined;
+        return { metric, baselines };
       } finally {
         await model.release();
       }

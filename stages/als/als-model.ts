@@ -1,9 +1,10 @@
 import { Field, Float32, makeVector, type Schema, type Table } from "apache-arrow";
 import type { StageInfo } from "../../src/core/define-stage.js";
+import { InputError } from "../../src/core/errors.js";
 import { sparkParamMaps } from "../../src/core/define-stage.js";
 import type { RunContext } from "../../src/core/run-context.js";
 import type { SavedStage } from "../../src/core/saved-stage.js";
-import type { Model, RecommendationLists, Recommender } from "../../src/core/stage.js";
+import type { ItemRecommendationLists, Model, RecommendationLists, Recommender } from "../../src/core/stage.js";
 import { filterRows, requireNumeric, schemaWith, withColumns } from "../../src/core/table.js";
 import { factorTable } from "./factor-table.js";
 import { integerIds } from "./input-columns.js";
@@ -41,6 +42,13 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
     userCol: p.userCol,
     itemCol: p.itemCol,
     trainingHistory: history,
+    settableParams: SPARK_ALS_MODEL_PARAMS,
+    withParams(overrides: Record<string, unknown>): AlsModel {
+      const bad = Object.keys(overrides).filter((k) => !SPARK_ALS_MODEL_PARAMS.includes(k));
+      if (bad.length) throw new InputError("E_ARGS", `ALSModel: ${bad.join(", ")} cannot be set on a fitted model; settable: ${SPARK_ALS_MODEL_PARAMS.join(", ")}`);
+      const q = alsParams.parse({ ...p, ...overrides });
+      return alsModel(q, { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(overrides)]) }, user, item, history);
+    },
     transformSchema: (schema) => alsOutputSchema(p, schema, info.name),
     transform(table: Table) {
       const users = integerIds(table, p.userCol, info.name);
@@ -55,23 +63,14 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
     knownUsers: () => user.ids,
     knownItems: () => item.ids,
     async recommendForUsers(users: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<RecommendationLists> {
-      const query = users === user.ids ? user : subset(user, users);
-      const top = await recommendTopK(query, item, k, { workers: ctx.workers, exclude: exclude ? { queryIds: exclude.users, targetIds: exclude.items } : undefined });
-      if (query.ids.length === users.length) return { users: top.queryIds, items: top.ids, scores: top.scores, counts: top.counts, k };
-      // One list per requested user, as the Recommender contract says: users the model never saw get an empty list.
-      const row = new Map<number, number>();
-      top.queryIds.forEach((id, r) => row.set(id, r));
-      const items = new Int32Array(users.length * k).fill(-1);
-      const scores = new Float32Array(users.length * k).fill(NaN);
-      const counts = new Int32Array(users.length);
-      users.forEach((id, q) => {
-        const r = row.get(id);
-        if (r === undefined) return;
-        items.set(top.ids.subarray(r * k, r * k + k), q * k);
-        scores.set(top.scores.subarray(r * k, r * k + k), q * k);
-        counts[q] = top.counts[r];
-      });
-      return { users: Int32Array.from(users), items, scores, counts, k };
+      const top = await topFor(user, item, users, k, ctx, exclude ? { queryIds: exclude.users, targetIds: exclude.items } : undefined);
+      return { users: top.queryIds, items: top.ids, scores: top.scores, counts: top.counts, k };
+    },
+    // The same top-k kernel with the factor roles swapped (items query, users are the targets), as Spark's
+    // recommendForAllItems is recommendForAll(itemFactors, userFactors).
+    async recommendForItems(items: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<ItemRecommendationLists> {
+      const top = await topFor(item, user, items, k, ctx, exclude ? { queryIds: exclude.items, targetIds: exclude.users } : undefined);
+      return { items: top.queryIds, users: top.ids, scores: top.scores, counts: top.counts, k };
     },
     save(): SavedStage {
       return {
@@ -84,6 +83,31 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
       };
     },
   };
+}
+
+/**
+ * Top `k` targets for each requested query id, one row per requested id in request order: ids the model never saw
+ * get an empty row, as the Recommender contract says.
+ */
+async function topFor(
+  queries: FactorSet, targets: FactorSet, ids: Int32Array, k: number, ctx: RunContext, exclude?: { queryIds: Int32Array; targetIds: Int32Array },
+): Promise<{ queryIds: Int32Array; ids: Int32Array; scores: Float32Array; counts: Int32Array }> {
+  const query = ids === queries.ids ? queries : subset(queries, ids);
+  const top = await recommendTopK(query, targets, k, { workers: ctx.workers, exclude });
+  if (query.ids.length === ids.length) return top;
+  const row = new Map<number, number>();
+  top.queryIds.forEach((id, r) => row.set(id, r));
+  const out = new Int32Array(ids.length * k).fill(-1);
+  const scores = new Float32Array(ids.length * k).fill(NaN);
+  const counts = new Int32Array(ids.length);
+  ids.forEach((id, q) => {
+    const r = row.get(id);
+    if (r === undefined) return;
+    out.set(top.ids.subarray(r * k, r * k + k), q * k);
+    scores.set(top.scores.subarray(r * k, r * k + k), q * k);
+    counts[q] = top.counts[r];
+  });
+  return { queryIds: Int32Array.from(ids), ids: out, scores, counts };
 }
 
 /** The factors of the requested ids that the model knows, in request order (unknown ids are left out, as Spark's subset methods do). */

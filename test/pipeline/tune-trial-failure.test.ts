@@ -50,6 +50,6 @@ describe("a failing CV trial", () => {
     expect(rows[1]["als.ratingCol"]).toBe("user");
     expect(rows[1].fold0).toBeNaN();
     expect(String(rows[1].error)).toMatch(/fold 0: .*must be numeric.*; fold 1: /);
-    expect(rows[1].rank).toBe(2);
+    expect(rows[1].position).toBe(2);
   });
 });

@@ -87,15 +87,32 @@ describe("tuning", () => {
   it("writes tuning.parquet with params, fold metrics, mean, std and rank", async () => {
     const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1 });
     const t = await readTable(join(r.runDir, "tuning.parquet"), {});
-    expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "rank", "error"]);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "position", "error"]);
     expect(t.numRows).toBe(2);
-    expect([...t.getChild("rank")!].sort()).toEqual([1, 2]);
+    expect([...t.getChild("position")!].sort()).toEqual([1, 2]);
   });
 
   it("reports NaN metrics and never picks them", async () => {
     // coldStartStrategy nan: validation folds hold users unseen in the fit folds, so rmse is NaN for every map.
     await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1 })).rejects.toThrow(
       /every param map scored NaN on rmse.*coldStartStrategy: drop/,
+    );
+  });
+
+  it("tunes a feature stage's param and fixes others with baseOn (PySpark's ParamGridBuilder.baseOn: one-value entries first)", async () => {
+    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1 });
+    expect(r.tune!.grid).toEqual([
+      { "als.maxIter": 2, "string-indexer.handleInvalid": "keep" },
+      { "als.maxIter": 2, "string-indexer.handleInvalid": "skip" },
+    ]);
+    const t = await readTable(join(r.runDir, "tuning.parquet"), {});
+    expect(t.schema.fields.map((f) => f.name).slice(0, 3)).toEqual(["paramMap", "als.maxIter", "string-indexer.handleInvalid"]);
+    // The resolved copy inlines baseOn as one-value grid entries, so reproducing it runs the same maps.
+    const resolved = readFileSync(join(r.runDir, "pipeline.yaml"), "utf8");
+    expect(resolved).not.toMatch(/baseOn/);
+    expect(resolved).toMatch(/als\.maxIter:\s*\n\s*- 2/);
+    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1 })).rejects.toThrow(
+      /tune\.baseOn\.als\.rank is also a paramGrid key/,
     );
   });
 });

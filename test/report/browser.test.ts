@@ -73,4 +73,40 @@ describe.skipIf(!available)("report.html in chromium", () => {
     expect(requests).toEqual([]);
     await page.close();
   });
+
+  it("keeps layouts inside the page: k = 20 recommendations wrap, long tuning labels are not cut, binned ratings chart", async () => {
+    const data = typicalReportData();
+    data.recommendations = data.recommendations!.map((r) => ({ ...r, items: Array.from({ length: 20 }, (_, i) => ({ item: `B00${1000 + i}XYZ-long-asin`, score: 4 - i * 0.01 })) }));
+    data.recommendationsK = 20;
+    data.recommendationsTotalUsers = 943;
+    data.tuning!.paramNames = ["als.rank", "als.regParam"];
+    data.tuning!.rows = data.tuning!.rows.map((r) => ({ ...r, params: { "als.rank": r.params.rank, "als.regParam": r.params.regParam } }));
+    const bins = Array.from({ length: 20 }, (_, b) => ({ start: b * 0.25, end: (b + 1) * 0.25, value: b * 0.25 + 0.125, count: 100 + b * 7 }));
+    data.data.ratingHistogram = bins;
+    const file = path.join(workDir, "layout.html");
+    await writeFile(file, await renderReport(data));
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    const layout = await page.locator("html").evaluate((root) => {
+      const document = root.ownerDocument;
+      const main = document.querySelector("main")!.getBoundingClientRect();
+      const table = document.querySelector("#recommendations table")!.getBoundingClientRect();
+      const heading = document.querySelector("#recommendations h3")!.textContent;
+      const items = document.querySelectorAll("#recommendations tbody tr:first-child ol.recs li").length;
+      const svg = document.querySelector("#chart-tuning svg")!;
+      const box = svg.getBoundingClientRect();
+      const cut = [...svg.querySelectorAll("text")].filter((t) => {
+        const b = t.getBoundingClientRect();
+        return b.left < box.left - 0.5 || b.right > box.right + 0.5 || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5 || t.textContent!.includes("…");
+      }).map((t) => t.textContent);
+      const bars = document.querySelectorAll("#chart-ratings g.role-mark > path").length;
+      return { mainRight: main.right, tableRight: table.right, heading, items, cut, bars };
+    });
+    expect(layout.tableRight).toBeLessThanOrEqual(layout.mainRight);
+    expect(layout.heading).toBe("10 of 943 users shown");
+    expect(layout.items).toBe(20);
+    expect(layout.cut).toEqual([]);
+    expect(layout.bars).toBe(20);
+    await page.close();
+  });
 });

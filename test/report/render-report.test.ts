@@ -44,15 +44,40 @@ describe("renderReport", () => {
     for (const ref of refs) expect(ids).toContain(ref);
   });
 
-  it("sorts the tuning table by rank and marks the best param map", async () => {
+  it("sorts the tuning table by position and marks the best param map", async () => {
     const data = typicalReportData();
     const html = await renderReport(data);
-    const table = html.slice(html.indexOf("Param maps by rank"));
+    const table = html.slice(html.indexOf("Param maps, best first"));
     const ranks = [...table.matchAll(/<tr(?: class="best")?><td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(ranks).toEqual([1, 2, 3, 4, 5, 6]);
     const best = data.tuning!.rows.find((r) => r.rank === 1)!;
     expect(html).toContain(`Best param map: <strong>rank=${best.params.rank}, regParam=${best.params.regParam}</strong>`);
     expect(table).toMatch(/<tr class="best"><td class="num">1<\/td>/);
+  });
+
+  it("tuning: baselines as rows, an edge-of-grid flag with its direction, maps within one std of the best flagged", async () => {
+    const data = typicalReportData();
+    data.tuning!.rows[1].closeToBest = true;
+    data.tuning!.baselines = [{ name: "global-mean", foldMetrics: [1.12, 1.13, 1.11], mean: 1.12, std: 0.008 }];
+    data.tuning!.edges = ["best als.regParam=0.05 is the smallest value tried: extend the grid below 0.05"];
+    const html = await renderReport(data);
+    const section = html.slice(html.indexOf('<section id="tuning">'), html.indexOf("</section>", html.indexOf('<section id="tuning">')));
+    expect(section).toMatch(/<tr class="baseline"><td class="num"><\/td><td>baseline: global-mean<\/td>.*<td class="num">1\.1200<\/td>/);
+    expect(section).toContain("within 1 std of best");
+    expect(section).toContain("<strong>Edge of the grid:</strong> best als.regParam=0.05 is the smallest value tried: extend the grid below 0.05.");
+  });
+
+  it("puts the notes above everything else and the train error beside the test error", async () => {
+    const data = typicalReportData();
+    data.notes = ["als scores WORSE than the global-mean baseline on rmse: 1.1970 vs 0.8730 (lower is better)"];
+    data.trainMetrics = { rmse: 0.5123 };
+    const html = await renderReport(data);
+    expect(html.indexOf('<section id="notes"')).toBeGreaterThan(0);
+    expect(html.indexOf('<section id="notes"')).toBeLessThan(html.indexOf('<section id="data"'));
+    expect(html).toContain("scores WORSE than the global-mean baseline");
+    const metrics = html.slice(html.indexOf('<section id="metrics">'), html.indexOf('<section id="training">'));
+    expect(metrics).toContain("als (train)");
+    expect(metrics).toContain('<td class="num train">0.5123</td>');
   });
 
   it("shows metrics per model, baselines after the fitted model, best value in bold", async () => {
@@ -113,7 +138,7 @@ describe("renderReport", () => {
 
     const empty = await renderReport({ ...minimalReportData(), metrics: [], data: { rows: 0, ratingHistogram: [] }, lossHistory: [], recommendations: [], timingsSeconds: {} });
     expect(count(empty, /<svg\b/g)).toBe(0);
-    expect(empty).toContain("No metrics were computed.");
+    expect(empty).toContain("No test metrics were computed.");
   });
 
   it("keeps non-finite metrics in the table but out of the charts", async () => {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { run } from "../../pipeline/run.js";
+import { run, type RunResult } from "../../pipeline/run.js";
+import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
 import { collect, parseWorkers } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
@@ -31,22 +32,31 @@ export function registerRun(program: Command): void {
         remoteModelPath: o.remoteModelPath,
       });
       if (o.json) {
-        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}) }) + "\n");
+        for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}) }) + "\n");
         return;
       }
       if (result.tune && !o.quiet) printTuneTable(result.tune, process.stdout);
-      const width = Math.max(...Object.keys(result.metrics).map((k) => k.length), 6);
       process.stdout.write(`run directory: ${result.runDir}\n`);
-      for (const [k, v] of Object.entries(result.metrics)) {
-        const base = Object.entries(result.baselines)
-          .filter(([, m]) => k in m)
-          .map(([b, m]) => `${b} ${fmt(m[k])}`)
-          .join(", ");
-        process.stdout.write(`  ${k.padEnd(width)}  ${fmt(v)}${base ? `   (baselines: ${base})` : ""}\n`);
-      }
+      process.stdout.write(formatRunMetrics(result));
     });
 }
 
-function fmt(x: number): string {
+function fmt(x: number | undefined): string {
+  if (x === undefined) return "";
   return Number.isFinite(x) ? x.toFixed(4) : String(x);
+}
+
+/** Test metrics beside the train error and every baseline, then the notes (a model worse than a baseline, ...). */
+export function formatRunMetrics(r: Pick<RunResult, "metrics" | "trainMetrics" | "baselines" | "notes">): string {
+  const keys = [...new Set([...Object.keys(r.metrics), ...Object.keys(r.trainMetrics)])];
+  const baselines = Object.keys(r.baselines);
+  const hasTest = Object.keys(r.metrics).length > 0;
+  const header = ["metric", ...(hasTest ? ["test"] : []), "train", ...baselines];
+  const rows = keys.map((k) => [k, ...(hasTest ? [fmt(r.metrics[k])] : []), fmt(r.trainMetrics[k]), ...baselines.map((b) => fmt(r.baselines[b][k]))]);
+  const right = new Set(header.map((_, i) => i).filter((i) => i > 0));
+  let out = keys.length ? textTable(header, rows, right).replace(/^/gm, "  ") : "";
+  if (baselines.length) out += "  (train: the same metric on the training rows; a train error far below the test error is over-fitting; the other columns are baselines on the test set)\n";
+  for (const n of r.notes) out += `NOTE: ${n}\n`;
+  return out;
 }

@@ -6,6 +6,8 @@ export function lossChartSpec(history: { model: string; iteration: number; value
   const values = (history ?? []).filter((p) => Number.isFinite(p.value) && Number.isFinite(p.iteration));
   if (values.length === 0) return undefined;
   const colours = modelColours(values.map((p) => p.model));
+  // The loss falls by orders of magnitude over the first sweeps; on a linear axis the later sweeps look flat.
+  const log = values.every((p) => p.value > 0);
   return {
     config: CHART_CONFIG,
     width: 560,
@@ -14,7 +16,7 @@ export function lossChartSpec(history: { model: string; iteration: number; value
     mark: { type: "line", point: { filled: true, size: 40 }, strokeWidth: 2 },
     encoding: {
       x: { field: "iteration", type: "quantitative", title: "ALS sweep", axis: { tickMinStep: 1, format: "d" } },
-      y: { field: "value", type: "quantitative", title: "training loss", scale: { zero: false }, axis: { format: "~s" } },
+      y: { field: "value", type: "quantitative", title: log ? "training loss (log scale)" : "training loss", scale: log ? { type: "log" } : { zero: false }, axis: { format: "~s" } },
       color: {
         field: "model", type: "nominal", scale: colours, title: "model",
         legend: colours.domain.length > 1 ? {} : null,

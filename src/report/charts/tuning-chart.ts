@@ -33,7 +33,7 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
   if (folds.length === 0 && means.length === 0) return undefined;
   const xTitle = tuning.paramNames.length === 1 ? tuning.paramNames[0] : "param map";
   const yTitle = `${tuning.metricName} (${tuning.isLargerBetter ? "higher" : "lower"} is better)`;
-  const x = { field: "label", type: "nominal" as const, sort: labels, title: xTitle, axis: { labelAngle: labels.some((l) => l.length > 6) ? -35 : 0, labelLimit: 220 } };
+  const x = { field: "label", type: "nominal" as const, sort: labels, title: xTitle, axis: { labelAngle: labels.some((l) => l.length > 6) ? -35 : 0, labelLimit: 0 } };
   const color = {
     field: "kind", type: "nominal" as const, title: null,
     scale: { domain: ["fold", "mean ± std", "best mean"], range: ["#718096", "#2b6cb0", "#dd6b20"] },
