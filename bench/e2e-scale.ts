@@ -4,12 +4,15 @@
  *
  *   npx tsx bench/e2e-scale.ts kuairec-csv | ml25m-csv | ml25m-parquet [--runs 3]
  *
+ * Prints one markdown row: shape, rows, the median seconds of each phase (read, split, fit = string-indexer + ALS,
+ * evaluate, baselines, write), median wall and peak RSS, RMSE, the runs' walls and the 1-minute load at the start.
  * Data is generated once into .bench-data/ (git-ignored), deterministically:
  *   kuairec: 12.5M rows, 7,176 users x 10,729 items, float watch ratios, repeated user-item pairs (KuaiRec big matrix shape)
  *   ml25m:   25M rows, 162,541 users x 59,047 items, ratings 0.5-5, skewed users and items (MovieLens-25M shape)
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { makeVector, Table } from "apache-arrow";
 import { SeededRandom } from "../src/core/rng.js";
@@ -92,6 +95,7 @@ const [shape, format] = which.split("-");
 if (!SHAPES[shape] || !["csv", "parquet"].includes(format)) throw new Error(`usage: e2e-scale.ts kuairec-csv|ml25m-csv|ml25m-parquet [--runs N]`);
 const file = format === "csv" ? await csvFile(shape) : await parquetFile(shape);
 const yaml = pipelineFor(which, file);
+const load = loadavg()[0];
 const results: { wall: number; rssMB: number; timings: Record<string, number>; rmse: number }[] = [];
 for (let k = 0; k < runs; k++) {
   const r = spawnSync("/usr/bin/time", ["-v", process.execPath, "dist/src/cli/main.js", "run", yaml, "--json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -106,7 +110,8 @@ for (let k = 0; k < runs; k++) {
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = SHAPES[shape].rows;
-const read = med(results.map((x) => x.timings.read));
+// One row of the phase profile: medians over the runs of every phase recpipe times, wall and peak RSS of the process.
+const phases = ["read", "split", "fit", "evaluate", "baselines", "write"].map((p) => `${med(results.map((x) => x.timings[p] ?? 0)).toFixed(1)} s`);
 console.log(
-  `| ${which} | ${(rows / 1e6).toFixed(1)}M | ${med(results.map((x) => x.wall)).toFixed(1)} s | ${med(results.map((x) => x.rssMB)).toFixed(0)} MB | ${read.toFixed(1)} s (${(rows / read / 1e6).toFixed(2)} M rows/s) | ${med(results.map((x) => x.timings.fit)).toFixed(1)} s | ${med(results.map((x) => x.rmse)).toFixed(3)} | ${runs} |`,
+  `| ${which} | ${(rows / 1e6).toFixed(1)}M | ${phases.join(" | ")} | **${med(results.map((x) => x.wall)).toFixed(1)} s** | ${med(results.map((x) => x.rssMB)).toFixed(0)} MB | ${med(results.map((x) => x.rmse)).toFixed(3)} | ${runs} (${results.map((x) => x.wall.toFixed(1)).join(", ")}) | ${load.toFixed(1)} |`,
 );

@@ -7,7 +7,8 @@ import { idColumn } from "../src/core/id-column.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { float64Column, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
-import { denseIds, lookupDense } from "../src/kernels/dense-ids.js";
+import { denseIds } from "../src/kernels/dense-ids.js";
+import { makeIdLookup } from "../src/kernels/id-lookup.js";
 
 const CLASS = "recpipe.baseline.BiasBaseline";
 const MODEL_CLASS = "recpipe.baseline.BiasBaselineModel";
@@ -161,10 +162,12 @@ function biasModel(p: Params, info: StageInfo, b: Biases): Model & Recommender {
     transform(table: Table) {
       const u = idColumn(table, p.userCol, `${info.name}.userCol`);
       const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
+      const userRow = makeIdLookup(b.userIds);
+      const itemRow = makeIdLookup(b.itemIds);
       const out = new Float32Array(table.numRows);
       for (let r = 0; r < out.length; r++) {
-        const du = u.valid[r] ? lookupDense(b.userIds, u.ids[r]) : -1;
-        const di = i.valid[r] ? lookupDense(b.itemIds, i.ids[r]) : -1;
+        const du = u.valid[r] ? userRow(u.ids[r]) : -1;
+        const di = i.valid[r] ? itemRow(i.ids[r]) : -1;
         out[r] = b.mean + (du >= 0 ? b.userBias[du] : 0) + (di >= 0 ? b.itemBias[di] : 0);
       }
       return withColumns(table, { [p.predictionCol]: makeVector(out) });

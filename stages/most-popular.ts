@@ -6,7 +6,8 @@ import { globalScoreRecommender } from "../src/core/global-score-recommender.js"
 import { idColumn } from "../src/core/id-column.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
-import { denseIds, lookupDense } from "../src/kernels/dense-ids.js";
+import { denseIds } from "../src/kernels/dense-ids.js";
+import { makeIdLookup } from "../src/kernels/id-lookup.js";
 import { requireTable } from "./bias-baseline.js";
 
 const CLASS = "recpipe.baseline.MostPopular";
@@ -102,9 +103,10 @@ function popularModel(p: Params, info: StageInfo, pop: ReturnType<typeof itemPop
     transformSchema: (schema) => modelSchema(schema, p, info.name),
     transform(table: Table) {
       const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
+      const itemRow = makeIdLookup(pop.itemIds);
       const out = new Float32Array(table.numRows);
       for (let r = 0; r < out.length; r++) {
-        const d = i.valid[r] ? lookupDense(pop.itemIds, i.ids[r]) : -1;
+        const d = i.valid[r] ? itemRow(i.ids[r]) : -1;
         out[r] = d >= 0 ? pop.counts[d] : 0;
       }
       return withColumns(table, { [p.predictionCol]: makeVector(out) });

@@ -1,13 +1,13 @@
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { z } from "zod";
 import { defineStage } from "../src/core/define-stage.js";
-import { rowHashUniforms } from "../src/core/row-hash.js";
+import { rowHashSides } from "../src/core/row-hash.js";
 import { XORShiftRandom } from "../src/core/spark-random.js";
 import { sparkRowOrder } from "../src/core/row-order.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { seedParam } from "../src/core/params.js";
 import type { Splitter } from "../src/core/stage.js";
-import { filterRows } from "../src/core/table.js";
+import { partitionRows } from "../src/core/table.js";
 
 const TYPE = "random-split";
 
@@ -68,20 +68,18 @@ export function randomSplitAssignment(order: Int32Array, uniforms: Float64Array,
  */
 export function randomSplitTable(table: Table, weights: readonly number[], seed: number, method: "hash" | "spark" = "hash"): { train: Table; test: Table } {
   if (method === "spark") return splitBySide(table, randomSplitAssignment(sparkRowOrder(table), drawUniforms(table.numRows, seed), weights));
-  const identity = new Int32Array(table.numRows);
-  for (let i = 0; i < identity.length; i++) identity[i] = i;
-  return splitBySide(table, randomSplitAssignment(identity, rowHashUniforms(table, seed), weights));
+  // One pass over the rows for the sides, one over each column for both outputs.
+  return splitBySide(table, rowHashSides(table, seed, weights));
 }
 
 /** train = rows with side 0, test = rows with side 1, each in the original row order. */
 export function splitBySide(table: Table, side: Uint8Array): { train: Table; test: Table } {
-  const train = new Uint8Array(side.length);
-  const test = new Uint8Array(side.length);
-  for (let i = 0; i < side.length; i++) {
-    train[i] = side[i] === 0 ? 1 : 0;
-    test[i] = side[i] === 1 ? 1 : 0;
-  }
-  return { train: filterRows(table, train), test: filterRows(table, test) };
+  let all = true;
+  for (let i = 0; i < side.length && all; i++) all = side[i] === 0;
+  // Everything in train (weights [1, 0]): the input table itself, no copy.
+  if (all) return { train: table, test: table.slice(0, 0) };
+  const [train, test] = partitionRows(table, side);
+  return { train, test };
 }
 
 export const randomSplit = defineStage({

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { defineStage, sparkParamMaps, type StageInfo } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { idColumn } from "../src/core/id-column.js";
+import { seenPairs } from "../src/core/seen-pairs.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { Evaluator, EvaluationInput, Recommender } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { float64Column, requireNumeric } from "../src/core/table.js";
 import { rankingMetric, type RankingQueries } from "../src/kernels/ranking-metrics.js";
-import { argsortFloat64, rankFloat64, stableSortByKey } from "../src/kernels/stable-order.js";
+import { denseIds } from "../src/kernels/dense-ids.js";
 
 const CLASS = "org.apache.spark.ml.evaluation.RankingEvaluator";
 const TYPE = "ranking-evaluator";
@@ -32,26 +33,26 @@ const params = z.object({
 });
 type Params = z.output<typeof params>;
 
-/** Relevant items per user from (user, item) pairs: users ascending, items distinct and ascending per user (CSR). */
+/**
+ * Relevant items per user from (user, item) pairs: users ascending, items distinct and ascending per user (CSR).
+ * A counting sort by user, then a sort of each user's few items: O(n) plus small sorts, no global comparison sort.
+ */
 export function relevantSets(users: Int32Array, items: Int32Array): { users: Int32Array; relPtr: Int32Array; rel: Int32Array } {
-  const byItem = argsortFloat64(Float64Array.from(items));
-  const { ranks, numRanks } = rankFloat64(Float64Array.from(users));
-  const order = stableSortByKey(byItem, ranks, numRanks, new Int32Array(users.length));
-  const outUsers: number[] = [];
-  const relPtr: number[] = [0];
-  const rel = new Int32Array(order.length);
+  const { uniq, index } = denseIds(users);
+  const ptr = new Int32Array(uniq.length + 1);
+  for (let j = 0; j < index.length; j++) ptr[index[j] + 1]++;
+  for (let u = 0; u < uniq.length; u++) ptr[u + 1] += ptr[u];
+  const fill = ptr.slice(0, uniq.length);
+  const byUser = new Int32Array(items.length);
+  for (let j = 0; j < index.length; j++) byUser[fill[index[j]]++] = items[j];
+  const relPtr = new Int32Array(uniq.length + 1);
   let m = 0;
-  for (let j = 0; j < order.length; j++) {
-    const u = users[order[j]];
-    const it = items[order[j]];
-    if (outUsers.length === 0 || outUsers[outUsers.length - 1] !== u) {
-      if (outUsers.length > 0) relPtr.push(m);
-      outUsers.push(u);
-    } else if (rel[m - 1] === it) continue; // duplicate test item
-    rel[m++] = it;
+  for (let u = 0; u < uniq.length; u++) {
+    const own = byUser.subarray(ptr[u], ptr[u + 1]).sort();
+    for (let j = 0; j < own.length; j++) if (j === 0 || own[j] !== own[j - 1]) byUser[m++] = own[j]; // duplicates dropped
+    relPtr[u + 1] = m;
   }
-  if (outUsers.length > 0) relPtr.push(m);
-  return { users: Int32Array.from(outUsers), relPtr: Int32Array.from(relPtr), rel: rel.slice(0, m) };
+  return { users: uniq, relPtr, rel: byUser.slice(0, m) };
 }
 
 export const rankingEvaluator = defineStage({
@@ -107,8 +108,10 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
         ctx.warn(`${info.name}: no test user has a relevant item; ${p.metricName} is NaN`);
         return NaN;
       }
-      const exclude = input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined;
-      const lists = await rec.recommendForUsers(users, p.k, ctx, exclude);
+      // A run that also recommends computes the lists once, for more users and a k at least this large (same order,
+      // so its first k entries are this k's lists); otherwise they are computed here.
+      const shared = input.topK && input.topK.k >= p.k && input.topKRecommender === rec ? input.topK : undefined;
+      const lists = shared ?? (await rec.recommendForUsers(users, p.k, ctx, input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined));
       // Recommenders leave out users they do not know (Spark's recommendForUserSubset does the same), so the lists are
       // matched back by user id: a test user the model never saw (e.g. absent from a CV fold) gets an empty list, a miss.
       const listOf = new Map<number, number>();
@@ -116,12 +119,12 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
       const predPtr = new Int32Array(users.length + 1);
       for (let q = 0; q < users.length; q++) {
         const l = listOf.get(users[q]);
-        predPtr[q + 1] = predPtr[q] + (l === undefined ? 0 : lists.counts[l]);
+        predPtr[q + 1] = predPtr[q] + (l === undefined ? 0 : Math.min(p.k, lists.counts[l]));
       }
       const pred = new Int32Array(predPtr[users.length]);
       for (let q = 0; q < users.length; q++) {
         const l = listOf.get(users[q]);
-        if (l !== undefined) pred.set(lists.items.subarray(l * lists.k, l * lists.k + lists.counts[l]), predPtr[q]);
+        if (l !== undefined) pred.set(lists.items.subarray(l * lists.k, l * lists.k + Math.min(p.k, lists.counts[l])), predPtr[q]);
       }
       const queries: RankingQueries = { predPtr, pred, relPtr, rel };
       return rankingMetric(p.metricName, queries, p.k);
@@ -138,7 +141,26 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
   };
 }
 
+/**
+ * Per test table, the relevant sets: the model and every baseline are scored against the same test rows, and on 20M
+ * rows building them costs more than ranking with a global order.
+ */
+const relevantMemo = new WeakMap<Table, Map<string, ReturnType<typeof relevantSets>>>();
+
+function memo<V>(cache: WeakMap<Table, Map<string, V>>, table: Table, key: string, make: () => V): V {
+  let byKey = cache.get(table);
+  if (!byKey) cache.set(table, (byKey = new Map()));
+  let v = byKey.get(key);
+  if (v === undefined) byKey.set(key, (v = make()));
+  return v;
+}
+
 function relevantFromTest(test: Table, rec: Recommender, p: Params, where: string) {
+  const key = `${rec.userCol}\u0000${rec.itemCol}\u0000${p.relevanceThreshold ?? ""}\u0000${p.relevanceThreshold === undefined ? "" : p.labelCol}`;
+  return memo(relevantMemo, test, key, () => relevantFromTestRows(test, rec, p, where));
+}
+
+function relevantFromTestRows(test: Table, rec: Recommender, p: Params, where: string) {
   const u = idColumn(test, rec.userCol, `${where} (test rows, the model's userCol)`);
   const it = idColumn(test, rec.itemCol, `${where} (test rows, the model's itemCol)`);
   const keep = new Uint8Array(test.numRows);
@@ -160,19 +182,4 @@ function relevantFromTest(test: Table, rec: Recommender, p: Params, where: strin
     items[o++] = it.ids[i];
   }
   return relevantSets(users, items);
-}
-
-function seenPairs(train: Table, rec: Recommender, where: string): { users: Int32Array; items: Int32Array } {
-  const u = idColumn(train, rec.userCol, `${where} (training rows, the model's userCol)`);
-  const it = idColumn(train, rec.itemCol, `${where} (training rows, the model's itemCol)`);
-  let n = 0;
-  for (let i = 0; i < u.ids.length; i++) if (u.valid[i] && it.valid[i]) n++;
-  const users = new Int32Array(n);
-  const items = new Int32Array(n);
-  for (let i = 0, o = 0; i < u.ids.length; i++) {
-    if (!(u.valid[i] && it.valid[i])) continue;
-    users[o] = u.ids[i];
-    items[o++] = it.ids[i];
-  }
-  return { users, items };
 }

@@ -1,4 +1,4 @@
-import { lookupDense } from "../kernels/dense-ids.js";
+import { makeIdLookup, type IdLookup } from "../kernels/id-lookup.js";
 import { globalItemOrder, topKGlobal } from "../kernels/top-k-global.js";
 import type { RecommendationLists, Recommender } from "./stage.js";
 
@@ -17,6 +17,9 @@ export function globalScoreRecommender(opts: {
   itemScores: Float64Array;
 }): Recommender {
   const order = globalItemOrder(opts.itemScores);
+  // O(1) id -> dense index (a table over the id range): excluding 20M seen pairs must not cost 40M binary searches.
+  const userRow = makeIdLookup(opts.userIds);
+  const itemRow = makeIdLookup(opts.itemIds);
   return {
     userCol: opts.userCol,
     itemCol: opts.itemCol,
@@ -24,10 +27,10 @@ export function globalScoreRecommender(opts: {
     knownItems: () => opts.itemIds.slice(),
     async recommendForUsers(users, k, _ctx, exclude): Promise<RecommendationLists> {
       const queries = new Int32Array(users.length);
-      for (let q = 0; q < users.length; q++) queries[q] = lookupDense(opts.userIds, users[q]);
+      for (let q = 0; q < users.length; q++) queries[q] = userRow(users[q]);
       let excludePtr: Int32Array | undefined;
       let excludeItems: Int32Array | undefined;
-      if (exclude) ({ excludePtr, excludeItems } = excludedByUser(exclude, opts.userIds, opts.itemIds));
+      if (exclude) ({ excludePtr, excludeItems } = excludedByUser(exclude, opts.userIds.length, userRow, itemRow));
       const dense = new Int32Array(users.length * k);
       const counts = new Int32Array(users.length);
       topKGlobal(order, queries, k, excludePtr, excludeItems, dense, counts);
@@ -46,19 +49,19 @@ export function globalScoreRecommender(opts: {
 }
 
 /** Excluded (user, item) pairs as CSR over dense user indices; pairs with an unknown user or item are dropped. */
-function excludedByUser(exclude: { users: Int32Array; items: Int32Array }, userIds: Int32Array, itemIds: Int32Array) {
+function excludedByUser(exclude: { users: Int32Array; items: Int32Array }, numUsers: number, userRow: IdLookup, itemRow: IdLookup) {
   const n = exclude.users.length;
   const du = new Int32Array(n);
   const di = new Int32Array(n);
-  const excludePtr = new Int32Array(userIds.length + 1);
+  const excludePtr = new Int32Array(numUsers + 1);
   for (let j = 0; j < n; j++) {
-    du[j] = lookupDense(userIds, exclude.users[j]);
-    di[j] = lookupDense(itemIds, exclude.items[j]);
+    du[j] = userRow(exclude.users[j]);
+    di[j] = itemRow(exclude.items[j]);
     if (du[j] >= 0 && di[j] >= 0) excludePtr[du[j] + 1]++;
   }
-  for (let u = 0; u < userIds.length; u++) excludePtr[u + 1] += excludePtr[u];
-  const fill = excludePtr.slice(0, userIds.length);
-  const excludeItems = new Int32Array(excludePtr[userIds.length]);
+  for (let u = 0; u < numUsers; u++) excludePtr[u + 1] += excludePtr[u];
+  const fill = excludePtr.slice(0, numUsers);
+  const excludeItems = new Int32Array(excludePtr[numUsers]);
   for (let j = 0; j < n; j++) if (du[j] >= 0 && di[j] >= 0) excludeItems[fill[du[j]]++] = di[j];
   return { excludePtr, excludeItems };
 }

@@ -116,6 +116,12 @@ export interface EvaluationInput {
   trainTransformed?: Table;
   /** Evaluation rows after the pipeline's feature stages but before dropping cold-start rows. */
   testTransformed?: Table;
+  /**
+   * Top-k lists of `topKRecommender` for at least every test user, seen training items excluded, with some k: computed
+   * once when a run both evaluates ranking metrics and recommends, and shared by the two.
+   */
+  topK?: RecommendationLists;
+  topKRecommender?: Recommender;
 }
 
 export interface Evaluator extends StageBase {

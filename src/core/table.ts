@@ -156,6 +156,70 @@ export function filterRows(table: Table, mask: Uint8Array): Table {
   return takeRows(table, idx);
 }
 
+/**
+ * Rows with side 0 and rows with side 1 (other sides are dropped), each in row order. Fixed-width and dictionary
+ * columns without nulls are written to both outputs in one pass over their chunks, without flattening them first;
+ * other columns go through takeRows' per-type copies.
+ */
+export function partitionRows(table: Table, side: Uint8Array): [Table, Table] {
+  let n0 = 0;
+  let n1 = 0;
+  for (let i = 0; i < side.length; i++) {
+    if (side[i] === 0) n0++;
+    else if (side[i] === 1) n1++;
+  }
+  let idx: [Int32Array, Int32Array] | undefined;
+  const indices = (): [Int32Array, Int32Array] => {
+    if (idx) return idx;
+    idx = [new Int32Array(n0), new Int32Array(n1)];
+    for (let i = 0, o0 = 0, o1 = 0; i < side.length; i++) {
+      if (side[i] === 0) idx[0][o0++] = i;
+      else if (side[i] === 1) idx[1][o1++] = i;
+    }
+    return idx;
+  };
+  const out0: Record<string, Vector> = {};
+  const out1: Record<string, Vector> = {};
+  for (const f of table.schema.fields) {
+    const v = table.getChild(f.name) as Vector;
+    const both = partitionVector(v, side, n0, n1);
+    if (both) [out0[f.name], out1[f.name]] = both;
+    else {
+      const [i0, i1] = indices();
+      out0[f.name] = takeVector(v, i0);
+      out1[f.name] = takeVector(v, i1);
+    }
+  }
+  if (table.schema.fields.length === 0) return [new Table(), new Table()];
+  return [new Table(out0), new Table(out1)];
+}
+
+function partitionVector(v: Vector, side: Uint8Array, n0: number, n1: number): [Vector, Vector] | undefined {
+  const t = v.type;
+  const first = v.data[0];
+  if (!first || v.nullCount > 0) return undefined;
+  const fixed = (DataType.isInt(t) || DataType.isFloat(t)) && first.values !== undefined;
+  const dict = DataType.isDictionary(t) && v.data.every((d) => d.dictionary === first.dictionary);
+  if (!fixed && !dict) return undefined;
+  const Ctor = (first.values as unknown as { constructor: new (n: number) => Int32Array }).constructor;
+  const dst0 = new Ctor(n0);
+  const dst1 = new Ctor(n1);
+  let o0 = 0;
+  let o1 = 0;
+  let row = 0;
+  for (const d of v.data) {
+    const src = d.values as Int32Array;
+    const off = d.offset;
+    for (let i = 0; i < d.length; i++, row++) {
+      const s = side[row];
+      if (s === 0) dst0[o0++] = src[off + i];
+      else if (s === 1) dst1[o1++] = src[off + i];
+    }
+  }
+  const make = (data: Int32Array, n: number) => makeVector(makeData({ type: t, length: n, nullCount: 0, data, ...(dict ? { dictionary: first.dictionary } : {}) } as never) as never) as Vector;
+  return [make(dst0, n0), make(dst1, n1)];
+}
+
 function takeVector(v: Vector, indices: Int32Array | Uint32Array): Vector {
   const t = v.type;
   const n = indices.length;

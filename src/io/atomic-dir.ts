@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { rmSync } from "node:fs";
 import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../core/errors.js";
@@ -22,6 +23,15 @@ function siblingName(target: string, kind: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${process.pid}-${randomBytes(4).toString("hex")}`);
 }
 
+/** Temporary trees being filled right now: removed by removePendingTempDirs when the process is interrupted. */
+const pending = new Set<string>();
+
+/** Removes every temporary tree this process is still filling (a signal handler calls it before exiting). */
+export function removePendingTempDirs(): void {
+  for (const dir of pending) rmSync(dir, { recursive: true, force: true });
+  pending.clear();
+}
+
 /**
  * Builds a directory under a hidden temporary sibling name and renames it into place at the end, so the target
  * appears complete or not at all. On failure the temporary tree is removed. An existing target is refused
@@ -36,13 +46,17 @@ export async function writeDirAtomically<T>(target: string, fill: (tmpDir: strin
   await mkdir(path.dirname(abs), { recursive: true });
   const tmp = siblingName(abs, "tmp");
   await mkdir(tmp);
+  pending.add(tmp);
   let result: T;
   try {
     result = await fill(tmp);
   } catch (e) {
+    pending.delete(tmp);
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+  // Once the rename starts the tree is the target's: an interrupt must not delete it any more.
+  pending.delete(tmp);
   try {
     if (await exists(abs)) {
       if (!opts.overwrite) throw new InputError("E_FILE", `${target}: appeared while it was being written; not replacing it`);

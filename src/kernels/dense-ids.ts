@@ -60,17 +60,3 @@ export function denseIds(ids: Int32Array, valid?: Uint8Array): { uniq: Int32Arra
   for (let i = 0, o = 0; i < ids.length; i++) if (valid[i]) index[i] = liveIndex[o++];
   return { uniq, index };
 }
-
-/** Dense index of `id` in the ascending `uniq`, or -1 when unknown. */
-export function lookupDense(uniq: Int32Array, id: number): number {
-  let lo = 0;
-  let hi = uniq.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = uniq[mid];
-    if (v === id) return mid;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}

@@ -39,8 +39,11 @@ export async function computeBaselines(
     userCol: rec?.userCol,
     itemCol: rec?.itemCol,
   };
+  const ranking = evaluators.some((e) => e.needsRecommender);
   for (const { type, ratings } of BASELINES) {
     if (!registry.has(type)) continue;
+    // A baseline that cannot produce any of the run's metrics is not fitted at all (most-popular without ranking).
+    if (!ratings && !ranking) continue;
     const def = registry.get(type);
     const shape = Object.keys(def.params.shape);
     const raw = Object.fromEntries(Object.entries(columns).filter(([k, v]) => v !== undefined && shape.includes(k)));

@@ -3,13 +3,25 @@ import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, EvaluationInput, FittedStage, Recommender } from "../core/stage.js";
 import type { PipelineModel } from "./pipeline-model.js";
+import type { SharedTopK } from "./shared-top-k.js";
 
 /**
  * Runs the evaluators on a fitted pipeline: predictions for the regression metrics; for ranking metrics the
  * recommender's top-k against each user's held-out items, excluding what the user rated in training.
  */
-export async function evaluateModel(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, ctx: RunContext): Promise<Record<string, number>> {
+export async function evaluateModel(
+  model: PipelineModel,
+  evaluators: readonly Evaluator[],
+  train: Table,
+  test: Table,
+  ctx: RunContext,
+  shared?: SharedTopK,
+): Promise<Record<string, number>> {
   const input = await evaluationInput(model, evaluators, train, test, ctx);
+  if (shared) {
+    input.topK = shared.lists;
+    input.topKRecommender = shared.recommender;
+  }
   const out: Record<string, number> = {};
   for (const e of evaluators) out[e.metricKey] = await e.evaluate(input, ctx);
   return out;

@@ -21,11 +21,22 @@ export class PipelineModel {
 
   async transform(table: Table, ctx: RunContext): Promise<Table> {
     let cur = table;
-    for (const s of this.stages) cur = await s.transform(cur, ctx);
+    for (const s of this.stages) {
+      // What each stage received is what transformBefore(table, s) would compute again: remember it.
+      this.remember(table, s, cur);
+      cur = await s.transform(cur, ctx);
+    }
     return cur;
   }
 
   private readonly before = new WeakMap<FittedStage, WeakMap<Table, Promise<Table>>>();
+
+  /** Records that the stages before `stop`, applied to `input`, gave `output` (fitting computed it already). */
+  remember(input: Table, stop: FittedStage, output: Table): void {
+    let byTable = this.before.get(stop);
+    if (!byTable) this.before.set(stop, (byTable = new WeakMap()));
+    if (!byTable.has(input)) byTable.set(input, Promise.resolve(output));
+  }
 
   /**
    * Output of every stage before `stop` (the feature stages before the recommender), i.e. the table the recommender
@@ -99,8 +110,10 @@ export async function fitPipeline(
     if (s.role === "estimator") lastEstimator = i;
   });
   const fitted: FittedStage[] = [];
+  const inputs: Table[] = [];
   let cur = table;
   for (let i = 0; i < stages.length; i++) {
+    inputs.push(cur);
     const s = stages[i];
     const t0 = performance.now();
     // Each stage draws from its own seed, derived by name, so adding a stage never shifts another's randomness.
@@ -110,7 +123,11 @@ export async function fitPipeline(
     fitted.push(out);
     if (i < lastEstimator) cur = await out.transform(cur, stageCtx);
   }
-  return new PipelineModel(uid, fitted);
+  const model = new PipelineModel(uid, fitted);
+  // The training rows as each stage up to the last estimator saw them: evaluation, baselines and recommendations
+  // need them again (excluding seen items, fitting the baselines), and on 20M rows a transform costs seconds.
+  for (let i = 0; i <= lastEstimator; i++) model.remember(table, fitted[i], inputs[i]);
+  return model;
 }
 
 export function pipelineUid(seed: number, name: string): string {

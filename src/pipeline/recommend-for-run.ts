@@ -2,9 +2,10 @@ import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, 
 import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
-import { float64Column } from "../core/table.js";
+import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
 import { IdLabels } from "./id-labels.js";
 import type { PipelineModel } from "./pipeline-model.js";
+import { selectLists, type SharedTopK } from "./shared-top-k.js";
 import type { PipelineSpec } from "./spec.js";
 
 export interface RecommendationsTable {
@@ -22,30 +23,35 @@ export interface RecommendationsTable {
  * flat (key, rank, value, rating) rather than Spark's nested `recommendations: list<struct<...>>`, because that is
  * what users turn them into next.
  */
-export async function recommendForRun(model: PipelineModel, spec: NonNullable<PipelineSpec["recommend"]>, train: Table, ctx: RunContext): Promise<RecommendationsTable> {
+export async function recommendForRun(
+  model: PipelineModel,
+  spec: NonNullable<PipelineSpec["recommend"]>,
+  train: Table,
+  ctx: RunContext,
+  shared?: SharedTopK,
+): Promise<RecommendationsTable> {
   const rec = model.recommender();
   if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
   const userIds = new IdLabels(model, rec.userCol);
   const itemIds = new IdLabels(model, rec.itemCol);
   const userName = inputName(model, rec.userCol);
   const itemName = inputName(model, rec.itemCol);
-  let exclude: { users: Int32Array; items: Int32Array } | undefined;
-  if (spec.excludeSeen) {
-    const seen = await model.transformBefore(train, ctx, rec as FittedStage);
-    exclude = { users: Int32Array.from(float64Column(seen, rec.userCol)), items: Int32Array.from(float64Column(seen, rec.itemCol)) };
-  }
+  // Built only when a direction needs them (shared lists already exclude them), once for both directions.
+  let seen: SeenPairs | undefined;
+  const exclude = async () => (spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined);
   const out: RecommendationsTable = { users: 0, items: 0, k: spec.k };
   const wantUsers = spec.users ?? (spec.items === undefined ? "all" : undefined);
   if (wantUsers !== undefined) {
     const users = wantUsers === "all" ? rec.knownUsers() : knownIds(wantUsers, userIds, "user", ctx);
-    const l = await rec.recommendForUsers(users, spec.k, ctx, exclude);
+    // The lists evaluation already computed (same model, seen items excluded, a k at least as large) are reused.
+    const l = shared && shared.recommender === rec && spec.excludeSeen ? selectLists(shared.lists, users, spec.k) : await rec.recommendForUsers(users, spec.k, ctx, await exclude());
     out.table = flatten(l.users, l.items, l.scores, l.counts, l.k, userIds, itemIds, userName, itemName);
     out.users = users.length;
   }
   if (spec.items !== undefined) {
     if (!rec.recommendForItems) throw new InputError("E_SPEC", `recommend.items: the pipeline's recommender (${rec.type}) cannot rank users for an item; use als`);
     const items = spec.items === "all" ? rec.knownItems() : knownIds(spec.items, itemIds, "item", ctx);
-    const l = await rec.recommendForItems(items, spec.k, ctx, exclude);
+    const l = await rec.recommendForItems(items, spec.k, ctx, await exclude());
     out.itemTable = flatten(l.items, l.users, l.scores, l.counts, l.k, itemIds, userIds, itemName, userName);
     out.items = items.length;
   }

@@ -7,10 +7,12 @@ import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-sta
 import { computeBaselines } from "./baselines.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "./load-pipeline-file.js";
+import { checkRunFitsMemory, gb } from "./memory-estimate.js";
 import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { runNotes } from "./run-notes.js";
+import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
 import { trainMetrics } from "./train-error.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import { Timings } from "./timings.js";
@@ -70,6 +72,9 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
+  // Refused before reading when it cannot fit: a crash half an hour in, after the data was read, helps nobody.
+  const memory = await checkRunFitsMemory(spec, loaded.baseDir);
+  if (memory) base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
   const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
@@ -93,16 +98,24 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const model = await timings.time("fit", () => fitPipeline(toFit, train, fitCtx, uid));
   // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
   const tested = test.numRows > 0;
-  const metrics = tested ? await timings.time("evaluate", () => evaluateModel(model, evaluators, train, test, ctxFor("evaluate"))) : {};
-  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
-  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
-  // tune.refit: all: the test metrics above score the best params fitted on train (honest); the model that is saved
+  // tune.refit: all: the test metrics below score the best params fitted on train (honest); the model that is saved
   // and recommends is then refitted on every row, as a production model should be.
   const refitAll = spec.tune?.params.refit === "all" && tested;
+  // Ranking metrics and recommendations read one top-k computation when both are asked for of the same model
+  // (see shared-top-k.ts); a refitted model recommends from its own lists.
+  let shared: SharedTopK | undefined;
+  const metrics = tested
+    ? await timings.time("evaluate", async () => {
+        if (!refitAll) shared = await sharedTopK(model, evaluators, spec.recommend, train, test, ctxFor("evaluate"));
+        return evaluateModel(model, evaluators, train, test, ctxFor("evaluate"), shared);
+      })
+    : {};
+  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
+  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
   const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
   const seen = refitAll ? data : train;
   const recommendations = spec.recommend
-    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend")))
+    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend"), shared))
     : undefined;
   const notes = runNotes({
     modelName: final.recommender()?.type ?? final.stages.at(-1)?.type ?? "the model",

@@ -47,57 +47,68 @@ export function syntheticRatings(p: SyntheticRatingsParams, seed: number): Synth
   const V = plant(p.items, Math.sign(p.mean) || 1);
   const popularity = cumulativePopularity(p.items, p.skew);
   const perUser = Math.max(1, Math.round(p.items * p.density));
-  const users: number[] = [];
-  let items = new Int32Array(p.users * Math.min(p.items, perUser * 2) + 16);
+  // Typed arrays sized from the expected count (each user rates perUser x U(0.5, 1.5) items, so the total is within
+  // a fraction of a percent of users x perUser), grown by a quarter if ever exceeded. A JS number[] here would abort
+  // the process past V8's largest array (about 170M entries), and doubling would cost 2x the memory at the peak.
+  let capacity = Math.ceil(p.users * Math.min(p.items, perUser) * 1.01) + 1024;
+  let users: Int32Array = new Int32Array(capacity);
+  let items: Int32Array = new Int32Array(capacity);
   let n = 0;
   const seen = new Uint8Array(p.items);
-  const picked: number[] = [];
+  const k = p.rank;
+  // One user's candidate items; a typed array so the per-user sort is the engine's native numeric sort.
+  const picked = new Int32Array(Math.min(p.items, Math.ceil(perUser * 1.5) * (p.preference > 0 ? 3 : 1) + 3));
   for (let u = 0; u < p.users; u++) {
     // Poisson-like spread of ratings per user around the mean count, at least one each.
     const count = Math.min(p.items, Math.max(1, Math.round(perUser * (0.5 + rng.nextDouble()))));
-    picked.length = 0;
+    let m = 0;
     // With preference > 0, draw 3x the candidates and keep those the user's planted taste scores highest (mixed
     // with noise by 1 - preference): users rate what they like, as in real feedback.
     const want = p.preference > 0 ? Math.min(p.items, count * 3) : count;
     let guard = 0;
-    while (picked.length < want && guard++ < want * 20) {
+    while (m < want && guard++ < want * 20) {
       const i = drawItem(popularity, p.items, rng.nextDouble());
       if (!seen[i]) {
         seen[i] = 1;
-        picked.push(i);
+        picked[m++] = i;
       }
     }
     if (want > count) {
       const score = new Map<number, number>();
-      for (const i of picked) {
+      for (let j = 0; j < m; j++) {
+        const i = picked[j];
         let dot = 0;
-        for (let f = 1; f < p.rank; f++) dot += U[u * p.rank + f] * V[i * p.rank + f];
+        for (let f = 1; f < k; f++) dot += U[u * k + f] * V[i * k + f];
         score.set(i, p.preference * dot + (1 - p.preference) * rng.nextGaussian());
       }
-      picked.sort((a, b) => score.get(b)! - score.get(a)! || a - b);
-      for (const i of picked.splice(count)) seen[i] = 0;
+      picked.subarray(0, m).sort((a, b) => score.get(b)! - score.get(a)! || a - b);
+      for (let j = count; j < m; j++) seen[picked[j]] = 0;
+      m = Math.min(m, count);
     }
-    picked.sort((a, b) => a - b);
-    for (const i of picked) {
-      seen[i] = 0;
-      if (n === items.length) {
-        const grown = new Int32Array(items.length * 2);
-        grown.set(items);
-        items = grown;
-      }
-      items[n++] = i;
-      users.push(u);
+    const own = picked.subarray(0, m).sort();
+    if (n + m > capacity) {
+      capacity = Math.max(n + m, Math.ceil(capacity * 1.25));
+      users = grow(users, capacity);
+      items = grow(items, capacity);
+    }
+    for (let j = 0; j < m; j++) {
+      seen[own[j]] = 0;
+      users[n] = u;
+      items[n++] = own[j];
     }
   }
-  const userCodes = Int32Array.from(users);
-  const itemCodes = items.slice(0, n);
+  // Views, not copies: the unused tail is about 1%, a copy would be another 8 bytes a rating at the peak.
+  const userCodes = users.subarray(0, n);
+  const itemCodes = items.subarray(0, n);
   const rating = new Float32Array(n);
   const timestamp = new Int32Array(n);
+  const offset = p.rank === 1 ? p.mean : 0;
   for (let r = 0; r < n; r++) {
-    const u = userCodes[r], i = itemCodes[r];
+    const uo = userCodes[r] * k;
+    const io = itemCodes[r] * k;
     let dot = 0;
-    for (let f = 0; f < p.rank; f++) dot += U[u * p.rank + f] * V[i * p.rank + f];
-    rating[r] = dot + (p.rank === 1 ? p.mean : 0) + p.noise * rng.nextGaussian();
+    for (let f = 0; f < k; f++) dot += U[uo + f] * V[io + f];
+    rating[r] = dot + offset + p.noise * rng.nextGaussian();
     timestamp[r] = 1_600_000_000 + Math.floor(rng.nextDouble() * 31_536_000);
   }
   const table = new Table({
@@ -107,6 +118,12 @@ export function syntheticRatings(p: SyntheticRatingsParams, seed: number): Synth
     timestamp: makeVector(timestamp),
   });
   return { table, userFactors: U, itemFactors: V };
+}
+
+function grow(a: Int32Array, capacity: number): Int32Array {
+  const out = new Int32Array(capacity);
+  out.set(a);
+  return out;
 }
 
 function dictionaryColumn(codes: Int32Array, prefix: string, size: number): Vector {

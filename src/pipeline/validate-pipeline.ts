@@ -3,6 +3,7 @@ import type { ProgressSink } from "../core/run-context.js";
 import { silentProgress } from "../core/run-context.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
+import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
 import { foldSchema } from "./pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";
 import { isClusterPath } from "../spark-connect/remote-support.js";
@@ -15,6 +16,8 @@ export interface Validation {
   outputSchema?: Schema;
   /** With --remote: the server's Spark version and the URL (without token). */
   remote?: { sparkVersion: string; url: string };
+  /** Estimated peak memory of `run` (undefined when the row count cannot be known without reading, or with --remote). */
+  memory?: MemoryEstimate;
 }
 
 /**
@@ -28,7 +31,9 @@ export async function validatePipeline(file: string, set: string[] = [], progres
   buildEvaluators(registry, spec.evaluate, spec.seed);
   buildSplitter(registry, spec.split, spec.seed);
   const clusterReads = remote !== undefined && spec.source.kind === "file" && isClusterPath(spec.source.path);
+  // The estimate is of the local engine's peak; with --remote the cluster holds the data, so it does not apply.
+  const memory = remote === undefined ? await checkRunFitsMemory(spec, loaded.baseDir) : undefined;
   const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
   const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
-  return { loaded, inputSchema, outputSchema, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote) } : {}) };
+  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote) } : {}) };
 }

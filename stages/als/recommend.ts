@@ -15,7 +15,7 @@ import {
   type TopKShared,
 } from "../../src/kernels/top-k-dot-wasm.js";
 import { runTopKOnWorkers } from "../../src/workers/topk-pool.js";
-import { makeIdLookup } from "./id-lookup.js";
+import { makeIdLookup } from "../../src/kernels/id-lookup.js";
 
 /** One side's factors: row i is factors[i*rank .. (i+1)*rank) for ids[i] (unpadded, row-major). */
 export interface FactorSet {

@@ -68,8 +68,12 @@ export interface AlsFactors {
   lossHistory: number[];
 }
 
-/** Ratings up to which the per-sweep training objective is computed exactly (see objective.ts). */
-const LOSS_EXACT_RATINGS = 250_000;
+/**
+ * Multiply-adds up to which the per-sweep training objective is computed exactly (see objective.ts): ratings x rank,
+ * plus users x rank^2 for implicit's Gram term. Beyond, every n-th user is summed: the objective runs in plain
+ * JavaScript on this thread, and at rank 64 an exact pass would cost more than the sweep it reports on.
+ */
+const LOSS_EXACT_WORK = 2_500_000;
 
 export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOptions): Promise<AlsFactors> {
   const nnz = r.user.length;
@@ -154,8 +158,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
       }
       if (o.computeLoss) {
         if (p.implicitPrefs) computeGram(items.factors, layout.item.rows);
-        // Exact up to LOSS_EXACT_RATINGS ratings; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
-        const stride = Math.max(1, Math.ceil(nnz / LOSS_EXACT_RATINGS));
+        // Exact up to LOSS_EXACT_WORK; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
+        const work = nnz * rank + (p.implicitPrefs ? userIds.length * rank * rank : 0);
+        const stride = Math.max(1, Math.ceil(work / LOSS_EXACT_WORK));
         lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, p.implicitPrefs ? gram : null, stride));
       }
       o.onIteration?.(iter + 1, p.maxIter);

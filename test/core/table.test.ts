@@ -1,6 +1,6 @@
 import { tableFromArrays, vectorFromArray, Dictionary, Utf8, Int32, Table, makeVector } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { filterRows, float64Column, requireField, takeRows, withColumns } from "../../src/core/table.js";
+import { filterRows, float64Column, partitionRows, requireField, takeRows, withColumns } from "../../src/core/table.js";
 
 describe("table helpers", () => {
   const dictType = new Dictionary(new Utf8(), new Int32());
@@ -9,6 +9,20 @@ describe("table helpers", () => {
     i: makeVector(new Int32Array([10, 20, 30, 40])),
     s: vectorFromArray(["a", "bb", null, "dddd"], new Utf8()),
     d: vectorFromArray(["x", "y", "x", null], dictType),
+  });
+
+  it("partitions rows by side in one pass: both outputs in row order, other sides dropped, nulls and chunks kept", () => {
+    const side = new Uint8Array([1, 0, 255, 0]);
+    const chunked = t.concat(t); // two record batches: every column has two chunks (the dictionary one shares its dictionary)
+    const [a, b] = partitionRows(chunked, new Uint8Array([...side, ...side]));
+    expect(a.numRows).toBe(4);
+    expect(b.numRows).toBe(2);
+    expect([...a.getChild("i")!]).toEqual([20, 40, 20, 40]);
+    expect([...b.getChild("n")!]).toEqual([1, 1]);
+    expect([...a.getChild("s")!]).toEqual(["bb", "dddd", "bb", "dddd"]);
+    expect([...a.getChild("d")!]).toEqual(["y", null, "y", null]);
+    expect([...b.getChild("d")!]).toEqual(["x", "x"]);
+    expect(String(a.schema)).toBe(String(t.schema));
   });
 
   it("takes rows of every column type in the given order, keeping nulls", () => {

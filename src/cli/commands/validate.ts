@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { validatePipeline } from "../../pipeline/validate-pipeline.js";
 import { collect } from "../options.js";
 import { describeType } from "../../core/table.js";
+import { gb } from "../../pipeline/memory-estimate.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -21,5 +22,6 @@ export function registerValidate(program: Command): void {
       if (v.outputSchema) process.stdout.write(`  output columns: ${v.outputSchema.fields.map((f) => f.name).join(", ")}\n`);
       if (v.remote) process.stdout.write(`  remote: Spark ${v.remote.sparkVersion} at ${v.remote.url}; every stage runs on Spark Connect\n`);
       process.stdout.write(`  evaluate: ${s.evaluate.map((e) => e.type).join(", ")}${s.tune ? `; tune: ${s.tune.type} over ${s.tune.grid.reduce((n, g) => n * g.values.length, 1)} param maps` : ""}\n`);
+      if (v.memory) process.stdout.write(`  memory: about ${gb(v.memory.bytes)} for ${v.memory.rows.toLocaleString("en-US")} ratings (from ${v.memory.rowsFrom})\n`);
     });
 }

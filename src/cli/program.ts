@@ -1,0 +1,54 @@
+import { Command, CommanderError } from "commander";
+import { recpipeVersion } from "../pipeline/manifest.js";
+import { registerCompare } from "./commands/compare.js";
+import { registerDatasets } from "./commands/datasets.js";
+import { registerExplain } from "./commands/explain.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerPredict } from "./commands/predict.js";
+import { registerRecommend } from "./commands/recommend.js";
+import { registerReproduce } from "./commands/reproduce.js";
+import { registerRun } from "./commands/run.js";
+import { registerRuns } from "./commands/runs.js";
+import { registerSchema } from "./commands/schema.js";
+import { registerValidate } from "./commands/validate.js";
+import { reportError } from "./fail.js";
+import { cleanUpOnSignals } from "./interrupt.js";
+import { adoptParentTerminal, exitWithParent } from "./supervise.js";
+
+/** The CLI proper, run inside the supervised child process (see main.ts). */
+adoptParentTerminal();
+exitWithParent();
+cleanUpOnSignals();
+
+const program = new Command()
+  .name("recpipe")
+  .description("Spark-ML-style recommender pipelines declared in YAML: fit, tune, evaluate and recommend on all cores, with Spark-compatible models.")
+  .version(recpipeVersion())
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Examples:
+  $ recpipe run pipelines/quickstart.yaml
+  $ recpipe run pipelines/movielens-100k.yaml --set pipeline.als.rank=16 --workers 2 --json
+  $ recpipe runs pipelines/runs --sort rmse
+  $ recpipe compare pipelines/runs/quickstart-20261123-101500 pipelines/runs/quickstart-20261123-102200
+  $ recpipe explain als
+  $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 10`,
+  );
+
+for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerDatasets]) {
+  register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version exit 0; a usage error (unknown option, missing argument) is invalid input.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    process.exitCode = reportError(e);
+  }
+}
