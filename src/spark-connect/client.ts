@@ -32,8 +32,8 @@ const CONNECT_DEADLINE_MS = 6_000;
 /** A reachable server may be slow to answer its first request (a JVM just started, a busy driver). */
 const FIRST_ANSWER_DEADLINE_MS = 120_000;
 
-/** Told of each ExecutionProgress message of a request, then "end" when the request finishes (either way). */
-export type ProgressListener = (p: ExecutePlanResponse_ExecutionProgress | "end") => void;
+/** Told of each ExecutionProgress message of a request, then "end" when it finishes or "failed" when it fails. */
+export type ProgressListener = (p: ExecutePlanResponse_ExecutionProgress | "end" | "failed") => void;
 
 function codec<D extends DescMessage>(schema: D) {
   return {
@@ -52,13 +52,15 @@ const interrupt = { req: codec(InterruptRequestSchema), res: codec(InterruptResp
  * ReleaseSession, with the bearer token in the metadata and Spark's errors turned into one readable line.
  */
 export class SparkConnectClient {
-  readonly sessionId = randomUUID();
+  readonly sessionId: string;
   private readonly grpc: grpc.Client;
   private readonly userId: string;
   private readonly clientType: string;
   /** The server's Spark version (AnalyzePlan spark_version), known after connect(). */
   sparkVersion = "";
   private closed = false;
+  /** ExecutePlan calls still streaming: an interrupt waits for them to end before the session is released. */
+  private readonly running = new Set<Promise<unknown>>();
 
   private constructor(
     readonly url: RemoteUrl,
@@ -74,6 +76,7 @@ export class SparkConnectClient {
       "grpc.initial_reconnect_backoff_ms": 200,
     });
     this.userId = url.userId ?? safeUserName();
+    this.sessionId = url.sessionId ?? randomUUID();
     this.clientType = clientType;
   }
 
@@ -152,7 +155,7 @@ export class SparkConnectClient {
   execute(plan: Plan, what: string, onProgress?: ProgressListener): Promise<ExecutePlanResponse[]> {
     this.assertOpen();
     const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId: randomUUID() });
-    return new Promise((resolve, reject) => {
+    const result = new Promise<ExecutePlanResponse[]>((resolve, reject) => {
       const out: ExecutePlanResponse[] = [];
       const call = this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {});
       call.on("data", (r: ExecutePlanResponse) => {
@@ -160,7 +163,7 @@ export class SparkConnectClient {
         else out.push(r);
       });
       call.on("error", (err: grpc.ServiceError) => {
-        onProgress?.("end");
+        onProgress?.("failed");
         reject(sparkRequestError(err, what, this.url.display));
       });
       call.on("end", () => {
@@ -168,6 +171,25 @@ export class SparkConnectClient {
         resolve(out);
       });
     });
+    this.running.add(result);
+    const forget = () => this.running.delete(result);
+    result.then(forget, forget);
+    return result;
+  }
+
+  /**
+   * Resolves when every ExecutePlan call has ended, or after `timeoutMs`. After an interrupt the server ends each
+   * operation on its own time; releasing the session while one is still running fails on the server half-way (Spark
+   * 4.0: "operationId ... with status Started is not within statuses ... for event Closed").
+   */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   /** Uploads artifacts (e.g. `cache/<sha256>` blobs) in one client stream; each batch stays under the message limit. */

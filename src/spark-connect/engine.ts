@@ -4,6 +4,7 @@ import { ident } from "./sql-text.js";
 import type { PipelineModel } from "../pipeline/pipeline-model.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { spawnSeed } from "../core/rng.js";
+import { onInterrupt } from "../core/interrupt-cleanup.js";
 import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../pipeline/build-stages.js";
@@ -65,17 +66,31 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
   const client = await SparkConnectClient.connect(url, `recpipe/${recpipeVersion()}`);
-  base.log(`connected to Spark ${client.sparkVersion} at ${url.display}`);
+  base.log(`connected to Spark ${client.sparkVersion} at ${url.display} (session ${client.sessionId})`);
   const ml = new SparkMl(client, sparkProgress(base.progress));
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(1);
-    interrupted = true;
-    base.warn("interrupted: stopping the running Spark jobs and releasing the server-side models (Ctrl-C again to quit at once)");
-    void client.interruptAll();
-  };
-  process.on("SIGINT", onSigint);
   const cached: Relation[] = [];
+  // Released once, whichever comes first: the end of the run, a failure, or Ctrl-C (the CLI's signal handler runs
+  // the interrupt cleanup below before it exits, so the cluster does not keep this run's models and cached data).
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      // After a failure or Ctrl-C other requests (parallel trials) may still run: stop them and let them end first,
+      // or the server fails to close the session half-way.
+      if (client.busy) {
+        await client.interruptAll();
+        await client.settled(5_000);
+      }
+      await ml.releaseAll().catch(() => undefined);
+      // Cached data lives in the cluster's cache, not the session: release it explicitly.
+      for (const side of cached) await client.persist(side, true).catch(() => undefined);
+      await client.releaseSession();
+      client.close();
+    })());
+  let interrupted = false;
+  const unregister = onInterrupt(`stopping the Spark jobs and releasing the server-side models and cached data at ${url.display}`, async () => {
+    interrupted = true;
+    await release();
+  });
   try {
     const data = await timings.time("read", () => remoteSource(ml, spec.source, loaded.baseDir, spec.seed, base.progress));
     base.log(`data on the cluster: ${data.rows.toLocaleString("en-US")} rows`);
@@ -167,15 +182,14 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
     const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
     return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
   } catch (e) {
-    if (interrupted) throw new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);
+    if (interrupted) {
+      await release();
+      throw new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);
+    }
     throw e;
   } finally {
-    process.off("SIGINT", onSigint);
-    await ml.releaseAll().catch(() => undefined);
-    // Cached data lives in the cluster's cache, not the session: release it explicitly.
-    for (const side of cached) await client.persist(side, true).catch(() => undefined);
-    await client.releaseSession();
-    client.close();
+    unregister();
+    await release();
   }
 }
 

@@ -11,8 +11,8 @@ export function sparkProgress(sink: ProgressSink): (label: string) => ProgressLi
     let total = 0;
     const stages = new Map<bigint, { tasks: number; done: number }>();
     return (p) => {
-      if (p === "end") {
-        bar?.done();
+      if (p === "end" || p === "failed") {
+        bar?.done(p === "failed");
         bar = undefined;
         return;
       }

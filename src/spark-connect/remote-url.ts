@@ -8,6 +8,8 @@ export interface RemoteUrl {
   /** From `;token=` or SPARK_CONNECT_AUTHENTICATE_TOKEN. Never printed, never written to a run directory. */
   token?: string;
   userId?: string;
+  /** `;session_id=UUID`: join that session instead of starting a new one (as PySpark's connection string). */
+  sessionId?: string;
   /** The URL as the user gave it, with any token replaced by `***`: what messages and the manifest show. */
   display: string;
 }
@@ -52,7 +54,9 @@ export function parseRemoteUrl(url: string, env: NodeJS.ProcessEnv = process.env
       `${where}: refusing to send an authentication token over plain text to ${host}, which is not this machine; add ;use_ssl=true (TLS, e.g. through the cluster's proxy) or connect through a loopback tunnel; URL "${display}"`,
     );
   }
-  return { host, port, useSsl, token, userId: params.get("user_id"), display };
+  const sessionId = params.get("session_id");
+  if (sessionId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)) throw bad(`session_id must be a UUID`);
+  return { host, port, useSsl, token, userId: params.get("user_id"), sessionId, display };
 }
 
 export function isLoopback(host: string): boolean {

@@ -31,6 +31,12 @@ describe("sc:// URLs", () => {
     expect(() => parseRemoteUrl("sc://host/;use_ssl=yes", {})).toThrow(/use_ssl must be true or false/);
   });
 
+  it("joins a given session with ;session_id=UUID, and refuses a session id that is not a UUID", () => {
+    expect(parseRemoteUrl("sc://127.0.0.1:1/;session_id=0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", {}).sessionId).toBe("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0");
+    expect(parseRemoteUrl("sc://127.0.0.1:1", {}).sessionId).toBeUndefined();
+    expect(() => parseRemoteUrl("sc://127.0.0.1:1/;session_id=run-1", {})).toThrow(/session_id must be a UUID; got/);
+  });
+
   it("redacts tokens anywhere in a URL and knows loopback hosts", () => {
     expect(redactUrl("sc://h/;token=abc;use_ssl=true")).toBe("sc://h/;token=***;use_ssl=true");
     expect(["localhost", "127.0.0.1", "127.4.5.6", "::1"].every(isLoopback)).toBe(true);
