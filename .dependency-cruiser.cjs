@@ -1,4 +1,4 @@
-/** Enforces the dependency direction: kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli; spark-connect/ sits beside pipeline/ (stages never reach it). */
+/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli; spark-connect/ sits beside pipeline/ (stages never reach it). */
 module.exports = {
   forbidden: [
     { name: "kernels-are-pure", severity: "error", comment: "kernels/ imports nothing outside kernels/",

@@ -1,6 +1,6 @@
 import { Field, Float32, makeVector, tableFromArrays, type Schema, type Table } from "apache-arrow";
 import { z } from "zod";
-import { defineStage, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
+import { defineStage, loadFromParams, sparkParamMaps, type StageInfo, rebuildWithParams, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
 import { columnName } from "../src/core/params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
@@ -49,6 +49,7 @@ export const globalMean = defineStage({
     return self;
   },
   loaders: {
+    [CLASS]: (s): Estimator => loadFromParams(globalMean, s),
     [MODEL_CLASS]: (s) => {
       const p = params.parse({ ...s.defaultParamMap, ...s.paramMap });
       return globalMeanModel(p, { uid: s.uid, name: "global-mean", explicitParams: new Set(Object.keys(s.paramMap)) }, Number(s.extra?.mean));

@@ -5,6 +5,7 @@ import { InputError } from "../src/core/errors.js";
 import { idColumn } from "../src/core/id-column.js";
 import { seenPairs } from "../src/core/seen-pairs.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
+import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Evaluator, EvaluationInput, Recommender } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { float64Column, requireNumeric } from "../src/core/table.js";
@@ -12,9 +13,16 @@ import { rankingMetric, type RankingQueries } from "../src/kernels/ranking-metri
 import { denseIds } from "../src/kernels/dense-ids.js";
 
 const CLASS = "org.apache.spark.ml.evaluation.RankingEvaluator";
+/**
+ * Saved class of an evaluator whose metric Spark does not have: Spark's RankingEvaluator loader would refuse the
+ * metricName (its param validator lists only Spark's five), so a model tuned on hitRateAtK or mrrAtK says plainly that
+ * it is recpipe's, and Spark names the class it cannot find.
+ */
+export const RECPIPE_RANKING_EVALUATOR_CLASS = "recpipe.evaluation.RankingEvaluator";
 const TYPE = "ranking-evaluator";
 
-const metricNames = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK", "hitRateAtK", "mrrAtK"] as const;
+const SPARK_METRICS = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK"] as const;
+const metricNames = [...SPARK_METRICS, "hitRateAtK", "mrrAtK"] as const;
 
 const params = z.object({
   metricName: z
@@ -72,12 +80,8 @@ export const rankingEvaluator = defineStage({
     return rankingEvaluatorOf(p, info);
   },
   loaders: {
-    [CLASS]: (s): Evaluator => {
-      const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
-      const t = s.extra?.recpipeRelevanceThreshold;
-      if (typeof t === "number") raw.relevanceThreshold = t;
-      return rankingEvaluatorOf(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
-    },
+    [CLASS]: (s): Evaluator => loadRankingEvaluator(s),
+    [RECPIPE_RANKING_EVALUATOR_CLASS]: (s): Evaluator => loadRankingEvaluator(s),
   },
   example: () => ({
     params: { metricName: "ndcgAtK", k: 5 },
@@ -132,7 +136,7 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
     save() {
       const { relevanceThreshold, ...sparkParams } = p;
       return {
-        className: CLASS,
+        className: (SPARK_METRICS as readonly string[]).includes(p.metricName) ? CLASS : RECPIPE_RANKING_EVALUATOR_CLASS,
         uid: info.uid,
         ...sparkParamMaps(sparkParams, info.explicitParams),
         ...(relevanceThreshold !== undefined ? { extra: { recpipeRelevanceThreshold: relevanceThreshold } } : {}),
@@ -153,6 +157,13 @@ function memo<V>(cache: WeakMap<Table, Map<string, V>>, table: Table, key: strin
   let v = byKey.get(key);
   if (v === undefined) byKey.set(key, (v = make()));
   return v;
+}
+
+function loadRankingEvaluator(s: SavedStage): Evaluator {
+  const { raw, explicit } = paramsFromSaved(s, Object.keys(params.shape));
+  const t = s.extra?.recpipeRelevanceThreshold;
+  if (typeof t === "number") raw.relevanceThreshold = t;
+  return rankingEvaluatorOf(params.parse(raw), { uid: s.uid, name: TYPE, explicitParams: explicit });
 }
 
 function relevantFromTest(test: Table, rec: Recommender, p: Params, where: string) {

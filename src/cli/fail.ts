@@ -5,7 +5,7 @@ import { MEMORY_ADVICE } from "./crash-message.js";
 const ALLOCATION_FAILED = /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|WebAssembly\.Memory|could not allocate memory|Out of memory/i;
 
 /**
- * Turns an error into the exit code SPEC.md promises: 2 for invalid input (message only, no stack unless
+ * Turns an error into the exit code the CLI promises (README, "Exit codes"): 2 for invalid input (message only, no stack unless
  * RECPIPE_DEBUG=1), 1 for internal failures.
  */
 export function reportError(e: unknown): number {

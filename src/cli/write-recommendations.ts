@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { InputError } from "../core/errors.js";
-import { writeTable } from "../io/write-table.js";
+import { tableToCsv, writeTable } from "../io/write-table.js";
 import { asWriteInputError } from "../io/write-error.js";
 import type { ModelItemRecommendations, ModelRecommendations } from "../pipeline/recommend-from-model.js";
 
@@ -22,9 +22,7 @@ export async function writeRecommendations(recs: ModelRecommendations | ModelIte
   } else {
     const t = flat(r);
     if (out) return writeTable(t, out, { format });
-    const lines = [`${r.userCol},rank,${r.itemCol},rating`];
-    for (const u of r.users) u.items.forEach((i, j) => lines.push(`${csv(u.user)},${j + 1},${csv(i.item)},${i.rating}`));
-    text = lines.join("\n") + "\n";
+    text = tableToCsv(t);
   }
   if (out) await writeFile(out, text).catch((e: unknown) => {
     throw asWriteInputError(e, out);
@@ -38,12 +36,6 @@ function flat(r: ModelRecommendations): Table {
   const col = (xs: (string | number)[]) => (xs.every((x) => typeof x === "number") ? makeVector(Int32Array.from(xs as number[])) : vectorFromArray(xs.map(String), new Utf8()));
   return new Table({ [r.userCol]: col(users), rank: makeVector(Int32Array.from(rank)), [r.itemCol]: col(items), rating: makeVector(Float32Array.from(rating)) });
 }
-
-function csv(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 
 /**
  * Top users per item in the same shape with the roles swapped, so every format serves both directions: json is then

@@ -38,7 +38,7 @@ export interface StageInfo {
 export type StageLoader = (saved: SavedStage, load: (child: SavedStage) => FittedStage | Estimator | Evaluator) => FittedStage | Estimator | Evaluator;
 
 /**
- * One declaration per stage (DESIGN.md principle 1): the zod schema is the param list (names, types, defaults,
+ * One declaration per stage: the zod schema is the param list (names, types, defaults,
  * `.describe()` docs, constraints). The YAML schema, `recpipe explain`, `recpipe schema`, the docs table and the
  * contract tests all derive from it.
  */

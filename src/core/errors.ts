@@ -12,6 +12,7 @@ export type ErrorCode =
   | "E_DATA" // data file content is invalid (bad row, NaN rating, id out of range, ...)
   | "E_FILE" // a file or directory cannot be read or written
   | "E_MODEL" // a model directory is invalid
+  | "E_PLUGINS" // a pipeline file names plugin modules and the user did not allow them to run
   | "E_UNSUPPORTED" // a model class or feature recpipe does not implement
   | "E_NUMERIC" // the maths cannot proceed on this input (singular system, ...)
   | "E_INTERRUPTED"

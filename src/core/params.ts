@@ -12,8 +12,3 @@ export const seedParam = () =>
     .optional()
     .describe("random seed (Spark HasSeed); default: derived from the pipeline seed and the stage name");
 
-export const handleInvalidParam = () =>
-  z
-    .enum(["error", "skip", "keep"])
-    .default("error")
-    .describe("how to handle invalid data (unseen labels or NULL values): error (throw), skip (drop the rows) or keep (put them at index numLabels)");

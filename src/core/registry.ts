@@ -3,7 +3,7 @@ import type { StageDefinition, StageLoader, StageRole } from "./define-stage.js"
 
 /**
  * The stage registry: built-ins from stages/index.ts plus plugins named by a pipeline file. Registering is one line
- * and refuses a duplicate type (DESIGN.md principle 4).
+ * and refuses a duplicate type.
  */
 export class StageRegistry {
   private readonly byType = new Map<string, StageDefinition>();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /**
- * Explicit, seeded randomness (DESIGN.md principle 7). Every random step takes a seed; child seeds are derived by
+ * Explicit, seeded randomness, never a global generator. Every random step takes a seed; child seeds are derived by
  * name (`spawnSeed(seed, "fold-2")`), never drawn from a global generator, so adding a random step somewhere cannot
  * shift the numbers of another. (LensKit's spawn_seed; Spark-exact streams live in spark-random.ts.)
  */

@@ -8,7 +8,7 @@ import type { Table } from "apache-arrow";
  *   <dir>/<tableName>/part-*.parquet   one folder per entry of `tables` (ALS: userFactors, itemFactors; StringIndexer: data)
  *   <dir>/<child.path>/...        nested stages (PipelineModel: stages/0_uid; CrossValidatorModel: bestModel, estimator, evaluator)
  *
- * Stages never import io/ (DESIGN.md): their save() returns this value and io/ decides how it is written.
+ * Stages never import io/ (a lint rule enforces it): their save() returns this value and io/ decides how it is written.
  */
 export interface SavedStage {
   /** JVM class name, e.g. org.apache.spark.ml.recommendation.ALSModel; recpipe-only classes use the `recpipe.` namespace. */

@@ -5,7 +5,7 @@
  * Sources (apache/spark): core/.../util/random/XORShiftRandom.scala (state hashing and next(bits)),
  * java.util.Random (nextInt/nextLong/nextDouble/nextGaussian on top of next(bits)), scala.util.hashing
  * (MurmurHash3.bytesHash, byteswap64), mllib/.../ml/recommendation/ALS.scala (initialize, seedGen), and
- * core/.../util/random/RandomSampler.scala (BernoulliCellSampler). See shared/reference/spark-ml.md §1.3, §4.1.
+ * core/.../util/random/RandomSampler.scala (BernoulliCellSampler), sql/.../Dataset.scala (randomSplit).
  *
  * The 64-bit xorshift state lives in two int32 halves so the per-row path (nextDouble) never touches BigInt;
  * BigInt is used only for seeding and nextLong, which are not hot.
@@ -242,7 +242,8 @@ export function sparkAlsInitialFactors(ids: Int32Array, rank: number, seed: bigi
 }
 
 /**
- * Dataset.randomSplit on one partition whose rows are already in Spark's local sort order (spark-ml.md §4.1):
+ * Dataset.randomSplit on one partition whose rows are already in Spark's local sort order (randomSplit sorts each
+ * partition by every column before sampling, so the split does not depend on the input order):
  * normalised cumulative weights, one XORShiftRandom(seed + 0) stream, one nextDouble per row, and the row goes to
  * the split i with cum[i] <= x < cum[i+1] (BernoulliCellSampler). A row beyond a cumulative sum that rounds to
  * below 1.0 lands in no split: -1.

@@ -5,7 +5,7 @@ import type { RunContext } from "./run-context.js";
 /**
  * The contracts every stage implements (Spark's Transformer / Estimator / Model / Evaluator split).
  * A stage's params are frozen when it is built; `fit` returns a new Model and never mutates the estimator,
- * so an unfitted model cannot exist (DESIGN.md principle 2).
+ * so an unfitted model cannot exist (Spark's Estimator/Model split).
  */
 export interface StageBase {
   /** The YAML type, e.g. "string-indexer". */

@@ -1,16 +1,11 @@
 import {
   Bool,
   DataType,
-  Dictionary,
   Field,
-  Float32,
-  Float64,
-  Int32,
   makeData,
   makeVector,
   Schema,
   Table,
-  Type,
   Utf8,
   Vector,
   vectorFromArray,
@@ -18,7 +13,7 @@ import {
 import { didYouMean, InputError } from "./errors.js";
 
 /**
- * Arrow table helpers that read and build columns as typed arrays (DESIGN.md principle 8): never `table.get(i)` in
+ * Arrow table helpers that read and build columns as typed arrays (columnar all the way): never `table.get(i)` in
  * a loop, which is about 300x slower.
  */
 
@@ -63,6 +58,12 @@ export const TEXT_REASON_KEY = "recpipe.textBecause";
  */
 export const LEADING_ZEROS_KEY = "recpipe.leadingZeros";
 
+/**
+ * Field metadata key a reader sets on a numeric column holding an empty, NaN or infinite value: where the first one is
+ * in the file (`ratings.csv:3 (empty)`), so a check on the data as read can name the line, not a row number.
+ */
+export const FIRST_MISSING_KEY = "recpipe.firstMissingAt";
+
 function notNumeric(where: string, name: string, f: Field | undefined, type: DataType = f!.type): InputError {
   const reason = f?.metadata.get(TEXT_REASON_KEY);
   return new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`);
@@ -74,12 +75,7 @@ export function schemaWith(schema: Schema, fields: Field[]): Schema {
   return new Schema([...schema.fields.filter((f) => !names.has(f.name)), ...fields], schema.metadata);
 }
 
-export function schemaWithout(schema: Schema, names: string[]): Schema {
-  const drop = new Set(names);
-  return new Schema(schema.fields.filter((f) => !drop.has(f.name)), schema.metadata);
-}
-
-export function columnOf(table: Table, name: string, where = "table"): Vector {
+function columnOf(table: Table, name: string, where = "table"): Vector {
   const v = table.getChild(name);
   if (!v) requireField(table.schema, name, where);
   return v as Vector;
@@ -88,11 +84,6 @@ export function columnOf(table: Table, name: string, where = "table"): Vector {
 /** A numeric column as Float64 (nulls become NaN), one contiguous array. */
 export function float64Column(table: Table, name: string, where = "table"): Float64Array {
   return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
-}
-
-/** A numeric column as Float32 (nulls become NaN). */
-export function float32Column(table: Table, name: string, where = "table"): Float32Array {
-  return numericInto(columnOf(table, name, where), new Float32Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
 }
 
 function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string, field?: Field): A {
@@ -113,16 +104,6 @@ export function isValid(bitmap: Uint8Array | null | undefined, i: number): boole
   return !bitmap || bitmap.length === 0 || (bitmap[i >> 3] & (1 << (i & 7))) !== 0;
 }
 
-/** Builds a non-null numeric column zero-copy from a typed array. */
-export function numericVector(values: Float64Array | Float32Array | Int32Array): Vector {
-  return makeVector(values);
-}
-
-/** A Float64 column with NaN where `valid[i]` is 0 turned into nulls (e.g. StringIndexer output is never null; predictions may be NaN, not null). */
-export function float64Vector(values: Float64Array): Vector<Float64> {
-  return makeVector(values);
-}
-
 /** Table with columns added or replaced (by name), keeping the other columns in order. */
 export function withColumns(table: Table, columns: Record<string, Vector>): Table {
   const out: Record<string, Vector> = {};
@@ -139,10 +120,6 @@ export function withColumns(table: Table, columns: Record<string, Vector>): Tabl
 /** The column as one chunk (itself when it already is). */
 function contiguous(v: Vector): Vector {
   return v.data.length <= 1 ? v : concatData(v);
-}
-
-export function withoutColumns(table: Table, names: string[]): Table {
-  return table.select(table.schema.fields.map((f) => f.name).filter((n) => !names.includes(n)));
 }
 
 /**
@@ -316,5 +293,3 @@ function concatData(v: Vector): Vector {
   for (let i = 0; i < v.length; i++) vals[i] = plain(v.get(i));
   return vectorFromArray(vals as never, t);
 }
-
-export const types = { Float64, Float32, Int32, Utf8, Bool, Dictionary, Type };

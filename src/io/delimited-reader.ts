@@ -12,7 +12,7 @@ import {
   type DeclaredType,
 } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
-import { LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
+import { FIRST_MISSING_KEY, LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -21,6 +21,11 @@ export interface DelimitedOptions {
   encoding: "utf-8" | "latin1";
   types?: Record<string, DeclaredType>;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Read only the records in the first `sampleBytes` bytes (at least one data row): the header and column types of a
+   * large file without reading all of it (`recpipe validate`). Types are then inferred from those rows only.
+   */
+  sampleBytes?: number;
 }
 
 const BLOCK_BYTES = 8 << 20;
@@ -75,7 +80,7 @@ async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map
     const total = stat.size;
     if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no header and no rows)`);
     const parser = new DelimitedParser(name, opts, forcedString);
-    let buf = new Uint8Array(Math.min(BLOCK_BYTES, total + 1));
+    let buf = new Uint8Array(Math.min(opts.sampleBytes ?? BLOCK_BYTES, total + 1));
     let filled = 0;
     let fileOffset = 0;
     let first = true;
@@ -92,6 +97,7 @@ async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map
       const consumed = parser.parseBlock(buf, start, filled, final);
       opts.onProgress?.(fileOffset, total);
       if (final) break;
+      if (opts.sampleBytes !== undefined && parser.rows > 0) break;
       if (parser.rows > 0 && !parser.reserved) parser.reserveFor(total, fileOffset - (filled - consumed));
       const left = filled - consumed;
       if (left === buf.length) {
@@ -117,6 +123,9 @@ class DelimitedParser {
   private line = 1;
   private names: string[] | null = null;
   private builders: ColumnBuilder[] = [];
+  /** Per column: whether it is read as numbers, and where its first empty, NaN or infinite value is (file:line). */
+  private numeric: boolean[] = [];
+  private firstMissing: (string | undefined)[] = [];
   private ncols = -1;
   private headerPending: boolean;
   private fieldStart = new Int32Array(64);
@@ -304,6 +313,7 @@ class DelimitedParser {
       let src = b;
       if (s === e) {
         builders[i].pushNull(row);
+        if (this.firstMissing[i] === undefined) this.firstMissing[i] = `${this.fileName}:${this.line} (empty)`;
         continue;
       }
       if (quotes[i] === 2) {
@@ -313,6 +323,7 @@ class DelimitedParser {
       }
       const r = builders[i].push(src, s, e, row);
       if (r !== PUSHED) this.fieldError(i, src, s, e, r);
+      else if (this.numeric[i] && this.firstMissing[i] === undefined && isNonFiniteLiteral(src, s)) this.firstMissing[i] = `${this.fileName}:${this.line} ('${latin1(src, s, e)}')`;
     }
     this.rows = row + 1;
   }
@@ -379,6 +390,8 @@ class DelimitedParser {
       }
     }
     this.names = names;
+    this.firstMissing = names.map(() => undefined);
+    this.numeric = names.map((n, i) => types[n] !== "string" && !(types[n] === undefined && this.forcedString.has(i)));
     this.builders = names.map((n, i) => {
       const declared = types[n];
       if (declared === "string" || (declared === undefined && this.forcedString.has(i))) return new StringColumnBuilder();
@@ -399,10 +412,17 @@ class DelimitedParser {
       const b = this.builders[i];
       const zero = b instanceof NumericColumnBuilder && b.inferring ? b.firstLeadingZero : undefined;
       if (zero) meta.set(LEADING_ZEROS_KEY, `"${zero.text}" (data row ${zero.row + 1}) became ${Number(zero.text)}`);
+      if (this.numeric[i] && this.firstMissing[i] !== undefined) meta.set(FIRST_MISSING_KEY, this.firstMissing[i]!);
       return new Field(this.names![i], d.type, true, meta.size ? meta : undefined);
     });
     const schema = new Schema(fields);
     const struct = makeData({ type: new Struct(fields), length: this.rows, nullCount: 0, children });
     return new Table([new RecordBatch(schema, struct)]);
   }
+}
+
+/** A number field that parsed as NaN, Infinity or Inf (the only non-finite literals the number scanner accepts). */
+function isNonFiniteLiteral(b: Uint8Array, s: number): boolean {
+  const c = b[s] === 43 || b[s] === 45 ? b[s + 1] : b[s]; // optional + or -
+  return c === 78 || c === 73; // N, I
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import {
   Bool,
+  DataType,
   Field,
   Float32,
   Float64,
@@ -15,9 +16,9 @@ import {
   Table,
   makeData,
   type Data,
-  type DataType,
 } from "apache-arrow";
 import { InputError, didYouMean } from "../core/errors.js";
+import { FIRST_MISSING_KEY } from "../core/table.js";
 import { dictionaryFromStrings, type DeclaredType } from "./column-builders.js";
 import { ValidityBitmap } from "./validity-bitmap.js";
 
@@ -26,6 +27,8 @@ interface JsonlOptions {
   types?: Record<string, DeclaredType>;
   encoding?: "utf-8" | "latin1";
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read only the first `maxRows` objects (column names and types of a large file, for `recpipe validate`). */
+  maxRows?: number;
 }
 
 type Cell = string | number | boolean | null;
@@ -45,7 +48,7 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
   if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no rows)`);
-  const stream = createReadStream(file, { encoding: opts.encoding === "latin1" ? "latin1" : "utf8", highWaterMark: 8 << 20 });
+  const stream = createReadStream(file, { encoding: opts.encoding === "latin1" ? "latin1" : "utf8", highWaterMark: opts.maxRows !== undefined ? 64 << 10 : 8 << 20 });
   const values = new Map<string, Cell[]>();
   let rows = 0;
   let lineNo = 0;
@@ -75,7 +78,9 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     rows++;
     for (const col of values.values()) if (col.length < rows) col.push(null);
     if ((rows & 0xffff) === 0) opts.onProgress?.(stream.bytesRead, total);
+    if (opts.maxRows !== undefined && rows >= opts.maxRows) break;
   }
+  stream.destroy();
   opts.onProgress?.(total, total);
   if (rows === 0) throw new InputError("E_DATA", `${file}: no rows (only blank lines)`);
   const available = [...values.keys()];
@@ -87,7 +92,12 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     if (!values.has(c)) throw new InputError("E_COLUMN", `${file}: types names key "${c}", which no row has${didYouMean(c, available)}`);
   }
   const children = names.map((n) => buildColumn(name, n, values.get(n)!, opts.types?.[n], lineOfRow));
-  const fields = children.map((d, i) => new Field(names[i], d.type, true));
+  const fields = children.map((d, i) => {
+    // A numeric column's first null (or missing key) is kept with its line, so a check on the data can name it.
+    const cells = values.get(names[i])!;
+    const r = DataType.isInt(d.type) || DataType.isFloat(d.type) ? cells.findIndex((c) => c === null || c === "NaN") : -1;
+    return new Field(names[i], d.type, true, r >= 0 ? new Map([[FIRST_MISSING_KEY, `${name}:${lineOfRow[r]} (${cells[r] === null ? "null or missing" : "'NaN'"})`]]) : undefined);
+  });
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   return new Table([new RecordBatch(new Schema(fields), struct)]);
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { lstat, mkdir, readFile, readdir, realpath, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { SavedStage } from "../core/saved-stage.js";
 import { InputError } from "../core/errors.js";
 import { writeDirAtomically } from "./atomic-dir.js";
+import { verifyCrcIfPresent, writeFileWithCrc } from "./hadoop-crc.js";
 import { decodeMetadata, encodeMetadata } from "./model-metadata.js";
 import { writeParquetBytes } from "./parquet-codec.js";
 import { isDataPartFile, readParquetPath } from "./read-table.js";
@@ -13,7 +14,8 @@ import { isDataPartFile, readParquetPath } from "./read-table.js";
  *   <dir>/metadata/part-00000 (+ _SUCCESS)          one compact JSON line
  *   <dir>/<table>/part-00000-<uuid>-c000.snappy.parquet (+ _SUCCESS)
  *   <dir>/<child.path>/...                          nested stages
- * The uuid is derived from uid and table name, so saving the same model twice gives the same tree, byte for byte
+ * Every file gets Hadoop's `.<name>.crc` checksum beside it, as Spark's writer does, so Spark and recpipe can tell a
+ * damaged file on load. The uuid is derived from uid and table name, so saving the same model twice gives the same tree, byte for byte
  * (with the timestamp taken from `saved.timestamp`). The whole tree is written atomically.
  */
 export async function saveModel(dir: string, saved: SavedStage, opts: { overwrite?: boolean } = {}): Promise<void> {
@@ -38,16 +40,16 @@ function checkRelativePath(p: string, where: string): void {
 async function writeStage(stageDir: string, saved: SavedStage, where: string): Promise<void> {
   const metaDir = path.join(stageDir, "metadata");
   await mkdir(metaDir, { recursive: true });
-  await writeFile(path.join(metaDir, "part-00000"), encodeMetadata(saved, where) + "\n");
-  await writeFile(path.join(metaDir, "_SUCCESS"), "");
+  await writeFileWithCrc(path.join(metaDir, "part-00000"), encodeMetadata(saved, where) + "\n");
+  await writeFileWithCrc(path.join(metaDir, "_SUCCESS"), "");
   for (const [name, table] of Object.entries(saved.tables ?? {})) {
     checkRelativePath(name, where);
     if (name === "metadata") throw new Error(`${where}: a table cannot be named "metadata"`);
     const tableDir = path.join(stageDir, name);
     await mkdir(tableDir, { recursive: true });
     const file = `part-00000-${partFileUuid(saved.uid, name)}-c000.snappy.parquet`;
-    await writeFile(path.join(tableDir, file), writeParquetBytes(table));
-    await writeFile(path.join(tableDir, "_SUCCESS"), "");
+    await writeFileWithCrc(path.join(tableDir, file), writeParquetBytes(table));
+    await writeFileWithCrc(path.join(tableDir, "_SUCCESS"), "");
   }
   for (const child of saved.children ?? []) {
     checkRelativePath(child.path, where);
@@ -59,7 +61,9 @@ async function writeStage(stageDir: string, saved: SavedStage, where: string): P
  * Reads a model directory written by recpipe or by Spark 2.3-4.x into a SavedStage tree. Children are found by
  * shape: `stages/<i>_<uid>` in index order, then any other subfolder holding `metadata/` (bestModel, estimator,
  * evaluator, subModels/fold0/1, ...); a subfolder with Parquet part files is a table. Symlinks and anything that
- * resolves outside the model directory are refused.
+ * resolves outside the model directory are refused. Every metadata and Parquet part with a `.crc` beside it (Spark's
+ * and recpipe's writers add them) is checked against it first: damage is an error naming the file, never data. A part
+ * without one still loads, since older and hand-assembled model directories have none.
  */
 export async function loadSavedStage(dir: string): Promise<SavedStage> {
   let root: string;
@@ -100,6 +104,7 @@ async function readStage(stageFull: string, root: string, shown: string): Promis
   if (metaFiles.length === 0) throw new InputError("E_MODEL", `${shown}/metadata: no part-* file`);
   let saved: SavedStage | undefined;
   for (const f of metaFiles) {
+    await verifyCrcIfPresent(f.full, `${shown}/metadata/${f.name}`);
     const text = await readFile(f.full, "utf8");
     if (text.trim() === "") continue; // Spark 4 may write empty extra parts
     saved = decodeMetadata(text, `${shown}/metadata/${f.name}`);
@@ -150,7 +155,9 @@ async function discover(
     children.push({ path: rel, stage: await readStage(full, root, shown) });
     return;
   }
-  if (entries.some((e) => !e.isDir && isDataPartFile(e.name) && e.name.endsWith(".parquet"))) {
+  const parts = entries.filter((e) => !e.isDir && isDataPartFile(e.name) && e.name.endsWith(".parquet"));
+  if (parts.length > 0) {
+    for (const p of parts) await verifyCrcIfPresent(p.full, `${shown}/${p.name}`);
     try {
       tables[rel] = await readParquetPath(full);
     } catch (err) {

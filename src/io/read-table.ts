@@ -1,7 +1,7 @@
 import { openAsBlob } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { open, readFile, readdir, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { Table, tableFromIPC } from "apache-arrow";
+import { RecordBatchReader, Table, tableFromIPC } from "apache-arrow";
 import { InputError, didYouMean } from "../core/errors.js";
 import type { DeclaredType } from "./column-builders.js";
 import { readDelimited } from "./delimited-reader.js";
@@ -85,6 +85,76 @@ async function readBytes(file: string): Promise<Uint8Array> {
     return await readFile(file);
   } catch (e) {
     throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
+  }
+}
+
+/** How much of a file `readTableSample` reads: enough rows to infer types, never the whole of a large file. */
+const SAMPLE_ROWS = 1000;
+const SAMPLE_BYTES = 1 << 20;
+
+/**
+ * The first rows of a data file, read the way `readTable` reads all of it (same options, same errors): the header and
+ * the first 1 MiB of csv/tsv, the first 1,000 jsonl objects, the first rows of a Parquet file (its footer holds the
+ * schema) or of an Arrow file's first batch. For checking a source's columns without reading or hashing the file.
+ * Types inferred from these rows may be narrower than the whole file's (an int column with a decimal further down).
+ */
+export async function readTableSample(file: string, opts: ReadOptions = {}): Promise<Table> {
+  const format = opts.format ?? (await inferFormat(file));
+  switch (format) {
+    case "csv":
+    case "tsv":
+      return readDelimited(file, {
+        delimiter: opts.delimiter ?? (format === "tsv" ? "\t" : ","),
+        header: opts.header ?? opts.columns === undefined,
+        columns: opts.columns,
+        encoding: opts.encoding ?? "utf-8",
+        types: opts.types,
+        sampleBytes: SAMPLE_BYTES,
+      });
+    case "jsonl":
+      return readJsonLines(file, { ...opts, onProgress: undefined, maxRows: SAMPLE_ROWS });
+    case "parquet":
+      return selectColumns(await readParquetSample(file), opts.columns, file);
+    case "arrow":
+      return selectColumns(await readArrowSample(file), opts.columns, file);
+    default:
+      throw new InputError("E_SPEC", `${file}: unknown format "${String(format)}"; expected csv, tsv, jsonl, parquet or arrow`);
+  }
+}
+
+async function readParquetSample(file: string): Promise<Table> {
+  const s = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError("E_FILE", `${file}: cannot read (${e.code ?? String(e)})`, { cause: e });
+  });
+  let first = file;
+  if (s.isDirectory()) {
+    const parts = (await readdir(file)).filter((n) => isDataPartFile(n) && n.endsWith(".parquet")).sort();
+    if (parts.length === 0) throw new InputError("E_FILE", `${file}: directory holds no .parquet part files`);
+    first = path.join(file, parts[0]);
+  }
+  let pf: parquetWasm.ParquetFile | undefined;
+  try {
+    pf = await parquetWasm.ParquetFile.fromFile(await openAsBlob(first));
+    return tableFromIPC((await pf.read({ limit: SAMPLE_ROWS })).intoIPCStream());
+  } catch (e) {
+    throw new InputError("E_FILE", `${first}: not a readable Parquet file (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  } finally {
+    pf?.free();
+  }
+}
+
+async function readArrowSample(file: string): Promise<Table> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, "r");
+    const reader = await RecordBatchReader.from(handle);
+    await reader.open();
+    const first = await reader.next();
+    return new Table(reader.schema, first.done ? [] : [first.value]);
+  } catch (e) {
+    throw new InputError("E_FILE", `${file}: not a readable Arrow IPC file or stream (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -5,7 +5,7 @@
  * test oracle for the wasm kernel and the engine when WebAssembly is unavailable (engine "js") or when
  * precision "f64" is asked for (Spark-parity tests).
  *
- * Maths (Spark ALS.computeFactors, see reference/spark-ml.md §1.3):
+ * Maths (Spark's ALS.computeFactors in mllib/.../ml/recommendation/ALS.scala, and NormalEquation):
  *   explicit: A = sum_s y_s y_s^T + regParam*n*I,                  b = sum_s r_s y_s,       n  = #ratings (dups count)
  *   implicit: A = YtY + sum_s alpha|r_s| y_s y_s^T + regParam*n+*I, b = sum_{r_s>0} (1+alpha r_s) y_s, n+ = #(r_s > 0)
  * Factor rows have stride kp (rank k padded to a multiple of 4); padded lanes are written as 0.

@@ -40,21 +40,34 @@ export async function computeBaselines(
     itemCol: rec?.itemCol,
   };
   const ranking = evaluators.some((e) => e.needsRecommender);
+  // Every baseline left out says why, so a report without one is never a mystery.
+  // A baseline that failed is a warning; one that simply has nothing to say for these evaluators is a log line.
+  const leftOut = (type: string, why: string, failed = false) => (failed ? ctx.warn : ctx.log)(`baseline ${type} left out: ${why}`);
   for (const { type, ratings } of BASELINES) {
-    if (!registry.has(type)) continue;
+    if (!registry.has(type)) {
+      leftOut(type, "no such stage is registered");
+      continue;
+    }
     // A baseline that cannot produce any of the run's metrics is not fitted at all (most-popular without ranking).
-    if (!ratings && !ranking) continue;
+    if (!ratings && !ranking) {
+      leftOut(type, "it ranks items but predicts no ratings, and the run has no ranking evaluator");
+      continue;
+    }
     const def = registry.get(type);
     const shape = Object.keys(def.params.shape);
     const raw = Object.fromEntries(Object.entries(columns).filter(([k, v]) => v !== undefined && shape.includes(k)));
-    if ((shape.includes("userCol") || shape.includes("itemCol")) && !rec) continue;
+    if ((shape.includes("userCol") || shape.includes("itemCol")) && !rec) {
+      leftOut(type, "it needs user and item columns, and the pipeline has no recommender (such as als) that names them");
+      continue;
+    }
     let baseline: FittedStage;
     try {
       const est = buildStage<Estimator>(registry, { type, name: type, params: def.params.parse(raw) as Record<string, unknown>, raw }, seed, "estimator");
       baseline = await est.fit(trainF, ctx);
     } catch (e) {
-      if (isInputError(e)) continue;
-      throw e;
+      if (!isInputError(e)) throw e;
+      leftOut(type, `it cannot be fitted on these training rows: ${e.message}`, true);
+      continue;
     }
     const quiet = { ...ctx, warn: () => undefined };
     const input: EvaluationInput = {
@@ -70,9 +83,11 @@ export async function computeBaselines(
         metrics[ev.metricKey] = await ev.evaluate(input, quiet);
       } catch (e) {
         if (!isInputError(e)) throw e;
+        leftOut(`${type} (${ev.metricKey})`, e.message, true);
       }
     }
     if (Object.keys(metrics).length > 0) out[type] = metrics;
+    else leftOut(type, `it produces none of the evaluated metrics (${evaluators.map((e) => e.metricKey).join(", ")}): ${ratings ? "it predicts ratings but ranks nothing" : "it ranks items but predicts no ratings"}`);
   }
   return out;
 }

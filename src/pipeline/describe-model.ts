@@ -4,6 +4,7 @@ import { DataType } from "apache-arrow";
 import { createRegistry } from "../../stages/index.js";
 import type { SavedStage } from "../core/saved-stage.js";
 import { loadSavedStage } from "../io/model-store.js";
+import { modelFromSaved } from "./load-model.js";
 import { PIPELINE_CLASS, PIPELINE_MODEL_CLASS } from "./pipeline-model.js";
 
 const TUNED = ["org.apache.spark.ml.tuning.CrossValidatorModel", "org.apache.spark.ml.tuning.TrainValidationSplitModel"];
@@ -32,6 +33,8 @@ export async function describeDirectory(dir: string): Promise<string> {
   const notes = { recpipeOnly: [] as string[], unsupported: [] as string[] };
   walk(saved, "", 0, lines, (c) => registry.hasClass(c), notes);
   lines.push("");
+  // "can load it" is said only after building the model, with every check a load makes (factor ids, params), passed.
+  if (notes.unsupported.length === 0) modelFromSaved(saved, modelDir, registry);
   lines.push(notes.unsupported.length ? `recpipe cannot load it: unsupported ${notes.unsupported.join(", ")}` : "recpipe can load it");
   lines.push(notes.recpipeOnly.length ? `Spark cannot load it: recpipe-only classes ${notes.recpipeOnly.join(", ")}` : "Spark can load it (Spark ML layout and class names)");
   return lines.join("\n");

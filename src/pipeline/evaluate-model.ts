@@ -2,6 +2,7 @@ import type { Table } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, EvaluationInput, FittedStage, Recommender } from "../core/stage.js";
+import { float64Column } from "../core/table.js";
 import type { PipelineModel } from "./pipeline-model.js";
 import type { SharedTopK } from "./shared-top-k.js";
 
@@ -18,6 +19,7 @@ export async function evaluateModel(
   shared?: SharedTopK,
 ): Promise<Record<string, number>> {
   const input = await evaluationInput(model, evaluators, train, test, ctx);
+  refuseAllColdStart(input.predictions, evaluators, train, test);
   if (shared) {
     input.topK = shared.lists;
     input.topKRecommender = shared.recommender;
@@ -25,6 +27,24 @@ export async function evaluateModel(
   const out: Record<string, number> = {};
   for (const e of evaluators) out[e.metricKey] = await e.evaluate(input, ctx);
   return out;
+}
+
+/**
+ * A test split whose every row is cold start (its user or item never occurs in training) leaves nothing to score: the
+ * metric would print as NaN and look like a numeric failure. Say what happened instead.
+ */
+function refuseAllColdStart(predictions: Table, evaluators: readonly Evaluator[], train: Table, test: Table): void {
+  if (test.numRows === 0) return;
+  for (const e of evaluators) {
+    const col = e.params.predictionCol;
+    if (e.needsRecommender || typeof col !== "string" || !predictions.getChild(col)) continue;
+    const p = float64Column(predictions, col, e.name);
+    for (let i = 0; i < p.length; i++) if (!Number.isNaN(p[i])) return;
+    throw new InputError(
+      "E_DATA",
+      `evaluate: all ${test.numRows.toLocaleString("en-US")} test rows are cold start: each has a user or an item that never occurs in the ${train.numRows.toLocaleString("en-US")} training rows, so the model predicts none of them and ${e.metricKey} cannot be computed (it would be NaN). Use a split that keeps every user in training (stratified-split, leave-last-out), or more data`,
+    );
+  }
 }
 
 export async function evaluationInput(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, ctx: RunContext): Promise<EvaluationInput> {

@@ -31,6 +31,11 @@ export class IdLabels {
     return this.labels !== undefined;
   }
 
+  /** How many labels the indexer learned (integer ids run from 0 to count - 1), or undefined when not indexed. */
+  get count(): number | undefined {
+    return this.labels?.length;
+  }
+
   /** Original id of an integer id (the label, or the number itself when the column was not indexed). */
   original(id: number): string | number {
     if (!this.labels) return id;

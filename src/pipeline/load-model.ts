@@ -8,6 +8,7 @@ import type { SavedStage } from "../core/saved-stage.js";
 import type { Estimator, Evaluator, FittedStage } from "../core/stage.js";
 import { loadSavedStage } from "../io/model-store.js";
 import { createRegistry } from "../../stages/index.js";
+import { IdLabels } from "./id-labels.js";
 import { PIPELINE_CLASS, PIPELINE_MODEL_CLASS, PipelineModel } from "./pipeline-model.js";
 
 const TUNED = new Set(["org.apache.spark.ml.tuning.CrossValidatorModel", "org.apache.spark.ml.tuning.TrainValidationSplitModel"]);
@@ -25,7 +26,11 @@ export interface LoadedModel {
  */
 export async function loadModel(given: string, registry: StageRegistry = createRegistry()): Promise<LoadedModel> {
   const dir = modelDirOf(given);
-  const saved = await loadSavedStage(dir);
+  return modelFromSaved(await loadSavedStage(dir), dir, registry);
+}
+
+/** loadModel for a tree already read from `dir` (`recpipe inspect` reads it once to describe it, then builds it). */
+export function modelFromSaved(saved: SavedStage, dir: string, registry: StageRegistry = createRegistry()): LoadedModel {
   const unsupported: string[] = [];
   collectUnsupported(saved, registry, displayPath(dir), unsupported);
   if (unsupported.length > 0) {
@@ -36,6 +41,7 @@ export async function loadModel(given: string, registry: StageRegistry = createR
   }
   const fitted = toFitted(saved, registry);
   const model = fitted instanceof PipelineModel ? fitted : new PipelineModel(saved.uid, [fitted as FittedStage]);
+  checkFactorIds(model, saved, displayPath(dir));
   return { dir, saved, model };
 }
 
@@ -43,6 +49,39 @@ export async function loadModel(given: string, registry: StageRegistry = createR
 function modelDirOf(dir: string): string {
   const inRun = join(dir, "model");
   return !existsSync(join(dir, "metadata")) && existsSync(join(inRun, "metadata")) ? inRun : dir;
+}
+
+/**
+ * A recommender's ids must be ids its pipeline's indexers produced: an id beyond the indexer's labels can only come
+ * from a damaged or mismatched file, and would otherwise surface as a user named `__unknown_65495` or a cold start.
+ */
+function checkFactorIds(model: PipelineModel, saved: SavedStage, shown: string): void {
+  const rec = model.recommender();
+  if (!rec) return;
+  const sides = [
+    { column: rec.userCol, ids: rec.knownUsers(), table: "userFactors" },
+    { column: rec.itemCol, ids: rec.knownItems(), table: "itemFactors" },
+  ];
+  for (const side of sides) {
+    const count = new IdLabels(model, side.column).count;
+    if (count === undefined) continue;
+    const bad = side.ids.find((id) => id < 0 || id >= count);
+    if (bad === undefined) continue;
+    const where = originOf(saved, (rec as FittedStage).uid) ?? shown;
+    throw new InputError(
+      "E_MODEL",
+      `${where}/${side.table}: id ${bad} is outside the range of the string indexer that produces column "${side.column}" (0 to ${count - 1}, ${count} labels); the factors do not belong to this pipeline's indexer, or the file is damaged`,
+    );
+  }
+}
+
+function originOf(s: SavedStage, uid: string): string | undefined {
+  if (s.uid === uid && s.origin) return s.origin;
+  for (const c of s.children ?? []) {
+    const o = originOf(c.stage, uid);
+    if (o) return o;
+  }
+  return undefined;
 }
 
 function collectUnsupported(s: SavedStage, registry: StageRegistry, path: string, out: string[]): void {

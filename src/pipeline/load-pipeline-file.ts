@@ -31,7 +31,22 @@ export interface LoadedPipeline {
  * validation of every section against the registry. Every problem is reported at once, each with
  * `file:line:col key.path message`.
  */
-export async function loadPipelineFile(path: string, opts: { set?: string[]; registry?: StageRegistry } = {}): Promise<LoadedPipeline> {
+export interface LoadOptions {
+  /** `--set KEY=VALUE` overrides. */
+  set?: string[];
+  registry?: StageRegistry;
+  /**
+   * Consent to run the plugin modules the file names (`--allow-plugins`). A plugin is arbitrary code: without consent a
+   * file that names one is refused before anything is imported, so opening someone else's pipeline file or run
+   * directory never runs their code.
+   */
+  allowPlugins?: boolean;
+}
+
+/** The flag that gives consent, named in every refusal. */
+export const ALLOW_PLUGINS_HINT = "--allow-plugins (or RECPIPE_ALLOW_PLUGINS=1)";
+
+export async function loadPipelineFile(path: string, opts: LoadOptions = {}): Promise<LoadedPipeline> {
   const abs = resolve(path);
   const display = displayPath(abs);
   const main = readYamlFile(abs, display);
@@ -42,6 +57,17 @@ export async function loadPipelineFile(path: string, opts: { set?: string[]; reg
   if (plugins !== undefined) {
     if (!Array.isArray(plugins) || plugins.some((p) => typeof p !== "string")) {
       throw new InputError("E_SPEC", `${positionOf(main, ["plugins"])} plugins must be a list of module paths; got ${JSON.stringify(plugins)}`);
+    }
+    // A plugin named on the command line would let a copied `--set` string run code; plugins come from files only.
+    const fromSet = overrides.find((o) => o.path[0] === "plugins");
+    if (fromSet) {
+      throw new InputError("E_ARGS", `--set ${fromSet.text}: plugins cannot be set from the command line (not even with --allow-plugins); list plugin modules under plugins: in the pipeline file`);
+    }
+    if (plugins.length > 0 && !opts.allowPlugins) {
+      throw new InputError(
+        "E_PLUGINS",
+        `${positionOf(main, ["plugins"])} plugins: ${(plugins as string[]).map((p) => `"${p}" (${displayPath(resolve(dirname(abs), p))})`).join(", ")} would run code from this file; recpipe loads plugin modules only with ${ALLOW_PLUGINS_HINT}`,
+      );
     }
     await loadPlugins(plugins as string[], abs, registry);
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StageRole } from "../core/define-stage.js";
 import type { StageRegistry } from "../core/registry.js";
-import { fileSourceParams, outputParams, recommendParams } from "./spec.js";
+import { fileSourceParams, outputParams, recommendParams, topLevel } from "./spec.js";
 import { syntheticRatingsParams } from "./synthetic-ratings.js";
 
 /**
@@ -15,18 +15,17 @@ export function pipelineJsonSchema(registry: StageRegistry): Record<string, unkn
     );
     return variants.length === 1 ? variants[0] : z.union(variants as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   };
-  const file = z.object({
-    name: z.string().describe("names the run directory"),
-    seed: z.number().int().default(42).describe("seeds every random step that sets none of its own"),
-    include: z.array(z.string()).optional().describe("fragments merged in before this file's own keys"),
-    plugins: z.array(z.string()).optional().describe("modules that define extra stages"),
-    source: z.union([fileSourceParams, syntheticRatingsParams.extend({ type: z.literal("synthetic-ratings") })]),
-    split: stagesOf(["split"]).optional(),
-    pipeline: z.array(stagesOf(["estimator", "transformer"])).min(1),
-    evaluate: z.array(stagesOf(["evaluator"])).optional(),
-    tune: stagesOf(["tuner"]).optional(),
-    recommend: recommendParams.optional(),
-    output: outputParams.optional(),
+  // The loader's own top-level schema (name pattern, seed, include, plugins, docs), with each section it validates in
+  // a second step (sources, stages, recommend, output) spelled out for the editor.
+  const s = topLevel.shape;
+  const file = topLevel.extend({
+    source: z.union([fileSourceParams, syntheticRatingsParams.extend({ type: z.literal("synthetic-ratings") })]).describe(s.source.description!),
+    split: stagesOf(["split"]).optional().describe(s.split.description!),
+    pipeline: z.array(stagesOf(["estimator", "transformer"])).min(1).describe(s.pipeline.description!),
+    evaluate: z.array(stagesOf(["evaluator"])).optional().describe(s.evaluate.description!),
+    tune: stagesOf(["tuner"]).optional().describe(s.tune.description!),
+    recommend: recommendParams.optional().describe(s.recommend.description!),
+    output: outputParams.optional().describe(s.output.description!),
   });
   return z.toJSONSchema(file, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
 }

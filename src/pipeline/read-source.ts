@@ -1,13 +1,12 @@
 import { displayPath } from "./display-path.js";
 import { existsSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { LEADING_ZEROS_KEY } from "../core/table.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../core/run-context.js";
-import { readTable } from "../io/read-table.js";
-import { sha256File, listFilesRecursive } from "../io/atomic-dir.js";
-import { createHash } from "node:crypto";
+import { readTable, readTableSample } from "../io/read-table.js";
+import { sha256Path } from "../io/hash-path.js";
 import type { SourceSpec } from "./spec.js";
 import { syntheticRatings } from "./synthetic-ratings.js";
 
@@ -55,16 +54,17 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
   return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await sha256Path(path), rows: table.numRows } };
 }
 
-/** sha256 of a file, or for a folder of part files, of the sorted list of (relative path, file sha256). */
-async function sha256Path(path: string): Promise<string> {
-  if (statSync(path).isFile()) return sha256File(path);
-  const h = createHash("sha256");
-  for (const f of await listFilesRecursive(path)) h.update(`${f}\u0000${await sha256File(join(path, f))}\n`);
-  return h.digest("hex");
-}
 
-/** The schema of a source without fitting anything (synthetic: a tiny sample of the same shape). */
-export async function readSourceSchema(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink): Promise<Schema> {
+/**
+ * The schema of a source from its first rows (synthetic: a tiny sample of the same shape), for `recpipe validate`:
+ * the file is checked to exist and to parse, but never read whole or hashed, so validating a 25M-row file is instant.
+ */
+export async function readSourceSchema(source: SourceSpec, baseDir: string, seed: number): Promise<Schema> {
   if (source.kind === "synthetic") return syntheticRatings({ ...source, users: 2, items: 2, density: 1 }, seed).table.schema;
-  return (await readSource(source, baseDir, seed, progress)).table.schema;
+  const path = isAbsolute(source.path) ? source.path : resolve(baseDir, source.path);
+  if (!existsSync(path)) {
+    throw new InputError("E_FILE", `source.path: data file ${displayPath(path)} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
+  }
+  const { format, header, columns, delimiter, encoding, types } = source;
+  return (await readTableSample(displayPath(path), { format, header, columns, delimiter, encoding, types })).schema;
 }

@@ -4,6 +4,7 @@ import type { RunContext } from "../core/run-context.js";
 import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
 import { IdLabels } from "./id-labels.js";
+import { requestedUsers } from "./requested-users.js";
 import type { PipelineModel } from "./pipeline-model.js";
 import { selectLists, type SharedTopK } from "./shared-top-k.js";
 import type { PipelineSpec } from "./spec.js";
@@ -42,7 +43,7 @@ export async function recommendForRun(
   const out: RecommendationsTable = { users: 0, items: 0, k: spec.k };
   const wantUsers = spec.users ?? (spec.items === undefined ? "all" : undefined);
   if (wantUsers !== undefined) {
-    const users = wantUsers === "all" ? rec.knownUsers() : knownIds(wantUsers, userIds, "user", ctx);
+    const users = wantUsers === "all" ? rec.knownUsers() : requestedUsers(rec, userIds, wantUsers, "recommend.users", ctx.warn);
     // The lists evaluation already computed (same model, seen items excluded, a k at least as large) are reused.
     const l = shared && shared.recommender === rec && spec.excludeSeen ? selectLists(shared.lists, users, spec.k) : await rec.recommendForUsers(users, spec.k, ctx, await exclude());
     out.table = flatten(l.users, l.items, l.scores, l.counts, l.k, userIds, itemIds, userName, itemName);

@@ -5,6 +5,7 @@ import type { FittedStage } from "../core/stage.js";
 import { float64Column } from "../core/table.js";
 import { readTable } from "../io/read-table.js";
 import { IdLabels } from "./id-labels.js";
+import { requestedUsers } from "./requested-users.js";
 import type { LoadedModel } from "./load-model.js";
 
 export interface ModelRecommendations {
@@ -71,7 +72,7 @@ async function seenPairs(loaded: LoadedModel, rec: FittedStage & { userCol: stri
 
 /**
  * Top-k from a saved model for `recpipe recommend`. Ids are the data's own (through the pipeline's string indexers);
- * a user the model does not know is an error that says what cold start means here.
+ * users the model does not know follow the same rule as a run's `recommend.users` (requestedUsers).
  */
 export async function recommendFromModel(
   loaded: LoadedModel,
@@ -84,21 +85,7 @@ export async function recommendFromModel(
   const itemIds = new IdLabels(loaded.model, rec.itemCol);
   let users: Int32Array;
   if (opts.users === "all") users = rec.knownUsers();
-  else {
-    const known = new Set(rec.knownUsers());
-    users = Int32Array.from(
-      opts.users.map((u) => {
-        const idx = userIds.toIndex(u);
-        if (idx === undefined || !known.has(idx)) {
-          throw new InputError(
-            "E_ARGS",
-            `--user ${u}: the model does not know this user (no ratings in its training data). ALS has no factors for unseen users (cold start): Spark returns no row for them in recommendForUserSubset; recommend popular items instead, or refit with this user's ratings`,
-          );
-        }
-        return idx;
-      }),
-    );
-  }
+  else users = requestedUsers(rec, userIds, opts.users, "--user", ctx.warn);
   const exclude = opts.excludeSeenFile ? await seenPairs(loaded, rec as FittedStage & { userCol: string; itemCol: string }, opts.excludeSeenFile, ctx) : undefined;
   const lists = await rec.recommendForUsers(users, opts.k, ctx, exclude);
   const out: ModelRecommendations = { userCol: userIds.sourceColumn, itemCol: itemIds.sourceColumn, users: [] };

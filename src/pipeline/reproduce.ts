@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import type { ProgressSink } from "../core/run-context.js";
 import { sha256File } from "../io/atomic-dir.js";
+import { sha256Path } from "../io/hash-path.js";
+import { hadoopCrc } from "../io/hadoop-crc.js";
 import type { ArtefactRecord, Manifest } from "./manifest.js";
 import { run } from "./run.js";
 
@@ -15,17 +17,21 @@ export interface Reproduction {
   differences: string[];
   /** Artefacts not compared, and why (they record wall-clock times). */
   skipped: string[];
+  /** Inputs whose bytes could not be checked against the manifest, and why (the re-run still compares every artefact). */
+  unverified: string[];
 }
 
 /** Files that carry the clock (timings, timestamps) and so cannot be byte-identical across runs. */
 const CLOCK_FILES = new Set(["report.html"]);
 
 /**
- * `recpipe reproduce RUN-DIR`: checks the inputs still have the recorded hashes, re-runs the resolved pipeline.yaml
- * with the recorded worker count into a scratch folder, and compares every artefact: Parquet and JSON byte for byte,
- * model metadata ignoring its timestamp.
+ * `recpipe reproduce RUN-DIR`: checks the inputs still have the recorded hashes and the run directory's artefacts are
+ * still what its manifest recorded, then re-runs the resolved pipeline.yaml with the recorded worker count into a
+ * scratch folder and compares every artefact: Parquet and JSON byte for byte, model metadata ignoring its timestamp.
+ * The first hash that does not match stops it before anything runs: a run directory that was changed after the run
+ * (perhaps by whoever sent it) is not executed. Plugins named by its pipeline.yaml load only with `allowPlugins`.
  */
-export async function reproduce(runDir: string, opts: { workers?: number; progress?: ProgressSink; log?: (m: string) => void } = {}): Promise<Reproduction> {
+export async function reproduce(runDir: string, opts: { workers?: number; progress?: ProgressSink; log?: (m: string) => void; allowPlugins?: boolean } = {}): Promise<Reproduction> {
   const manifestPath = join(runDir, "manifest.json");
   if (!existsSync(manifestPath)) throw new InputError("E_FILE", `${runDir}: not a run directory (no manifest.json)`);
   let manifest: Manifest;
@@ -41,30 +47,40 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
       `${runDir}: this run used the spark-connect engine (Spark ${manifest.sparkVersion ?? "?"} at ${manifest.remote ?? "?"}); reproduce re-runs on the local engine only, whose splits and fits differ from Spark's; re-run it with recpipe run ${join(runDir, "pipeline.yaml")} --remote URL`,
     );
   }
-  const result: Reproduction = { identical: [], differences: [], skipped: [] };
+  if (!Array.isArray(manifest.inputs) || !Array.isArray(manifest.artefacts)) {
+    throw new InputError("E_FILE", `${manifestPath}: expected "inputs" and "artefacts" lists; found ${JSON.stringify(Object.keys(manifest))}`);
+  }
+  const result: Reproduction = { identical: [], differences: [], skipped: [], unverified: [] };
+  const stop = (difference: string): Reproduction => {
+    result.differences.push(difference);
+    return result;
+  };
   for (const input of manifest.inputs) {
-    if (input.kind !== "file" || !input.path || !input.sha256) continue;
-    if (!existsSync(input.path)) {
-      result.differences.push(`input ${input.path}: missing`);
+    if (input.kind === "synthetic") continue; // regenerated from its recorded params; the artefacts compare the result
+    if (!input.path || !input.sha256) {
+      result.unverified.push(`input ${input.path ?? "(no path)"}: manifest.json records no sha256 for it`);
       continue;
     }
-    const now = existsSync(input.path) ? await sha256File(input.path).catch(() => "(a folder)") : "";
-    if (now !== "(a folder)" && now !== input.sha256) result.differences.push(`input ${input.path}: sha256 ${now.slice(0, 16)}... differs from the recorded ${input.sha256.slice(0, 16)}...`);
+    if (!existsSync(input.path)) return stop(`input ${input.path}: missing`);
+    let now: string;
+    try {
+      now = await sha256Path(input.path);
+    } catch (e) {
+      return stop(`input ${input.path}: cannot be read to check its sha256 (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (now !== input.sha256) return stop(`input ${input.path}: sha256 ${now.slice(0, 16)}... differs from the recorded ${input.sha256.slice(0, 16)}...`);
   }
-  if (result.differences.length) return result;
   // The run directory itself must still be what its manifest recorded: comparing only recorded hashes with the
   // re-run's would miss an artefact edited after the run.
   for (const a of manifest.artefacts) {
     const file = join(runDir, a.path);
-    if (!existsSync(file)) result.differences.push(`${a.path}: missing from ${runDir} (recorded in manifest.json)`);
-    else {
-      const now = await sha256File(file);
-      if (now !== a.sha256) result.differences.push(`${a.path}: changed since the run: sha256 ${now.slice(0, 16)}... but manifest.json records ${a.sha256.slice(0, 16)}...`);
-    }
+    if (!existsSync(file)) return stop(`${a.path}: missing from ${runDir} (recorded in manifest.json)`);
+    const now = await sha256File(file);
+    if (now !== a.sha256) return stop(`${a.path}: changed since the run: sha256 ${now.slice(0, 16)}... but manifest.json records ${a.sha256.slice(0, 16)}...`);
   }
   const scratch = await mkdtemp(join(tmpdir(), "recpipe-reproduce-"));
   try {
-    const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log });
+    const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log, allowPlugins: opts.allowPlugins });
     const fresh = JSON.parse(await readFile(join(again.runDir, "manifest.json"), "utf8")) as Manifest;
     const byPath = new Map(fresh.artefacts.map((a) => [a.path, a]));
     for (const old of manifest.artefacts) {
@@ -103,6 +119,14 @@ async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: st
       return JSON.stringify({ ...rest, params: Object.fromEntries(Object.entries(params).sort(([x], [y]) => (x < y ? -1 : 1))) });
     };
     return normalise(await readFile(join(dirA, a.path), "utf8")) === normalise(await readFile(join(dirB, b.path), "utf8"));
+  }
+  // The checksum of a metadata file changes with its timestamp: it matches when each is the right checksum of its own
+  // metadata file (whose content is compared above).
+  const crcOf = /^(.*\/metadata\/|metadata\/)\.(part-[^/]*)\.crc$/.exec(a.path);
+  if (crcOf) {
+    const own = async (dir: string) =>
+      Buffer.from(hadoopCrc(await readFile(join(dir, crcOf[1], crcOf[2])))).equals(await readFile(join(dir, a.path)));
+    return (await own(dirA)) && (await own(dirB));
   }
   return false;
 }

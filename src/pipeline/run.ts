@@ -5,6 +5,8 @@ import { quietContext, type ProgressSink, type RunContext } from "../core/run-co
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { computeBaselines } from "./baselines.js";
+import { checkRatingsFinite } from "./check-ratings.js";
+import { displayPath } from "./display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";
@@ -32,6 +34,8 @@ export interface RunOptions {
   log?: (message: string) => void;
   warn?: (message: string) => void;
   registry?: StageRegistry;
+  /** Run the plugin modules the file names (`--allow-plugins`); without it a file naming plugins is refused. */
+  allowPlugins?: boolean;
   /** Clock for the run directory's name (tests). */
   now?: Date;
   /** Run on a Spark cluster through Spark Connect (sc://HOST:PORT...) instead of this machine. */
@@ -61,7 +65,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   if (opts.remote) return runOnSparkConnect(file, { ...opts, remote: opts.remote });
   if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
   const timings = new Timings();
-  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry });
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
@@ -79,6 +83,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
   foldSchema(stages, data.schema);
+  checkRatingsFinite(spec.pipeline, data, input.path ? displayPath(input.path) : "the source");
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);

@@ -50,7 +50,11 @@ export const outputParams = z
   .object({ dir: z.string().min(1).default("runs").describe("folder that receives run directories, relative to the pipeline file") })
   .strict();
 
-const topLevel = z
+/**
+ * The pipeline file's top-level keys: the one declaration both the loader (here) and `recpipe schema` (which refines
+ * the stage sections into per-stage unions) use, so the two cannot drift.
+ */
+export const topLevel = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'").describe("names the run directory"),
     seed: z.number().int().default(42).describe("seeds every random step that sets none of its own"),
@@ -62,7 +66,7 @@ const topLevel = z
     evaluate: z.array(z.record(z.string(), z.unknown())).default([{ type: "regression-evaluator", metricName: "rmse" }]).describe("evaluators run on the test predictions"),
     tune: z.record(z.string(), z.unknown()).optional().describe("hyperparameter search on train"),
     recommend: z.record(z.string(), z.unknown()).optional().describe("writes recommendations.parquet"),
-    output: z.record(z.string(), z.unknown()).default({ dir: "runs" }),
+    output: z.record(z.string(), z.unknown()).default({ dir: "runs" }).describe("where run directories go"),
   })
   .strict();
 

@@ -52,3 +52,19 @@ function renderStage(def: StageDefinition): string[] {
 function cell(s: string): string {
   return s.replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
 }
+
+const FRAGMENT = /<!-- stage-doc: ([a-z0-9-]+) -->[\s\S]*?<!-- \/stage-doc -->/g;
+
+/**
+ * Fills every `<!-- stage-doc: TYPE -->...<!-- /stage-doc -->` region of a hand-written document (README, guides) with
+ * that stage's own `doc`, so prose about a stage elsewhere cannot drift from the code; a test checks the committed
+ * documents equal this, and `npm run docs:stages` rewrites them.
+ */
+export function fillStageDocFragments(text: string, registry: StageRegistry): string {
+  return text.replace(FRAGMENT, (_m, type: string) => `<!-- stage-doc: ${type} -->${registry.get(type).doc}<!-- /stage-doc -->`);
+}
+
+/** The stage types a document has generated fragments for. */
+export function stageDocFragmentTypes(text: string): string[] {
+  return [...text.matchAll(FRAGMENT)].map((m) => m[1]);
+}

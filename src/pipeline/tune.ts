@@ -133,8 +133,10 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
           baselineFolds.get(name)![f] = ms[evaluator.metricKey];
         }
       } catch (e) {
-        // One failed trial is reported with its params; the other trials' results are kept.
-        if (!isInputError(e) && !(e instanceof Error)) throw e;
+        // A trial whose params do not fit the data (an input error) fails alone, reported with its params, and the
+        // other trials' results are kept. Anything else (a TypeError, a RangeError) is a bug in recpipe or a plugin:
+        // the run fails (exit 1) rather than quietly ranking that param map last.
+        if (!isInputError(e)) throw e;
         errors[m].push(`fold ${f}: ${(e as Error).message}`);
         ctx.warn(`trial ${describeParamMap(maps[m])} (fold ${f}) failed: ${(e as Error).message}`);
       }

@@ -1,6 +1,4 @@
 import type { Schema } from "apache-arrow";
-import type { ProgressSink } from "../core/run-context.js";
-import { silentProgress } from "../core/run-context.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
@@ -21,11 +19,13 @@ export interface Validation {
 }
 
 /**
- * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema and folds
- * transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing.
+ * `recpipe validate`: parses and checks the file, builds every stage, reads the source's schema from its first rows
+ * and folds transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing, reads no
+ * file whole, hashes nothing, and runs no plugin unless allowed.
  */
-export async function validatePipeline(file: string, set: string[] = [], progress: ProgressSink = silentProgress, remote?: string): Promise<Validation> {
-  const loaded = await loadPipelineFile(file, { set });
+export async function validatePipeline(file: string, opts: { set?: string[]; allowPlugins?: boolean; remote?: string } = {}): Promise<Validation> {
+  const loaded = await loadPipelineFile(file, { set: opts.set ?? [], allowPlugins: opts.allowPlugins });
+  const { remote } = opts;
   const { spec, registry } = loaded;
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   buildEvaluators(registry, spec.evaluate, spec.seed);
@@ -33,7 +33,7 @@ export async function validatePipeline(file: string, set: string[] = [], progres
   const clusterReads = remote !== undefined && spec.source.kind === "file" && isClusterPath(spec.source.path);
   // The estimate is of the local engine's peak; with --remote the cluster holds the data, so it does not apply.
   const memory = remote === undefined ? await checkRunFitsMemory(spec, loaded.baseDir) : undefined;
-  const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed, progress);
+  const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
   const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
   return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote) } : {}) };
 }

@@ -42,7 +42,12 @@ export function factorSetFrom(t: Table, rank: number, where: string): FactorSet 
       const s = offs[d.offset + i], e = offs[d.offset + i + 1];
       if (e - s !== rank) throw new InputError("E_MODEL", `${where}: rank is ${rank} in the metadata but row ${row} has ${e - s} features`);
       ids[row] = (idData.values as Int32Array)[idData.offset + i];
-      values.set(vals.subarray(child.offset + s, child.offset + e), row * rank);
+      const features = vals.subarray(child.offset + s, child.offset + e);
+      // ALS never produces an infinite or NaN factor; one here means the file was damaged, and would poison every score.
+      for (let j = 0; j < rank; j++) {
+        if (!Number.isFinite(features[j])) throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has a non-finite feature (${features[j]}); the factors are damaged`);
+      }
+      values.set(features, row * rank);
     }
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);

@@ -14,7 +14,7 @@ const ALS_CLASS = "org.apache.spark.ml.recommendation.ALS";
 
 /**
  * Spark's ALS: alternating least squares matrix factorization, explicit (ALS-WR) or implicit (Hu-Koren-Volinsky),
- * with Spark's maths (reference/spark-ml.md §1), run by WebAssembly SIMD kernels on all cores.
+ * with Spark's maths (ALS.scala: the same normal equations, regularisation and initial factors), run by WebAssembly SIMD kernels on all cores.
  */
 export const als = defineStage({
   type: "als",
@@ -38,6 +38,20 @@ export const als = defineStage({
   params: alsParams,
   create: (p, info) => alsEstimator(p, info),
   loaders: {
+    // Spark's ALS.load: an unfitted estimator, as a CrossValidator's estimator/ folder or ALS.save writes it.
+    [ALS_CLASS]: (s): Estimator => {
+      const { raw, explicit } = paramsFromSaved(s, SPARK_ALS_PARAMS);
+      // recpipe's own params travel in an extra key that Spark ignores; a value other than the default was set.
+      const own = s.extra?.recpipeParams;
+      if (own && typeof own === "object") {
+        const solver = (own as Record<string, unknown>).solver;
+        if (solver !== undefined) {
+          raw.solver = solver;
+          if (solver !== alsParams.shape.solver.parse(undefined)) explicit.add("solver");
+        }
+      }
+      return alsEstimator(alsParams.parse(raw), { uid: s.uid, name: "als", explicitParams: explicit });
+    },
     [ALS_MODEL_CLASS]: (s) => {
       // Name the folder when io/ says where the stage came from, so a broken file can be found.
       const at = s.origin ?? `ALSModel ${s.uid}`;

@@ -7,7 +7,7 @@ const storageLevel = (doc: string) =>
     .default("MEMORY_AND_DISK")
     .describe(`${doc} (Spark caching only; accepted and recorded for compatibility, no effect in recpipe)`);
 
-/** ALS params: Spark's names, defaults and ranges (reference/spark-ml.md §1.1), plus recpipe's `solver`. */
+/** ALS params: Spark's names, defaults and ranges (pyspark.ml.recommendation.ALS), plus recpipe's `solver`. */
 export const alsParams = z.object({
   rank: z.number().int().min(1).default(10).describe("rank of the factorization (number of latent factors)"),
   maxIter: z.number().int().min(0).default(10).describe("number of ALS sweeps (items solved first, then users); 0 returns the initial factors"),

@@ -2,7 +2,7 @@
  * ALSModel's scoring hot paths: top-k recommendation for every query row (recommendForAllUsers/Items and the subset
  * variants) and pairwise prediction (transform). Scores are float32 dot products accumulated in increasing
  * dimension, like ALSModel's predict UDF; recommendation lists are sorted by score descending with ties to the
- * larger id, like collect_top_k (spark-ml.md §2.2-2.3).
+ * larger id, like Spark's recommendForAllUsers (its TopByKeyAggregator / collect_top_k ordering).
  */
 import { InputError } from "../../src/core/errors.js";
 import { planTopKLayout, prepareQueries, prepareTargets, topKViews } from "../../src/kernels/top-k-dot.js";

@@ -35,7 +35,23 @@ const UNICODE_USERS = ["Zoë", "ユーザー", "😀", "Ωmega", "user,with,comm
 const UNICODE_ITEMS = ["Ítem", "商品", "🎬", "Straße", "crème brûlée", "Ø", "ёлка", "かな"];
 const quoteIfNeeded = (s: string) => (s.includes(",") ? `"${s}"` : s);
 
+/** Old users rate first, then only new users: a temporal split's test side is entirely cold start. */
+function coldStartCsv(): string {
+  const rows = ["user,item,rating,ts"];
+  for (let i = 0; i < 40; i++) rows.push(`a${i % 8},i${i % 6},${1 + (i % 5)},${i}`);
+  for (let i = 40; i < 50; i++) rows.push(`b${i % 5},i${i % 6},${1 + (i % 5)},${i}`);
+  return rows.join("\n") + "\n";
+}
+
 export const dataCases: BadInputCase[] = [
+  dataCase({
+    id: "all-test-rows-cold-start",
+    input: "a temporal split whose test rows all have users unseen in training",
+    data: coldStartCsv,
+    yaml: edit(PIPELINE, "split: {type: random-split, weights: [0.8, 0.2]}", "split: {type: temporal-split, timeCol: ts, weights: [0.8, 0.2]}"),
+    exit: 2,
+    message: ["all 10 test rows are cold start", "rmse cannot be computed"],
+  }),
   dataCase({
     id: "empty-data-file",
     input: "empty data file (0 bytes)",
@@ -73,18 +89,17 @@ export const dataCases: BadInputCase[] = [
   }),
   dataCase({
     id: "null-rating",
-    input: "empty (null) rating",
-    // Several rows, so some land in the training split whatever the seed.
-    data: () => csv(ratingsRows().map((r, j) => (j < 6 ? [r[0], r[1], ""] : r))),
+    input: "empty (null) rating (one row; the message names its line in the file, whichever split it would land in)",
+    data: () => csv(ratingsRows().map((r, j) => (j === 3 ? [r[0], r[1], ""] : r))),
     exit: 2,
-    message: ["als", "Ratings MUST NOT be Null or NaN", "column rating", "training split"],
+    message: ["als.ratingCol", 'column "rating" must hold a finite number', "Ratings MUST NOT be Null or NaN", "ratings.csv:5 (empty)"],
   }),
   dataCase({
     id: "nan-rating",
     input: "`NaN` rating",
-    data: () => csv(ratingsRows().map((r, j) => (j < 6 ? [r[0], r[1], "NaN"] : r))),
+    data: () => csv(ratingsRows().map((r, j) => (j === 6 ? [r[0], r[1], "NaN"] : r))),
     exit: 2,
-    message: ["als", "Ratings MUST NOT be Null or NaN", "column rating", "training split"],
+    message: ["als.ratingCol", "Ratings MUST NOT be Null or NaN", "ratings.csv:8 ('NaN')"],
   }),
   dataCase({
     id: "fractional-ids-als",

@@ -34,10 +34,11 @@ export const modelCases: BadInputCase[] = [
   {
     id: "model-metadata-garbage",
     area: "model directory",
-    input: "model metadata that is not JSON",
+    input: "model metadata that is not JSON (edited by hand: its `.crc` removed)",
     setup: (c) => {
       copyModel(c);
       writeFileSync(path.join(c.dir, "model/metadata/part-00000"), "{not json\n");
+      rmSync(path.join(c.dir, "model/metadata/.part-00000.crc"));
     },
     args: ["recommend", "--model", "model", "--all"],
     exit: 2,
@@ -46,11 +47,12 @@ export const modelCases: BadInputCase[] = [
   {
     id: "model-unknown-class",
     area: "model directory",
-    input: "model of a class recpipe does not implement",
+    input: "model of a class recpipe does not implement (metadata edited by hand, `.crc` removed)",
     setup: (c) => {
       const als = copyModel(c);
       const meta = path.join(als, "metadata/part-00000");
       writeFileSync(meta, readFileSync(meta, "utf8").replace("org.apache.spark.ml.recommendation.ALSModel", "org.apache.spark.ml.classification.LogisticRegressionModel"));
+      rmSync(path.join(als, "metadata/.part-00000.crc"));
     },
     args: ["recommend", "--model", "model", "--all"],
     exit: 2,
@@ -65,6 +67,21 @@ export const modelCases: BadInputCase[] = [
       const part = readdirSync(dir).find((n) => n.endsWith(".parquet"))!;
       const bytes = readFileSync(path.join(dir, part));
       writeFileSync(path.join(dir, part), bytes.subarray(0, bytes.length >> 1));
+    },
+    args: ["recommend", "--model", "model", "--all"],
+    exit: 2,
+    message: ["userFactors/part-", "truncated or extended after it was saved"],
+  },
+  {
+    id: "model-truncated-factors-no-crc",
+    area: "model directory",
+    input: "truncated Parquet in a model's `userFactors/`, its `.crc` removed",
+    setup: (c) => {
+      const dir = path.join(copyModel(c), "userFactors");
+      const part = readdirSync(dir).find((n) => n.endsWith(".parquet"))!;
+      const bytes = readFileSync(path.join(dir, part));
+      writeFileSync(path.join(dir, part), bytes.subarray(0, bytes.length >> 1));
+      rmSync(path.join(dir, `.${part}.crc`));
     },
     args: ["recommend", "--model", "model", "--all"],
     exit: 2,

@@ -105,8 +105,16 @@ export const pipelineFileCases: BadInputCase[] = [
     id: "plugin-missing",
     input: "a plugin path that does not exist",
     yaml: `plugins: [./stages/my-stage.mjs]\n${PIPELINE}`,
+    args: ["run", "p.yaml", "--quiet", "--allow-plugins"],
     exit: 2,
     message: ["p.yaml", '"./stages/my-stage.mjs" not found'],
+  }),
+  pipelineCase({
+    id: "plugin-not-allowed",
+    input: "a plugin module, without `--allow-plugins` (nothing is imported)",
+    yaml: `plugins: [./stages/my-stage.mjs]\n${PIPELINE}`,
+    exit: 2,
+    message: ["p.yaml", '"./stages/my-stage.mjs"', "--allow-plugins"],
   }),
   pipelineCase({
     id: "yaml-js-function-tag",

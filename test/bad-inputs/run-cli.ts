@@ -18,7 +18,7 @@ export interface CliResult {
  * under `sh -c "<prefix>; exec node ..."`, e.g. `ulimit -f 0` to make every file write fail.
  */
 export function runCli(args: string[], cwd: string, opts: { shellPrefix?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  const env = { ...process.env, RECPIPE_DEBUG: "", NO_COLOR: "1", FORCE_COLOR: "0" };
+  const env = { ...process.env, RECPIPE_DEBUG: "", RECPIPE_ALLOW_PLUGINS: "", NO_COLOR: "1", FORCE_COLOR: "0" };
   const child = opts.shellPrefix
     ? spawn("sh", ["-c", `${opts.shellPrefix}; exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd, env })
     : spawn(process.execPath, [CLI, ...args], { cwd, env });

@@ -47,10 +47,15 @@ function factorTableOfTypes(ids: number[], idType: Int32 | Int64, featType: Floa
   return new Table([new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: n, children: [idData, featData] }))]);
 }
 
-/** A copy of the good model, changed by `edit`, under a new name. */
+/**
+ * A copy of the good model, changed by `edit`, under a new name, as a hand-edited directory would be: without the
+ * `.crc` checksum files (which would otherwise refuse the edit before the parsers these cases test see it; see
+ * damaged-model.test.ts for that).
+ */
 function brokenCopy(name: string, edit: (d: string) => void): string {
   const d = path.join(dir, name);
   cpSync(good, d, { recursive: true });
+  for (const f of readdirSync(d, { recursive: true }) as string[]) if (path.basename(f).endsWith(".crc")) rmSync(path.join(d, f));
   edit(d);
   return d;
 }
@@ -151,7 +156,15 @@ describe("bad model directories exit 2 with a message naming the path", () => {
 
   it("--user the model does not know: exit 2, and the message explains cold start", () => {
     const r = runCli(["recommend", "--model", good, "--user", "424242", "-k", "2", "--format", "json"]);
-    expectExit2(r, "--user 424242", "does not know this user", "cold start");
+    expectExit2(r, '--user: user "424242" is not in the model\'s training data', "cold start");
+  });
+
+  it("a known and an unknown --user: the known one's list, and a warning for the other (the rule a run's recommend.users follows)", () => {
+    const r = runCli(["recommend", "--model", good, "--user", "2", "--user", "424242", "-k", "2", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: --user: user "424242" is not in the model\'s training data, so it gets no recommendations');
+    const out = JSON.parse(r.stdout) as { recommendations: { user: unknown }[] };
+    expect(out.recommendations.map((u) => String(u.user))).toEqual(["2"]);
   });
 
   it("a known --user still works on the same model (exit 0, JSON with k items)", () => {

@@ -22,16 +22,21 @@ function requireBuilt(): void {
   if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing; run \`npm run build\` first (npm test does)`);
 }
 
-export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
+/** The environment the CLI runs in: the test's, without the switches that change what it does unasked. */
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, RECPIPE_DEBUG: "", RECPIPE_ALLOW_PLUGINS: "", ...extra };
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   requireBuilt();
-  const r = spawnSync(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, encoding: "utf8", env: { ...process.env, RECPIPE_DEBUG: "" } });
+  const r = spawnSync(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, encoding: "utf8", env: cliEnv(opts.env) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Same, without blocking the event loop (for runs that take seconds). */
 export function runCliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   requireBuilt();
-  const child = spawn(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, RECPIPE_DEBUG: "", ...opts.env } });
+  const child = spawn(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, env: cliEnv(opts.env) });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

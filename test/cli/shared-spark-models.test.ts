@@ -2,7 +2,8 @@
  * Every real Spark-saved model under ../shared/data/spark-models: recpipe either loads it or refuses it by name
  * (E_UNSUPPORTED listing each class with its path; exit 2 through the CLI). What it loads must hold exactly what the
  * files hold: ALS predictions are the dot products of the stored factors, indexer labels are the data file's labels
- * (both read here independently of the model store, straight from the Parquet bytes). Skips when ../shared is absent.
+ * (both read here independently of the model store, straight from the Parquet bytes). Skips when ../shared is absent,
+ * except under CI=true, where that fails.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,14 +15,14 @@ import { readParquetBytes } from "../../src/io/write-table.js";
 import { loadModel } from "../../src/pipeline/load-model.js";
 import { createRegistry } from "../../stages/index.js";
 import { isStringIndexerModel } from "../../stages/string-indexer.js";
-import { runCli, sharedDir } from "./run-cli.js";
+import { sharedDataDir, sharedDataPresent } from "../shared-data.js";
+import { runCli } from "./run-cli.js";
 
-const modelsDir = path.join(sharedDir, "data", "spark-models");
-const have = existsSync(modelsDir);
-if (!have) console.warn(`[shared-spark-models] skipping: ${modelsDir} is absent (needs ../shared next to the repo)`);
+const modelsDir = path.join(sharedDataDir, "spark-models");
+const ALS_DIR = path.join(modelsDir, "als-ml100k-spark3.0.2");
+const have = sharedDataPresent([modelsDir, ALS_DIR], "shared-spark-models.test.ts");
 
 const modelDirs = have ? readdirSync(modelsDir).filter((d) => statSync(path.join(modelsDir, d)).isDirectory()) : [];
-const ALS_DIR = path.join(modelsDir, "als-ml100k-spark3.0.2");
 const TUNED = ["org.apache.spark.ml.tuning.CrossValidatorModel", "org.apache.spark.ml.tuning.TrainValidationSplitModel"];
 
 /** Reads every data part file of a Parquet folder with parquet-wasm directly, as Spark's readers would see them. */
@@ -140,7 +141,7 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
     });
   }
 
-  describe.skipIf(!existsSync(ALS_DIR))("als-ml100k-spark3.0.2 (ALSModel, rank 10, userID/movieID)", () => {
+  describe("als-ml100k-spark3.0.2 (ALSModel, rank 10, userID/movieID)", () => {
     let users: Map<number, Float32Array>;
     let items: Map<number, Float32Array>;
     const rank = 10;

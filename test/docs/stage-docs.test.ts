@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRegistry } from "../../stages/index.js";
 import { paramNames } from "../../src/core/define-stage.js";
-import { renderStageDocs } from "../../src/pipeline/stage-docs.js";
+import { fillStageDocFragments, renderStageDocs, stageDocFragmentTypes } from "../../src/pipeline/stage-docs.js";
 
 describe("docs/stages.md", () => {
   const generated = renderStageDocs(createRegistry());
@@ -28,4 +28,14 @@ describe("docs/stages.md", () => {
     expect(als).toMatch(/\| `alpha` \| `number` \| `1\.0` \| >= 0 \|/);
     expect(als).toMatch(/\| `coldStartStrategy` \| `enum` \| `nan` \| `nan`, `drop` \|/);
   });
+});
+
+describe("stage-doc fragments in hand-written documents", () => {
+  for (const file of ["README.md", "docs/coming-from-spark.md"]) {
+    it(`${file} says what the random-split stage's own doc says (run \`npm run docs:stages\` after changing a stage doc)`, () => {
+      const text = readFileSync(join(process.cwd(), file), "utf8");
+      expect(stageDocFragmentTypes(text)).toContain("random-split");
+      expect(text === fillStageDocFragments(text, createRegistry()), `${file} is out of date: run npm run docs:stages`).toBe(true);
+    });
+  }
 });

@@ -2,8 +2,11 @@
  * recpipe -> Spark: recpipe fits string-indexer + als (and a cross-validated variant) through the programmatic run();
  * real Spark then loads the run's model/ with PipelineModel.load, the ALS stage folder with ALSModel.load and the tuned
  * model with CrossValidatorModel.load (one JVM for all three), and must predict and recommend what recpipe does.
+ * Every file recpipe saves carries Hadoop's `.crc` beside it, which Spark verifies: a wrong one makes Spark refuse the
+ * model, so the loads above prove recpipe's checksums are right. A model tuned on each ranking metric loads in Spark
+ * when the metric is Spark's, and is refused naming recpipe's evaluator class when it is recpipe's own.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Table, Utf8, vectorFromArray } from "apache-arrow";
@@ -24,6 +27,8 @@ interface SparkPrediction {
 }
 interface SparkJob {
   error?: string;
+  metricName?: string;
+  k?: number;
   stageClasses?: string[];
   bestModelClass?: string;
   estimatorClass?: string;
@@ -38,6 +43,18 @@ interface SparkJob {
 }
 type SparkOut = Record<string, SparkJob> & { sparkVersion: string };
 
+const SPARK_RANKING = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK"];
+const RECPIPE_RANKING = ["hitRateAtK", "mrrAtK"];
+
+/** A copy of `model` whose checksum file for `file` (relative) has one bit flipped in its first CRC value. */
+function withWrongCrc(model: string, dest: string, file: string): string {
+  cpSync(model, dest, { recursive: true });
+  const crc = path.join(dest, path.dirname(file), `.${path.basename(file)}.crc`);
+  const bytes = readFileSync(crc);
+  bytes[8] ^= 0x01;
+  writeFileSync(crc, bytes);
+  return dest;
+}
 const K = 4;
 const TOL = 1e-5;
 // Known pairs, a user and an item the data never had (cold start: NaN in both), and an unknown pair.
@@ -97,6 +114,7 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
   let plainModel: LoadedModel;
   let tunedModel: LoadedModel;
   let spark: SparkOut;
+  const rankingTuned = new Map<string, RunResult>();
 
   beforeAll(async () => {
     if (!env.available) return;
@@ -117,14 +135,26 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
       [5, 3],
       [999, 0],
     ];
+    for (const metric of [...SPARK_RANKING, ...RECPIPE_RANKING]) {
+      const file = path.join(dir, `tuned-${metric}.yaml`);
+      writeFileSync(file, stringIdPipelineYaml(`tuned-${metric}`, { tuned: true, maxIter: 2, oneParamMap: true, tuneEvaluator: `{type: ranking-evaluator, metricName: ${metric}, k: 5}` }));
+      rankingTuned.set(metric, await run(file, { outDir: path.join(dir, "runs"), workers: 1 }));
+    }
+    const model = path.join(plain.runDir, "model");
+    const userFactors = readdirSync(path.join(alsDir, "userFactors")).find((f) => f.endsWith(".parquet"))!;
+    const alsRel = path.relative(model, alsDir);
     const jobs = [
-      { name: "pipeline", kind: "pipeline", dir: path.join(plain.runDir, "model"), pairs: labelPairs, k: K },
+      { name: "pipeline", kind: "pipeline", dir: model, pairs: labelPairs, k: K },
       { name: "als", kind: "als", dir: alsDir, pairs: indexPairs, k: K },
       { name: "cv", kind: "cv", dir: path.join(tuned.runDir, "model"), pairs: labelPairs, k: K },
+      { name: "wrongMetadataCrc", kind: "pipeline", dir: withWrongCrc(model, path.join(dir, "bad-meta-crc"), "metadata/part-00000"), pairs: labelPairs, k: K },
+      { name: "wrongParquetCrc", kind: "pipeline", dir: withWrongCrc(model, path.join(dir, "bad-parquet-crc"), path.join(alsRel, "userFactors", userFactors)), pairs: labelPairs, k: K },
+      ...[...rankingTuned].map(([metric, r]) => ({ name: `ranking-${metric}`, kind: "cv-evaluator", dir: path.join(r.runDir, "model"), pairs: [], k: K })),
+      ...RECPIPE_RANKING.map((metric) => ({ name: `best-${metric}`, kind: "pipeline", dir: path.join(rankingTuned.get(metric)!.runDir, "model", "bestModel"), pairs: labelPairs, k: K })),
     ];
     writeFileSync(path.join(dir, "jobs.json"), JSON.stringify(jobs));
     spark = await runSparkScript<SparkOut>(env.python, "spark_load_many.py", [path.join(dir, "jobs.json")]);
-    // One JVM per Spark line for all three loads: about a minute unloaded, several on 2 cores shared with other work.
+    // One JVM per Spark line for all the loads: about a minute unloaded, several on 2 cores shared with other work.
   }, 600_000);
 
   afterAll(() => {
@@ -193,5 +223,30 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
     const byLabel = new Map(recs.users.map((u) => [String(u.user), u.items.map((x) => String(x.item))]));
     expect(job.recommendations).toHaveLength(byLabel.size);
     for (const r of job.recommendations) expect(r.itemLabels).toEqual(byLabel.get(r.userLabel!));
+  });
+
+  maybe("recpipe's model files all carry .crc files, and a wrong one makes Spark refuse the model (metadata and Parquet)", () => {
+    expect(readdirSync(path.join(plain.runDir, "model", "metadata"))).toContain(".part-00000.crc");
+    for (const job of [spark.wrongMetadataCrc, spark.wrongParquetCrc]) {
+      expect(job.error, "Spark loaded a model whose checksum is wrong").toBeDefined();
+      expect(job.error).toMatch(/ChecksumException: Checksum error/);
+    }
+  });
+
+  maybe.each(SPARK_RANKING)("CrossValidatorModel.load reads a model tuned on %s: Spark's RankingEvaluator, same metric, k and avgMetrics", (metric) => {
+    const job = spark[`ranking-${metric}`];
+    expect(job.error).toBeUndefined();
+    expect(job.evaluatorClass).toBe("RankingEvaluator");
+    expect(job.metricName).toBe(metric);
+    expect(job.k).toBe(5);
+    expect(job.avgMetrics).toEqual(rankingTuned.get(metric)!.tune!.avgMetrics);
+  });
+
+  maybe.each(RECPIPE_RANKING)("a model tuned on recpipe's %s is refused by Spark naming recpipe's evaluator class (Spark has no such metric)", (metric) => {
+    const job = spark[`ranking-${metric}`];
+    expect(job.error).toContain("recpipe.evaluation.RankingEvaluator");
+    // The tuned model's bestModel/ is a plain PipelineModel, which Spark loads.
+    expect(spark[`best-${metric}`].error).toBeUndefined();
+    expect(spark[`best-${metric}`].stageClasses).toEqual(["StringIndexerModel", "ALSModel"]);
   });
 });

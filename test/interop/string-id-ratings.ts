@@ -32,7 +32,7 @@ export function writeStringIdRatings(dir: string, users: number, items: number, 
 }
 
 /** string-indexer (user,item -> userIndex,itemIndex, handleInvalid keep) + als; `tuned` adds a 2-fold CV over a 2x2 grid. */
-export function stringIdPipelineYaml(name: string, opts: { tuned?: boolean; maxIter?: number; csv?: string } = {}): string {
+export function stringIdPipelineYaml(name: string, opts: { tuned?: boolean; maxIter?: number; csv?: string; tuneEvaluator?: string; oneParamMap?: boolean } = {}): string {
   const lines = [
     `name: ${name}`,
     "seed: 11",
@@ -60,10 +60,9 @@ export function stringIdPipelineYaml(name: string, opts: { tuned?: boolean; maxI
       "tune:",
       "  type: cross-validator",
       "  numFolds: 2",
-      "  evaluator: {type: regression-evaluator, metricName: rmse}",
+      `  evaluator: ${opts.tuneEvaluator ?? "{type: regression-evaluator, metricName: rmse}"}`,
       "  paramGrid:",
-      "    als.regParam: [0.05, 1.0]",
-      "    als.rank: [3, 4]",
+      ...(opts.oneParamMap ? ["    als.regParam: [0.1]"] : ["    als.regParam: [0.05, 1.0]", "    als.rank: [3, 4]"]),
     );
   }
   return lines.join("\n") + "\n";

@@ -23,9 +23,9 @@ pipeline:
     rank: 4
 `;
 
-async function error(path: string, set: string[] = []): Promise<{ message: string; exit: number }> {
+async function error(path: string, set: string[] = [], allowPlugins = false): Promise<{ message: string; exit: number }> {
   try {
-    await loadPipelineFile(path, { set });
+    await loadPipelineFile(path, { set, allowPlugins });
   } catch (e) {
     return { message: (e as Error).message, exit: (e as { exitCode?: number }).exitCode ?? 1 };
   }
@@ -97,8 +97,8 @@ describe("loadPipelineFile", () => {
   });
 
   it("loads a plugin stage through the same registry checks", async () => {
-    const l = await loadPipelineFile(file("plug.yaml", valid.replace("pipeline:\n", `plugins: [${join(process.cwd(), "test/fixtures/plugins/noop-transformer.ts")}]\npipeline:\n  - {type: noop-transformer, factor: 2}\n`)));
+    const l = await loadPipelineFile(file("plug.yaml", valid.replace("pipeline:\n", `plugins: [${join(process.cwd(), "test/fixtures/plugins/noop-transformer.ts")}]\npipeline:\n  - {type: noop-transformer, factor: 2}\n`)), { allowPlugins: true });
     expect(l.spec.pipeline[0].type).toBe("noop-transformer");
-    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")))).message).toMatch(/plugins: "\.\/nope\.ts" not found \(expected a module at .*nope\.ts\)/);
+    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")), [], true)).message).toMatch(/plugins: "\.\/nope\.ts" not found \(expected a module at .*nope\.ts\)/);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/core/errors.js";
 import { readParquetBytes } from "../../src/io/parquet-codec.js";
 import { run } from "../../src/pipeline/run.js";
 import { PIPELINE, RATINGS_CSV } from "../bad-inputs/fixtures.js";
@@ -51,5 +52,26 @@ describe("a failing CV trial", () => {
     expect(rows[1].fold0).toBeNaN();
     expect(String(rows[1].error)).toMatch(/fold 0: .*must be numeric.*; fold 1: /);
     expect(rows[1].position).toBe(2);
+  });
+
+  it("that hits a bug (a TypeError, not an input error) fails the run instead of ranking last", async () => {
+    const plugin = path.join(process.cwd(), "test/fixtures/plugins/crashing-estimator.ts");
+    writeFileSync(path.join(dir, "ratings.csv"), RATINGS_CSV);
+    writeFileSync(
+      path.join(dir, "crash.yaml"),
+      PIPELINE.replace("pipeline:\n", "pipeline:\n  - {type: crashing-estimator, name: crash}\n") +
+        `plugins: [${plugin}]
+tune:
+  type: cross-validator
+  numFolds: 2
+  evaluator: {type: regression-evaluator, metricName: rmse}
+  paramGrid:
+    crash.crash: [false, true]
+`,
+    );
+    const failure = await run(path.join(dir, "crash.yaml"), { outDir: path.join(dir, "runs"), workers: 1, allowPlugins: true }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(failure).not.toBeInstanceOf(InputError);
+    expect((failure as Error).message).toContain("reading 'length'");
   });
 });

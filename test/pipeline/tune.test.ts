@@ -59,7 +59,7 @@ describe("tuning", () => {
 
   it("never fits on the test split: every fit during tuning and the refit see only the training period", async () => {
     fitLog.length = 0;
-    const res = await run(pipeline("", cv(1)), { workers: 1 });
+    const res = await run(pipeline("", cv(1)), { workers: 1, allowPlugins: true });
     const all = await readTable(csv, {});
     const ts = Float64Array.from(all.getChild("timestamp")!.toArray() as Int32Array).sort();
     const cutoff = ts[Math.floor(ts.length * 0.8)];
@@ -75,8 +75,8 @@ describe("tuning", () => {
   });
 
   it("gives the same results with parallelism 1 and 2", async () => {
-    const a = await run(pipeline("", cv(1)), { workers: 2 });
-    const b = await run(pipeline("", cv(2)), { workers: 2 });
+    const a = await run(pipeline("", cv(1)), { workers: 2, allowPlugins: true });
+    const b = await run(pipeline("", cv(2)), { workers: 2, allowPlugins: true });
     expect(b.tune!.avgMetrics).toEqual(a.tune!.avgMetrics);
     expect(b.tune!.stdMetrics).toEqual(a.tune!.stdMetrics);
     expect(b.metrics).toEqual(a.metrics);
@@ -85,7 +85,7 @@ describe("tuning", () => {
   });
 
   it("writes tuning.parquet with params, fold metrics, mean, std and rank", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1 });
+    const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1, allowPlugins: true });
     const t = await readTable(join(r.runDir, "tuning.parquet"), {});
     expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "position", "error"]);
     expect(t.numRows).toBe(2);
@@ -94,13 +94,13 @@ describe("tuning", () => {
 
   it("reports NaN metrics and never picks them", async () => {
     // coldStartStrategy nan: validation folds hold users unseen in the fit folds, so rmse is NaN for every map.
-    await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1 })).rejects.toThrow(
+    await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1, allowPlugins: true })).rejects.toThrow(
       /every param map scored NaN on rmse.*coldStartStrategy: drop/,
     );
   });
 
   it("tunes a feature stage's param and fixes others with baseOn (PySpark's ParamGridBuilder.baseOn: one-value entries first)", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1 });
+    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1, allowPlugins: true });
     expect(r.tune!.grid).toEqual([
       { "als.maxIter": 2, "string-indexer.handleInvalid": "keep" },
       { "als.maxIter": 2, "string-indexer.handleInvalid": "skip" },
@@ -111,7 +111,7 @@ describe("tuning", () => {
     const resolved = readFileSync(join(r.runDir, "pipeline.yaml"), "utf8");
     expect(resolved).not.toMatch(/baseOn/);
     expect(resolved).toMatch(/als\.maxIter:\s*\n\s*- 2/);
-    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1 })).rejects.toThrow(
+    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1, allowPlugins: true })).rejects.toThrow(
       /tune\.baseOn\.als\.rank is also a paramGrid key/,
     );
   });

@@ -8,6 +8,7 @@ import { readTable } from "../../src/io/read-table.js";
 import { loadModel } from "../../src/pipeline/load-model.js";
 import { recommendFromModel } from "../../src/pipeline/recommend-from-model.js";
 import { run, type RunResult } from "../../src/pipeline/run.js";
+import { sharedDataDir, sharedDataPresent } from "../shared-data.js";
 import { writeAmazonReviews, writeKuaiRecSmallMatrix, writeLastfmUserArtists, writeMovieLensUData } from "./example-fixtures.js";
 
 /**
@@ -16,7 +17,7 @@ import { writeAmazonReviews, writeKuaiRecSmallMatrix, writeLastfmUserArtists, wr
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const pipelinesDir = path.join(repoRoot, "pipelines");
-const sharedData = path.join(path.resolve(repoRoot, "../shared"), "data");
+const sharedData = sharedDataDir;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "recpipe-examples-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -88,8 +89,7 @@ describe("example pipelines on fixtures shaped like their data", () => {
 const ml100k = path.join(sharedData, "movielens-100k", "u.data");
 const mlLatestSmall = path.join(sharedData, "movielens-latest-small", "ratings.csv");
 const lastfm = path.join(sharedData, "lastfm-hetrec2011-2k", "user_artists.dat");
-const haveShared = [ml100k, mlLatestSmall, lastfm].every((f) => existsSync(f));
-if (!haveShared) console.warn(`examples.test: real-data checks not run: ${sharedData} (../shared/data from the repository root) is absent`);
+const haveShared = sharedDataPresent([ml100k, mlLatestSmall, lastfm], "the real-data cases of examples.test.ts");
 
 /** Implicit ALS must beat recommending the most popular artists on every ranking metric it reports. */
 function expectAboveMostPopular(r: RunResult): void {

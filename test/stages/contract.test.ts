@@ -80,8 +80,9 @@ describe.each(withExample)("contract: %s", (_, def: StageDefinition) => {
         fitted = await stage.fit(example.train, ctx);
         expect(snapshot(stage)).toBe(before);
         expect(fieldsOf(fitted.transformSchema(input.schema))).toEqual(fieldsOf(stage.transformSchema(input.schema)));
-        const reloadedEstimator = registry.loaderFor(stage.save().className);
-        if (reloadedEstimator) expect(snapshot(loadSaved(stage.save()) as Estimator)).toBe(snapshot(stage));
+        // Every estimator loads back from its save (Spark's Estimator.load), with the same params and explicit set.
+        expect(registry.loaderFor(stage.save().className), `${def.type}: no loader for ${stage.save().className}`).toBeDefined();
+        expect(snapshot(loadSaved(stage.save()) as Estimator)).toBe(snapshot(stage));
       } else {
         fitted = stage;
       }

@@ -2,7 +2,8 @@ import { makeVector, Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { buildStage } from "../../src/core/define-stage.js";
 import { quietContext } from "../../src/core/run-context.js";
-import type { Model, Recommender } from "../../src/core/stage.js";
+import type { Evaluator, Model, Recommender } from "../../src/core/stage.js";
+import { createRegistry } from "../../stages/index.js";
 import { regressionMetric } from "../../src/kernels/regression-metrics.js";
 import { mostPopular } from "../../stages/most-popular.js";
 import { rankingEvaluator, relevantSets } from "../../stages/ranking-evaluator.js";
@@ -98,6 +99,27 @@ describe("ranking-evaluator", () => {
     const ev = buildStage(rankingEvaluator, { metricName: "hitRateAtK", k: 1, relevanceThreshold: 4 });
     expect(await ev.evaluate({ predictions: test, testTransformed: test, trainTransformed: train, recommender: model }, ctx)).toBe(1);
     expect(ev.save().extra).toEqual({ recpipeRelevanceThreshold: 4 });
+  });
+
+  it("saves Spark's five metrics under Spark's RankingEvaluator class, recpipe's own under a recpipe class; both load back", () => {
+    const registry = createRegistry();
+    const cases: [string, string][] = [
+      ["meanAveragePrecision", "org.apache.spark.ml.evaluation.RankingEvaluator"],
+      ["meanAveragePrecisionAtK", "org.apache.spark.ml.evaluation.RankingEvaluator"],
+      ["precisionAtK", "org.apache.spark.ml.evaluation.RankingEvaluator"],
+      ["ndcgAtK", "org.apache.spark.ml.evaluation.RankingEvaluator"],
+      ["recallAtK", "org.apache.spark.ml.evaluation.RankingEvaluator"],
+      ["hitRateAtK", "recpipe.evaluation.RankingEvaluator"],
+      ["mrrAtK", "recpipe.evaluation.RankingEvaluator"],
+    ];
+    for (const [metricName, className] of cases) {
+      const saved = buildStage(rankingEvaluator, { metricName, k: 3 }).save();
+      expect(saved.className, metricName).toBe(className);
+      const loaded = registry.loaderFor(className)!(saved, () => {
+        throw new Error("no children");
+      }) as Evaluator;
+      expect(loaded.params, metricName).toMatchObject({ metricName, k: 3 });
+    }
   });
 
   it("matches lists back by user id when the recommender leaves unknown users out (as ALS's subset does)", async () => {

@@ -3,7 +3,7 @@ import { InputError } from "../../core/errors.js";
 import { quietContext } from "../../core/run-context.js";
 import { loadModel } from "../../pipeline/load-model.js";
 import { recommendFromModel, recommendItemsFromModel } from "../../pipeline/recommend-from-model.js";
-import { collect, parsePositiveInt, parseWorkers } from "../options.js";
+import { collect, parsePositiveInt } from "../options.js";
 import { writeRecommendations } from "../write-recommendations.js";
 
 export function registerRecommend(program: Command): void {
@@ -18,7 +18,7 @@ export function registerRecommend(program: Command): void {
     .option("--exclude-seen <file>", "ratings file (csv/tsv/parquet/...) whose (user, item) pairs are never recommended")
     .option("--format <format>", "table | json | csv | parquet", "table")
     .option("--out <file>", "write to a file instead of stdout (required for parquet)")
-    .option("--workers <n>", "worker threads (default: all cores)", parseWorkers)
+    .option("--workers <n>", "worker threads (default: all cores)", parsePositiveInt)
     .addHelpText("after", "\nExamples:\n  $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 5\n  $ recpipe recommend --model runs/x/model --all -k 20 --format parquet --out recs.parquet\n  $ recpipe recommend --model runs/x/model --item i42 -k 10   # the 10 users most likely to rate item i42")
     .action(async (o: { model: string; user: string[]; item: string[]; all?: boolean; k: number; excludeSeen?: string; format: string; out?: string; workers?: number }) => {
       const given = [o.user.length > 0 && "--user", o.item.length > 0 && "--item", o.all && "--all"].filter(Boolean);

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { run, type RunResult } from "../../pipeline/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
-import { collect, parseWorkers } from "../options.js";
+import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parsePositiveInt, pluginsAllowed } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
 
 export function registerRun(program: Command): void {
@@ -12,18 +12,20 @@ export function registerRun(program: Command): void {
     .argument("<file>", "pipeline YAML file")
     .option("--set <key=value>", "override a key of the file (value parsed as YAML); repeatable", collect, [])
     .option("--out <dir>", "folder for the run directory (default: the file's output.dir)")
-    .option("--workers <n>", "worker threads (default: all cores)", parseWorkers)
+    .option("--workers <n>", "worker threads (default: all cores)", parsePositiveInt)
     .option("--json", "print exactly one JSON object on stdout (runDir, metrics, timingsSeconds, tune)")
     .option("--quiet", "no progress output")
+    .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .option("--remote <url>", "run on a Spark 4 cluster through Spark Connect: sc://HOST:PORT[/;token=...;use_ssl=true] (default: $SPARK_REMOTE)")
     .option("--remote-model-path <path>", "with --remote: also save the model on the cluster with Spark's own writers (a path the cluster can write)")
     .addHelpText("after", "\nExample:\n  $ recpipe run pipelines/quickstart.yaml --set pipeline.als.rank=16 --json")
-    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; remote?: string; remoteModelPath?: string }) => {
+    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean; remote?: string; remoteModelPath?: string }) => {
       const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
       const result = await run(file, {
         set: o.set,
         outDir: o.out,
         workers: o.workers,
+        allowPlugins: pluginsAllowed(o),
         progress: createProgress({ quiet: !!o.quiet }),
         log,
         warn: (m) => process.stderr.write(`warning: ${m}\n`),

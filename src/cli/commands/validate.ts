@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { validatePipeline } from "../../pipeline/validate-pipeline.js";
-import { collect } from "../options.js";
+import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, pluginsAllowed } from "../options.js";
 import { describeType } from "../../core/table.js";
 import { gb } from "../../pipeline/memory-estimate.js";
 
@@ -10,10 +10,11 @@ export function registerValidate(program: Command): void {
     .description("parse the pipeline file, check its schema, stages and columns; computes nothing")
     .argument("<file>", "pipeline YAML file")
     .option("--set <key=value>", "override a key of the file; repeatable", collect, [])
+    .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .option("--remote <url>", "also check the file against the Spark Connect engine and contact the server (default: $SPARK_REMOTE)")
     .addHelpText("after", "\nExample:\n  $ recpipe validate pipelines/movielens-100k.yaml --set pipeline.als.rank=0   # exit 2, names the key")
-    .action(async (file: string, o: { set: string[]; remote?: string }) => {
-      const v = await validatePipeline(file, o.set, undefined, o.remote ?? (process.env.SPARK_REMOTE || undefined));
+    .action(async (file: string, o: { set: string[]; allowPlugins?: boolean; remote?: string }) => {
+      const v = await validatePipeline(file, { set: o.set, allowPlugins: pluginsAllowed(o), remote: o.remote ?? (process.env.SPARK_REMOTE || undefined) });
       const s = v.loaded.spec;
       process.stdout.write(`${v.loaded.file}: ok\n`);
       process.stdout.write(`  pipeline: ${s.pipeline.map((p) => (p.name === p.type ? p.type : `${p.name} (${p.type})`)).join(" -> ")}\n`);

@@ -8,10 +8,11 @@ JOBS.json: a list of {"name", "kind", "dir", "pairs", "k"} objects, where kind i
   pipeline   PipelineModel.load(dir) whose last stage is an ALSModel; pairs are [userLabel, itemLabel] values of the
              columns the StringIndexers read;
   cv         CrossValidatorModel.load(dir); its bestModel must be such a PipelineModel; pairs as for pipeline.
+  cv-evaluator  CrossValidatorModel.load(dir) only: the evaluator's class, metricName and k, and avgMetrics.
 Prints one JSON object {name: result}. A result holds the loaded class names, predictions in input order (null = NaN),
 recommendForAllUsers(k) of the ALS stage sorted by user (with labels when indexers precede it), the factors as Spark
 read them, and for cv the avgMetrics and the number of estimatorParamMaps. A job Spark refuses gives
-{"error": "<the exception's first lines>"} instead, so one refusal does not hide the other results.
+{"error": "<the exception's first lines and root causes>"} instead, so one refusal does not hide the other results.
 """
 import json
 import sys
@@ -29,6 +30,14 @@ def score(spark, job):
 
     out = {}
     t0 = time.time()
+    if job["kind"] == "cv-evaluator":
+        cv = CrossValidatorModel.load(job["dir"])
+        ev = cv.getEvaluator()
+        out["evaluatorClass"] = type(ev).__name__
+        out["metricName"] = ev.getMetricName()
+        out["k"] = ev.getK() if hasattr(ev, "getK") else None
+        out["avgMetrics"] = list(cv.avgMetrics)
+        return out
     if job["kind"] == "als":
         model = ALSModel.load(job["dir"])
         als = model
@@ -73,7 +82,10 @@ def main(argv):
         try:
             results[job["name"]] = score(spark, job)
         except Exception as e:  # noqa: BLE001 - report Spark's refusal as data; the test decides
-            results[job["name"]] = {"error": "\n".join(str(e).splitlines()[:6])}
+            lines = str(e).splitlines()
+            # The first lines, and the root cause where Spark wraps it deep in the trace (a checksum failure does).
+            causes = [l for l in lines[6:] if "Caused by:" in l or "Checksum" in l]
+            results[job["name"]] = {"error": "\n".join(lines[:6] + causes[:6])}
     print_json(results)
     spark.stop()
 

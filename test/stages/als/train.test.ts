@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
+import { sharedDataDir, sharedDataPresent } from "../../shared-data.js";
 import { trainAls, type AlsRatings, type AlsTrainParams } from "../../../stages/als/train.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../../src/core/spark-random.js";
 
@@ -200,10 +200,9 @@ describe("trainAls: semantics", () => {
   });
 });
 
-const shared = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
-const ml100k = resolve(shared, "data/movielens-100k/u.data");
+const ml100k = resolve(sharedDataDir, "movielens-100k/u.data");
 
-describe.skipIf(!existsSync(ml100k))(`MovieLens 100k (${existsSync(ml100k) ? "found" : "skipped: " + ml100k + " is absent"})`, () => {
+describe.runIf(sharedDataPresent([ml100k], "the ML-100k accuracy test in train.test.ts"))("MovieLens 100k", () => {
   it("rank 10, maxIter 10, regParam 0.1, seeded 80/20 split, cold-start pairs dropped: test RMSE in [0.90, 0.95]", async () => {
     const lines = readFileSync(ml100k, "utf8").trim().split("\n");
     const all: AlsRatings = { user: new Int32Array(lines.length), item: new Int32Array(lines.length), rating: new Float32Array(lines.length) };
