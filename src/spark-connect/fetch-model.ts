@@ -17,8 +17,18 @@ const STRING_INDEXER_MODEL = "org.apache.spark.ml.feature.StringIndexerModel";
  */
 export async function fetchPipelineModel(remote: RemotePipelineModel, registry: StageRegistry, uid: string): Promise<PipelineModel> {
   const fitted: FittedStage[] = [];
-  for (const s of remote.stages) fitted.push(s.model ? await fetchStage(remote, registry, s) : (s.stage as FittedStage));
+  for (const s of remote.stages) fitted.push(s.model ? await fetchStage(remote, registry, s) : localTransformer(s));
   return new PipelineModel(uid, fitted);
+}
+
+/**
+ * A transformer as it ran on the cluster: IndexToString's `labelsFrom` was resolved there into `labels` (the fitted
+ * indexer's), which the local stage must carry too, or it cannot transform nor be saved with its labels.
+ */
+function localTransformer(s: RemoteStage): FittedStage {
+  const labels = s.op.params.find((p) => p.name === "labels")?.value;
+  const stage = s.stage as FittedStage & { withLabels?: (labels: readonly string[]) => FittedStage };
+  return Array.isArray(labels) && stage.withLabels ? stage.withLabels(labels as string[]) : stage;
 }
 
 async function fetchStage(remote: RemotePipelineModel, registry: StageRegistry, s: RemoteStage): Promise<FittedStage> {
