@@ -1,6 +1,8 @@
 import { DataType } from "apache-arrow";
-import type { DeclaredType } from "../io/column-builders.js";
+import type { FileSourceSpec } from "../pipeline/spec.js";
 import { ident } from "./sql-text.js";
+
+type DeclaredType = NonNullable<FileSourceSpec["types"]>[string];
 
 /** A pipeline file's declared column type as Spark SQL's type name. */
 export const SPARK_TYPE_OF_DECLARED: Record<DeclaredType, string> = { string: "STRING", int32: "INT", int64: "BIGINT", float32: "FLOAT", float64: "DOUBLE" };
