@@ -13,11 +13,11 @@ import { SOLVER_CG, SOLVER_CHOLESKY, type HalfStepArgs } from "../src/kernels/al
 
 const [rows, n, items, k] = process.argv.slice(2, 6).map(Number);
 const mode = process.argv[6] ?? "explicit";
-if (!(rows > 0 && n > 0 && items > 0 && k > 0) || !["explicit", "implicit", "cg"].includes(mode)) {
+if (!(rows > 0 && n > 0 && items > 0 && k > 0) || !["explicit", "implicit", "cg", "cgx"].includes(mode)) {
   throw new Error("usage: als-half-step.ts ROWS N ITEMS RANK explicit|implicit|cg");
 }
 const nnz = rows * n;
-const layout = planAlsLayout(rows, items, nnz, k, "f32", 1, mode === "cg" ? n : 0);
+const layout = planAlsLayout(rows, items, nnz, k, "f32", 1, mode.startsWith("cg") ? n : 0);
 const memory = createAlsMemory(layout.totalBytes);
 const kernels = instantiateAlsKernels(process.env.WASM ? new Uint8Array(readFileSync(process.env.WASM)) : readAlsWasmBytes(), memory);
 const users = sideViews(memory.buffer, layout, "user");
@@ -31,13 +31,13 @@ for (let i = 0; i < nnz; i++) {
 }
 for (let r = 0; r < rows; r++) users.indices.subarray(r * n, r * n + n).sort();
 for (let i = 0; i < items; i++) for (let d = 0; d < k; d++) fixed.factors[i * layout.kp + d] = rand() - 0.5;
-const implicit = mode !== "explicit";
+const implicit = mode !== "explicit" && mode !== "cgx";
 const gram = gramView(memory.buffer, layout);
 if (implicit) kernels.gramAccumulate(fixed.factors, 0, items, layout.kp, gram);
 const args: HalfStepArgs = {
   indptr: users.indptr, indices: users.indices, values: users.values, src: fixed.factors, out: users.factors,
   gram: implicit ? gram : null, kp: layout.kp, k, regParam: 0.1, alpha: 1, implicit,
-  solver: mode === "cg" ? SOLVER_CG : SOLVER_CHOLESKY, cgSteps: 3, rowStart: 0, rowEnd: 0,
+  solver: mode === "cg" || mode === "cgx" ? SOLVER_CG : SOLVER_CHOLESKY, cgSteps: Number(process.env.CG_STEPS ?? 3), rowStart: 0, rowEnd: 0,
   scratch: scratchView(memory.buffer, layout, 0), cgGatherCapacity: layout.cgGatherCapacity,
 };
 const ms: number[] = [];

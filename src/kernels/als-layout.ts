@@ -23,6 +23,8 @@ export type AlsSide = "user" | "item";
 
 export interface AlsSideLayout {
   rows: number;
+  /** False when this memory holds only the side's factors (its CSR lives in the other side's memory). */
+  csr: boolean;
   indptr: number;
   indices: number;
   values: number;
@@ -59,6 +61,8 @@ export function planAlsLayout(
   nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
   /** Longest row on either side when the CG solver is used (it gathers whole rows), else 0. */
   cgMaxRowLength = 0,
+  /** The sides whose CSR this memory holds (both unless the state is split into one memory per side). */
+  csrSides: readonly AlsSide[] = ["user", "item"],
 ): AlsLayout {
   const kp = paddedRank(rank);
   const fb = precision === "f64" ? 8 : 4;
@@ -68,15 +72,16 @@ export function planAlsLayout(
     at = Math.ceil((at + bytes) / 64) * 64;
     return start;
   };
-  const side = (rows: number): AlsSideLayout => ({
+  const side = (rows: number, csr: boolean): AlsSideLayout => ({
     rows,
-    indptr: take(4 * (rows + 1)),
-    indices: take(4 * nnz),
-    values: take(4 * nnz),
+    csr,
+    indptr: take(csr ? 4 * (rows + 1) : 0),
+    indices: take(csr ? 4 * nnz : 0),
+    values: take(csr ? 4 * nnz : 0),
     factors: take(fb * rows * kp),
   });
-  const user = side(nUsers);
-  const item = side(nItems);
+  const user = side(nUsers, csrSides.includes("user"));
+  const item = side(nItems, csrSides.includes("item"));
   const gram = take(fb * kp * kp);
   const maxChunks = Math.ceil(Math.max(nUsers, nItems, 1) / ALS_CHUNK_ROWS) + Math.ceil(nnz / ALS_CHUNK_RATINGS) + 1;
   const control = take(4 * (1 + maxChunks));
@@ -90,12 +95,13 @@ function factorView(buffer: ArrayBufferLike, precision: AlsPrecision, offset: nu
   return precision === "f64" ? new Float64Array(buffer, offset, length) : new Float32Array(buffer, offset, length);
 }
 
+/** Views of one side; a side held as factors only gets empty CSR views. */
 export function sideViews(buffer: ArrayBufferLike, layout: AlsLayout, side: AlsSide): AlsSideViews {
   const s = layout[side];
   return {
-    indptr: new Int32Array(buffer, s.indptr, s.rows + 1),
-    indices: new Int32Array(buffer, s.indices, layout.nnz),
-    values: new Float32Array(buffer, s.values, layout.nnz),
+    indptr: new Int32Array(buffer, s.indptr, s.csr ? s.rows + 1 : 0),
+    indices: new Int32Array(buffer, s.indices, s.csr ? layout.nnz : 0),
+    values: new Float32Array(buffer, s.values, s.csr ? layout.nnz : 0),
     factors: factorView(buffer, layout.precision, s.factors, s.rows * layout.kp),
   };
 }
@@ -110,4 +116,28 @@ export function controlView(buffer: ArrayBufferLike, layout: AlsLayout): Int32Ar
 
 export function scratchView(buffer: ArrayBufferLike, layout: AlsLayout, slot: number): Uint8Array {
   return new Uint8Array(buffer, layout.scratch + slot * layout.scratchBytes, layout.scratchBytes);
+}
+
+/**
+ * Where the ALS state lives: one memory for everything, or, when that would pass `maxBytes` (wasm32 caps a memory at
+ * 4 GiB), one memory per side. Each side's memory then holds that side's CSR, both factor matrices, YtY, control
+ * words and scratch, so a half-step runs entirely inside the memory of the side it solves; after it, the solved
+ * factors are copied (exactly) into the other memory. Every row sees the same bytes as in a single memory, so the
+ * results are bit-identical. This halves the bytes a memory needs per rating (8 instead of 16).
+ */
+export interface AlsSpaces {
+  layouts: AlsLayout[];
+  /** Index into layouts of the memory that solves each side. */
+  user: number;
+  item: number;
+}
+
+export function planAlsSpaces(
+  nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
+  cgMaxRowLength: number, maxBytes: number,
+): AlsSpaces {
+  const single = planAlsLayout(nUsers, nItems, nnz, rank, precision, scratchSlots, cgMaxRowLength);
+  if (single.totalBytes <= maxBytes) return { layouts: [single], user: 0, item: 0 };
+  const plan = (side: AlsSide): AlsLayout => planAlsLayout(nUsers, nItems, nnz, rank, precision, scratchSlots, cgMaxRowLength, [side]);
+  return { layouts: [plan("user"), plan("item")], user: 0, item: 1 };
 }

@@ -13,6 +13,9 @@ export const ALS_WASM_MAXIMUM_PAGES = 65536;
 /** Bytes at the start of linear memory left to the module (its stack/data; it declares none today). */
 export const ALS_WASM_RESERVED_BYTES = 65536;
 
+/** The most a layout (reserved bytes included) may take in one memory: createAlsMemory adds one page of slack. */
+export const ALS_WASM_MAX_LAYOUT_BYTES = (ALS_WASM_MAXIMUM_PAGES - 1) * 65536;
+
 // tsconfig's lib (ES2022, no DOM) and @types/node 20 do not declare WebAssembly; these are the few members used.
 /** A WebAssembly.Memory. */
 export interface AlsWasmMemory {
@@ -54,7 +57,8 @@ export function createAlsMemory(bytes: number): AlsWasmMemory {
   const pages = Math.ceil((bytes + ALS_WASM_RESERVED_BYTES) / 65536);
   if (pages > ALS_WASM_MAXIMUM_PAGES) {
     throw new RangeError(
-      `ALS needs ${(bytes / 2 ** 30).toFixed(2)} GiB of kernel memory; wasm32 caps one memory at 4 GiB (about 250M ratings)`,
+      `ALS needs ${(bytes / 2 ** 30).toFixed(2)} GiB of kernel memory for one side; wasm32 caps one memory at 4 GiB ` +
+        `(about 500M ratings at rank 10 with one memory per side)`,
     );
   }
   return new (api().Memory)({ initial: pages, maximum: ALS_WASM_MAXIMUM_PAGES, shared: true });

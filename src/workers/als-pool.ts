@@ -8,22 +8,29 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SolveRows } from "../kernels/als-half-step.js";
-import { controlView, sideViews, type AlsLayout } from "../kernels/als-layout.js";
+import { controlView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { runChunks, chunkStarts, type AlsHalfStepJob } from "./als-chunks.js";
 import type { AlsWorkerData } from "./als-worker.js";
 
+/** One memory of the ALS state (see planAlsSpaces): its layout, and the shared memory (wasm) or buffer (js). */
+export interface AlsSpace {
+  layout: AlsLayout;
+  /** wasm engine: the shared memory (each worker instantiates its own copy of the module on it). */
+  memory: AlsWasmMemory | null;
+  /** js engine: the SharedArrayBuffer holding the layout (ignored for wasm). */
+  buffer: SharedArrayBuffer | null;
+}
+
 export interface AlsPoolOptions {
   workers: number;
   engine: "wasm" | "js";
-  layout: AlsLayout;
-  /** wasm engine: the shared memory and the module bytes (each worker instantiates its own copy). */
-  memory: AlsWasmMemory | null;
+  spaces: AlsSpace[];
+  /** Index into spaces of the memory that solves each side. */
+  sideSpace: Record<AlsSide, number>;
   wasmBytes: Uint8Array | null;
-  /** js engine: the SharedArrayBuffer holding the layout (ignored for wasm). */
-  buffer: SharedArrayBuffer | null;
-  /** The calling thread's kernel, used when workers = 1 (scratch slot 0). */
-  localSolveRows: SolveRows;
+  /** The calling thread's kernel for each space, used when workers = 1 (scratch slot 0). */
+  localSolveRows: SolveRows[];
 }
 
 /**
@@ -44,21 +51,21 @@ function workerScript(): URL {
 
 export class AlsPool {
   private readonly workers: Worker[] = [];
-  private readonly control: Int32Array;
+  private readonly buffers: ArrayBufferLike[];
 
-  private constructor(private readonly o: AlsPoolOptions, private readonly buffer: ArrayBufferLike) {
-    this.control = controlView(buffer, o.layout);
+  private constructor(private readonly o: AlsPoolOptions) {
+    this.buffers = o.spaces.map((s) => (o.engine === "wasm" ? s.memory!.buffer : s.buffer!));
   }
 
   static async start(o: AlsPoolOptions): Promise<AlsPool> {
-    const buffer = o.engine === "wasm" ? o.memory!.buffer : o.buffer!;
-    const pool = new AlsPool(o, buffer);
+    const pool = new AlsPool(o);
     if (o.workers > 1) {
       const url = workerScript();
       for (let i = 0; i < o.workers; i++) {
         const data: AlsWorkerData = {
-          engine: o.engine, memory: o.memory, buffer: o.engine === "js" ? o.buffer : null,
-          wasmBytes: o.wasmBytes, layout: o.layout, slot: 1 + i,
+          engine: o.engine,
+          spaces: o.spaces.map((s) => ({ layout: s.layout, memory: s.memory, buffer: o.engine === "js" ? s.buffer : null })),
+          sideSpace: o.sideSpace, wasmBytes: o.wasmBytes, slot: 1 + i,
         };
         const w = new Worker(url, { workerData: data });
         pool.workers.push(w);
@@ -73,17 +80,21 @@ export class AlsPool {
 
   /** Runs one half-step over all rows of job.side; resolves to -1 or the first row whose system failed. */
   async halfStep(job: AlsHalfStepJob): Promise<number> {
-    const rows = this.o.layout[job.side].rows;
-    const chunks = chunkStarts(sideViews(this.buffer, this.o.layout, job.side).indptr, rows).length - 1;
-    this.control.fill(-1, 1, 1 + chunks);
-    Atomics.store(this.control, 0, 0);
+    const space = this.o.sideSpace[job.side];
+    const layout = this.o.spaces[space].layout;
+    const buffer = this.buffers[space];
+    const control = controlView(buffer, layout);
+    const rows = layout[job.side].rows;
+    const chunks = chunkStarts(sideViews(buffer, layout, job.side).indptr, rows).length - 1;
+    control.fill(-1, 1, 1 + chunks);
+    Atomics.store(control, 0, 0);
     if (this.workers.length === 0) {
-      runChunks(this.o.localSolveRows, this.buffer, this.o.layout, job, 0);
+      runChunks(this.o.localSolveRows[space], buffer, layout, job, 0);
     } else {
       await Promise.all(this.workers.map((w) => runOn(w, job)));
     }
     for (let c = 0; c < chunks; c++) {
-      const status = this.control[1 + c];
+      const status = control[1 + c];
       if (status >= 0) return status;
     }
     return -1;

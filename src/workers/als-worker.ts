@@ -1,22 +1,23 @@
 /**
- * Worker entry for ALS half-steps. It builds its own kernel instance on the shared memory it was started with
+ * Worker entry for ALS half-steps. It builds its own kernel instance on each shared memory it was started with
  * and runs `runChunks` on request. Messages in: {type: "halfStep", ...AlsHalfStepJob} | {type: "close"};
- * out: {type: "done"} | {type: "error", message}. workerData carries the WebAssembly.Memory (it cannot be
- * rebuilt from its buffer, so it is the one non-typed-array object handed over) or the SharedArrayBuffer.
+ * out: {type: "done"} | {type: "error", message}. A job runs in the memory of the side it solves. workerData carries
+ * the WebAssembly.Memory objects (they cannot be rebuilt from their buffers, so they are the non-typed-array objects
+ * handed over) or the SharedArrayBuffer.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { solveRowsJs, type SolveRows } from "../kernels/als-half-step.js";
-import type { AlsLayout } from "../kernels/als-layout.js";
+import type { AlsLayout, AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { instantiateAlsKernels } from "../kernels/als-wasm.js";
 import { runChunks, type AlsHalfStepJob } from "./als-chunks.js";
 
 export interface AlsWorkerData {
   engine: "wasm" | "js";
-  memory: AlsWasmMemory | null;
-  buffer: SharedArrayBuffer | null;
+  /** The memories of the ALS state (one, or one per side): see planAlsSpaces. */
+  spaces: Array<{ layout: AlsLayout; memory: AlsWasmMemory | null; buffer: SharedArrayBuffer | null }>;
+  sideSpace: Record<AlsSide, number>;
   wasmBytes: Uint8Array | null;
-  layout: AlsLayout;
   slot: number;
 }
 
@@ -24,16 +25,18 @@ const data = workerData as AlsWorkerData;
 const port = parentPort;
 if (!port) throw new Error("als-worker.ts must run as a worker thread");
 
-let solveRows: SolveRows;
-let buffer: ArrayBufferLike;
-if (data.engine === "wasm") {
-  if (!data.memory || !data.wasmBytes) throw new Error("wasm ALS worker started without memory or module bytes");
-  solveRows = instantiateAlsKernels(data.wasmBytes, data.memory).solveRows;
-  buffer = data.memory.buffer;
-} else {
-  if (!data.buffer) throw new Error("js ALS worker started without a SharedArrayBuffer");
-  solveRows = solveRowsJs;
-  buffer = data.buffer;
+const solvers: SolveRows[] = [];
+const buffers: ArrayBufferLike[] = [];
+for (const space of data.spaces) {
+  if (data.engine === "wasm") {
+    if (!space.memory || !data.wasmBytes) throw new Error("wasm ALS worker started without memory or module bytes");
+    solvers.push(instantiateAlsKernels(data.wasmBytes, space.memory).solveRows);
+    buffers.push(space.memory.buffer);
+  } else {
+    if (!space.buffer) throw new Error("js ALS worker started without a SharedArrayBuffer");
+    solvers.push(solveRowsJs);
+    buffers.push(space.buffer);
+  }
 }
 
 port.on("message", (msg: { type: string } & AlsHalfStepJob) => {
@@ -42,7 +45,8 @@ port.on("message", (msg: { type: string } & AlsHalfStepJob) => {
     return;
   }
   try {
-    runChunks(solveRows, buffer, data.layout, msg, data.slot);
+    const space = data.sideSpace[msg.side];
+    runChunks(solvers[space], buffers[space], data.spaces[space].layout, msg, data.slot);
     port.postMessage({ type: "done" });
   } catch (e) {
     port.postMessage({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) });

@@ -9,20 +9,23 @@
  *
  * Memory: 16 bytes a rating resident (two CSRs of Int32 index + Float32 value), plus 8 bytes a rating while the
  * dense ids are built; factors are 4*kp bytes per user and item (kp = rank padded to a multiple of 4).
- * No per-rating JS objects. wasm32 caps one memory at 4 GiB (about 250M ratings at rank 10).
+ * No per-rating JS objects. wasm32 caps one memory at 4 GiB (about 250M ratings at rank 10); past that the state is
+ * split into one memory per side (8 bytes a rating each, both holding both factor matrices), about 500M ratings.
  */
 import { InputError } from "../../src/core/errors.js";
 import {
   DEFAULT_CG_STEPS, SOLVER_CG, SOLVER_CHOLESKY, SOLVER_NNLS, gramAccumulateJs, solveRowsJs,
   type FactorArray, type GramAccumulate, type SolverCode, type SolveRows,
 } from "../../src/kernels/als-half-step.js";
-import { ALS_CHUNK_ROWS, gramView, planAlsLayout, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
-import { alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../../src/kernels/als-wasm.js";
+import { ALS_CHUNK_ROWS, gramView, planAlsSpaces, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
+import {
+  ALS_WASM_MAX_LAYOUT_BYTES, alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes,
+} from "../../src/kernels/als-wasm.js";
 import { AlsPool } from "../../src/workers/als-pool.js";
-import type { AlsHalfStepJob } from "../../src/workers/als-chunks.js";
+import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "./ratings-csr.js";
-import type { AlsSideViews } from "../../src/kernels/als-layout.js";
+import { applyPositions, popularityPositions } from "./popularity-order.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
 
@@ -54,6 +57,11 @@ export interface AlsTrainOptions {
   precision?: "f32" | "f64";
   onIteration?: (iter: number, maxIter: number) => void;
   computeLoss?: boolean;
+  /**
+   * wasm engine: above this many bytes the state is split into one memory per side (default: what one wasm32 memory
+   * holds, 4 GiB). Tests set it low to run the split path on small data.
+   */
+  maxMemoryBytes?: number;
 }
 
 export interface AlsFactors {
@@ -97,50 +105,65 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const itemOf = new Int32Array(nnz);
   const userIds = denseIndex(r.user, userOf);
   const itemIds = denseIndex(r.item, itemOf);
+  // internal rows by descending popularity (popularity-order.ts); position[dense index] = internal row
+  const userPosition = popularityPositions(userOf, userIds.length);
+  const itemPosition = popularityPositions(itemOf, itemIds.length);
+  applyPositions(userOf, userPosition);
+  applyPositions(itemOf, itemPosition);
 
   const solver: SolverCode = p.nonnegative ? SOLVER_NNLS : p.solver === "cg" ? SOLVER_CG : SOLVER_CHOLESKY;
   const cgMaxRowLength = solver === SOLVER_CG ? Math.max(longestRow(userOf, userIds.length), longestRow(itemOf, itemIds.length)) : 0;
-  const layout = planAlsLayout(userIds.length, itemIds.length, nnz, rank, precision, workers + 1, cgMaxRowLength);
-  const memory = engine === "wasm" ? createAlsMemory(layout.totalBytes) : null;
-  const buffer: SharedArrayBuffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(layout.totalBytes);
-  let localSolve: SolveRows = solveRowsJs;
-  let gramAccumulate: GramAccumulate = gramAccumulateJs;
-  let wasmBytes: Uint8Array | null = null;
-  if (memory) {
-    wasmBytes = readAlsWasmBytes();
-    const kernels = instantiateAlsKernels(wasmBytes, memory);
-    localSolve = kernels.solveRows;
-    gramAccumulate = kernels.gramAccumulate;
-  }
+  // One memory for the whole state, or one per side past wasm32's 4 GiB (planAlsSpaces): bit-identical either way.
+  const maxBytes = engine === "wasm" ? (o.maxMemoryBytes ?? ALS_WASM_MAX_LAYOUT_BYTES) : Infinity;
+  const spaces = planAlsSpaces(userIds.length, itemIds.length, nnz, rank, precision, workers + 1, cgMaxRowLength, maxBytes);
+  const layouts = spaces.layouts;
+  const memories = layouts.map((l) => (engine === "wasm" ? createAlsMemory(l.totalBytes) : null));
+  const buffers = layouts.map((l, i) => (memories[i]?.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(l.totalBytes));
+  const wasmBytes = engine === "wasm" ? readAlsWasmBytes() : null;
+  const kernels: Array<{ solveRows: SolveRows; gramAccumulate: GramAccumulate }> = memories.map((m) =>
+    m && wasmBytes ? instantiateAlsKernels(wasmBytes, m) : { solveRows: solveRowsJs, gramAccumulate: gramAccumulateJs },
+  );
   // Workers boot (module load, wasm compile) while this thread fills the CSR and the initial factors; they read
   // nothing until the first half-step job arrives.
   const poolStarting = AlsPool.start({
-    workers, engine, layout, memory, wasmBytes, buffer: engine === "js" ? buffer : null, localSolveRows: localSolve,
+    workers, engine, wasmBytes,
+    spaces: layouts.map((layout, i) => ({ layout, memory: memories[i], buffer: engine === "js" ? buffers[i] : null })),
+    sideSpace: { user: spaces.user, item: spaces.item },
+    localSolveRows: kernels.map((k) => k.solveRows),
   });
-  let users: AlsSideViews, items: AlsSideViews, kp: number;
+  // views[space][side]: every space holds both sides' factors; each side's CSR lives in the space that solves it.
+  const views = layouts.map((l, i) => ({ user: sideViews(buffers[i], l, "user"), item: sideViews(buffers[i], l, "item") }));
+  const users = views[spaces.user].user;
+  const items = views[spaces.item].item;
+  const kp = layouts[0].kp;
   try {
-    users = sideViews(buffer, layout, "user");
-    items = sideViews(buffer, layout, "item");
     fillCsr(userOf, itemOf, r.rating, userIds.length, users.indptr, users.indices, users.values);
     fillCsr(itemOf, userOf, r.rating, itemIds.length, items.indptr, items.indices, items.values);
-
-    kp = layout.kp;
     // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
     // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
     const initSeeds = sparkAlsInitSeeds(p.seed);
-    copyPadded(sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10), users.factors, rank, kp);
-    copyPadded(sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10), items.factors, rank, kp);
+    const userInit = sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10);
+    const itemInit = sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10);
+    for (const v of views) {
+      copyPadded(userInit, v.user.factors, rank, kp, userPosition);
+      copyPadded(itemInit, v.item.factors, rank, kp, itemPosition);
+    }
   } catch (e) {
     // Never leave booting workers behind when the setup fails.
     void poolStarting.then((pool) => pool.close());
     throw e;
   }
 
-  const gram = gramView(buffer, layout);
-  const computeGram = (Y: FactorArray, rows: number): void => {
+  /** YtY of `factorSide`'s factors, in (and from) memory `space`. */
+  const computeGram = (space: number, factorSide: AlsSide): FactorArray => {
+    const gram = gramView(buffers[space], layouts[space]);
+    const rows = layouts[space][factorSide].rows;
     gram.fill(0);
     // sequential fixed chunks: the same sum order whatever the worker count
-    for (let s = 0; s < rows; s += ALS_CHUNK_ROWS) gramAccumulate(Y, s, Math.min(rows, s + ALS_CHUNK_ROWS), kp, gram);
+    for (let s = 0; s < rows; s += ALS_CHUNK_ROWS) {
+      kernels[space].gramAccumulate(views[space][factorSide].factors, s, Math.min(rows, s + ALS_CHUNK_ROWS), kp, gram);
+    }
+    return gram;
   };
 
   const pool = await poolStarting;
@@ -148,20 +171,25 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   try {
     for (let iter = 0; iter < p.maxIter; iter++) {
       for (const side of ["item", "user"] as AlsSide[]) {
-        const fixed = side === "item" ? users : items;
-        if (p.implicitPrefs) computeGram(fixed.factors, layout[side === "item" ? "user" : "item"].rows);
+        const space = spaces[side];
+        if (p.implicitPrefs) computeGram(space, otherSide(side));
         const job: AlsHalfStepJob = {
           side, regParam: p.regParam, alpha: p.alpha, implicit: p.implicitPrefs, solver, cgSteps: DEFAULT_CG_STEPS,
         };
         const failed = await pool.halfStep(job);
-        if (failed >= 0) throw singularError(side, side === "user" ? userIds[failed] : itemIds[failed], p);
+        if (failed >= 0) {
+          const ids = side === "user" ? userIds : itemIds;
+          throw singularError(side, ids[(side === "user" ? userPosition : itemPosition).indexOf(failed)], p);
+        }
+        // the other memory's copy of the solved factors, exact (one memory per side only)
+        for (let v = 0; v < views.length; v++) if (v !== space) views[v][side].factors.set(views[space][side].factors);
       }
       if (o.computeLoss) {
-        if (p.implicitPrefs) computeGram(items.factors, layout.item.rows);
+        const itemGram = p.implicitPrefs ? computeGram(spaces.user, "item") : null;
         // Exact up to LOSS_EXACT_WORK; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
         const work = nnz * rank + (p.implicitPrefs ? userIds.length * rank * rank : 0);
         const stride = Math.max(1, Math.ceil(work / LOSS_EXACT_WORK));
-        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, p.implicitPrefs ? gram : null, stride));
+        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, itemGram, stride));
       }
       o.onIteration?.(iter + 1, p.maxIter);
     }
@@ -171,9 +199,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   return {
     rank,
     userIds,
-    userFactors: unpad(users.factors, userIds.length, rank, kp),
+    userFactors: unpad(users.factors, userPosition, rank, kp),
     itemIds,
-    itemFactors: unpad(items.factors, itemIds.length, rank, kp),
+    itemFactors: unpad(items.factors, itemPosition, rank, kp),
     lossHistory,
   };
 }
@@ -206,14 +234,21 @@ function longestRow(rowOf: Int32Array, rows: number): number {
   return max;
 }
 
-function copyPadded(src: Float32Array, dst: FactorArray, rank: number, kp: number): void {
-  const rows = src.length / rank;
+/** Row r of src (ascending id order, stride rank) -> internal row position[r] of dst (stride kp, padding 0). */
+function copyPadded(src: Float32Array, dst: FactorArray, rank: number, kp: number, position: Int32Array): void {
   dst.fill(0);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < rank; i++) dst[r * kp + i] = src[r * rank + i];
+  for (let r = 0; r < position.length; r++) {
+    const o = position[r] * kp;
+    for (let i = 0; i < rank; i++) dst[o + i] = src[r * rank + i];
+  }
 }
 
-function unpad(src: FactorArray, rows: number, rank: number, kp: number): Float32Array {
-  const out = new Float32Array(rows * rank);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < rank; i++) out[r * rank + i] = src[r * kp + i];
+/** Internal rows back to ascending id order, unpadded. */
+function unpad(src: FactorArray, position: Int32Array, rank: number, kp: number): Float32Array {
+  const out = new Float32Array(position.length * rank);
+  for (let r = 0; r < position.length; r++) {
+    const o = position[r] * kp;
+    for (let i = 0; i < rank; i++) out[r * rank + i] = src[o + i];
+  }
   return out;
 }

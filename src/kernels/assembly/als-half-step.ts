@@ -21,7 +21,7 @@ const PIVOT_TOL: f32 = 1e-5;
 
 // ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
 // A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
-// | (64-aligned) CG gather: the whole row, (row length)*kp f32
+// | (64-aligned) CG gather: the whole row in groups of 4 (groupSlots(length) slots of kp f32), then W and B (one f32 a slot)
 
 /**
  * Solves rows [rowStart, rowEnd) of one ALS half-step in place. Returns -1, or the first row whose system is
@@ -50,7 +50,7 @@ export function solveRows(
     }
     const lambda: f32 = regParam * <f32>n;
     if (solver == SOLVER_CG) {
-      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, end - begin <= cgGatherCapacity);
+      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, cgGatherCapacity);
       continue;
     }
     buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
@@ -90,6 +90,7 @@ function buildSystem(
   for (let s = begin; s < end; s += BLOCK) {
     const e = min(s + BLOCK, end);
     // pure gather first (independent iterations: the CPU overlaps the cache misses), then b and the weights
+    touchLines(indices + (<usize>s << 2), e - s, src, rowBytes);
     let g = G;
     for (let t = s; t < e; t++) {
       const y = src + <usize>load<i32>(indices + (<usize>t << 2)) * rowBytes;
@@ -124,6 +125,24 @@ function buildSystem(
     else store<f32>(p, 1);
   }
 }
+
+/**
+ * Loads one word of every 64-byte line of the n factor vectors listed at indices (values discarded; the result
+ * only keeps the loads alive) so that the copy that follows finds them in cache. wasm has no prefetch
+ * instruction; a loop this short keeps many more cache misses in flight than the copy loop, whose 16 loads and
+ * 16 stores a vector fill the CPU's buffers: about twice as fast a gather once the factors exceed the caches.
+ */
+function touchLines(indices: usize, n: i32, src: usize, rowBytes: usize): void {
+  let sink: i32 = 0;
+  for (let j = 0; j < n; j++) {
+    const y = src + <usize>load<i32>(indices + (<usize>j << 2)) * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 64) sink |= load<i32>(y + o);
+  }
+  touchSink = sink;
+}
+
+/** Written by touchLines so its loads are not dead code. */
+let touchSink: i32 = 0;
 
 /**
  * A += G^T G for nb gathered rows of G (stride kp) with 4x8 f32x4 register tiles. Unless full, only tiles
@@ -365,99 +384,65 @@ function axpy(dst: usize, src: usize, rowBytes: usize, c: f32): void {
 function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): void {
   const rowBytes = <usize>kp << 2;
   const lv = f32x4.splat(lambda);
-  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
-  if (gram == 0) return;
-  // 4 rows of gram per pass over out (kp is a multiple of 4): one load/store of out per 4 rows
-  for (let j = 0; j < kp; j += 4) {
-    const g0 = gram + <usize>j * rowBytes;
+  if (gram == 0) {
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(out + o, f32x4.mul(lv, v128.load(v + o)));
+    return;
+  }
+  // as dot products, 4 rows of gram at a time, reduced together: no broadcasts in the inner loop (they would
+  // compete with the adds for the same execution port) and one store per 4 outputs
+  for (let i = 0; i < kp; i += 4) {
+    const g0 = gram + <usize>i * rowBytes;
     const g1 = g0 + rowBytes;
     const g2 = g1 + rowBytes;
     const g3 = g2 + rowBytes;
-    const c0 = f32x4.splat(load<f32>(v + (<usize>j << 2)));
-    const c1 = f32x4.splat(load<f32>(v + (<usize>j << 2), 4));
-    const c2 = f32x4.splat(load<f32>(v + (<usize>j << 2), 8));
-    const c3 = f32x4.splat(load<f32>(v + (<usize>j << 2), 12));
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = 0; o < rowBytes; o += 16) {
-      const t = f32x4.add(
-        f32x4.add(f32x4.mul(c0, v128.load(g0 + o)), f32x4.mul(c1, v128.load(g1 + o))),
-        f32x4.add(f32x4.mul(c2, v128.load(g2 + o)), f32x4.mul(c3, v128.load(g3 + o))));
-      v128.store(out + o, f32x4.add(v128.load(out + o), t));
+      const vv = v128.load(v + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(g0 + o), vv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(g1 + o), vv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(g2 + o), vv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(g3 + o), vv));
     }
+    const io = <usize>i << 2;
+    v128.store(out + io, f32x4.add(f32x4.mul(lv, v128.load(v + io)), reduce4(a0, a1, a2, a3)));
   }
 }
 
 function cgRow(
   indices: usize, values: usize, src: usize, gram: usize, begin: i32, end: i32, x: usize,
-  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize, gather: bool,
+  kp: i32, lambda: f32, alpha: f32, implicit: i32, steps: i32, scratch: usize, capacity: i32,
 ): void {
   const rowBytes = <usize>kp << 2;
   const r = scratch + <usize>kp * rowBytes + 3 * rowBytes;
   const p = r + rowBytes;
   const Ap = p + rowBytes;
-  // The row's factor vectors are gathered once into a contiguous block: the 1 + steps passes below then stream
-  // through it instead of making 1 + steps random reads of the (often cache-exceeding) factor matrix per rating.
+  // The row's factor vectors are gathered once into scratch (see gatherGroups) and every pass below streams
+  // through them: one random read of the fixed side's factors per rating per half-step instead of 1 + steps.
+  // Rows longer than the gather capacity (the head of a very large catalogue) are gathered block by block on
+  // every pass instead; blocks are whole groups of 4, so the sums and their order, hence the result, are the same.
+  const n = end - begin;
+  const block = n <= capacity ? n : max(4, capacity & ~3);
   const G = scratch + <usize>((scratchBytes(kp) + 63) & ~63);
-  // r = b - A x
+  const W = G + <usize>groupSlots(block) * rowBytes;
+  const B = W + (<usize>groupSlots(block) << 2);
+  // r = b - A x = -(YtY + lambda I) x + sum_s (bw_s - w_s y_s.x) y_s
   baseMatVec(r, x, gram, kp, lambda);
   for (let o: usize = 0; o < rowBytes; o += 16) v128.store(r + o, f32x4.neg(v128.load(r + o)));
-  // gather first, in a loop with no dependencies between iterations, so the CPU overlaps the cache misses.
-  // Rows longer than the gather capacity (very popular items) read the factor matrix in place instead.
-  if (gather) {
-    let g = G;
-    for (let s = begin; s < end; s++) {
-      const y = src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
-      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(g + o, v128.load(y + o));
-      g += rowBytes;
-    }
-  }
-  for (let s = begin; s < end; s++) {
-    const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
-    const rating = load<f32>(values + (<usize>s << 2));
-    let w: f32 = 1;
-    let bw: f32 = rating;
-    if (implicit) {
-      w = alpha * abs<f32>(rating);
-      bw = rating > 0 ? 1 + w : 0;
-    }
-    const c = bw - w * dot(y, x, rowBytes);
-    if (c != 0) axpy(r, y, rowBytes, c);
+  for (let s = begin; s < end; s += block) {
+    const e = min(s + block, end);
+    gatherGroups(indices, values, src, s, e, rowBytes, alpha, implicit, G, W, B);
+    applyGroups(G, W, B, e - s, rowBytes, x, r, true);
   }
   memory.copy(p, r, rowBytes);
   let rsold = dot(r, r, rowBytes);
   if (rsold < 1e-20) return;
   for (let it = 0; it < steps; it++) {
+    // Ap = (YtY + lambda I) p + sum_s w_s (y_s.p) y_s
     baseMatVec(Ap, p, gram, kp, lambda);
-    // 4 ratings at a time: each p vector is loaded once for 4 dots, each Ap vector loaded and stored once for 4 axpys
-    let s = begin;
-    for (; s + 4 <= end; s += 4) {
-      const y0 = rowVector(gather, G, src, indices, begin, s, rowBytes);
-      const y1 = rowVector(gather, G, src, indices, begin, s + 1, rowBytes);
-      const y2 = rowVector(gather, G, src, indices, begin, s + 2, rowBytes);
-      const y3 = rowVector(gather, G, src, indices, begin, s + 3, rowBytes);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-      for (let o: usize = 0; o < rowBytes; o += 16) {
-        const pv = v128.load(p + o);
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(y0 + o), pv));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(y1 + o), pv));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(y2 + o), pv));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(y3 + o), pv));
-      }
-      const c0 = f32x4.splat(ratingWeight(values, s, implicit, alpha) * hsum(a0));
-      const c1 = f32x4.splat(ratingWeight(values, s + 1, implicit, alpha) * hsum(a1));
-      const c2 = f32x4.splat(ratingWeight(values, s + 2, implicit, alpha) * hsum(a2));
-      const c3 = f32x4.splat(ratingWeight(values, s + 3, implicit, alpha) * hsum(a3));
-      for (let o: usize = 0; o < rowBytes; o += 16) {
-        const t = f32x4.add(
-          f32x4.add(f32x4.mul(c0, v128.load(y0 + o)), f32x4.mul(c1, v128.load(y1 + o))),
-          f32x4.add(f32x4.mul(c2, v128.load(y2 + o)), f32x4.mul(c3, v128.load(y3 + o))));
-        v128.store(Ap + o, f32x4.add(v128.load(Ap + o), t));
-      }
-    }
-    for (; s < end; s++) {
-      const w = ratingWeight(values, s, implicit, alpha);
-      if (w == 0) continue;
-      const y = rowVector(gather, G, src, indices, begin, s, rowBytes);
-      axpy(Ap, y, rowBytes, w * dot(y, p, rowBytes));
+    for (let s = begin; s < end; s += block) {
+      const e = min(s + block, end);
+      if (block < n) gatherGroups(indices, values, src, s, e, rowBytes, alpha, implicit, G, W, B);
+      applyGroups(G, W, B, e - s, rowBytes, p, Ap, false);
     }
     const pAp = dot(p, Ap, rowBytes);
     if (!(pAp > 0)) return;
@@ -473,18 +458,97 @@ function cgRow(
   }
 }
 
-/** CG weight of rating s in A: alpha|r| (implicit, c - 1) or 1 (explicit). */
+/** Rating slots n ratings take in the gathered layout: groups of 4, the last one padded. */
 // @ts-ignore: decorator
 @inline
-function ratingWeight(values: usize, s: i32, implicit: i32, alpha: f32): f32 {
-  return implicit ? alpha * abs<f32>(load<f32>(values + (<usize>s << 2))) : 1;
+function groupSlots(n: i32): i32 {
+  return (n + 3) & ~3;
 }
 
-/** Rating s's factor vector: in the gathered block, or in the factor matrix itself. */
+/**
+ * Gathers ratings [s, e) of a row, interleaved by groups of 4: the 4 vectors' 16-byte chunks at offset o lie side
+ * by side (group + o*4 + lane*16), so a group's kernels read its 4 vectors at constant offsets from one pointer
+ * that streams forward. Also writes each slot's weights: W = the rating's weight in A (alpha|r| implicit, 1
+ * explicit) and B = its weight in b (1 + alpha r if r > 0 else 0 implicit, r explicit). Slots past the last
+ * rating are zero (vector and weights), so whole groups can be processed.
+ */
+function gatherGroups(
+  indices: usize, values: usize, src: usize, s: i32, e: i32, rowBytes: usize, alpha: f32, implicit: i32,
+  G: usize, W: usize, B: usize,
+): void {
+  const n = e - s;
+  for (let j = 0; j < n; j++) {
+    if ((j & (BLOCK - 1)) == 0) touchLines(indices + (<usize>(s + j) << 2), min(BLOCK, n - j), src, rowBytes);
+    const y = src + <usize>load<i32>(indices + (<usize>(s + j) << 2)) * rowBytes;
+    const dst = G + <usize>(j & ~3) * rowBytes + (<usize>(j & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + (o << 2), v128.load(y + o));
+    const rating = load<f32>(values + (<usize>(s + j) << 2));
+    let w: f32 = 1;
+    let bw: f32 = rating;
+    if (implicit) {
+      w = alpha * abs<f32>(rating);
+      bw = rating > 0 ? 1 + w : 0;
+    }
+    store<f32>(W + (<usize>j << 2), w);
+    store<f32>(B + (<usize>j << 2), bw);
+  }
+  for (let j = n; j < groupSlots(n); j++) {
+    const dst = G + <usize>(j & ~3) * rowBytes + (<usize>(j & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + (o << 2), f32x4.splat(0));
+    store<f32>(W + (<usize>j << 2), 0);
+    store<f32>(B + (<usize>j << 2), 0);
+  }
+}
+
+/**
+ * out += sum over the n gathered ratings of c_s y_s, with c_s = B_s - W_s (y_s.v) (residual: withB) or
+ * c_s = W_s (y_s.v). Four ratings at a time: four dot accumulators sharing each load of v, one 4x4
+ * transpose-reduce instead of scalar horizontal sums, then one load and store of out per 16 bytes for the four
+ * axpys. (Eight at a time measured no faster: x64 has 16 vector registers and V8 then spills.)
+ */
+function applyGroups(G: usize, W: usize, B: usize, n: i32, rowBytes: usize, v: usize, out: usize, withB: bool): void {
+  const slots = groupSlots(n);
+  let q = G;
+  for (let j = 0; j < slots; j += 4) {
+    const g = q;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const vv = v128.load(v + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(q), vv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(q, 16), vv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(q, 32), vv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(q, 48), vv));
+      q += 64;
+    }
+    const wo = <usize>j << 2;
+    const c = coefficients(reduce4(a0, a1, a2, a3), W + wo, B + wo, withB);
+    const c0 = v128.shuffle<f32>(c, c, 0, 0, 0, 0);
+    const c1 = v128.shuffle<f32>(c, c, 1, 1, 1, 1);
+    const c2 = v128.shuffle<f32>(c, c, 2, 2, 2, 2);
+    const c3 = v128.shuffle<f32>(c, c, 3, 3, 3, 3);
+    q = g;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const t0 = f32x4.add(f32x4.mul(c0, v128.load(q)), f32x4.mul(c1, v128.load(q, 16)));
+      const t1 = f32x4.add(f32x4.mul(c2, v128.load(q, 32)), f32x4.mul(c3, v128.load(q, 48)));
+      v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.add(t0, t1)));
+      q += 64;
+    }
+  }
+}
+
+/** The four horizontal sums of a0..a3 as one vector [sum a0, sum a1, sum a2, sum a3] (shufps-shaped shuffles). */
 // @ts-ignore: decorator
 @inline
-function rowVector(gather: bool, G: usize, src: usize, indices: usize, begin: i32, s: i32, rowBytes: usize): usize {
-  return gather ? G + <usize>(s - begin) * rowBytes : src + <usize>load<i32>(indices + (<usize>s << 2)) * rowBytes;
+function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 2, 4, 6), v128.shuffle<f32>(a2, a3, 1, 3, 5, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), v128.shuffle<f32>(u0, u1, 1, 3, 5, 7));
+}
+
+// @ts-ignore: decorator
+@inline
+function coefficients(d: v128, W: usize, B: usize, withB: bool): v128 {
+  return withB ? f32x4.sub(v128.load(B), f32x4.mul(v128.load(W), d)) : f32x4.mul(v128.load(W), d);
 }
 
 // ---- NNLS (Spark mllib NNLS.solve: projected gradient with conditional CG directions, in f64) ----
