@@ -6,7 +6,7 @@ import { globalScoreRecommender } from "../src/core/global-score-recommender.js"
 import { idColumn } from "../src/core/id-column.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
-import { float64Column, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
+import { float64Values, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
 import { denseIds } from "../src/kernels/dense-ids.js";
 import { makeIdLookup } from "../src/kernels/id-lookup.js";
 
@@ -36,30 +36,52 @@ export interface Biases {
 /**
  * Regularised baseline estimates (Koren 2008, §2.1) by alternating damped means: item biases
  * b_i = Σ(r − μ − b_u)/(λ + n_i), then user biases b_u = Σ(r − μ − b_i)/(λ + n_u), `maxIter` times.
+ *
+ * The ratings are regrouped by user once (a counting sort keeping row order inside a user), as item index and
+ * residual r − μ: each pass then streams 12 bytes a rating, the user pass sums each user's run in a register
+ * instead of scattering into an array, and the item pass reads one user bias per run. On 20M ratings that is about
+ * half the time of passes over the rows in file order.
  */
 export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float64Array, regParam: number, maxIter: number): Biases {
   const n = ratings.length;
   const U = denseIds(users);
   const I = denseIds(items);
+  const nu = U.uniq.length;
+  const ni = I.uniq.length;
   let mean = 0;
   for (let r = 0; r < n; r++) mean += ratings[r];
   mean /= n;
-  const nu = new Float64Array(U.uniq.length);
-  const ni = new Float64Array(I.uniq.length);
+  const start = new Int32Array(nu + 1);
+  const itemCount = new Float64Array(ni);
   for (let r = 0; r < n; r++) {
-    nu[U.index[r]]++;
-    ni[I.index[r]]++;
+    start[U.index[r] + 1]++;
+    itemCount[I.index[r]]++;
   }
-  const bu = new Float64Array(U.uniq.length);
-  const bi = new Float64Array(I.uniq.length);
-  const acc = new Float64Array(Math.max(bu.length, bi.length));
+  for (let u = 0; u < nu; u++) start[u + 1] += start[u];
+  const cursor = start.slice(0, nu);
+  const item = new Int32Array(n);
+  const resid = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const o = cursor[U.index[r]]++;
+    item[o] = I.index[r];
+    resid[o] = ratings[r] - mean;
+  }
+  const bu = new Float64Array(nu);
+  const bi = new Float64Array(ni);
+  const acc = new Float64Array(ni);
   for (let it = 0; it < maxIter; it++) {
     acc.fill(0);
-    for (let r = 0; r < n; r++) acc[I.index[r]] += ratings[r] - mean - bu[U.index[r]];
-    for (let i = 0; i < bi.length; i++) bi[i] = acc[i] / (regParam + ni[i]);
-    acc.fill(0);
-    for (let r = 0; r < n; r++) acc[U.index[r]] += ratings[r] - mean - bi[I.index[r]];
-    for (let u = 0; u < bu.length; u++) bu[u] = acc[u] / (regParam + nu[u]);
+    for (let u = 0; u < nu; u++) {
+      const b = bu[u];
+      for (let j = start[u], end = start[u + 1]; j < end; j++) acc[item[j]] += resid[j] - b;
+    }
+    for (let i = 0; i < ni; i++) bi[i] = acc[i] / (regParam + itemCount[i]);
+    for (let u = 0; u < nu; u++) {
+      let sum = 0;
+      const end = start[u + 1];
+      for (let j = start[u]; j < end; j++) sum += resid[j] - bi[item[j]];
+      bu[u] = sum / (regParam + (end - start[u]));
+    }
   }
   return { mean, userIds: U.uniq, userBias: bu, itemIds: I.uniq, itemBias: bi };
 }
@@ -88,7 +110,7 @@ export const biasBaseline = defineStage({
         self.transformSchema(table.schema);
         const u = idColumn(table, p.userCol, `${info.name}.userCol`);
         const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
-        const r = float64Column(table, p.ratingCol, info.name);
+        const r = float64Values(table, p.ratingCol, info.name);
         if (r.length === 0) throw new InputError("E_DATA", `${info.name}: no training rows`);
         for (let k = 0; k < r.length; k++) {
           if (!u.valid[k] || !i.valid[k] || Number.isNaN(r[k]))

@@ -5,7 +5,7 @@ import { InputError } from "../src/core/errors.js";
 import { columnName } from "../src/core/params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, Model } from "../src/core/stage.js";
-import { float64Column, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
+import { float64Values, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
 
 const CLASS = "recpipe.baseline.GlobalMean";
 const MODEL_CLASS = "recpipe.baseline.GlobalMeanModel";
@@ -37,7 +37,7 @@ export const globalMean = defineStage({
         return outputSchema(schema);
       },
       async fit(table) {
-        const r = float64Column(table, p.ratingCol, info.name);
+        const r = float64Values(table, p.ratingCol, info.name);
         if (r.length === 0) throw new InputError("E_DATA", `${info.name}: no training rows to average`);
         let s = 0;
         for (let i = 0; i < r.length; i++) s += r[i];

@@ -5,7 +5,7 @@ import { InputError } from "../src/core/errors.js";
 import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { Evaluator, EvaluationInput } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
-import { describeType, float64Column, requireField, requireNumeric } from "../src/core/table.js";
+import { describeType, float64Column, float64Values, requireField, requireNumeric } from "../src/core/table.js";
 import { regressionMetric } from "../src/kernels/regression-metrics.js";
 import { DataType } from "apache-arrow";
 
@@ -69,8 +69,8 @@ function regressionEvaluatorOf(p: Params, info: StageInfo): Evaluator {
       if (!DataType.isFloat(pf.type))
         throw new InputError("E_COLUMN", `${info.name}.predictionCol: column "${p.predictionCol}" must be Float or Double; found ${describeType(pf.type)}`);
       requireNumeric(t.schema, p.labelCol, `${info.name}.labelCol`);
-      const labels = float64Column(t, p.labelCol, info.name);
-      const preds = float64Column(t, p.predictionCol, info.name);
+      const labels = float64Values(t, p.labelCol, info.name);
+      const preds = float64Values(t, p.predictionCol, info.name);
       let weights: Float64Array | undefined;
       if (p.weightCol !== undefined) {
         requireNumeric(t.schema, p.weightCol, `${info.name}.weightCol`);

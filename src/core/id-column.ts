@@ -1,6 +1,6 @@
 import type { Table } from "apache-arrow";
 import { InputError } from "./errors.js";
-import { float64Column, requireNumeric } from "./table.js";
+import { float64Values, requireNumeric } from "./table.js";
 
 /**
  * A numeric id column (user or item indices) as Int32, with `valid[i] = 0` where it is null or NaN (cold-start
@@ -9,7 +9,7 @@ import { float64Column, requireNumeric } from "./table.js";
  */
 export function idColumn(table: Table, name: string, where: string): { ids: Int32Array; valid: Uint8Array; numInvalid: number } {
   requireNumeric(table.schema, name, where);
-  const x = float64Column(table, name, where);
+  const x = float64Values(table, name, where);
   const ids = new Int32Array(x.length);
   const valid = new Uint8Array(x.length);
   let numInvalid = 0;

@@ -2,6 +2,7 @@ import {
   Bool,
   DataType,
   Field,
+  Precision,
   makeData,
   makeVector,
   Schema,
@@ -86,6 +87,20 @@ export function float64Column(table: Table, name: string, where = "table"): Floa
   return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
 }
 
+/**
+ * A numeric column as Float64 (nulls become NaN) for reading only: a Float64 column in one chunk without nulls (what
+ * string-indexer writes, and most rating columns) is returned as its own buffer, not copied. On 20M rows a copy costs
+ * 160 MB and a pass; callers must never write into the result.
+ */
+export function float64Values(table: Table, name: string, where = "table"): Float64Array {
+  const v = columnOf(table, name, where);
+  if (v.data.length === 1 && v.nullCount === 0 && DataType.isFloat(v.type) && v.type.precision === Precision.DOUBLE) {
+    const d = v.data[0];
+    return (d.values as Float64Array).subarray(0, d.length);
+  }
+  return float64Column(table, name, where);
+}
+
 function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, name: string, where: string, field?: Field): A {
   if (!isNumericType(v.type)) throw notNumeric(where, name, field, v.type);
   let o = 0;
@@ -94,7 +109,8 @@ function numericInto<A extends Float64Array | Float32Array>(v: Vector, out: A, n
     const big = typeof vals[0] === "bigint";
     for (let i = 0; i < d.length; i++) {
       const valid = d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i);
-      out[o++] = valid ? (big ? Number(vals[d.offset + i] as bigint) : (vals[d.offset + i] as number)) : NaN;
+      // A sliced chunk's values start at its first row; only the null bitmap is addressed from d.offset.
+      out[o++] = valid ? (big ? Number(vals[i] as bigint) : (vals[i] as number)) : NaN;
     }
   }
   return out;

@@ -1,9 +1,9 @@
 import type { Table } from "apache-arrow";
 import type { ReportData } from "../report/report-data.js";
 import { renderReport } from "../report/render-report.js";
-import { float64Column } from "../core/table.js";
 import { recpipeVersion } from "./manifest.js";
 import { IdLabels } from "./id-labels.js";
+import { ratingHistogram } from "./rating-histogram.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
@@ -23,7 +23,8 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     data.items = rec.knownItems().length;
     if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.rows.train / (data.users * data.items));
   }
-  if (o.data?.getChild(labelCol)) data.ratingHistogram = histogram(o.data, labelCol);
+  // A remote run keeps its rows on the cluster: no histogram then.
+  if (o.data) data.ratingHistogram = ratingHistogram(o.data, labelCol);
   const metrics: ReportData["metrics"] = [];
   const modelName = rec?.type ?? o.model.stages.at(-1)?.type ?? "model";
   for (const [name, value] of Object.entries(o.metrics)) metrics.push({ name, value, model: modelName });
@@ -75,23 +76,6 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     }
   }
   return out;
-}
-
-function histogram(t: Table, col: string): { value: number; count: number }[] {
-  const v = float64Column(t, col);
-  const counts = new Map<number, number>();
-  for (let i = 0; i < v.length && counts.size <= 20; i++) if (!Number.isNaN(v[i])) counts.set(v[i], (counts.get(v[i]) ?? 0) + 1);
-  if (counts.size <= 20) {
-    counts.clear();
-    for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) counts.set(v[i], (counts.get(v[i]) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count }));
-  }
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) { lo = Math.min(lo, v[i]); hi = Math.max(hi, v[i]); }
-  const bins = 20, width = (hi - lo) / bins || 1;
-  const c = new Array<number>(bins).fill(0);
-  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) c[Math.min(bins - 1, Math.floor((v[i] - lo) / width))]++;
-  return c.map((count, b) => ({ value: Number((lo + (b + 0.5) * width).toPrecision(4)), count, start: lo + b * width, end: lo + (b + 1) * width }));
 }
 
 function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {

@@ -1,6 +1,6 @@
 import { DataType, type Table } from "apache-arrow";
 import { InputError } from "../../src/core/errors.js";
-import { float64Column } from "../../src/core/table.js";
+import { float64Values } from "../../src/core/table.js";
 
 /**
  * Spark's checkIntegers: ids must be non-null integers in int32 range. Returns them as Int32Array or throws
@@ -9,7 +9,7 @@ import { float64Column } from "../../src/core/table.js";
 export function integerIds(table: Table, col: string, where: string): Int32Array {
   const direct = int32WithoutNulls(table, col);
   if (direct) return direct;
-  const v = float64Column(table, col, where);
+  const v = float64Values(table, col, where);
   const out = new Int32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
@@ -27,7 +27,7 @@ export function integerIds(table: Table, col: string, where: string): Int32Array
 /** Ratings as Float32 (Spark casts to Float); null, NaN and infinities are refused as Spark's checkNonNanValues does. */
 export function ratings(table: Table, col: string, where: string): Float32Array {
   if (col === "") return new Float32Array(table.numRows).fill(1);
-  const v = float64Column(table, col, where);
+  const v = float64Values(table, col, where);
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
@@ -43,5 +43,5 @@ function int32WithoutNulls(table: Table, col: string): Int32Array | undefined {
   const v = table.getChild(col);
   if (!v || v.data.length !== 1 || v.nullCount > 0 || !DataType.isInt(v.type) || v.type.bitWidth !== 32 || !v.type.isSigned) return undefined;
   const d = v.data[0];
-  return (d.values as Int32Array).subarray(d.offset, d.offset + d.length);
+  return (d.values as Int32Array).subarray(0, d.length); // a sliced chunk's values start at its first row
 }
