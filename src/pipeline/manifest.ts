@@ -9,7 +9,10 @@ export interface ArtefactRecord {
   path: string;
   bytes: number;
   sha256: string;
-  /** For Parquet: sha256 of the decoded rows (Arrow IPC), independent of the writer named in the file header. */
+  /**
+   * Written by earlier versions for Parquet files (sha256 of the decoded rows); no longer written nor read: reproduce
+   * decodes two Parquet files when their bytes differ.
+   */
   contentSha256?: string;
 }
 

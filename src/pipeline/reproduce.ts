@@ -1,3 +1,4 @@
+import { tableToIPC } from "apache-arrow";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -5,6 +6,7 @@ import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import type { ProgressSink } from "../core/run-context.js";
 import { sha256File } from "../io/atomic-dir.js";
+import { readParquetBytes } from "../io/write-table.js";
 import { sha256Path } from "../io/hash-path.js";
 import { hadoopCrc } from "../io/hadoop-crc.js";
 import type { ArtefactRecord, Manifest } from "./manifest.js";
@@ -95,7 +97,10 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
         continue;
       }
       if (await same(old, neu, runDir, again.runDir)) result.identical.push(old.path);
-      else result.differences.push(`${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${old.contentSha256 && old.contentSha256 === neu.contentSha256 ? " (same rows; the file bytes differ)" : ""}`);
+      else {
+        const sameRows = old.path.endsWith(".parquet") && (await parquetRowsEqual(join(runDir, old.path), join(again.runDir, old.path)));
+        result.differences.push(`${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${sameRows ? " (same rows; the file bytes differ)" : ""}`);
+      }
     }
     for (const extra of byPath.keys()) if (!CLOCK_FILES.has(extra)) result.differences.push(`${extra}: produced by the re-run but not recorded`);
     for (const [k, v] of Object.entries(manifest.metrics)) {
@@ -129,4 +134,17 @@ async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: st
     return (await own(dirA)) && (await own(dirB));
   }
   return false;
+}
+
+/**
+ * Whether two Parquet files hold the same schema and rows (their Arrow IPC streams are equal), whatever else differs
+ * in their bytes (the writer named in the footer, compression). False when either cannot be read.
+ */
+export async function parquetRowsEqual(fileA: string, fileB: string): Promise<boolean> {
+  try {
+    const ipc = async (f: string) => tableToIPC(readParquetBytes(await readFile(f)), "stream");
+    return Buffer.from(await ipc(fileA)).equals(await ipc(fileB));
+  } catch {
+    return false;
+  }
 }
