@@ -1,4 +1,4 @@
-/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli. */
+/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli; spark-connect/ sits beside pipeline/ (stages never reach it). */
 module.exports = {
   forbidden: [
     { name: "kernels-are-pure", severity: "error", comment: "kernels/ imports nothing outside kernels/",
@@ -13,6 +13,10 @@ module.exports = {
       from: { path: "^src/(core|kernels|workers)/" }, to: { path: "^src/io/" } },
     { name: "pipeline-not-cli", severity: "error", comment: "pipeline/ never imports cli/",
       from: { path: "^src/pipeline/" }, to: { path: "^src/cli/" } },
+    { name: "stages-never-spark-connect", severity: "error", comment: "a stage declares its Spark mapping (core/spark-connect-mapping.ts) but never talks to a server",
+      from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/spark-connect/" } },
+    { name: "spark-connect-not-cli", severity: "error", comment: "the Spark Connect engine is picked by pipeline/ and never imports cli/",
+      from: { path: "^src/spark-connect/" }, to: { path: "^src/(cli|io)/" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

@@ -6,6 +6,8 @@ export default defineConfig({
     // ALS and e2e tests spawn worker threads and CLI processes; forks keep them isolated.
     pool: "forks",
     setupFiles: ["test/setup-fast-check.ts"],
+    // Real Spark Connect servers (4.0.x and the newest 4.x), one each per run, for test/spark-connect.
+    globalSetup: ["test/spark-connect/spark-servers.global.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

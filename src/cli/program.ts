@@ -12,6 +12,7 @@ import { registerRuns } from "./commands/runs.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
 import { reportError } from "./fail.js";
+import { interruptInProgress } from "../core/interrupt-cleanup.js";
 import { cleanUpOnSignals } from "./interrupt.js";
 import { adoptParentTerminal, exitWithParent } from "./supervise.js";
 
@@ -53,6 +54,9 @@ try {
   if (e instanceof CommanderError) {
     // Help and version exit 0; a usage error (unknown option, missing argument) is invalid input.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (interruptInProgress()) {
+    // Ctrl-C stopped the work: the signal handler already said so once and exits when the release is done.
+    process.exitCode = 1;
   } else {
     process.exitCode = reportError(e);
   }

@@ -37,8 +37,8 @@ function lineTask(stream: NodeJS.WriteStream, label: string, total: number, unit
         line(done);
       }
     },
-    done() {
-      if (Date.now() - t0 >= 5000) line(total);
+    done(failed) {
+      if (!failed && Date.now() - t0 >= 5000) line(total);
     },
   };
 }

@@ -21,7 +21,8 @@ export interface ProgressSink {
 
 export interface ProgressTask {
   tick(done: number): void;
-  done(): void;
+  /** The work ended; `failed` when it stopped short (an error, Ctrl-C), so nothing claims it completed. */
+  done(failed?: boolean): void;
 }
 
 export const silentProgress: ProgressSink = {

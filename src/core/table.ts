@@ -132,7 +132,17 @@ export function withColumns(table: Table, columns: Record<string, Vector>): Tabl
   const out: Record<string, Vector> = {};
   for (const f of table.schema.fields) if (!(f.name in columns)) out[f.name] = table.getChild(f.name) as Vector;
   for (const [k, v] of Object.entries(columns)) out[k] = v;
+  // Columns chunked differently (a table read in several record batches, a new column in one piece) would be cut
+  // into each other's batches by Arrow, and a cut piece keeps counting `offset` from the original start while its
+  // values already start at its first row: the readers here, which index values by `offset + i`, would then read
+  // past the piece. Every column becomes one contiguous piece instead.
+  if (Object.values(out).some((v) => v.data.length > 1)) for (const k of Object.keys(out)) out[k] = contiguous(out[k]);
   return new Table(out);
+}
+
+/** The column as one chunk (itself when it already is). */
+function contiguous(v: Vector): Vector {
+  return v.data.length <= 1 ? v : concatData(v);
 }
 
 /**
@@ -274,8 +284,13 @@ function takeVector(v: Vector, indices: Int32Array | Uint32Array): Vector {
     return vectorFromArray(vals, new Bool());
   }
   const vals = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) vals[i] = flat.get(indices[i]);
+  for (let i = 0; i < n; i++) vals[i] = plain(flat.get(indices[i]));
   return vectorFromArray(vals as never, t);
+}
+
+/** A list cell comes back as an Arrow Vector, which vectorFromArray turns into null: give it the values instead. */
+function plain(x: unknown): unknown {
+  return x instanceof Vector ? x.toArray() : x;
 }
 
 /**
@@ -298,6 +313,6 @@ function concatData(v: Vector): Vector {
     return makeVector(makeData({ type: t, length: v.length, nullCount: 0, data: out, dictionary: first.dictionary } as never) as never);
   }
   const vals = new Array<unknown>(v.length);
-  for (let i = 0; i < v.length; i++) vals[i] = v.get(i);
+  for (let i = 0; i < v.length; i++) vals[i] = plain(v.get(i));
   return vectorFromArray(vals as never, t);
 }

@@ -23,6 +23,10 @@ export interface Manifest {
   createdAt: string;
   seed: number;
   workers: number;
+  /** "local", or "spark-connect" with the server's Spark version and URL (never a token). */
+  engine: string;
+  sparkVersion?: string;
+  remote?: string;
   pipelineFile: string;
   pipelineSha256: string;
   overrides: string[];

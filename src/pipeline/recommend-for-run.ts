@@ -1,7 +1,7 @@
 import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
-import type { FittedStage } from "../core/stage.js";
+import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
 import { IdLabels } from "./id-labels.js";
 import { requestedUsers } from "./requested-users.js";
@@ -55,6 +55,36 @@ export async function recommendForRun(
     const l = await rec.recommendForItems(items, spec.k, ctx, await exclude());
     out.itemTable = flatten(l.items, l.users, l.scores, l.counts, l.k, itemIds, userIds, itemName, userName);
     out.items = items.length;
+  }
+  return out;
+}
+
+/**
+ * Top-k lists computed elsewhere (the Spark Connect engine), as the flat tables with original ids. `requested` counts
+ * the known users/items asked for (a user whose list came back empty still counts).
+ */
+export function recommendationsTable(
+  model: PipelineModel,
+  lists: { users?: RecommendationLists; items?: ItemRecommendationLists },
+  requested: { users: number; items: number },
+  k: number,
+): RecommendationsTable {
+  const rec = model.recommender();
+  if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
+  const userIds = new IdLabels(model, rec.userCol);
+  const itemIds = new IdLabels(model, rec.itemCol);
+  const userName = inputName(model, rec.userCol);
+  const itemName = inputName(model, rec.itemCol);
+  const out: RecommendationsTable = { users: 0, items: 0, k };
+  const u = lists.users;
+  if (u) {
+    out.table = flatten(u.users, u.items, u.scores, u.counts, u.k, userIds, itemIds, userName, itemName);
+    out.users = requested.users;
+  }
+  const i = lists.items;
+  if (i) {
+    out.itemTable = flatten(i.items, i.users, i.scores, i.counts, i.k, itemIds, userIds, itemName, userName);
+    out.items = requested.items;
   }
   return out;
 }

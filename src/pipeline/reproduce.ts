@@ -42,6 +42,13 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
   } catch (e) {
     throw new InputError("E_FILE", `${manifestPath}: not valid JSON (${(e as Error).message})`);
   }
+  if (manifest.engine === "spark-connect") {
+    // Spark's random splits and blocked ALS are not recpipe's: a local re-run cannot reproduce them bit for bit.
+    throw new InputError(
+      "E_UNSUPPORTED",
+      `${runDir}: this run used the spark-connect engine (Spark ${manifest.sparkVersion ?? "?"} at ${manifest.remote ?? "?"}); reproduce re-runs on the local engine only, whose splits and fits differ from Spark's; re-run it with recpipe run ${join(runDir, "pipeline.yaml")} --remote URL`,
+    );
+  }
   if (!Array.isArray(manifest.inputs) || !Array.isArray(manifest.artefacts)) {
     throw new InputError("E_FILE", `${manifestPath}: expected "inputs" and "artefacts" lists; found ${JSON.stringify(Object.keys(manifest))}`);
   }

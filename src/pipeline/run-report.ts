@@ -17,13 +17,14 @@ export async function renderRunReport(o: RunOutcome, pipelineYaml: string, now: 
 async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promise<ReportData> {
   const rec = o.model.recommender();
   const labelCol = o.loaded.spec.evaluate.map((e) => e.params.labelCol).find((x): x is string => typeof x === "string") ?? "rating";
-  const data: ReportData["data"] = { rows: o.data.numRows, trainRows: o.train.numRows, testRows: o.test.numRows };
+  const data: ReportData["data"] = { rows: o.rows.data, trainRows: o.rows.train, testRows: o.rows.test };
   if (rec) {
     data.users = rec.knownUsers().length;
     data.items = rec.knownItems().length;
-    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.train.numRows / (data.users * data.items));
+    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.rows.train / (data.users * data.items));
   }
-  data.ratingHistogram = ratingHistogram(o.data, labelCol);
+  // A remote run keeps its rows on the cluster: no histogram then.
+  if (o.data) data.ratingHistogram = ratingHistogram(o.data, labelCol);
   const metrics: ReportData["metrics"] = [];
   const modelName = rec?.type ?? o.model.stages.at(-1)?.type ?? "model";
   for (const [name, value] of Object.entries(o.metrics)) metrics.push({ name, value, model: modelName });
@@ -63,10 +64,16 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
   if (rec) {
     // Without a recommend block, score only the first few users: the report shows five.
     const firstUsers = Array.from(rec.knownUsers().subarray(0, 5), (u) => new IdLabels(o.model, rec.userCol).original(u));
-    const sample = o.recommendations?.table ?? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table!;
-    out.recommendations = sampleRecommendations(sample, 5);
-    out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
-    out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
+    // A remote run brings back a few users' lists (reportRecommendations): it holds no training rows here.
+    const given = o.recommendations?.table ? o.recommendations : o.reportRecommendations;
+    const sample =
+      given?.table ??
+      (o.train ? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table : undefined);
+    if (sample) {
+      out.recommendations = sampleRecommendations(sample, 5);
+      out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
+      out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
+    }
   }
   return out;
 }

@@ -21,6 +21,7 @@ import { Timings } from "./timings.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
+import { runOnSparkConnect } from "../spark-connect/engine.js";
 
 export interface RunOptions {
   /** `--set KEY=VALUE` overrides. */
@@ -37,6 +38,10 @@ export interface RunOptions {
   allowPlugins?: boolean;
   /** Clock for the run directory's name (tests). */
   now?: Date;
+  /** Run on a Spark cluster through Spark Connect (sc://HOST:PORT...) instead of this machine. */
+  remote?: string;
+  /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
+  remoteModelPath?: string;
 }
 
 export interface RunResult {
@@ -56,6 +61,9 @@ export interface RunResult {
  * directory atomically. The CLI and the programmatic API both call this, so they give the same result.
  */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  // The pipeline layer picks the engine; both write the same run directory.
+  if (opts.remote) return runOnSparkConnect(file, { ...opts, remote: opts.remote });
+  if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;
@@ -125,7 +133,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
   });
 
-  const outcome: RunOutcome = { loaded, input, data, train: seen, test, model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers };
+  const outcome: RunOutcome = {
+    loaded, input, data, train: seen, test, rows: { data: data.numRows, train: seen.numRows, test: test.numRows },
+    model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers,
+  };
   const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
   return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
 }

@@ -55,46 +55,82 @@ export interface TuneResult {
   summary: TuneSummary;
 }
 
+export interface TrialScore {
+  metric: number;
+  baselines?: Record<string, Record<string, number>>;
+}
+
+/**
+ * How trials run: locally on Arrow tables, or on a Spark cluster. The search itself (grid order, folds, parallelism,
+ * selection, ranking, refit params) is one algorithm, `searchParamGrid`, whichever engine runs the trials.
+ */
+export interface TrialEngine {
+  /** Draws the folds (cross-validator: numFolds; train-validation-split: one) and returns how many there are. */
+  prepareFolds(tuner: TunerSettings, seed: number): Promise<number>;
+  /**
+   * Fits `candidate` (the pipeline with one param map applied) on fold f's fit rows and scores it on its validation
+   * rows; with `withBaselines`, also scores the baselines on the same fold with the same evaluator (by baseline name).
+   */
+  trial(candidate: PipelineStage[], fold: number, evaluator: Evaluator, ctx: RunContext, withBaselines: boolean): Promise<TrialScore>;
+  /** Workers per concurrent trial, from the run's workers (local ALS shares the cores; a cluster has its own). */
+  workersPerTrial?(workers: number, parallelism: number): number;
+}
+
 /**
  * Cross-validation or train-validation split over the param grid, on the TRAINING rows only; the test split is never
  * seen here (no leakage). Trials run `parallelism` at a time, each with its share of the workers; since every fit is
  * deterministic for any worker count and every trial uses the pipeline seed, results equal those of parallelism 1.
  */
 export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage[], train: Table, ctxFor: (name: string) => RunContext): Promise<TuneResult> {
+  let folds: Fold[] = [];
+  return searchParamGrid(loaded, stages, ctxFor, {
+    async prepareFolds(tuner, seed) {
+      folds = foldsOf(tuner, train, seed);
+      return folds.length;
+    },
+    async trial(candidate, f, evaluator, ctx, withBaselines) {
+      const fold = folds[f];
+      const model = await fitPipeline(candidate, fold.fit, ctx, pipelineUid(loaded.spec.seed, loaded.spec.name));
+      const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, ctx);
+      const metric = await evaluator.evaluate(input, ctx);
+      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed) : undefined;
+      return { metric, baselines };
+    },
+    workersPerTrial: (workers, parallelism) => Math.max(1, Math.floor(workers / parallelism)),
+  });
+}
+
+/** The search, engine-independent: see TrialEngine. */
+export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineStage[], ctxFor: (name: string) => RunContext, engine: TrialEngine): Promise<TuneResult> {
   const spec = loaded.spec.tune!;
   const tuner = buildTuner(loaded.registry, spec, loaded.spec.seed);
   const evaluator = buildStage<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
   const maps = expandGrid(spec.grid);
   const ctx = ctxFor(`tune:${tuner.name}`);
   const seed = (tuner.params.seed as number | undefined) ?? ctx.seed;
-  const folds = foldsOf(tuner, train, seed);
-  const parallelism = Math.min(tuner.params.parallelism as number, maps.length * folds.length);
-  const trialCtx: RunContext = { ...ctx, seed: loaded.spec.seed, workers: Math.max(1, Math.floor(ctx.workers / parallelism)) };
+  const numFolds = await engine.prepareFolds(tuner, seed);
+  const parallelism = Math.min(tuner.params.parallelism as number, maps.length * numFolds);
+  const trialCtx: RunContext = { ...ctx, seed: loaded.spec.seed, workers: engine.workersPerTrial?.(ctx.workers, parallelism) ?? ctx.workers };
   const candidates = maps.map((m) => applyParamMap(stages, m, loaded.registry));
-  const metrics = maps.map(() => new Array<number>(folds.length).fill(NaN));
+  const metrics = maps.map(() => new Array<number>(numFolds).fill(NaN));
   const errors = maps.map(() => [] as string[]);
   const baselineFolds = new Map<string, number[]>();
 
   const tasks: { m: number; f: number }[] = [];
-  for (let f = 0; f < folds.length; f++) for (let m = 0; m < maps.length; m++) tasks.push({ m, f });
-  const bar = ctx.progress.start(`tuning ${maps.length} param maps x ${folds.length} fold(s)`, tasks.length, "trials");
+  for (let f = 0; f < numFolds; f++) for (let m = 0; m < maps.length; m++) tasks.push({ m, f });
+  const bar = ctx.progress.start(`tuning ${maps.length} param maps x ${numFolds} fold(s)`, tasks.length, "trials");
   let done = 0;
   let next = 0;
   const worker = async () => {
     while (next < tasks.length) {
       const { m, f } = tasks[next++];
-      const fold = folds[f];
       try {
-        const model = await fitPipeline(candidates[m], fold.fit, trialCtx, pipelineUid(loaded.spec.seed, loaded.spec.name));
-        const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, trialCtx);
-        metrics[m][f] = await evaluator.evaluate(input, trialCtx);
         // The baselines need each fold once: they ride on the first param map's fitted feature stages.
-        if (m === 0) {
-          const scored = await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, trialCtx, loaded.spec.seed);
-          for (const [name, ms] of Object.entries(scored)) {
-            if (!baselineFolds.has(name)) baselineFolds.set(name, new Array<number>(folds.length).fill(NaN));
-            baselineFolds.get(name)![f] = ms[evaluator.metricKey];
-          }
+        const scored = await engine.trial(candidates[m], f, evaluator, trialCtx, m === 0);
+        metrics[m][f] = scored.metric;
+        for (const [name, ms] of Object.entries(scored.baselines ?? {})) {
+          if (!baselineFolds.has(name)) baselineFolds.set(name, new Array<number>(numFolds).fill(NaN));
+          baselineFolds.get(name)![f] = ms[evaluator.metricKey];
         }
       } catch (e) {
         // A trial whose params do not fit the data (an input error) fails alone, reported with its params, and the
@@ -121,7 +157,7 @@ export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage
     type: tuner.type,
     metric: evaluator.metricKey,
     isLargerBetter: evaluator.isLargerBetter,
-    folds: folds.length,
+    folds: numFolds,
     paramMaps: maps.length,
     best: Object.fromEntries(best.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])),
     bestMetric: best.mean,

@@ -16,8 +16,10 @@ export function registerRun(program: Command): void {
     .option("--json", "print exactly one JSON object on stdout (runDir, metrics, timingsSeconds, tune)")
     .option("--quiet", "no progress output")
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
+    .option("--remote <url>", "run on a Spark 4 cluster through Spark Connect: sc://HOST:PORT[/;token=...;use_ssl=true] (default: $SPARK_REMOTE)")
+    .option("--remote-model-path <path>", "with --remote: also save the model on the cluster with Spark's own writers (a path the cluster can write)")
     .addHelpText("after", "\nExample:\n  $ recpipe run pipelines/quickstart.yaml --set pipeline.als.rank=16 --json")
-    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean }) => {
+    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean; remote?: string; remoteModelPath?: string }) => {
       const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
       const result = await run(file, {
         set: o.set,
@@ -27,6 +29,9 @@ export function registerRun(program: Command): void {
         progress: createProgress({ quiet: !!o.quiet }),
         log,
         warn: (m) => process.stderr.write(`warning: ${m}\n`),
+        // As PySpark: SPARK_REMOTE names the Spark Connect server when --remote is not given.
+        remote: o.remote ?? (process.env.SPARK_REMOTE || undefined),
+        remoteModelPath: o.remoteModelPath,
       });
       if (o.json) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);

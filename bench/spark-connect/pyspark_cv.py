@@ -1,0 +1,37 @@
+"""The ML-100k CV pipeline (pipelines/movielens-100k-cv.yaml, RMSE only) written with PySpark's own Spark Connect
+client, against a running Spark Connect server: upload the ratings (createDataFrame from pandas, Arrow, as recpipe
+uploads), randomSplit 0.8/0.2, CrossValidator(ALS, rank [8, 16] x regParam [0.05, 0.1, 0.2], 3 folds, parallelism 2,
+RMSE), the best model's RMSE on the test side, and the fitted factors and metrics brought back (what recpipe brings
+back to write model/). Prints one JSON line: seconds and the metrics.
+
+usage: python pyspark_cv.py sc://127.0.0.1:PORT /path/to/u.data
+"""
+import json
+import sys
+import time
+
+t0 = time.time()
+import pandas as pd  # noqa: E402
+from pyspark.ml.evaluation import RegressionEvaluator  # noqa: E402
+from pyspark.ml.recommendation import ALS  # noqa: E402
+from pyspark.ml.tuning import CrossValidator, ParamGridBuilder  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+
+url, data = sys.argv[1], sys.argv[2]
+spark = SparkSession.builder.remote(url).getOrCreate()
+pdf = pd.read_csv(data, sep="\t", header=None, names=["user", "item", "rating", "timestamp"])
+df = spark.createDataFrame(pdf)
+train, test = df.randomSplit([0.8, 0.2], seed=42)
+train.cache()
+test.cache()
+als = ALS(userCol="user", itemCol="item", ratingCol="rating", maxIter=10, coldStartStrategy="drop", seed=42)
+grid = ParamGridBuilder().addGrid(als.rank, [8, 16]).addGrid(als.regParam, [0.05, 0.1, 0.2]).build()
+rmse = RegressionEvaluator(metricName="rmse", labelCol="rating", predictionCol="prediction")
+cv = CrossValidator(estimator=als, estimatorParamMaps=grid, evaluator=rmse, numFolds=3, parallelism=2, seed=42)
+model = cv.fit(train)
+best = model.bestModel
+test_rmse = rmse.evaluate(best.transform(test))
+users = best.userFactors.toPandas()
+items = best.itemFactors.toPandas()
+spark.stop()
+print(json.dumps({"seconds": time.time() - t0, "rmse": test_rmse, "avgMetrics": list(model.avgMetrics), "userFactors": len(users), "itemFactors": len(items)}))
