@@ -17,6 +17,14 @@ from pyspark.ml.recommendation import ALS  # noqa: E402
 from pyspark.ml.tuning import CrossValidator, ParamGridBuilder  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 
+from pyspark.sql.connect.session import SparkSession as ConnectSession  # noqa: E402
+
+# PySpark 4.0.5's Connect client runs CrossValidator's trials on worker threads that have no active session, and
+# ALSModel then fails ("assert session is not None" in pyspark.ml.util). Fall back to the default session there, as
+# the main thread would use: the same server calls, made from the pool's threads.
+_active = ConnectSession.getActiveSession.__func__
+ConnectSession.getActiveSession = classmethod(lambda cls: _active(cls) or cls._get_default_session())
+
 url, data = sys.argv[1], sys.argv[2]
 spark = SparkSession.builder.remote(url).getOrCreate()
 pdf = pd.read_csv(data, sep="\t", header=None, names=["user", "item", "rating", "timestamp"])
