@@ -61,6 +61,7 @@ runs on two commits show whether a change kept the split (it is part of what mak
 param maps, the refit and the test RMSE) on three engines: recpipe on this machine; \`recpipe run --remote\` against a
 Spark Connect server in local[2] mode (pyspark 4.0 wheel) on this machine; and the same pipeline written with PySpark's
 own Connect client against the same server. The runs alternate between the two clients so load hits both alike.`,
+    header: ["| engine | median wall | test RMSE | runs (s) |", "|---|---|---|---|"],
     targets: "recpipe's client adds at most 10% over PySpark's Connect client.",
     commands: ({ shared }) => [[...tsx, "bench/spark-connect-cv.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
   },
