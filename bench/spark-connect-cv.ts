@@ -8,11 +8,11 @@
  *
  *   npm run build && npx tsx bench/spark-connect-cv.ts [--runs 3] [--data ../shared/data/movielens-100k/u.data]
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
+import { startSparkConnect } from "./spark-connect/server.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -21,37 +21,7 @@ const arg = (name: string, fallback: string) => {
 const runs = Number(arg("--runs", "3"));
 const data = resolve(arg("--data", "../shared/data/movielens-100k/u.data"));
 if (!existsSync(data)) throw new Error(`${data} not found: pass --data /path/to/u.data`);
-const python = resolve(".venv-spark-4.0/bin/python");
-if (!existsSync(python)) throw new Error(`${python} not found: run bash scripts/setup-spark-venv.sh 4.0`);
-
-const port = await new Promise<number>((ok) => {
-  const s = createServer().listen(0, "127.0.0.1", () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => ok(p));
-  });
-});
-const sparkHome = spawnSync(python, ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"], { encoding: "utf8" }).stdout.trim();
-mkdirSync(".bench-data", { recursive: true });
-const log = resolve(".bench-data/spark-connect-server.log");
-const server = spawn(
-  `${sparkHome}/bin/spark-submit`,
-  ["--class", "org.apache.spark.sql.connect.service.SparkConnectServer", "--master", "local[2]", "--driver-memory", "2g",
-    "--conf", `spark.connect.grpc.binding.port=${port}`, "--conf", "spark.connect.grpc.binding.address=127.0.0.1", "--conf", "spark.ui.enabled=false", "spark-internal"],
-  { env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: "127.0.0.1" }, stdio: ["ignore", openSync(log, "w"), openSync(log, "a")], detached: true },
-);
-const stop = () => {
-  try {
-    process.kill(-server.pid!, "SIGTERM");
-  } catch {
-    // gone
-  }
-};
-process.on("exit", stop);
-for (let i = 0; !readFileSync(log, "utf8").includes("Spark Connect server started"); i++) {
-  if (i > 300) throw new Error(`Spark Connect server did not start; see ${log}`);
-  await new Promise((r) => setTimeout(r, 1000));
-}
-const url = `sc://127.0.0.1:${port}`;
+const { url, python, stop } = await startSparkConnect("4.0");
 const recpipeArgs = (remote: boolean) => [
   "dist/src/cli/main.js", "run", "pipelines/movielens-100k-cv.yaml", "--json", "--quiet", "--workers", "2", "--out", ".bench-data/runs",
   "--set", `source.path=${data}`, "--set", "evaluate=[{type: regression-evaluator, metricName: rmse}]", ...(remote ? ["--remote", url] : []),
