@@ -4,7 +4,7 @@ import path from "node:path";
 import { RecordBatchReader, Table, tableFromIPC } from "apache-arrow";
 import { InputError, didYouMean } from "../core/errors.js";
 import type { DeclaredType } from "./column-builders.js";
-import { readDelimited } from "./delimited-reader.js";
+import { readDelimited, type DelimitedOptions } from "./delimited-reader.js";
 import { readJsonLines } from "./jsonl-reader.js";
 import * as parquetWasm from "parquet-wasm";
 import { concatTables } from "./concat-tables.js";
@@ -61,14 +61,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   switch (format) {
     case "csv":
     case "tsv":
-      return readDelimited(file, {
-        delimiter: opts.delimiter ?? (format === "tsv" ? "\t" : ","),
-        header: opts.header ?? opts.columns === undefined,
-        columns: opts.columns,
-        encoding: opts.encoding ?? "utf-8",
-        types: opts.types,
-        onProgress: opts.onProgress,
-      });
+      return readDelimited(file, { ...delimitedOptions(format, opts), onProgress: opts.onProgress });
     case "jsonl":
       return readJsonLines(file, opts);
     case "parquet":
@@ -78,6 +71,17 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
     default:
       throw new InputError("E_SPEC", `${file}: unknown format "${String(format)}"; expected csv, tsv, jsonl, parquet or arrow`);
   }
+}
+
+/** csv/tsv reading options from a source's: the format's delimiter, a header unless columns are named, utf-8. */
+function delimitedOptions(format: "csv" | "tsv", opts: ReadOptions): DelimitedOptions {
+  return {
+    delimiter: opts.delimiter ?? (format === "tsv" ? "\t" : ","),
+    header: opts.header ?? opts.columns === undefined,
+    columns: opts.columns,
+    encoding: opts.encoding ?? "utf-8",
+    types: opts.types,
+  };
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -103,14 +107,7 @@ export async function readTableSample(file: string, opts: ReadOptions = {}): Pro
   switch (format) {
     case "csv":
     case "tsv":
-      return readDelimited(file, {
-        delimiter: opts.delimiter ?? (format === "tsv" ? "\t" : ","),
-        header: opts.header ?? opts.columns === undefined,
-        columns: opts.columns,
-        encoding: opts.encoding ?? "utf-8",
-        types: opts.types,
-        sampleBytes: SAMPLE_BYTES,
-      });
+      return readDelimited(file, { ...delimitedOptions(format, opts), sampleBytes: SAMPLE_BYTES });
     case "jsonl":
       return readJsonLines(file, { ...opts, onProgress: undefined, maxRows: SAMPLE_ROWS });
     case "parquet":
