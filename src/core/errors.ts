@@ -16,6 +16,7 @@ export type ErrorCode =
   | "E_UNSUPPORTED" // a model class or feature recpipe does not implement
   | "E_NUMERIC" // the maths cannot proceed on this input (singular system, ...)
   | "E_INTERRUPTED"
+  | "E_SERVER_LOST" // a remote server (Spark Connect) went away or stopped answering mid-run: exit 1, not a bug
   | "E_INTERNAL";
 
 export class RecpipeError extends Error {

@@ -42,6 +42,8 @@ export interface RunOptions {
   remote?: string;
   /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
   remoteModelPath?: string;
+  /** With `remote`: --remote-timeout, seconds a request may go without a word from the server. */
+  remoteTimeout?: number;
 }
 
 export interface RunResult {
@@ -64,6 +66,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   // The pipeline layer picks the engine; both write the same run directory.
   if (opts.remote) return runOnSparkConnect(file, { ...opts, remote: opts.remote });
   if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
+  if (opts.remoteTimeout !== undefined) throw new InputError("E_ARGS", `--remote-timeout needs --remote (or SPARK_REMOTE): it limits the waits on a Spark Connect server`);
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;

@@ -30,12 +30,16 @@ import { assertRunsRemotely } from "./remote-support.js";
 import { remoteTrials } from "./remote-tune.js";
 import { parseRemoteUrl } from "./remote-url.js";
 import { saveOnCluster } from "./save-on-cluster.js";
+import { isServerLost } from "./server-lost.js";
+import { remoteTimeoutOption } from "./remote-timeout.js";
 
 export interface RemoteRunOptions {
   /** sc://HOST:PORT[/;token=...;use_ssl=true] */
   remote: string;
   /** Also save the fitted model on the cluster's file system, with Spark's own writers. */
   remoteModelPath?: string;
+  /** --remote-timeout, in seconds: the idle limit per request (client.ts DEFAULT_REMOTE_TIMEOUT_S; 0: none). */
+  remoteTimeout?: number;
   set?: string[];
   outDir?: string;
   workers?: number;
@@ -65,7 +69,7 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
 
-  const client = await SparkConnectClient.connect(url, `recpipe/${recpipeVersion()}`);
+  const client = await SparkConnectClient.connect(url, `recpipe/${recpipeVersion()}`, remoteTimeoutOption(opts.remoteTimeout));
   base.log(`connected to Spark ${client.sparkVersion} at ${url.display} (session ${client.sessionId})`);
   const ml = new SparkMl(client, sparkProgress(base.progress));
   const cached: Relation[] = [];
@@ -182,6 +186,8 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
     const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
     return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
   } catch (e) {
+    // A lost server ends the run (exit 1), naming the phase it was lost in.
+    if (isServerLost(e)) throw e.inPhase(timings.running);
     if (interrupted) {
       await release();
       throw new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);

@@ -4,6 +4,8 @@ import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parsePositiveInt, pluginsAllowed } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
+import { parseRemoteTimeout } from "../../spark-connect/remote-timeout.js";
+import { DEFAULT_REMOTE_TIMEOUT_S } from "../../spark-connect/client.js";
 
 export function registerRun(program: Command): void {
   program
@@ -18,8 +20,9 @@ export function registerRun(program: Command): void {
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .option("--remote <url>", "run on a Spark 4 cluster through Spark Connect: sc://HOST:PORT[/;token=...;use_ssl=true] (default: $SPARK_REMOTE)")
     .option("--remote-model-path <path>", "with --remote: also save the model on the cluster with Spark's own writers (a path the cluster can write)")
+    .option("--remote-timeout <seconds>", `with --remote: fail (exit 1) when a request hears nothing from the server for this long (default ${DEFAULT_REMOTE_TIMEOUT_S}; 0: no limit)`, parseRemoteTimeout)
     .addHelpText("after", "\nExample:\n  $ recpipe run pipelines/quickstart.yaml --set pipeline.als.rank=16 --json")
-    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean; remote?: string; remoteModelPath?: string }) => {
+    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean; remote?: string; remoteModelPath?: string; remoteTimeout?: number }) => {
       const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
       const result = await run(file, {
         set: o.set,
@@ -32,6 +35,7 @@ export function registerRun(program: Command): void {
         // As PySpark: SPARK_REMOTE names the Spark Connect server when --remote is not given.
         remote: o.remote ?? (process.env.SPARK_REMOTE || undefined),
         remoteModelPath: o.remoteModelPath,
+        remoteTimeout: o.remoteTimeout,
       });
       if (o.json) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
