@@ -8,6 +8,8 @@ import {
   AddArtifactsResponseSchema,
   AnalyzePlanRequestSchema,
   AnalyzePlanResponseSchema,
+  ConfigRequestSchema,
+  ConfigResponseSchema,
   ExecutePlanRequestSchema,
   ExecutePlanResponseSchema,
   InterruptRequest_InterruptType,
@@ -59,6 +61,7 @@ const analyze = { req: codec(AnalyzePlanRequestSchema), res: codec(AnalyzePlanRe
 const artifacts = { req: codec(AddArtifactsRequestSchema), res: codec(AddArtifactsResponseSchema) };
 const release = { req: codec(ReleaseSessionRequestSchema), res: codec(ReleaseSessionResponseSchema) };
 const interrupt = { req: codec(InterruptRequestSchema), res: codec(InterruptResponseSchema) };
+const config = { req: codec(ConfigRequestSchema), res: codec(ConfigResponseSchema) };
 
 /**
  * One Spark Connect session over @grpc/grpc-js: ExecutePlan (streamed), AnalyzePlan, AddArtifacts, Interrupt and
@@ -198,6 +201,17 @@ export class SparkConnectClient {
     });
     if (res.result.case !== "sparkVersion") throw new InputError("E_ARGS", `Spark Connect server ${this.url.display} did not answer the version request with a version`);
     return res.result.value.version;
+  }
+
+  /** Reads one of the session's configuration values (Spark's RuntimeConfig.getOption); undefined when unset. */
+  getConf(key: string): Promise<string | undefined> {
+    if (this.lost) return Promise.reject(this.lost);
+    const req = create(ConfigRequestSchema, { ...this.base(), operation: { opType: { case: "getOption", value: { keys: [key] } } } });
+    return new Promise((resolve, reject) => {
+      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/Config`, config.req.ser, config.res.de, req, this.metadata(), this.callOptions(), (err, res) =>
+        err ? reject(this.failure(err, `reading its setting ${key}`)) : resolve(res!.pairs[0]?.value),
+      ));
+    });
   }
 
   /**

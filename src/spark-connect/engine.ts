@@ -32,6 +32,7 @@ import { parseRemoteUrl } from "./remote-url.js";
 import { saveOnCluster } from "./save-on-cluster.js";
 import { isServerLost } from "./server-lost.js";
 import { remoteTimeoutOption } from "./remote-timeout.js";
+import { remoteCheckpointAdvice } from "./checkpoint-advice.js";
 
 export interface RemoteRunOptions {
   /** sc://HOST:PORT[/;token=...;use_ssl=true] */
@@ -71,6 +72,9 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
 
   const client = await SparkConnectClient.connect(url, `recpipe/${recpipeVersion()}`, remoteTimeoutOption(opts.remoteTimeout));
   base.log(`connected to Spark ${client.sparkVersion} at ${url.display} (session ${client.sessionId})`);
+  // Spark's ALS without a checkpoint directory on the server (checkpoint-advice.ts says why recpipe only warns).
+  const advice = await remoteCheckpointAdvice(client, stages, spec).catch(() => undefined);
+  if (advice) base.warn(advice);
   const ml = new SparkMl(client, sparkProgress(base.progress));
   const cached: Relation[] = [];
   // Released once, whichever comes first: the end of the run, a failure, or Ctrl-C (the CLI's signal handler runs

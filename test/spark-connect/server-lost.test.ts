@@ -2,7 +2,8 @@
  * A lost server is a failure of the run, not of a trial (issue 20): the test's own Spark 4.0.x server, killed
  * (SIGKILL) while a cross-validation runs on it with two trials at a time, ends recpipe at once with exit 1 and one
  * message naming the server and the phase; no NaN, no coldStartStrategy hint, no run directory. The same server
- * restarted on the same port then takes the next run to the end.
+ * restarted on the same port then takes the next run to the end (with a checkpoint directory, so no checkpoint
+ * warning for an ALS fit past checkpointInterval).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -87,9 +88,11 @@ describe("the server lost in the middle of a run", () => {
     expect(runsIn()).toEqual([]);
 
     // The same port, a new server: nothing of the lost session is left in recpipe, and the next run works.
-    server = await startOwnServer("4.0", port);
-    const again = await runCliAsync(["run", "plain.yaml", "--remote", url, "--quiet"], { cwd: dir });
+    // Restarted with a checkpoint directory: ALS past checkpointInterval then gets no checkpoint warning.
+    server = await startOwnServer("4.0", port, { "spark.checkpoint.dir": path.join(dir, "checkpoints") });
+    const again = await runCliAsync(["run", "plain.yaml", "--remote", url, "--quiet", "--set", "pipeline.als.maxIter=12"], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/checkpoint/);
     expect(runsIn()).toHaveLength(1);
     expect(readdirSync(path.join(dir, "runs", runsIn()[0]))).toContain("manifest.json");
   }, 420_000);

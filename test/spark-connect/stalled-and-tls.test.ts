@@ -79,6 +79,8 @@ describe("a connection that stops answering", () => {
     expect(said, stderr).toHaveLength(1);
     expect(said[0]).toMatch(new RegExp(`^recpipe: Spark Connect server sc://127\\.0\\.0\\.1:${proxy.port} was lost during fit while fitting .*\\(it stopped answering: nothing for 4 s, the --remote-timeout\\)`));
     expect(runsIn()).toEqual([]);
+    // The shared server has no checkpoint directory and this ALS runs 15 iterations (interval 10): recpipe said so.
+    expect(stderr).toMatch(/^warning: als \(als\): maxIter 15 is past checkpointInterval 10, and the server has no checkpoint directory \(spark\.checkpoint\.dir is unset\)/m);
   }, 300_000);
 
   it("refuses a timeout that is not a number of seconds (exit 2)", async () => {
