@@ -14,9 +14,9 @@ module.exports = {
     { name: "pipeline-not-cli", severity: "error", comment: "pipeline/ never imports cli/",
       from: { path: "^src/pipeline/" }, to: { path: "^src/cli/" } },
     { name: "stages-never-spark-connect", severity: "error", comment: "a stage declares its Spark mapping (core/spark-connect-mapping.ts) but never talks to a server",
-      from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/spark-connect/" } },
+      from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/engines/spark-connect/" } },
     { name: "spark-connect-not-cli", severity: "error", comment: "the Spark Connect engine is picked by pipeline/ and never imports cli/",
-      from: { path: "^src/spark-connect/" }, to: { path: "^src/(cli|io)/" } },
+      from: { path: "^src/engines/spark-connect/" }, to: { path: "^src/(cli|io)/" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

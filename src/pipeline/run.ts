@@ -21,7 +21,7 @@ import { Timings } from "./timings.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
-import { runOnSparkConnect } from "../spark-connect/engine.js";
+import { runOnSparkConnect } from "../engines/spark-connect/engine.js";
 
 export interface RunOptions {
   /** `--set KEY=VALUE` overrides. */

@@ -4,8 +4,8 @@ import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
 import { foldSchema } from "./pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";
-import { isClusterPath } from "../spark-connect/remote-support.js";
-import { validateRemote } from "../spark-connect/validate-remote.js";
+import { isClusterPath } from "../engines/spark-connect/remote-support.js";
+import { validateRemote } from "../engines/spark-connect/validate-remote.js";
 
 export interface Validation {
   loaded: LoadedPipeline;

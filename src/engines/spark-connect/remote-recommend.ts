@@ -1,9 +1,9 @@
 import { makeVector, Table, tableToIPC } from "apache-arrow";
-import type { ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
-import { IdLabels } from "../pipeline/id-labels.js";
-import type { PipelineModel } from "../pipeline/pipeline-model.js";
-import { recommendationsTable, type RecommendationsTable } from "../pipeline/recommend-for-run.js";
-import type { PipelineSpec } from "../pipeline/spec.js";
+import type { ItemRecommendationLists, RecommendationLists } from "../../core/stage.js";
+import { IdLabels } from "../../pipeline/id-labels.js";
+import type { PipelineModel } from "../../pipeline/pipeline-model.js";
+import { recommendationsTable, type RecommendationsTable } from "../../pipeline/recommend-for-run.js";
+import type { PipelineSpec } from "../../pipeline/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { literal } from "./literal.js";
 import type { SparkMl } from "./ml.js";

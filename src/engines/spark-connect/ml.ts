@@ -1,5 +1,5 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { InputError } from "../core/errors.js";
+import { InputError } from "../../core/errors.js";
 import type { Table } from "apache-arrow";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { MlOperator_OperatorType, MlParamsSchema, type MlParams } from "./gen/spark/connect/ml_common_pb.js";

@@ -1,8 +1,8 @@
-import { InputError } from "../core/errors.js";
-import type { StageRegistry } from "../core/registry.js";
-import { spawnSeed } from "../core/rng.js";
-import type { SparkParamType } from "../core/spark-connect-mapping.js";
-import type { Evaluator, PipelineStage } from "../core/stage.js";
+import { InputError } from "../../core/errors.js";
+import type { StageRegistry } from "../../core/registry.js";
+import { spawnSeed } from "../../core/rng.js";
+import type { SparkParamType } from "../../core/spark-connect-mapping.js";
+import type { Evaluator, PipelineStage } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { ModelRef, SparkMl, SparkOperator, SparkParam } from "./ml.js";
 

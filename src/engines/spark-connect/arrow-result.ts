@@ -1,5 +1,5 @@
 import { DataType, Table, tableFromIPC, type RecordBatch } from "apache-arrow";
-import { takeRows } from "../core/table.js";
+import { takeRows } from "../../core/table.js";
 import type { ExecutePlanResponse } from "./gen/spark/connect/base_pb.js";
 
 /**

@@ -1,10 +1,10 @@
 import { Field, Float32, List, makeVector, Table, vectorFromArray } from "apache-arrow";
-import { InputError } from "../core/errors.js";
-import type { StageRegistry } from "../core/registry.js";
-import type { SavedStage } from "../core/saved-stage.js";
-import type { FittedStage } from "../core/stage.js";
-import { labelsTable } from "../../stages/string-indexer.js";
-import { PipelineModel } from "../pipeline/pipeline-model.js";
+import { InputError } from "../../core/errors.js";
+import type { StageRegistry } from "../../core/registry.js";
+import type { SavedStage } from "../../core/saved-stage.js";
+import type { FittedStage } from "../../core/stage.js";
+import { labelsTable } from "../../../stages/string-indexer.js";
+import { PipelineModel } from "../../pipeline/pipeline-model.js";
 import type { RemotePipelineModel, RemoteStage } from "./remote-pipeline.js";
 
 const ALS_MODEL = "org.apache.spark.ml.recommendation.ALSModel";

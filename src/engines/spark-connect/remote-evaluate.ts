@@ -1,6 +1,6 @@
-import { InputError } from "../core/errors.js";
-import type { StageRegistry } from "../core/registry.js";
-import type { Evaluator } from "../core/stage.js";
+import { InputError } from "../../core/errors.js";
+import type { StageRegistry } from "../../core/registry.js";
+import type { Evaluator } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./ml.js";
 import { sql } from "./plan.js";

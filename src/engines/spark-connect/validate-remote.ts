@@ -1,5 +1,5 @@
-import type { LoadedPipeline } from "../pipeline/load-pipeline-file.js";
-import { recpipeVersion } from "../pipeline/manifest.js";
+import type { LoadedPipeline } from "../../pipeline/load-pipeline-file.js";
+import { recpipeVersion } from "../../pipeline/manifest.js";
 import { SparkConnectClient } from "./client.js";
 import { assertRunsRemotely } from "./remote-support.js";
 import { parseRemoteUrl } from "./remote-url.js";

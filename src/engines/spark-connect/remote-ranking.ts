@@ -1,5 +1,5 @@
-import { InputError } from "../core/errors.js";
-import type { Evaluator } from "../core/stage.js";
+import { InputError } from "../../core/errors.js";
+import type { Evaluator } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { literal } from "./literal.js";
 import type { ModelRef, SparkMl } from "./ml.js";

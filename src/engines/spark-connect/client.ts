@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { InputError } from "../core/errors.js";
+import { InputError } from "../../core/errors.js";
 import {
   AddArtifactsRequestSchema,
   AddArtifactsResponseSchema,
