@@ -17,13 +17,13 @@ import { evaluateModel } from "../src/pipeline/evaluate-model.js";
 import { loadPipelineFile } from "../src/pipeline/load-pipeline-file.js";
 import { fitPipeline } from "../src/pipeline/pipeline-model.js";
 import { readSource } from "../src/pipeline/read-source.js";
-import { SparkConnectClient } from "../src/engines/spark-connect/client.js";
-import { SparkMl } from "../src/engines/spark-connect/ml.js";
-import { sample } from "../src/engines/spark-connect/plan.js";
+import { SparkConnectClient } from "../src/engines/spark-connect/transport/client.js";
+import { SparkMl } from "../src/engines/spark-connect/transport/ml.js";
+import { sample } from "../src/engines/spark-connect/transport/plan.js";
 import { evaluateRemote } from "../src/engines/spark-connect/remote-evaluate.js";
 import { fitRemote } from "../src/engines/spark-connect/remote-pipeline.js";
-import { parseRemoteUrl } from "../src/engines/spark-connect/remote-url.js";
-import { uploadTable } from "../src/engines/spark-connect/upload.js";
+import { parseRemoteUrl } from "../src/engines/spark-connect/transport/remote-url.js";
+import { uploadTable } from "../src/engines/spark-connect/transport/upload.js";
 import { startSparkConnect } from "./spark-connect/server.js";
 
 const arg = (name: string, fallback: string) => {

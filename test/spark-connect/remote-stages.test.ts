@@ -12,13 +12,13 @@ import { buildPipelineStages } from "../../src/pipeline/build-stages.js";
 import { loadModel } from "../../src/pipeline/load-model.js";
 import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
 import { run } from "../../src/pipeline/run.js";
-import { SparkConnectClient } from "../../src/engines/spark-connect/client.js";
+import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
 import { fetchPipelineModel } from "../../src/engines/spark-connect/fetch-model.js";
-import { SparkMl } from "../../src/engines/spark-connect/ml.js";
-import { sample, sql } from "../../src/engines/spark-connect/plan.js";
+import { SparkMl } from "../../src/engines/spark-connect/transport/ml.js";
+import { sample, sql } from "../../src/engines/spark-connect/transport/plan.js";
 import { remoteSource } from "../../src/engines/spark-connect/remote-data.js";
 import { fitRemote } from "../../src/engines/spark-connect/remote-pipeline.js";
-import { parseRemoteUrl } from "../../src/engines/spark-connect/remote-url.js";
+import { parseRemoteUrl } from "../../src/engines/spark-connect/transport/remote-url.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
 
 let dir: string;

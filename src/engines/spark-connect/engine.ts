@@ -1,6 +1,6 @@
 import { InputError, RecpipeError } from "../../core/errors.js";
 import { recommendationsTable, type RecommendationsTable } from "../../pipeline/recommend-for-run.js";
-import { ident } from "./sql-text.js";
+import { ident } from "./transport/sql-text.js";
 import type { PipelineModel } from "../../pipeline/pipeline-model.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { spawnSeed } from "../../core/rng.js";
@@ -17,18 +17,18 @@ import { Timings } from "../../pipeline/timings.js";
 import { tuningVerdicts } from "../../pipeline/tuning-verdicts.js";
 import { searchParamGrid, type TuneResult } from "../../pipeline/tune.js";
 import { writeRunDirectory } from "../../pipeline/write-run-directory.js";
-import { SparkConnectClient } from "./client.js";
+import { SparkConnectClient } from "./transport/client.js";
 import { fetchPipelineModel } from "./fetch-model.js";
-import { SparkMl } from "./ml.js";
-import { sample, sql } from "./plan.js";
-import { sparkProgress } from "./progress.js";
+import { SparkMl } from "./transport/ml.js";
+import { sample, sql } from "./transport/plan.js";
+import { sparkProgress } from "./transport/progress.js";
 import { remoteSource } from "./remote-data.js";
 import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
 import { fitRemote, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
 import { assertRunsRemotely } from "./remote-support.js";
 import { remoteTrials } from "./remote-tune.js";
-import { parseRemoteUrl } from "./remote-url.js";
+import { parseRemoteUrl } from "./transport/remote-url.js";
 import { saveOnCluster } from "./save-on-cluster.js";
 
 export interface RemoteRunOptions {

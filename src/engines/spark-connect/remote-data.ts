@@ -4,12 +4,12 @@ import type { ProgressSink } from "../../core/run-context.js";
 import { readSource, type InputRecord } from "../../pipeline/read-source.js";
 import type { SourceSpec } from "../../pipeline/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import type { SparkMl } from "./ml.js";
-import { readDataSource, sql, toDF } from "./plan.js";
+import type { SparkMl } from "./transport/ml.js";
+import { readDataSource, sql, toDF } from "./transport/plan.js";
 import { isClusterPath } from "./remote-support.js";
-import { ident } from "./sql-text.js";
+import { ident } from "./transport/sql-text.js";
 import { ddlSchema, SPARK_TYPE_OF_DECLARED, sparkTypeOfArrow } from "./spark-ddl.js";
-import { uploadTable } from "./upload.js";
+import { uploadTable } from "./transport/upload.js";
 
 export interface RemoteData {
   relation: Relation;

@@ -2,11 +2,11 @@ import { InputError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import type { Evaluator } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import type { SparkMl } from "./ml.js";
-import { sql } from "./plan.js";
+import type { SparkMl } from "./transport/ml.js";
+import { sql } from "./transport/plan.js";
 import { alsCandidates, popularCandidates, remoteRankingMetric, type RankingData } from "./remote-ranking.js";
 import { sparkOperator, type RemotePipelineModel } from "./remote-pipeline.js";
-import { ident } from "./sql-text.js";
+import { ident } from "./transport/sql-text.js";
 
 /** The rows the recommender (the last ALS) saw, for ranking metrics and baselines. */
 export function rankingData(model: RemotePipelineModel, train: Relation, test: Relation): RankingData | undefined {

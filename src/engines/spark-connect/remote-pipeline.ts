@@ -4,7 +4,7 @@ import { spawnSeed } from "../../core/rng.js";
 import type { SparkParamType } from "../../core/spark-connect-mapping.js";
 import type { Evaluator, PipelineStage } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import type { ModelRef, SparkMl, SparkOperator, SparkParam } from "./ml.js";
+import type { ModelRef, SparkMl, SparkOperator, SparkParam } from "./transport/ml.js";
 
 /** One fitted stage of a pipeline on the cluster: the recpipe stage it came from and, for estimators, the model. */
 export interface RemoteStage {

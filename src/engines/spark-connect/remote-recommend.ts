@@ -5,11 +5,11 @@ import type { PipelineModel } from "../../pipeline/pipeline-model.js";
 import { recommendationsTable, type RecommendationsTable } from "../../pipeline/recommend-for-run.js";
 import type { PipelineSpec } from "../../pipeline/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import { literal } from "./literal.js";
-import type { SparkMl } from "./ml.js";
-import { localRelation, sql } from "./plan.js";
+import { literal } from "./transport/literal.js";
+import type { SparkMl } from "./transport/ml.js";
+import { localRelation, sql } from "./transport/plan.js";
 import type { RemotePipelineModel } from "./remote-pipeline.js";
-import { ident } from "./sql-text.js";
+import { ident } from "./transport/sql-text.js";
 
 /**
  * Top-k recommendations computed on the cluster: Spark's recommendForUserSubset for `users` and recommendForItemSubset

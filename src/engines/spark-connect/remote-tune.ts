@@ -1,11 +1,11 @@
 import type { StageRegistry } from "../../core/registry.js";
 import type { TrialEngine } from "../../pipeline/tune.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import type { SparkMl } from "./ml.js";
-import { sql } from "./plan.js";
+import type { SparkMl } from "./transport/ml.js";
+import { sql } from "./transport/plan.js";
 import { evaluateRemote, remoteBaselines } from "./remote-evaluate.js";
 import { fitRemote } from "./remote-pipeline.js";
-import { ident, num } from "./sql-text.js";
+import { ident, num } from "./transport/sql-text.js";
 
 const FOLD_COL = "__recpipe_fold_draw";
 

@@ -3,9 +3,9 @@ import { tableToIPC, Utf8, vectorFromArray, Table } from "apache-arrow";
 import { PlanSchema } from "./gen/spark/connect/base_pb.js";
 import { CommandSchema, WriteOperation_SaveMode } from "./gen/spark/connect/commands_pb.js";
 import { MlOperator_OperatorType } from "./gen/spark/connect/ml_common_pb.js";
-import { mlCommandPlan, localRelation } from "./plan.js";
+import { mlCommandPlan, localRelation } from "./transport/plan.js";
 import type { RemotePipelineModel } from "./remote-pipeline.js";
-import { literal } from "./literal.js";
+import { literal } from "./transport/literal.js";
 
 /**
  * `--remote-model-path`: saves the fitted pipeline on the cluster's file system with Spark's own writers, as PySpark

@@ -1,6 +1,6 @@
 import { DataType } from "apache-arrow";
 import type { FileSourceSpec } from "../../pipeline/spec.js";
-import { ident } from "./sql-text.js";
+import { ident } from "./transport/sql-text.js";
 
 type DeclaredType = NonNullable<FileSourceSpec["types"]>[string];
 

@@ -1,8 +1,8 @@
 import type { LoadedPipeline } from "../../pipeline/load-pipeline-file.js";
 import { recpipeVersion } from "../../pipeline/manifest.js";
-import { SparkConnectClient } from "./client.js";
+import { SparkConnectClient } from "./transport/client.js";
 import { assertRunsRemotely } from "./remote-support.js";
-import { parseRemoteUrl } from "./remote-url.js";
+import { parseRemoteUrl } from "./transport/remote-url.js";
 
 /**
  * `recpipe validate --remote URL`: the file against what the Spark Connect engine supports (exit 2 naming the stage

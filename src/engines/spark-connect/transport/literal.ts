@@ -1,10 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { InputError } from "../../core/errors.js";
-import type { DataType } from "./gen/spark/connect/types_pb.js";
-import { DataTypeSchema } from "./gen/spark/connect/types_pb.js";
-import { Expression_LiteralSchema, type Expression_Literal } from "./gen/spark/connect/expressions_pb.js";
+import { InputError } from "../../../core/errors.js";
+import type { DataType } from "../gen/spark/connect/types_pb.js";
+import { DataTypeSchema } from "../gen/spark/connect/types_pb.js";
+import { Expression_LiteralSchema, type Expression_Literal } from "../gen/spark/connect/expressions_pb.js";
 
-import type { SparkParamType } from "../../core/spark-connect-mapping.js";
+import type { SparkParamType } from "../../../core/spark-connect-mapping.js";
 
 export type { SparkParamType };
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { InputError } from "../../core/errors.js";
+import { InputError } from "../../../core/errors.js";
 import {
   AddArtifactsRequestSchema,
   AddArtifactsResponseSchema,
@@ -18,8 +18,8 @@ import {
   type ExecutePlanResponse,
   type ExecutePlanResponse_ExecutionProgress,
   type Plan,
-} from "./gen/spark/connect/base_pb.js";
-import type { Relation } from "./gen/spark/connect/relations_pb.js";
+} from "../gen/spark/connect/base_pb.js";
+import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import type { RemoteUrl } from "./remote-url.js";
 import { sparkRequestError } from "./spark-error.js";
 import { compareVersions } from "./spark-version.js";

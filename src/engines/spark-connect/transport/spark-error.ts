@@ -1,7 +1,7 @@
 import type { Metadata, ServiceError } from "@grpc/grpc-js";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
-import { InputError, RecpipeError } from "../../core/errors.js";
+import { InputError, RecpipeError } from "../../../core/errors.js";
 
 /** What Spark says about a failed request: its error class (e.g. UNRESOLVED_COLUMN.WITH_SUGGESTION), JVM class, text. */
 export interface SparkErrorInfo {

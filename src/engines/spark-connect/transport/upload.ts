@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { DataType, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import type { SparkConnectClient } from "./client.js";
-import { LocalRelationSchema, type Relation } from "./gen/spark/connect/relations_pb.js";
+import { LocalRelationSchema, type Relation } from "../gen/spark/connect/relations_pb.js";
 import { cachedLocalRelation, unionAll } from "./plan.js";
 
 /**

@@ -1,8 +1,8 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { PlanSchema, type Plan } from "./gen/spark/connect/base_pb.js";
-import { CommandSchema } from "./gen/spark/connect/commands_pb.js";
-import { MlCommandSchema } from "./gen/spark/connect/ml_pb.js";
-import { RelationSchema, SetOperation_SetOpType, type Relation } from "./gen/spark/connect/relations_pb.js";
+import { PlanSchema, type Plan } from "../gen/spark/connect/base_pb.js";
+import { CommandSchema } from "../gen/spark/connect/commands_pb.js";
+import { MlCommandSchema } from "../gen/spark/connect/ml_pb.js";
+import { RelationSchema, SetOperation_SetOpType, type Relation } from "../gen/spark/connect/relations_pb.js";
 
 type RelationType = MessageInitShape<typeof RelationSchema>["relType"];
 

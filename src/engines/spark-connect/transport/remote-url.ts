@@ -1,4 +1,4 @@
-import { InputError } from "../../core/errors.js";
+import { InputError } from "../../../core/errors.js";
 
 /** A parsed Spark Connect connection string: `sc://HOST[:PORT][/;key=value;...]`, as PySpark reads `--remote`. */
 export interface RemoteUrl {

@@ -1,4 +1,4 @@
-import type { ProgressSink, ProgressTask } from "../../core/run-context.js";
+import type { ProgressSink, ProgressTask } from "../../../core/run-context.js";
 import type { ProgressListener } from "./client.js";
 
 /**

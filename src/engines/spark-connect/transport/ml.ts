@@ -1,15 +1,15 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { InputError } from "../../core/errors.js";
+import { InputError } from "../../../core/errors.js";
 import type { Table } from "apache-arrow";
-import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import { MlOperator_OperatorType, MlParamsSchema, type MlParams } from "./gen/spark/connect/ml_common_pb.js";
-import type { ExecutePlanResponse } from "./gen/spark/connect/base_pb.js";
-import type { Expression_Literal } from "./gen/spark/connect/expressions_pb.js";
+import type { Relation } from "../gen/spark/connect/relations_pb.js";
+import { MlOperator_OperatorType, MlParamsSchema, type MlParams } from "../gen/spark/connect/ml_common_pb.js";
+import type { ExecutePlanResponse } from "../gen/spark/connect/base_pb.js";
+import type { Expression_Literal } from "../gen/spark/connect/expressions_pb.js";
 import type { SparkConnectClient, ProgressListener } from "./client.js";
 import { arrowResult } from "./arrow-result.js";
 import { literal, literalValue, type SparkParamType } from "./literal.js";
 import { mlCommandPlan, rootPlan } from "./plan.js";
-import { RelationSchema } from "./gen/spark/connect/relations_pb.js";
+import { RelationSchema } from "../gen/spark/connect/relations_pb.js";
 
 /** A Spark ML param as sent: name, value, and the Spark type it must have. */
 export interface SparkParam {

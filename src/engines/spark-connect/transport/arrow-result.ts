@@ -1,6 +1,6 @@
 import { DataType, Table, tableFromIPC, type RecordBatch } from "apache-arrow";
-import { takeRows } from "../../core/table.js";
-import type { ExecutePlanResponse } from "./gen/spark/connect/base_pb.js";
+import { takeRows } from "../../../core/table.js";
+import type { ExecutePlanResponse } from "../gen/spark/connect/base_pb.js";
 
 /**
  * The Arrow batches of an ExecutePlan result as one Table. Each ArrowBatch holds a self-contained Arrow IPC stream
