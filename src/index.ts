@@ -25,7 +25,7 @@ export { PipelineModel, fitPipeline } from "./pipeline/pipeline-model.js";
 export { loadPipelineFile, type LoadedPipeline } from "./pipeline/load-pipeline-file.js";
 export { run, type RunOptions, type RunResult } from "./pipeline/run.js";
 export { loadModel, type LoadedModel } from "./pipeline/load-model.js";
-export { syntheticRatings } from "./pipeline/synthetic-ratings.js";
+export { syntheticRatings } from "./io/synthetic-ratings.js";
 export { readTable, type ReadOptions } from "./io/read-table.js";
 export { writeTable } from "./io/write-table.js";
 export { saveModel, loadSavedStage } from "./io/model-store.js";

@@ -5,7 +5,7 @@ import { InputError } from "../core/errors.js";
 import type { StageRegistry } from "../core/registry.js";
 import { readTable } from "../io/read-table.js";
 import { createRegistry } from "../../stages/index.js";
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { differingParamKeys, gainsOverBaselines, type ListedRun } from "./list-runs.js";
 import { looksLikeRunDirectory, readRunSummary } from "./run-summary.js";
 

@@ -1,4 +1,4 @@
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { dirname, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { readYamlFile, type YamlFile } from "./yaml-file.js";

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import type { StageRegistry } from "../core/registry.js";
 import { createRegistry } from "../../stages/index.js";
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { isTemporaryRunFolder, looksLikeRunDirectory, readRunSummary, type RunSummary } from "./run-summary.js";
 
 export interface ListedRun extends RunSummary {

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { StageRegistry } from "../core/registry.js";
 import { formatParamValue, schemaParamDocs } from "./param-docs.js";
 import { fileSourceParams, outputParams, recommendParams } from "./spec.js";
-import { syntheticRatingsParams } from "./synthetic-ratings.js";
+import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**
  * docs/pipeline-file.md: the pipeline file's own blocks (source, split, tune, recommend, output), generated from the

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { StageRole } from "../core/define-stage.js";
 import type { StageRegistry } from "../core/registry.js";
 import { fileSourceParams, outputParams, recommendParams, topLevel } from "./spec.js";
-import { syntheticRatingsParams } from "./synthetic-ratings.js";
+import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**
  * JSON Schema of the pipeline file for editors (`recpipe schema`), built from the registry so every stage's params,

@@ -1,4 +1,4 @@
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -6,7 +6,7 @@ import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { computeBaselines } from "./baselines.js";
 import { checkRatingsFinite } from "./check-ratings.js";
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";

@@ -4,7 +4,7 @@ import { parseParams } from "../core/define-stage.js";
 import { suggest } from "../core/errors.js";
 import { issuesFromZod, SpecError, type ParamIssue } from "../core/param-issues.js";
 import type { StageRegistry } from "../core/registry.js";
-import { syntheticRatingsParams } from "./synthetic-ratings.js";
+import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /** A stage as the pipeline file declares it, after validation: params have every default filled in. */
 export interface StageSpec {

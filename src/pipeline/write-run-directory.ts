@@ -1,4 +1,4 @@
-import { displayPath } from "./display-path.js";
+import { displayPath } from "../io/display-path.js";
 import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";

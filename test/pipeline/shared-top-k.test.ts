@@ -11,7 +11,7 @@ import { fitPipeline } from "../../src/pipeline/pipeline-model.js";
 import { recommendForRun } from "../../src/pipeline/recommend-for-run.js";
 import { selectLists, sharedTopK } from "../../src/pipeline/shared-top-k.js";
 import { validateSpec } from "../../src/pipeline/spec.js";
-import { syntheticRatings } from "../../src/pipeline/synthetic-ratings.js";
+import { syntheticRatings } from "../../src/io/synthetic-ratings.js";
 import { createRegistry } from "../../stages/index.js";
 
 const builtinRegistry = createRegistry();
