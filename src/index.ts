@@ -22,7 +22,7 @@ export { trainValidationSplit } from "../stages/train-validation-split.js";
 export { globalMean } from "../stages/global-mean.js";
 export { biasBaseline } from "../stages/bias-baseline.js";
 export { PipelineModel, fitPipeline } from "./pipeline/pipeline-model.js";
-export { loadPipelineFile, type LoadedPipeline } from "./pipeline/load-pipeline-file.js";
+export { loadPipelineFile, type LoadedPipeline } from "./spec/load-pipeline-file.js";
 export { run, type RunOptions, type RunResult } from "./pipeline/run.js";
 export { loadModel, type LoadedModel } from "./pipeline/load-model.js";
 export { syntheticRatings } from "./io/synthetic-ratings.js";

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { StageRegistry } from "../core/registry.js";
 import { formatParamValue, schemaParamDocs } from "./param-docs.js";
-import { fileSourceParams, outputParams, recommendParams } from "./spec.js";
+import { fileSourceParams, outputParams, recommendParams } from "../spec/spec.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StageRole } from "../core/define-stage.js";
 import type { StageRegistry } from "../core/registry.js";
-import { fileSourceParams, outputParams, recommendParams, topLevel } from "./spec.js";
+import { fileSourceParams, outputParams, recommendParams, topLevel } from "../spec/spec.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**

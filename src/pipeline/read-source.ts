@@ -7,7 +7,7 @@ import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../core/run-context.js";
 import { readTable, readTableSample } from "../io/read-table.js";
 import { sha256Path } from "../io/hash-path.js";
-import type { SourceSpec } from "./spec.js";
+import type { SourceSpec } from "../spec/spec.js";
 import { syntheticRatings } from "../io/synthetic-ratings.js";
 
 /** What the manifest records about an input: enough to tell whether a re-run saw the same bytes. */

@@ -7,7 +7,7 @@ import { IdLabels } from "./id-labels.js";
 import { requestedUsers } from "./requested-users.js";
 import type { PipelineModel } from "./pipeline-model.js";
 import { selectLists, type SharedTopK } from "./shared-top-k.js";
-import type { PipelineSpec } from "./spec.js";
+import type { PipelineSpec } from "../spec/spec.js";
 
 export interface RecommendationsTable {
   /** Flat, one row per (user, rank): <user col>, rank (1-based), <item col>, rating; ids as the data wrote them. */

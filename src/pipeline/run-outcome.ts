@@ -1,6 +1,6 @@
 import type { Table } from "apache-arrow";
 import type { PipelineStage } from "../core/stage.js";
-import type { LoadedPipeline } from "./load-pipeline-file.js";
+import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import type { PipelineModel } from "./pipeline-model.js";
 import type { InputRecord } from "./read-source.js";
 import type { RecommendationsTable } from "./recommend-for-run.js";

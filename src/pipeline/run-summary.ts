@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import type { StageRegistry } from "../core/registry.js";
-import { buildEvaluators } from "./build-stages.js";
+import { buildEvaluators } from "../spec/build-stages.js";
 import type { Manifest } from "./manifest.js";
-import { validateStage } from "./spec.js";
+import { validateStage } from "../spec/spec.js";
 
 /**
  * What `recpipe runs` and `recpipe compare` know about one run directory, read from its files alone (no server, no

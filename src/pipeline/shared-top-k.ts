@@ -5,7 +5,7 @@ import { seenPairs } from "../core/seen-pairs.js";
 import type { Evaluator, FittedStage, RecommendationLists, Recommender } from "../core/stage.js";
 import { IdLabels } from "./id-labels.js";
 import type { PipelineModel } from "./pipeline-model.js";
-import type { PipelineSpec } from "./spec.js";
+import type { PipelineSpec } from "../spec/spec.js";
 
 export interface SharedTopK {
   lists: RecommendationLists;

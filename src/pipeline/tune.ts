@@ -6,11 +6,11 @@ import { SeededRandom } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, PipelineStage } from "../core/stage.js";
 import { float64Column, takeRows } from "../core/table.js";
-import { buildStage, buildTuner } from "./build-stages.js";
+import { buildStage, buildTuner } from "../spec/build-stages.js";
 import { computeBaselines } from "./baselines.js";
 import { evaluationInput } from "./evaluate-model.js";
-import type { LoadedPipeline } from "./load-pipeline-file.js";
-import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "./param-grid.js";
+import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
+import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "../spec/param-grid.js";
 import { fitPipeline, pipelineUid } from "./pipeline-model.js";
 
 export interface TrialResult {

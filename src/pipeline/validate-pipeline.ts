@@ -1,6 +1,6 @@
 import type { Schema } from "apache-arrow";
-import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
-import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
+import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
 import { foldSchema } from "./pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";

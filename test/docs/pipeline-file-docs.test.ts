@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRegistry } from "../../stages/index.js";
 import { renderPipelineFileDocs } from "../../src/pipeline/pipeline-file-docs.js";
-import { fileSourceParams, outputParams, recommendParams } from "../../src/pipeline/spec.js";
+import { fileSourceParams, outputParams, recommendParams } from "../../src/spec/spec.js";
 import { pipelineJsonSchema } from "../../src/pipeline/pipeline-json-schema.js";
 
 describe("docs/pipeline-file.md", () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { estimateRows } from "../../src/io/estimate-rows.js";
 import { writeTable } from "../../src/io/write-table.js";
 import { checkRunFitsMemory, estimateRunMemory } from "../../src/pipeline/memory-estimate.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 import { runCliAsync } from "../cli/run-cli.js";
 import { tempDir } from "../io/fixtures.js";
 

@@ -6,8 +6,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { quietContext, silentProgress } from "../../src/core/run-context.js";
-import { buildPipelineStages } from "../../src/pipeline/build-stages.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
+import { buildPipelineStages } from "../../src/spec/build-stages.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
 import { fetchPipelineModel } from "../../src/engines/spark-connect/fetch-model.js";
 import { SparkMl } from "../../src/engines/spark-connect/transport/ml.js";

@@ -3,7 +3,7 @@ import type { ItemRecommendationLists, RecommendationLists } from "../../core/st
 import { IdLabels } from "../../pipeline/id-labels.js";
 import type { PipelineModel } from "../../pipeline/pipeline-model.js";
 import { recommendationsTable, type RecommendationsTable } from "../../pipeline/recommend-for-run.js";
-import type { PipelineSpec } from "../../pipeline/spec.js";
+import type { PipelineSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { literal } from "./transport/literal.js";
 import type { SparkMl } from "./transport/ml.js";

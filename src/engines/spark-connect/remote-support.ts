@@ -1,6 +1,6 @@
 import { InputError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
-import type { PipelineSpec, StageSpec } from "../../pipeline/spec.js";
+import type { PipelineSpec, StageSpec } from "../../spec/spec.js";
 
 /** Schemes a Spark cluster reads itself; any other path is a local file that recpipe reads and uploads. */
 export const CLUSTER_SCHEMES = ["s3a", "s3", "hdfs", "gs", "abfss", "abfs", "wasbs", "file", "dbfs"];

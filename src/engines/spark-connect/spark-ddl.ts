@@ -1,5 +1,5 @@
 import { DataType } from "apache-arrow";
-import type { FileSourceSpec } from "../../pipeline/spec.js";
+import type { FileSourceSpec } from "../../spec/spec.js";
 import { ident } from "./transport/sql-text.js";
 
 type DeclaredType = NonNullable<FileSourceSpec["types"]>[string];

@@ -1,4 +1,4 @@
-import type { LoadedPipeline } from "../../pipeline/load-pipeline-file.js";
+import type { LoadedPipeline } from "../../spec/load-pipeline-file.js";
 import { recpipeVersion } from "../../pipeline/manifest.js";
 import { SparkConnectClient } from "./transport/client.js";
 import { assertRunsRemotely } from "./remote-support.js";
