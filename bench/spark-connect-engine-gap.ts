@@ -15,7 +15,7 @@ import { quietContext, silentProgress } from "../src/core/run-context.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../src/spec/build-stages.js";
 import { evaluateModel } from "../src/pipeline/evaluate-model.js";
 import { loadPipelineFile } from "../src/spec/load-pipeline-file.js";
-import { fitPipeline } from "../src/pipeline/pipeline-model.js";
+import { fitPipeline } from "../src/model/pipeline-model.js";
 import { readSource } from "../src/pipeline/read-source.js";
 import { SparkConnectClient } from "../src/engines/spark-connect/transport/client.js";
 import { SparkMl } from "../src/engines/spark-connect/transport/ml.js";

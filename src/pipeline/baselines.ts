@@ -4,7 +4,7 @@ import type { RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../core/stage.js";
 import { buildStage } from "../spec/build-stages.js";
-import type { PipelineModel } from "./pipeline-model.js";
+import type { PipelineModel } from "../model/pipeline-model.js";
 
 /** Baselines every report shows beside the model, when registered; `ratings` says whether it predicts ratings. */
 const BASELINES = [

@@ -3,7 +3,7 @@ import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, EvaluationInput, FittedStage, Recommender } from "../core/stage.js";
 import { float64Column } from "../core/table.js";
-import type { PipelineModel } from "./pipeline-model.js";
+import type { PipelineModel } from "../model/pipeline-model.js";
 import type { SharedTopK } from "./shared-top-k.js";
 
 /**

@@ -3,9 +3,9 @@ import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
-import { IdLabels } from "./id-labels.js";
-import { requestedUsers } from "./requested-users.js";
-import type { PipelineModel } from "./pipeline-model.js";
+import { IdLabels } from "../model/id-labels.js";
+import { requestedUsers } from "../model/requested-users.js";
+import type { PipelineModel } from "../model/pipeline-model.js";
 import { selectLists, type SharedTopK } from "./shared-top-k.js";
 import type { PipelineSpec } from "../spec/spec.js";
 

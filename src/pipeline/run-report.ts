@@ -2,7 +2,7 @@ import type { Table } from "apache-arrow";
 import type { ReportData } from "../report/report-data.js";
 import { renderReport } from "../report/render-report.js";
 import { recpipeVersion } from "./manifest.js";
-import { IdLabels } from "./id-labels.js";
+import { IdLabels } from "../model/id-labels.js";
 import { ratingHistogram } from "./rating-histogram.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";

@@ -10,7 +10,7 @@ import { displayPath } from "../io/display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { loadPipelineFile } from "../spec/load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";
-import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
+import { fitPipeline, foldSchema, pipelineUid } from "../model/pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { runNotes } from "./run-notes.js";

@@ -11,7 +11,7 @@ import { computeBaselines } from "./baselines.js";
 import { evaluationInput } from "./evaluate-model.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "../spec/param-grid.js";
-import { fitPipeline, pipelineUid } from "./pipeline-model.js";
+import { fitPipeline, pipelineUid } from "../model/pipeline-model.js";
 
 export interface TrialResult {
   index: number;

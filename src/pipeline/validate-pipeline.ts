@@ -2,7 +2,7 @@ import type { Schema } from "apache-arrow";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
-import { foldSchema } from "./pipeline-model.js";
+import { foldSchema } from "../model/pipeline-model.js";
 import { readSourceSchema } from "./read-source.js";
 import { isClusterPath } from "../engines/spark-connect/remote-support.js";
 import { validateRemote } from "../engines/spark-connect/validate-remote.js";

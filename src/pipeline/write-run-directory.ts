@@ -10,7 +10,7 @@ import { writeTable } from "../io/write-table.js";
 import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
 import { renderRunReport } from "./run-report.js";
 import type { RunOutcome } from "./run-outcome.js";
-import { tunedModelSaved, tuningTable } from "./tuned-model.js";
+import { tunedModelSaved, tuningTable } from "../model/tuned-model.js";
 
 /**
  * Writes `runs/<name>-<yyyymmdd-hhmmss>/` under a temporary sibling and renames it into place at the end, so a run

@@ -7,7 +7,7 @@ import { quietContext } from "../../src/core/run-context.js";
 import type { Recommender } from "../../src/core/stage.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../../src/spec/build-stages.js";
 import { evaluateModel } from "../../src/pipeline/evaluate-model.js";
-import { fitPipeline } from "../../src/pipeline/pipeline-model.js";
+import { fitPipeline } from "../../src/model/pipeline-model.js";
 import { recommendForRun } from "../../src/pipeline/recommend-for-run.js";
 import { selectLists, sharedTopK } from "../../src/pipeline/shared-top-k.js";
 import { validateSpec } from "../../src/spec/spec.js";

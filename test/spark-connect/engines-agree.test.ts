@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/pipeline/load-model.js";
+import { loadModel } from "../../src/model/load-model.js";
 import { run, type RunResult } from "../../src/pipeline/run.js";
 import { SPARK_LINES } from "./spark-servers.global.js";
 import { serverInfo, waitForServer } from "./spark-server.js";

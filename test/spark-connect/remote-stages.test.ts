@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietContext, silentProgress } from "../../src/core/run-context.js";
 import { buildPipelineStages } from "../../src/spec/build-stages.js";
-import { loadModel } from "../../src/pipeline/load-model.js";
+import { loadModel } from "../../src/model/load-model.js";
 import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 import { run } from "../../src/pipeline/run.js";
 import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";

@@ -1,7 +1,7 @@
 import { InputError, RecpipeError } from "../../core/errors.js";
 import { recommendationsTable, type RecommendationsTable } from "../../pipeline/recommend-for-run.js";
 import { ident } from "./transport/sql-text.js";
-import type { PipelineModel } from "../../pipeline/pipeline-model.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { spawnSeed } from "../../core/rng.js";
 import { onInterrupt } from "../../core/interrupt-cleanup.js";
@@ -10,7 +10,7 @@ import type { StageRegistry } from "../../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../../spec/build-stages.js";
 import { loadPipelineFile } from "../../spec/load-pipeline-file.js";
 import { recpipeVersion } from "../../pipeline/manifest.js";
-import { foldSchema, pipelineUid } from "../../pipeline/pipeline-model.js";
+import { foldSchema, pipelineUid } from "../../model/pipeline-model.js";
 import type { RunOutcome } from "../../pipeline/run-outcome.js";
 import { runNotes } from "../../pipeline/run-notes.js";
 import { Timings } from "../../pipeline/timings.js";

@@ -4,7 +4,7 @@ import type { StageRegistry } from "../../core/registry.js";
 import type { SavedStage } from "../../core/saved-stage.js";
 import type { FittedStage } from "../../core/stage.js";
 import { labelsTable } from "../../../stages/string-indexer.js";
-import { PipelineModel } from "../../pipeline/pipeline-model.js";
+import { PipelineModel } from "../../model/pipeline-model.js";
 import type { RemotePipelineModel, RemoteStage } from "./remote-pipeline.js";
 
 const ALS_MODEL = "org.apache.spark.ml.recommendation.ALSModel";
