@@ -4,7 +4,7 @@ import { renderReport } from "../report/render-report.js";
 import { recpipeVersion } from "./manifest.js";
 import { IdLabels } from "../model/id-labels.js";
 import { ratingHistogram } from "./rating-histogram.js";
-import { recommendForRun } from "./recommend-for-run.js";
+import { recommendForRun } from "../engines/local/recommend-for-run.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";

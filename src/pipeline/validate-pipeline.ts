@@ -3,7 +3,7 @@ import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/bui
 import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
 import { foldSchema } from "../model/pipeline-model.js";
-import { readSourceSchema } from "./read-source.js";
+import { readSourceSchema } from "../engines/local/read-source.js";
 import { isClusterPath } from "../engines/spark-connect/remote-support.js";
 import { validateRemote } from "../engines/spark-connect/validate-remote.js";
 

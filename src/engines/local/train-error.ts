@@ -1,7 +1,7 @@
 import type { Table } from "apache-arrow";
-import type { RunContext } from "../core/run-context.js";
-import type { Evaluator, FittedStage } from "../core/stage.js";
-import type { PipelineModel } from "../model/pipeline-model.js";
+import type { RunContext } from "../../core/run-context.js";
+import type { Evaluator, FittedStage } from "../../core/stage.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
 
 /**
  * The regression metrics on the training rows, to set beside the test metrics: a train error far below the test

@@ -1,9 +1,9 @@
 import type { Table } from "apache-arrow";
-import { InputError } from "../core/errors.js";
-import type { RunContext } from "../core/run-context.js";
-import type { Evaluator, EvaluationInput, FittedStage, Recommender } from "../core/stage.js";
-import { float64Column } from "../core/table.js";
-import type { PipelineModel } from "../model/pipeline-model.js";
+import { InputError } from "../../core/errors.js";
+import type { RunContext } from "../../core/run-context.js";
+import type { Evaluator, EvaluationInput, FittedStage, Recommender } from "../../core/stage.js";
+import { float64Column } from "../../core/table.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
 import type { SharedTopK } from "./shared-top-k.js";
 
 /**

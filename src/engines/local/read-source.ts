@@ -1,14 +1,14 @@
-import { displayPath } from "../io/display-path.js";
+import { displayPath } from "../../io/display-path.js";
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { InputError } from "../core/errors.js";
-import { LEADING_ZEROS_KEY } from "../core/table.js";
+import { InputError } from "../../core/errors.js";
+import { LEADING_ZEROS_KEY } from "../../core/table.js";
 import type { Schema, Table } from "apache-arrow";
-import type { ProgressSink } from "../core/run-context.js";
-import { readTable, readTableSample } from "../io/read-table.js";
-import { sha256Path } from "../io/hash-path.js";
-import type { SourceSpec } from "../spec/spec.js";
-import { syntheticRatings } from "../io/synthetic-ratings.js";
+import type { ProgressSink } from "../../core/run-context.js";
+import { readTable, readTableSample } from "../../io/read-table.js";
+import { sha256Path } from "../../io/hash-path.js";
+import type { SourceSpec } from "../../spec/spec.js";
+import { syntheticRatings } from "../../io/synthetic-ratings.js";
 
 /** What the manifest records about an input: enough to tell whether a re-run saw the same bytes. */
 export interface InputRecord {

@@ -1,13 +1,13 @@
 import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
-import { InputError } from "../core/errors.js";
-import type { RunContext } from "../core/run-context.js";
-import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
-import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
-import { IdLabels } from "../model/id-labels.js";
-import { requestedUsers } from "../model/requested-users.js";
-import type { PipelineModel } from "../model/pipeline-model.js";
+import { InputError } from "../../core/errors.js";
+import type { RunContext } from "../../core/run-context.js";
+import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../../core/stage.js";
+import { seenPairs, type SeenPairs } from "../../core/seen-pairs.js";
+import { IdLabels } from "../../model/id-labels.js";
+import { requestedUsers } from "../../model/requested-users.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
 import { selectLists, type SharedTopK } from "./shared-top-k.js";
-import type { PipelineSpec } from "../spec/spec.js";
+import type { PipelineSpec } from "../../spec/spec.js";
 
 export interface RecommendationsTable {
   /** Flat, one row per (user, rank): <user col>, rank (1-based), <item col>, rating; ids as the data wrote them. */

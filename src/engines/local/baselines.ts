@@ -1,10 +1,10 @@
 import type { Table } from "apache-arrow";
-import { isInputError } from "../core/errors.js";
-import type { RunContext } from "../core/run-context.js";
-import type { StageRegistry } from "../core/registry.js";
-import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../core/stage.js";
-import { buildStage } from "../spec/build-stages.js";
-import type { PipelineModel } from "../model/pipeline-model.js";
+import { isInputError } from "../../core/errors.js";
+import type { RunContext } from "../../core/run-context.js";
+import type { StageRegistry } from "../../core/registry.js";
+import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../../core/stage.js";
+import { buildStage } from "../../spec/build-stages.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
 
 /** Baselines every report shows beside the model, when registered; `ratings` says whether it predicts ratings. */
 const BASELINES = [

@@ -1,11 +1,11 @@
 import type { Table } from "apache-arrow";
-import { idColumn } from "../core/id-column.js";
-import type { RunContext } from "../core/run-context.js";
-import { seenPairs } from "../core/seen-pairs.js";
-import type { Evaluator, FittedStage, RecommendationLists, Recommender } from "../core/stage.js";
-import { IdLabels } from "../model/id-labels.js";
-import type { PipelineModel } from "../model/pipeline-model.js";
-import type { PipelineSpec } from "../spec/spec.js";
+import { idColumn } from "../../core/id-column.js";
+import type { RunContext } from "../../core/run-context.js";
+import { seenPairs } from "../../core/seen-pairs.js";
+import type { Evaluator, FittedStage, RecommendationLists, Recommender } from "../../core/stage.js";
+import { IdLabels } from "../../model/id-labels.js";
+import type { PipelineModel } from "../../model/pipeline-model.js";
+import type { PipelineSpec } from "../../spec/spec.js";
 
 export interface SharedTopK {
   lists: RecommendationLists;
