@@ -23,7 +23,7 @@ export { globalMean } from "../stages/global-mean.js";
 export { biasBaseline } from "../stages/bias-baseline.js";
 export { PipelineModel, fitPipeline } from "./model/pipeline-model.js";
 export { loadPipelineFile, type LoadedPipeline } from "./spec/load-pipeline-file.js";
-export { run, type RunOptions, type RunResult } from "./pipeline/run.js";
+export { run, type RunOptions, type RunResult } from "./run/run.js";
 export { loadModel, type LoadedModel } from "./model/load-model.js";
 export { syntheticRatings } from "./io/synthetic-ratings.js";
 export { readTable, type ReadOptions } from "./io/read-table.js";

@@ -9,8 +9,8 @@ import { sha256File } from "../io/atomic-dir.js";
 import { readParquetBytes } from "../io/write-table.js";
 import { sha256Path } from "../io/hash-path.js";
 import { hadoopCrc } from "../io/hadoop-crc.js";
-import type { ArtefactRecord, Manifest } from "../pipeline/manifest.js";
-import { run } from "../pipeline/run.js";
+import type { ArtefactRecord, Manifest } from "../run/manifest.js";
+import { run } from "../run/run.js";
 
 export interface Reproduction {
   /** Artefacts compared and found identical. */

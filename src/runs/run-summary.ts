@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { parse } from "yaml";
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators } from "../spec/build-stages.js";
-import type { Manifest } from "../pipeline/manifest.js";
+import type { Manifest } from "../run/manifest.js";
 import { validateStage } from "../spec/spec.js";
 
 /**

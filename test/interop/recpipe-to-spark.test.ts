@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
 import { loadModel, type LoadedModel } from "../../src/model/load-model.js";
 import { recommendFromModel, type ModelRecommendations } from "../../src/model/recommend-from-model.js";
-import { run, type RunResult } from "../../src/pipeline/run.js";
+import { run, type RunResult } from "../../src/run/run.js";
 import type { AlsModel } from "../../stages/als/als-model.js";
 import { runSparkScript } from "./run-spark-script.js";
 import { INTEROP_LINES, sparkEnv } from "./spark-env.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readTable } from "../../src/io/read-table.js";
 import { syntheticRatings } from "../../src/io/synthetic-ratings.js";
 import { expandGrid } from "../../src/spec/param-grid.js";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 import { fitLog } from "../fixtures/plugins/fit-recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "recpipe-tune-"));

@@ -7,7 +7,7 @@ import { quietContext } from "../../src/core/run-context.js";
 import { readTable } from "../../src/io/read-table.js";
 import { loadModel } from "../../src/model/load-model.js";
 import { recommendFromModel } from "../../src/model/recommend-from-model.js";
-import { run, type RunResult } from "../../src/pipeline/run.js";
+import { run, type RunResult } from "../../src/run/run.js";
 import { sharedDataDir, sharedDataPresent } from "../shared-data.js";
 import { writeAmazonReviews, writeKuaiRecSmallMatrix, writeLastfmUserArtists, writeMovieLensUData } from "./example-fixtures.js";
 

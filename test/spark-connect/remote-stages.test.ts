@@ -11,7 +11,7 @@ import { quietContext, silentProgress } from "../../src/core/run-context.js";
 import { buildPipelineStages } from "../../src/spec/build-stages.js";
 import { loadModel } from "../../src/model/load-model.js";
 import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
 import { fetchPipelineModel } from "../../src/engines/spark-connect/fetch-model.js";
 import { SparkMl } from "../../src/engines/spark-connect/transport/ml.js";

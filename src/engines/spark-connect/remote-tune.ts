@@ -1,5 +1,5 @@
 import type { StageRegistry } from "../../core/registry.js";
-import type { TrialEngine } from "../../pipeline/tune.js";
+import type { TrialEngine } from "../../run/tune.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
 import { sql } from "./transport/plan.js";

@@ -1,5 +1,5 @@
 import type { LoadedPipeline } from "../../spec/load-pipeline-file.js";
-import { recpipeVersion } from "../../pipeline/manifest.js";
+import { recpipeVersion } from "../../run/manifest.js";
 import { SparkConnectClient } from "./transport/client.js";
 import { assertRunsRemotely } from "./remote-support.js";
 import { parseRemoteUrl } from "./transport/remote-url.js";

@@ -42,7 +42,7 @@ export function sha256Text(text: string | Uint8Array): string {
 }
 
 let version: string | undefined;
-/** recpipe's version from its package.json (two levels above src/pipeline in both src and dist layouts). */
+/** recpipe's version from its package.json (two levels above src/run in both src and dist layouts). */
 export function recpipeVersion(): string {
   if (version) return version;
   const here = fileURLToPath(new URL(".", import.meta.url));
