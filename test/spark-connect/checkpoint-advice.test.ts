@@ -3,9 +3,9 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildPipelineStages } from "../../src/pipeline/build-stages.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
-import { checkpointAdvice } from "../../src/spark-connect/checkpoint-advice.js";
+import { buildPipelineStages } from "../../src/spec/build-stages.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
+import { checkpointAdvice } from "../../src/engines/spark-connect/checkpoint-advice.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

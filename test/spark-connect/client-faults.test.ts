@@ -7,10 +7,10 @@ import { create } from "@bufbuild/protobuf";
 import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { SparkConnectClient } from "../../src/spark-connect/client.js";
-import { PlanSchema } from "../../src/spark-connect/gen/spark/connect/base_pb.js";
-import { parseRemoteUrl } from "../../src/spark-connect/remote-url.js";
-import { ServerLostError } from "../../src/spark-connect/server-lost.js";
+import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
+import { PlanSchema } from "../../src/engines/spark-connect/gen/spark/connect/base_pb.js";
+import { parseRemoteUrl } from "../../src/engines/spark-connect/transport/remote-url.js";
+import { ServerLostError } from "../../src/engines/spark-connect/transport/server-lost.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { tcpProxy, type Proxy } from "./tcp-proxy.js";
 

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { run, type RunResult } from "../../pipeline/run.js";
+import { run, type RunResult } from "../../run/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parsePositiveInt, pluginsAllowed } from "../options.js";
 import { printTuneTable } from "../print-tune.js";
-import { parseRemoteTimeout } from "../../spark-connect/remote-timeout.js";
-import { DEFAULT_REMOTE_TIMEOUT_S } from "../../spark-connect/client.js";
+import { parseRemoteTimeout } from "../../engines/spark-connect/transport/remote-timeout.js";
+import { DEFAULT_REMOTE_TIMEOUT_S } from "../../engines/spark-connect/transport/client.js";
 
 export function registerRun(program: Command): void {
   program
