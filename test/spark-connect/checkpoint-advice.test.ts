@@ -24,7 +24,7 @@ describe("ALS checkpoint advice", () => {
     expect(a).toMatch(/--conf spark\.checkpoint\.dir=DIR/);
     expect(a).toMatch(/setCheckpointDir/);
     // A grid value counts too.
-    expect(await advice("maxIter: 5", "tune:\n  type: cross-validator\n  numFolds: 2\n  paramGrid: {als.maxIter: [5, 30]}\n")).toMatch(/maxIter 30 is past checkpointInterval 10/);
+    expect(await advice("maxIter: 5", "tune:\n  type: cross-validator\n  numFolds: 2\n  evaluator: {type: regression-evaluator, metricName: rmse}\n  paramGrid: {als.maxIter: [5, 30]}\n")).toMatch(/maxIter 30 is past checkpointInterval 10/);
     expect(await advice("maxIter: 25, checkpointInterval: 5")).toMatch(/maxIter 25 is past checkpointInterval 5/);
   });
 

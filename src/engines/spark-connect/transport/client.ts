@@ -25,6 +25,7 @@ import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import type { RemoteUrl } from "./remote-url.js";
 import { sparkRequestError } from "./spark-error.js";
 import { ServerLostError } from "./server-lost.js";
+import { isolateAliases } from "./request-aliases.js";
 import { certificateProblem, trustedRoots, ROOTS_ENV } from "./tls-trust.js";
 import { compareVersions } from "./spark-version.js";
 
@@ -82,6 +83,7 @@ export class SparkConnectClient {
   /** Set once the server is lost: every later request fails with it at once, and the cleanup skips the server. */
   private lost: ServerLostError | undefined;
   private readonly timeoutMs: number;
+  private requestCount = 0;
   private readonly roots: Buffer | undefined;
 
   private constructor(
@@ -233,7 +235,8 @@ export class SparkConnectClient {
   execute(plan: Plan, what: string, onProgress?: ProgressListener): Promise<ExecutePlanResponse[]> {
     this.assertOpen();
     if (this.lost) return Promise.reject(this.lost);
-    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId: randomUUID() });
+    // Each request gets its own names for the SQL references Spark registers as session views (request-aliases.ts).
+    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan: isolateAliases(plan, ++this.requestCount), operationId: randomUUID() });
     const result = new Promise<ExecutePlanResponse[]>((resolve, reject) => {
       const out: ExecutePlanResponse[] = [];
       const call = this.track(this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {}));

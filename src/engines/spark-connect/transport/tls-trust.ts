@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { InputError } from "../../../core/errors.js";
 
@@ -34,7 +35,7 @@ const CERT_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTN
  */
 export function certificateProblem(host: string, port: number, roots: Buffer | undefined, timeoutMs = 5_000): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host, port, servername: host, ALPNProtocols: ["h2"], ca: roots ?? [...rootCertificates], timeout: timeoutMs });
+    const socket = tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ["h2"], ca: roots ?? [...rootCertificates], timeout: timeoutMs });
     const done = (why: string | undefined) => {
       socket.destroy();
       resolve(why);
