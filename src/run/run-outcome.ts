@@ -3,7 +3,7 @@ import type { PipelineStage } from "../core/stage.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import type { PipelineModel } from "../model/pipeline-model.js";
 import type { InputRecord } from "../engines/local/read-source.js";
-import type { RecommendationsTable } from "../engines/local/recommend-for-run.js";
+import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { Timings } from "./timings.js";
 import type { TuneResult } from "./tune.js";
 

@@ -1,5 +1,5 @@
 import { InputError, RecpipeError } from "../../core/errors.js";
-import { recommendationsTable, type RecommendationsTable } from "../local/recommend-for-run.js";
+import { recommendationsTable, type RecommendationsTable } from "../../model/recommendations-table.js";
 import { ident } from "./transport/sql-text.js";
 import type { PipelineModel } from "../../model/pipeline-model.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
