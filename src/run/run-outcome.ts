@@ -5,7 +5,7 @@ import type { PipelineModel } from "../model/pipeline-model.js";
 import type { InputRecord } from "../engines/local/read-source.js";
 import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { Timings } from "./timings.js";
-import type { TuneResult } from "./tune.js";
+import type { TuneResult } from "../model/tune-result.js";
 
 /** The engine as the manifest records it: never a token (the URL is recorded without it). */
 export interface EngineRecord {

@@ -19,7 +19,9 @@ import { trainMetrics } from "../engines/local/train-error.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import { Timings } from "./timings.js";
 import type { RunOutcome } from "./run-outcome.js";
-import { tunePipeline, type TuneResult } from "./tune.js";
+import { searchParamGrid } from "./tune.js";
+import type { TuneResult } from "../model/tune-result.js";
+import { localTrials } from "../engines/local/local-trials.js";
 import { writeRunDirectory } from "./write-run-directory.js";
 import { runOnSparkConnect } from "../engines/spark-connect/engine.js";
 
@@ -95,7 +97,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   let toFit = stages;
   let tune: TuneResult | undefined;
   if (spec.tune) {
-    tune = await timings.time("tune", () => tunePipeline(loaded, stages, train, ctxFor));
+    tune = await timings.time("tune", () => searchParamGrid(loaded, stages, ctxFor, localTrials(loaded, train)));
     toFit = tune.bestStages;
   }
   const fitCtx = { ...base, seed: spec.seed };
