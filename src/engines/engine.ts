@@ -5,7 +5,6 @@ import type { Evaluator, PipelineStage, Splitter } from "../core/stage.js";
 import type { PipelineModel } from "../model/pipeline-model.js";
 import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
-import type { InputRecord } from "./local/read-source.js";
 
 /**
  * Where a run's work happens. The one orchestrator (src/run/run.ts) calls these phases in order and never asks which
@@ -69,6 +68,16 @@ export interface EngineKind {
   start(setup: EngineSetup): Promise<Engine>;
 }
 
+/** What the manifest records about an input: enough to tell whether a re-run saw the same bytes. */
+export interface InputRecord {
+  kind: "file" | "synthetic";
+  path?: string;
+  bytes?: number;
+  sha256?: string;
+  rows: number;
+  params?: Record<string, unknown>;
+}
+
 export interface LoadedData<Data> {
   data: Data;
   rows: number;
@@ -79,7 +88,8 @@ export interface LoadedData<Data> {
 
 export interface SplitData<Data> {
   train: Data;
-  test: Data;
+  /** Absent when the split keeps every row for training (split: none on a cluster). */
+  test?: Data;
   rows: { train: number; test: number };
 }
 

@@ -1,7 +1,8 @@
 import type { Table } from "apache-arrow";
 import { didYouMean, InputError } from "../../core/errors.js";
 import type { ProgressSink } from "../../core/run-context.js";
-import { readSource, type InputRecord } from "../local/read-source.js";
+import type { InputRecord } from "../engine.js";
+import { readSource } from "../local/read-source.js";
 import type { SourceSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { InputError } from "../core/errors.js";
-import { estimateRows, type RowEstimate } from "../io/estimate-rows.js";
-import type { PipelineSpec } from "../spec/spec.js";
+import { InputError } from "../../core/errors.js";
+import { estimateRows, type RowEstimate } from "../../io/estimate-rows.js";
+import type { PipelineSpec } from "../../spec/spec.js";
 
 /**
  * Peak resident memory of a local run, from the row count and the params alone, so a run that cannot fit is refused
