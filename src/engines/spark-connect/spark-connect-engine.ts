@@ -9,9 +9,8 @@ import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { fetchPipelineModel } from "./fetch-model.js";
 import { remoteSource } from "./remote-data.js";
 import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
-import { fitRemote, type RemotePipelineModel } from "./remote-pipeline.js";
+import { fitRemote, remoteStageFor, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
-import { remoteSplit } from "./remote-split.js";
 import { assertRunsRemotely } from "./remote-support.js";
 import { remoteTrials } from "./remote-tune.js";
 import { saveOnCluster } from "./save-on-cluster.js";
@@ -76,7 +75,9 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   async split(data: Relation, splitter: Splitter, ctx: RunContext): Promise<SplitData<Relation>> {
-    const { train, test } = remoteSplit(data, splitter, ctx.seed);
+    const split = remoteStageFor(this.s.loaded.registry, splitter).split;
+    if (!split) throw new InputError("E_UNSUPPORTED", `split (${splitter.name}): cannot split on Spark`);
+    const { train, test } = split(data, splitter.params, ctx.seed);
     for (const side of test ? [train, test] : [train]) {
       await this.client.persist(side);
       this.cached.push(side);
