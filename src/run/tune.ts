@@ -5,7 +5,7 @@ import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, PipelineStage } from "../core/stage.js";
 import type { TrialEngine } from "../engines/engine.js";
 import type { TrialResult, TuneResult, TuneSummary } from "../model/tune-result.js";
-import { buildStage, buildTuner } from "../spec/build-stages.js";
+import { buildFromSpec, buildTuner } from "../spec/build-stages.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "../spec/param-grid.js";
 
@@ -18,7 +18,7 @@ import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from ".
 export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineStage[], ctxFor: (name: string) => RunContext, engine: TrialEngine): Promise<TuneResult> {
   const spec = loaded.spec.tune!;
   const tuner = buildTuner(loaded.registry, spec, loaded.spec.seed);
-  const evaluator = buildStage<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
+  const evaluator = buildFromSpec<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
   const maps = expandGrid(spec.grid);
   const ctx = ctxFor(`tune:${tuner.name}`);
   const seed = (tuner.params.seed as number | undefined) ?? ctx.seed;
