@@ -1,4 +1,3 @@
-import type { PipelineStage } from "../../core/stage.js";
 import type { PipelineSpec } from "../../spec/spec.js";
 import type { SparkConnectClient } from "./transport/client.js";
 
@@ -12,7 +11,10 @@ export const CHECKPOINT_DIR_CONF = "spark.checkpoint.dir";
  * Spark Connect has no SparkContext.setCheckpointDir, and the directory is a core setting a session cannot change
  * (spark.conf.set refuses it). So it says so, before the fit, naming what to set on the server.
  */
-export function checkpointAdvice(stages: readonly PipelineStage[], spec: PipelineSpec, checkpointDir: string | undefined): string | undefined {
+/** A stage as the pipeline file declares it (resolved params) or as built: its type, name and params. */
+type DeclaredStage = { type: string; name: string; params: Readonly<Record<string, unknown>> };
+
+export function checkpointAdvice(stages: readonly DeclaredStage[], spec: PipelineSpec, checkpointDir: string | undefined): string | undefined {
   if (checkpointDir) return undefined;
   for (const s of stages) {
     if (s.type !== "als") continue;
@@ -30,7 +32,7 @@ export function checkpointAdvice(stages: readonly PipelineStage[], spec: Pipelin
 }
 
 /** Asks the server for its checkpoint directory and returns the advice, if any (see checkpointAdvice). */
-export async function remoteCheckpointAdvice(client: SparkConnectClient, stages: readonly PipelineStage[], spec: PipelineSpec): Promise<string | undefined> {
+export async function remoteCheckpointAdvice(client: SparkConnectClient, stages: readonly DeclaredStage[], spec: PipelineSpec): Promise<string | undefined> {
   if (!stages.some((s) => s.type === "als")) return undefined;
   return checkpointAdvice(stages, spec, await client.getConf(CHECKPOINT_DIR_CONF));
 }
