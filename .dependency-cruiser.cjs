@@ -1,4 +1,4 @@
-/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli; spark-connect/ sits beside pipeline/ (stages never reach it). */
+/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- pipeline <- cli; io only from pipeline/cli; spark-connect/ sits beside pipeline/ (stages never reach it); sql/ sits below stages and imports only core/. */
 module.exports = {
   forbidden: [
     { name: "kernels-are-pure", severity: "error", comment: "kernels/ imports nothing outside kernels/",
@@ -17,6 +17,8 @@ module.exports = {
       from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/spark-connect/" } },
     { name: "spark-connect-not-cli", severity: "error", comment: "the Spark Connect engine is picked by pipeline/ and never imports cli/",
       from: { path: "^src/spark-connect/" }, to: { path: "^src/(cli|io)/" } },
+    { name: "sql-only-core", severity: "error", comment: "sql/ (the local SQL engine, below stages) imports only core/",
+      from: { path: "^src/sql/" }, to: { pathNot: ["^src/(core|sql)/", "^node_modules"], dependencyTypesNot: ["core", "npm"] } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {
