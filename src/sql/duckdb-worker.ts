@@ -11,7 +11,7 @@ import duckdb from "@duckdb/node-bindings";
 import { workerData, type MessagePort } from "node:worker_threads";
 import type { SqlColumnSlice, SqlColumnSpec, SqlColumnType, SqlReply, SqlRequest, SqlResultColumn } from "./sql-protocol.js";
 import { RefusedConstruct, rewriteSparkTokens } from "./spark-sql-lexer.js";
-import { rewriteSparkTree } from "./spark-sql-tree.js";
+import { rewriteSparkTree, writeTree } from "./spark-sql-tree.js";
 
 /** Settings fixed at start-up (DuckDB's configuration options), before the configuration is locked. */
 export const SANDBOX_CONFIG: Readonly<Record<string, string>> = {
@@ -65,8 +65,7 @@ export async function rewriteStatement(conn: DuckDBConnection, statement: string
     if (/Only SELECT statements/i.test(msg)) throw new RefusedConstruct(firstWord(statement), "expected one SELECT statement");
     throw new SqlFailure("syntax", msg);
   }
-  const { tree } = rewriteSparkTree(parsed);
-  return (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", JSON.stringify(tree))).trim();
+  return (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", writeTree(rewriteSparkTree(parsed)))).trim();
 }
 
 function firstWord(s: string): string {

@@ -116,7 +116,14 @@ function selectNode(node: Json, names: ReadonlySet<string>): void {
   if (node.aggregate_handling !== "STANDARD_HANDLING") throw new RefusedConstruct("GROUP BY ALL", "DuckDB-only syntax");
   tableRef(node.from_table as Json, names);
   const list = node.select_list as Json[];
-  for (let i = 0; i < list.length; i++) list[i] = expression(list[i], names);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    // Spark names an unnamed expression after its text (`(rating * 2)`), DuckDB after its own form of it: the
+    // output columns would be named differently, so an expression needs its own name.
+    if (!e.alias && e.class !== "COLUMN_REF" && e.class !== "STAR")
+      throw new RefusedConstruct(`an output expression without a name (select item ${i + 1})`, "Spark and DuckDB name unnamed expressions differently; give it one with AS");
+    list[i] = expression(e, names);
+  }
   for (const key of ["where_clause", "having", "qualify"]) if (node[key]) node[key] = expression(node[key] as Json, names);
   const groups = node.group_expressions as Json[];
   for (let i = 0; i < groups.length; i++) groups[i] = expression(groups[i], names);
@@ -166,8 +173,9 @@ function expression(e: Json, names: ReadonlySet<string>): Json {
   };
   switch (e.class) {
     case "COLUMN_REF":
-    case "CONSTANT":
       return e;
+    case "CONSTANT":
+      return constant(e);
     case "STAR":
       if (e.columns || (e.exclude_list as unknown[] | undefined)?.length || (e.replace_list as unknown[] | undefined)?.length || e.expr)
         throw new RefusedConstruct("* EXCLUDE / REPLACE / COLUMNS", "DuckDB-only syntax");
@@ -210,6 +218,24 @@ function expression(e: Json, names: ReadonlySet<string>): Json {
   }
 }
 
+/** Marks an integral double for writeTree (JSON.stringify would write 1e8 as 100000000, which DuckDB reads as an integer). */
+const DOUBLE_MARK = "__recpipe_double__";
+
+function constant(e: Json): Json {
+  const v = e.value as { type: { id: string }; is_null: boolean; value: unknown };
+  if (v.is_null) return e;
+  if (typeof v.value === "number" && (v.type.id === "DOUBLE" || v.type.id === "FLOAT") && Number.isInteger(v.value)) v.value = DOUBLE_MARK + String(v.value);
+  // JSON.parse has read the literal as a JavaScript number: beyond 2^53 it may already differ from what was written.
+  else if (typeof v.value === "number" && Number.isInteger(v.value) && !Number.isSafeInteger(v.value))
+    throw new RefusedConstruct(`the integer literal ${v.value}`, "integer literals beyond 2^53 are not supported locally");
+  return e;
+}
+
+/** The tree as JSON for json_deserialize_sql, integral doubles written as doubles. */
+export function writeTree(tree: CheckedTree): string {
+  return JSON.stringify(tree.tree).replace(new RegExp(`"${DOUBLE_MARK}(-?[0-9]+)"`, "g"), "$1.0").replace(new RegExp(`"${DOUBLE_MARK}([^"]+)"`, "g"), "$1");
+}
+
 function cast(e: Json, names: ReadonlySet<string>): Json {
   const target = (e.cast_type as { id: string }).id;
   if (e.try_cast) throw new RefusedConstruct("TRY_CAST", "Spark's try_cast and DuckDB's accept different strings; not supported locally");
@@ -220,13 +246,14 @@ function cast(e: Json, names: ReadonlySet<string>): Json {
   // Spark truncates a fraction toward zero when casting to an integer type; DuckDB rounds (CAST(2.7 AS INT) is 3).
   if (INTEGER_TYPES.has(target) && !isStringConstant) e.child = call("trunc", [inner], 1);
   // Spark and DuckDB write some numbers differently as text (1.0E10 vs 10000000000.0): the macro refuses those rows.
-  if (target === "VARCHAR") return sparkString(inner);
+  if (target === "VARCHAR") return { ...sparkString(inner), alias: e.alias };
   return e;
 }
 
 function func(e: Json, names: ReadonlySet<string>): Json {
   const name = (e.function_name as string).toLowerCase();
-  if (e.schema || e.catalog) throw new RefusedConstruct(`function ${e.schema}.${name}`, "unknown function");
+  // DuckDB writes a few built-ins (trim) with their schema; anything else qualified is not a Spark function.
+  if ((e.schema && e.schema !== "main") || (e.catalog && e.catalog !== "system")) throw new RefusedConstruct(`function ${e.schema}.${name}`, "unknown function");
   if (e.filter) throw new RefusedConstruct(`${name}(...) FILTER`, "not supported locally");
   if ((e.order_bys as { orders: unknown[] }).orders.length > 0) throw new RefusedConstruct(`${name}(... ORDER BY ...)`, "DuckDB-only syntax");
   const args = e.children as Json[];
