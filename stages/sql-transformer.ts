@@ -34,7 +34,7 @@ export const sqlTransformer = defineStage({
   sparkConnect: { runs: "ml", className: CLASS, params: { statement: "string" } },
   params,
   create(p, info): Transformer {
-    const where = `${info.name} (${TYPE}).statement`;
+    const where = info.name === TYPE ? `${TYPE}.statement` : `${info.name} (${TYPE}).statement`;
     return {
       role: "transformer",
       type: TYPE,
