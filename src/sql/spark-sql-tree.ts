@@ -65,11 +65,12 @@ export function rewriteSparkTree(serialized: Json): CheckedTree {
   if (statements.length !== 1)
     throw new RefusedConstruct(`${statements.length} statements`, "expected exactly one SELECT statement");
   const root = statements[0].node as Json;
-  queryNode(root, new Set());
+  queryNode(root, new Set(), true);
   return { tree: serialized };
 }
 
-function queryNode(node: Json, ctes: ReadonlySet<string>): void {
+/** `top`: the statement's own output (its column names are the stage's output columns). */
+function queryNode(node: Json, ctes: ReadonlySet<string>, top = false): void {
   const names = new Set(ctes);
   const cteMap = (node.cte_map as { map: { key: string; value: Json }[] } | undefined)?.map ?? [];
   for (const entry of cteMap) {
@@ -81,12 +82,12 @@ function queryNode(node: Json, ctes: ReadonlySet<string>): void {
   for (const m of (node.modifiers as Json[]) ?? []) modifier(m, names);
   switch (node.type) {
     case "SELECT_NODE":
-      return selectNode(node, names);
+      return selectNode(node, names, top);
     case "SET_OPERATION_NODE": {
       if (!["UNION", "EXCEPT", "INTERSECT"].includes(node.setop_type as string))
         throw new RefusedConstruct(String(node.setop_type).replace(/_/g, " "), "DuckDB-only set operation");
       const children = (node.children as Json[] | undefined) ?? [node.left as Json, node.right as Json];
-      for (const c of children) queryNode(c, names);
+      for (const c of children) queryNode(c, names, top);
       return;
     }
     default:
@@ -111,16 +112,16 @@ function modifier(m: Json, names: ReadonlySet<string>): void {
   }
 }
 
-function selectNode(node: Json, names: ReadonlySet<string>): void {
+function selectNode(node: Json, names: ReadonlySet<string>, top: boolean): void {
   if (node.sample) throw new RefusedConstruct("TABLESAMPLE / USING SAMPLE", "sampling draws different rows in Spark and DuckDB");
   if (node.aggregate_handling !== "STANDARD_HANDLING") throw new RefusedConstruct("GROUP BY ALL", "DuckDB-only syntax");
   tableRef(node.from_table as Json, names);
   const list = node.select_list as Json[];
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    // Spark names an unnamed expression after its text (`(rating * 2)`), DuckDB after its own form of it: the
+    // Spark names an unnamed output expression after its text (`(rating * 2)`), DuckDB after its own form of it: the
     // output columns would be named differently, so an expression needs its own name.
-    if (!e.alias && e.class !== "COLUMN_REF" && e.class !== "STAR")
+    if (top && !e.alias && e.class !== "COLUMN_REF" && e.class !== "STAR")
       throw new RefusedConstruct(`an output expression without a name (select item ${i + 1})`, "Spark and DuckDB name unnamed expressions differently; give it one with AS");
     list[i] = expression(e, names);
   }

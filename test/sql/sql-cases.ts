@@ -3,7 +3,7 @@
  * Spark 4: every construct docs/sql-transformer.md lists as supported, each with the values where Spark and DuckDB
  * differ before the rewrite (fractions cast to int, logs of 0 and negatives, nulls in concat and ORDER BY, ...).
  */
-import { Bool, Float64, Int32, Int64, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Bool, Float64, Int64, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 
 export const SQL_COLUMNS = [
   { name: "user", type: "string" },
@@ -102,6 +102,15 @@ export const SQL_CASES: SqlCase[] = [
   { id: "null-safe-equal", statement: "SELECT rating <=> 3.25 AS e, rating <=> NULL AS n FROM __THIS__", ordered: true },
   { id: "comments", statement: "SELECT user -- the id\n, item /* the item */ FROM __THIS__", ordered: true },
   { id: "liked-confidence", statement: "SELECT *, CASE WHEN liked THEN 1.0 ELSE 0.0 END + 1.0 AS confidence FROM __THIS__", ordered: true },
+  { id: "left-join", statement: "SELECT a.user, a.item, b.n FROM __THIS__ a LEFT JOIN (SELECT item, count(*) AS n FROM __THIS__ WHERE rating > 3 GROUP BY item) b ON a.item = b.item" },
+  { id: "full-outer-join", statement: "SELECT a.item AS ai, b.item AS bi FROM (SELECT DISTINCT item FROM __THIS__ WHERE rating > 3) a FULL OUTER JOIN (SELECT DISTINCT item FROM __THIS__ WHERE ts < 0) b ON a.item = b.item" },
+  { id: "cross-join", statement: "SELECT a.item AS ai, b.item AS bi FROM (SELECT DISTINCT item FROM __THIS__ WHERE item < 3) a CROSS JOIN (SELECT DISTINCT item FROM __THIS__ WHERE item > 5) b" },
+  { id: "scalar-subquery", statement: "SELECT user, item, rating - (SELECT avg(rating) FROM __THIS__) AS centred FROM __THIS__", ordered: true },
+  { id: "except-intersect", statement: "SELECT item FROM __THIS__ EXCEPT SELECT item FROM __THIS__ WHERE ts < 0 INTERSECT SELECT item FROM __THIS__ WHERE rating > 1" },
+  { id: "aliases-of-functions", statement: "SELECT lcase(user) AS lo, ucase(user) AS up, power(item, 2) AS p FROM __THIS__", ordered: true },
+  { id: "mean", statement: "SELECT user, mean(rating) AS m, avg(DISTINCT item) AS di, sum(DISTINCT item) AS ds FROM __THIS__ GROUP BY user" },
+  { id: "small-casts", statement: "SELECT CAST(rating AS FLOAT) AS f, CAST(rating AS SMALLINT) AS s, CAST(item AS TINYINT) AS t, CAST(item AS BOOLEAN) AS b, CAST(user AS STRING) AS u FROM __THIS__", ordered: true },
+  { id: "with-order-limit", statement: "WITH top AS (SELECT user, count(*) AS n FROM __THIS__ GROUP BY user) SELECT * FROM top ORDER BY n DESC, user LIMIT 2", ordered: true },
   { id: "divide-by-zero", statement: "SELECT ts / 0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },
   { id: "modulo-by-zero", statement: "SELECT item % 0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },
   { id: "double-divide-by-zero", statement: "SELECT rating / 0.0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },
