@@ -12,7 +12,7 @@ const params = z.object({
     .string()
     .min(1)
     .describe(
-      "one Spark SQL SELECT in which __THIS__ stands for the input table, e.g. \"SELECT *, log(1 + plays) AS confidence FROM __THIS__ WHERE ts >= 0\"; " +
+      "one Spark SQL SELECT in which `__THIS__` stands for the input table, e.g. \"SELECT *, log(1 + plays) AS confidence FROM __THIS__ WHERE ts >= 0\"; " +
         "run locally by an embedded DuckDB after a rewrite to Spark's semantics (constructs it cannot match are refused: docs/sql-transformer.md), sent to Spark as written with --remote",
     ),
 });
@@ -25,7 +25,7 @@ export const sqlTransformer = defineStage({
   type: TYPE,
   role: "transformer",
   doc:
-    "Spark's SQLTransformer: transforms the table with one SQL SELECT statement, in which __THIS__ stands for the input table " +
+    "Spark's SQLTransformer: transforms the table with one SQL SELECT statement, in which `__THIS__` stands for the input table " +
     "(filters, new columns, aggregates, window counts). Checked against the input columns before any data is read; the " +
     "local engine never reads or writes files, reaches the network or changes settings.",
   sparkClass: CLASS,
