@@ -69,6 +69,9 @@ const CHUNK_ROWS = 2048;
  * million labels cost no parsing.
  */
 async function begin(conn: DuckDBConnection, columns: SqlColumnSpec[], labels: (string[] | null)[]): Promise<Input> {
+  // A failed run leaves its input behind; its ENUM types can only be replaced once no table uses them.
+  await conn.run("DROP VIEW IF EXISTS __THIS__");
+  await conn.run("DROP TABLE IF EXISTS __input__");
   const enums: (DuckDBType | null)[] = [];
   const remap: (Uint32Array | null)[] = [];
   const defs: string[] = [];
