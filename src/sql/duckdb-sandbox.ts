@@ -21,6 +21,8 @@ export const SANDBOX_CONFIG: Readonly<Record<string, string>> = {
 const MACROS = [
   // Spark 4 (ANSI) raises DIVIDE_BY_ZERO for x / 0, x % 0 and x div 0; DuckDB returns NULL.
   `CREATE MACRO __spark_divisor(d) AS CASE WHEN d = 0 THEN error('[DIVIDE_BY_ZERO] Division by zero') ELSE d END`,
+  // Spark's div is a bigint, truncated toward zero (DuckDB's // on integers too); on fractions the two differ.
+  `CREATE MACRO __spark_div(a, b) AS CASE WHEN typeof(a) NOT IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT') OR typeof(b) NOT IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT') THEN error('div of non-integer values: cast both sides to INT or BIGINT first (Spark and DuckDB treat fractions differently)') ELSE CAST(a // __spark_divisor(b) AS BIGINT) END`,
   `CREATE MACRO __spark_ln(x) AS CASE WHEN x > 0 THEN ln(x) END`,
   `CREATE MACRO __spark_log10(x) AS CASE WHEN x > 0 THEN log10(x) END`,
   `CREATE MACRO __spark_log2(x) AS CASE WHEN x > 0 THEN log2(x) END`,

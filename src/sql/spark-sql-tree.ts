@@ -260,6 +260,8 @@ function func(e: Json, names: ReadonlySet<string>): Json {
   const args = e.children as Json[];
   for (let i = 0; i < args.length; i++) args[i] = expression(args[i], names);
   if (e.is_operator) {
+    // `//` only comes from Spark's `div` (the lexer refuses it as written): a bigint, integer operands only.
+    if (name === "//") return { ...call("__spark_div", args, 2), alias: e.alias };
     if (DIVISIONS.has(name)) {
       args[1] = call("__spark_divisor", [args[1]], 1);
       return e;

@@ -31,7 +31,7 @@ describe("rewrite from Spark SQL to DuckDB", () => {
     ["SELECT log(rating) AS l FROM __THIS__", /__spark_ln\(rating\)/],
     ["SELECT log1p(rating) AS l FROM __THIS__", /__spark_log1p\(rating\)/],
     ["SELECT nvl(rating, 0) AS n FROM __THIS__", /COALESCE\(rating, 0\)/],
-    ["SELECT ts div 2 AS d FROM __THIS__", /\(ts \/\/ __spark_divisor\(2\)\)/],
+    ["SELECT ts div 2 AS d FROM __THIS__", /__spark_div\(ts, 2\) AS d/],
     ["SELECT `user` FROM __THIS__", /SELECT "user" FROM __THIS__/],
     ["SELECT concat(user, 'x') AS c FROM __THIS__", /\(__spark_string\("user"\) \|\| 'x'\)/],
     ["SELECT item / 2 AS h FROM __THIS__", /\(item \/ __spark_divisor\(2\)\)/],
@@ -75,6 +75,12 @@ describe("what is refused, naming the key and the construct", () => {
     expect(msg).toMatch(/^pipeline\[0\] \(sql-transformer\)\.statement: expected/);
     expect(msg).toContain(">>=");
     expect(refusal("SELECT * FROM __THIS__ WHERE")).toMatch(/syntax error/);
+  });
+
+  it("div gives a bigint, and refuses fractions rather than round them differently", () => {
+    const out = runSql(sqlCasesTable(), "SELECT item div 2 AS d FROM __THIS__", W);
+    expect(String(out.getChild("d")!.type)).toBe("Int64");
+    expect(refusal("SELECT rating div 2 AS d FROM __THIS__")).toMatch(/div of non-integer values/);
   });
 
   it("division by zero raises as Spark 4 does, naming the key", () => {
