@@ -125,7 +125,9 @@ function selectNode(node: Json, names: ReadonlySet<string>, top: boolean): void 
       throw new RefusedConstruct(`an output expression without a name (select item ${i + 1})`, "Spark and DuckDB name unnamed expressions differently; give it one with AS");
     list[i] = expression(e, names);
   }
-  for (const key of ["where_clause", "having", "qualify"]) if (node[key]) node[key] = expression(node[key] as Json, names);
+  // Spark 4.0's parser has no QUALIFY (PARSE_SYNTAX_ERROR): a file using it would run here and fail on a cluster.
+  if (node.qualify) throw new RefusedConstruct("QUALIFY", "DuckDB-only syntax (Spark has none); filter the window in a subquery");
+  for (const key of ["where_clause", "having"]) if (node[key]) node[key] = expression(node[key] as Json, names);
   const groups = node.group_expressions as Json[];
   for (let i = 0; i < groups.length; i++) groups[i] = expression(groups[i], names);
 }

@@ -111,7 +111,6 @@ export const SQL_CASES: SqlCase[] = [
   { id: "mean", statement: "SELECT user, mean(rating) AS m, avg(DISTINCT item) AS di, sum(DISTINCT item) AS ds FROM __THIS__ GROUP BY user" },
   { id: "small-casts", statement: "SELECT CAST(rating AS FLOAT) AS f, CAST(rating AS SMALLINT) AS s, CAST(item AS TINYINT) AS t, CAST(item AS BOOLEAN) AS b, CAST(user AS STRING) AS u FROM __THIS__", ordered: true },
   { id: "with-order-limit", statement: "WITH top AS (SELECT user, count(*) AS n FROM __THIS__ GROUP BY user) SELECT * FROM top ORDER BY n DESC, user LIMIT 2", ordered: true },
-  { id: "qualify", statement: "SELECT user, item FROM __THIS__ QUALIFY count(*) OVER (PARTITION BY user) >= 3" },
   { id: "divide-by-zero", statement: "SELECT ts / 0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },
   { id: "modulo-by-zero", statement: "SELECT item % 0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },
   { id: "double-divide-by-zero", statement: "SELECT rating / 0.0 AS x FROM __THIS__", error: "DIVIDE_BY_ZERO" },

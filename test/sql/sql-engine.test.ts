@@ -57,6 +57,7 @@ describe("what is refused, naming the key and the construct", () => {
     ["DELETE FROM __THIS__", /DELETE: expected one SELECT/],
     ["SELECT * EXCLUDE (ts) FROM __THIS__", /EXCLUDE/],
     ["SELECT user FROM __THIS__ GROUP BY ALL", /GROUP BY ALL/],
+    ["SELECT user FROM __THIS__ QUALIFY count(*) OVER (PARTITION BY user) >= 3", /QUALIFY: DuckDB-only/],
     ["SELECT * FROM __THIS__ USING SAMPLE 10", /SAMPLE/],
     ["SELECT TRY_CAST(user AS INT) AS x FROM __THIS__", /TRY_CAST/],
     ["SELECT CAST(ts AS DATE) AS d FROM __THIS__", /CAST\(\.\.\. AS DATE\)/],
