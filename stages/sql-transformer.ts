@@ -30,8 +30,6 @@ export const sqlTransformer = defineStage({
     "local engine never reads or writes files, reaches the network or changes settings.",
   sparkClass: CLASS,
   uidPrefix: "sql",
-  // Applied on the cluster as Spark's own SQLTransformer, with the statement as written.
-  sparkConnect: { runs: "ml", className: CLASS, params: { statement: "string" } },
   params,
   create(p, info): Transformer {
     const where = info.name === TYPE ? `${TYPE}.statement` : `${info.name} (${TYPE}).statement`;

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
 
 let dir: string;
