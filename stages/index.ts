@@ -11,6 +11,7 @@ import { noSplit } from "./none.js";
 import { randomSplit } from "./random-split.js";
 import { rankingEvaluator } from "./ranking-evaluator.js";
 import { regressionEvaluator } from "./regression-evaluator.js";
+import { sqlTransformer } from "./sql-transformer.js";
 import { stratifiedSplit } from "./stratified-split.js";
 import { stringIndexer } from "./string-indexer.js";
 import { temporalSplit } from "./temporal-split.js";
@@ -21,6 +22,7 @@ export const builtinStages: readonly StageDefinition[] = [
   stringIndexer,
   als,
   indexToString,
+  sqlTransformer,
   globalMean,
   biasBaseline,
   mostPopular,
