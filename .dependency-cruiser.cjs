@@ -17,6 +17,9 @@ module.exports = {
       from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/spark-connect/" } },
     { name: "spark-connect-not-cli", severity: "error", comment: "the Spark Connect engine is picked by pipeline/ and never imports cli/",
       from: { path: "^src/spark-connect/" }, to: { path: "^src/(cli|io)/" } },
+    { name: "tracking-reads-finished-runs", severity: "error", comment: "tracking/ logs a finished run directory: the engines (pipeline/, spark-connect/) never import it, and it never imports cli/",
+      from: { path: "^(src/(pipeline|spark-connect|core|io|kernels|workers)/|stages/)" }, to: { path: "^src/tracking/" } },
+    { name: "tracking-not-cli", severity: "error", from: { path: "^src/tracking/" }, to: { path: "^src/cli/" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

@@ -4,6 +4,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerLog } from "./commands/log.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerRecommend } from "./commands/recommend.js";
 import { registerReproduce } from "./commands/reproduce.js";
@@ -44,7 +45,7 @@ Examples:
   $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 10`,
   );
 
-for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerDatasets]) {
+for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerLog, registerDatasets]) {
   register(program);
 }
 

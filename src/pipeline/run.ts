@@ -8,7 +8,7 @@ import { computeBaselines } from "./baselines.js";
 import { checkRatingsFinite } from "./check-ratings.js";
 import { displayPath } from "./display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
-import { loadPipelineFile } from "./load-pipeline-file.js";
+import { loadPipelineFile, type LoadedPipeline } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";
 import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
@@ -42,6 +42,11 @@ export interface RunOptions {
   remote?: string;
   /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
   remoteModelPath?: string;
+  /**
+   * Called once the file is loaded and checked, before any data is read or any cluster contacted (the CLI reaches
+   * the MLflow tracking server here, so an unreachable one stops the run before it costs anything).
+   */
+  beforeWork?: (loaded: LoadedPipeline) => Promise<void>;
 }
 
 export interface RunResult {
@@ -67,6 +72,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
   const { spec, registry } = loaded;
+  await opts.beforeWork?.(loaded);
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
   const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });

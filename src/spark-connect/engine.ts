@@ -8,7 +8,7 @@ import { onInterrupt } from "../core/interrupt-cleanup.js";
 import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../pipeline/build-stages.js";
-import { loadPipelineFile } from "../pipeline/load-pipeline-file.js";
+import { loadPipelineFile, type LoadedPipeline } from "../pipeline/load-pipeline-file.js";
 import { recpipeVersion } from "../pipeline/manifest.js";
 import { foldSchema, pipelineUid } from "../pipeline/pipeline-model.js";
 import type { RunOutcome } from "../pipeline/run-outcome.js";
@@ -44,6 +44,8 @@ export interface RemoteRunOptions {
   warn?: (message: string) => void;
   registry?: StageRegistry;
   now?: Date;
+  /** Called after the file is checked, before the cluster is contacted (see RunOptions.beforeWork). */
+  beforeWork?: (loaded: LoadedPipeline) => Promise<void>;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function runOnSparkConnect(file: string, opts: RemoteRunOptions) {
   // Everything the cluster cannot do is refused before connecting: no cluster work is wasted on a doomed run.
   assertRunsRemotely(loaded.file, spec, registry);
   const url = parseRemoteUrl(opts.remote);
+  await opts.beforeWork?.(loaded);
   const base = quietContext({ workers: Math.max(1, opts.workers ?? 1), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
