@@ -39,6 +39,7 @@ const program = new Command()
 Examples:
   $ recpipe run pipelines/quickstart.yaml
   $ recpipe run pipelines/movielens-100k.yaml --set pipeline.als.rank=16 --workers 2 --json
+  $ recpipe run pipelines/movielens-100k.yaml --track http://127.0.0.1:5000 --experiment movielens
   $ recpipe runs pipelines/runs --sort rmse
   $ recpipe compare pipelines/runs/quickstart-20261123-101500 pipelines/runs/quickstart-20261123-102200
   $ recpipe explain als
