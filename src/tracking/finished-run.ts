@@ -7,9 +7,9 @@ import { createRegistry } from "../../stages/index.js";
 import { decodeMetadata } from "../io/model-metadata.js";
 import { listFilesRecursive } from "../io/atomic-dir.js";
 import { readTable } from "../io/read-table.js";
-import { displayPath } from "../pipeline/display-path.js";
-import type { Manifest } from "../pipeline/manifest.js";
-import { readRunSummary } from "../pipeline/run-summary.js";
+import { displayPath } from "../io/display-path.js";
+import type { Manifest } from "../run/manifest.js";
+import { readRunSummary } from "../runs/run-summary.js";
 
 /** What a finished run directory holds that tracking logs, read from its files alone (so any engine's run logs the same). */
 export interface FinishedRun {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { recpipeVersion } from "../pipeline/manifest.js";
-import { displayPath } from "../pipeline/display-path.js";
+import { recpipeVersion } from "../run/manifest.js";
+import { displayPath } from "../io/display-path.js";
 import { childRuns } from "./child-runs.js";
 import type { TrackingSession } from "./connect.js";
 import type { FinishedRun } from "./finished-run.js";

@@ -1,5 +1,5 @@
 import { userInfo } from "node:os";
-import { flattenPipeline } from "../pipeline/run-summary.js";
+import { flattenPipeline } from "../runs/run-summary.js";
 import type { FinishedRun } from "./finished-run.js";
 import { MAX_TAG_VALUE_LENGTH, mlflowKey, paramValue, truncate } from "./mlflow-keys.js";
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { displayPath } from "../../pipeline/display-path.js";
+import { displayPath } from "../../io/display-path.js";
 import { readFinishedRun } from "../../tracking/finished-run.js";
 import { connect, EXPERIMENT_HELP, logRun, reportTrackingFailure, trackingJson, trackingTarget } from "../tracking.js";
 
