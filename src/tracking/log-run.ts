@@ -108,9 +108,14 @@ export async function logFinishedRun(session: TrackingSession, run: FinishedRun,
       `logging to the MLflow tracking server at ${session.target.uri} failed: ${(e as Error).message}. ` +
       `The run directory ${shown} is complete. ` +
       (runId ? `MLflow run ${runId} ${marked ? "is marked FAILED" : "could not be marked FAILED either"}; not logged: ${notLogged.join(", ")}. ` : "No MLflow run was created. ") +
-      `Log it again when the server is back: recpipe log ${shown}${session.target.uriFrom === "--track" ? ` --track ${session.target.uri}` : ""}`;
+      `Log it again when the server is back: recpipe log ${shown} --track ${session.target.uri} --experiment ${shellWord(session.target.experiment)}`;
     throw new TrackingIncompleteError(message, runId, notLogged, marked);
   }
+}
+
+/** A name as one shell word, for a command the user can paste. */
+function shellWord(s: string): string {
+  return /^[\w.\-/:@]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 interface Upload { from: string; to: string }

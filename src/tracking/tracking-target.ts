@@ -53,7 +53,7 @@ export function checkTrackingUri(raw: string, from: string): string {
     throw new InputError("E_TRACKING", `${from}: expected an MLflow tracking server URL, http(s)://HOST:PORT; got "${raw}"`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InputError("E_TRACKING", `${from}: recpipe logs to an MLflow tracking server over HTTP (http:// or https://); got a ${url.protocol.replace(/:$/, "")} URI ("${url.protocol}..."); start one with \`mlflow server\` and give its URL`);
+    throw new InputError("E_TRACKING", `${from}: recpipe logs to an MLflow tracking server over HTTP (http:// or https://); got a ${url.protocol.replace(/:$/, "")} URI ("${url.protocol}..."); start one with \`mlflow server\` and give its URL, or run without tracking (--no-track)`);
   }
   if (url.username || url.password) {
     throw new InputError("E_TRACKING", `${from}: the URL must not hold credentials (user:password@); set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, instead`);

@@ -214,7 +214,7 @@ describe("recpipe run --track: a failure part-way", () => {
     expect(out.mlflow.notLogged.join("; ")).toMatch(/artifact files .*model\/sparkml/);
     expect(out.mlflow.notLogged.join("; ")).toMatch(/the MLflow model/);
     expect(r.stderr).toMatch(/No space left on device/);
-    expect(r.stderr).toMatch(new RegExp(`recpipe log \\S*${path.basename(out.runDir)} --track ${fake.url.replace(/\./g, "\\.")}`));
+    expect(r.stderr).toMatch(new RegExp(`recpipe log \\S*${path.basename(out.runDir)} --track ${fake.url.replace(/\./g, "\\.")} --experiment midway`));
     expect(r.stderr).toMatch(/is complete/);
     expect(readRunSummary(out.runDir, createRegistry()).status).toBe("complete");
     expect(runDirs(runs)).toEqual([path.basename(out.runDir)]);
