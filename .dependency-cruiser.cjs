@@ -19,6 +19,9 @@ module.exports = {
       from: { path: "^src/engines/spark-connect/" }, to: { path: "^src/(cli|io)/", pathNot: "^src/io/table-format\\.ts$" } },
     { name: "sql-only-core", severity: "error", comment: "sql/ (the local SQL engine, below stages) imports only core/",
       from: { path: "^src/sql/" }, to: { pathNot: ["^src/(core|sql)/", "^node_modules"], dependencyTypesNot: ["core", "npm"] } },
+    { name: "tracking-reads-finished-runs", severity: "error", comment: "tracking/ logs a finished run directory: the engines and the run layer never import it",
+      from: { path: "^(src/(spec|model|run|runs|engines|core|io|kernels|workers|docs)/|stages/)" }, to: { path: "^src/tracking/" } },
+    { name: "tracking-not-cli", severity: "error", from: { path: "^src/tracking/" }, to: { path: "^src/cli/" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

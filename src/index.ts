@@ -29,3 +29,8 @@ export { syntheticRatings } from "./io/synthetic-ratings.js";
 export { readTable, type ReadOptions } from "./io/read-table.js";
 export { writeTable } from "./io/write-table.js";
 export { saveModel, loadSavedStage } from "./io/model-store.js";
+// Tracking in MLflow from code: resolve the server (as the CLI does), connect before the run, log its directory after.
+export { resolveTrackingTarget, type TrackingTarget } from "./tracking/tracking-target.js";
+export { connectToMlflow, type TrackingSession } from "./tracking/connect.js";
+export { readFinishedRun } from "./tracking/finished-run.js";
+export { logFinishedRun, TrackingIncompleteError, type LoggedRun } from "./tracking/log-run.js";

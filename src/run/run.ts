@@ -27,6 +27,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
   const { spec, registry } = loaded;
+  // Before any work (no data read, no cluster contacted): the CLI reaches the MLflow tracking server here.
+  await opts.beforeWork?.(loaded);
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
   const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
