@@ -36,7 +36,7 @@ export function ratingRows(userOf: Int32Array, itemOf: Int32Array, rating: Float
   for (let e = 0; e < n; e++) rowCount[userOf[e] + 1]++;
   for (let u = 0; u < nUsers; u++) rowCount[u + 1] += rowCount[u];
   const items = new Int32Array(n);
-  const values = new Float64Array(n);
+  const values = new Float32Array(n); // a duplicate pair's ratings are summed in f32
   const at = rowCount.slice(0, nUsers);
   // items ascending within each row; a duplicate lands right after its twin, in input order
   for (let p = 0; p < n; p++) {
@@ -58,7 +58,7 @@ export function ratingRows(userOf: Int32Array, itemOf: Int32Array, rating: Float
     }
     rowPtr[u + 1] = out;
   }
-  return { nUsers, nItems, rowPtr, rowItems: items.slice(0, out), rowRatings: Float32Array.from(values.subarray(0, out)) };
+  return { nUsers, nItems, rowPtr, rowItems: items.slice(0, out), rowRatings: values.slice(0, out) };
 }
 
 /** Where the weighted matrix is written (views on the kernel's shared memory). */
