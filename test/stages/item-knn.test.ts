@@ -94,6 +94,19 @@ describe("item-knn", () => {
     expect(createRegistry().knownClasses()).toContain("recpipe.recommendation.ItemKNNModel");
   });
 
+  it("a damaged model is an input error naming the folder, what was expected and what was found", async () => {
+    const saved = (await fit({ k: 2 })).save();
+    const load = (s: typeof saved) => itemKnn.loaders![s.className]({ ...s, origin: "runs/x/model" }, () => { throw new Error("no children"); });
+    expect(() => load({ ...saved, tables: { ...saved.tables!, userRatings: saved.tables!.neighbours } })).toThrow(
+      /runs\/x\/model\/userRatings: expected columns id, items, ratings; found id, neighbours, similarities/,
+    );
+    expect(() => load({ ...saved, extra: {} })).toThrow(/runs\/x\/model\/metadata: "numNeighbours" must be an integer >= 1; found undefined/);
+    expect(() => load({ ...saved, extra: { numNeighbours: 1 } })).toThrow(/runs\/x\/model\/neighbours: item 10 lists 2 neighbours; the metadata's k is 1/);
+    const { userRatings } = saved.tables!;
+    const shifted = new Table({ id: userRatings.getChild("id")!, items: userRatings.getChild("ratings")!, ratings: userRatings.getChild("ratings")! });
+    expect(() => load({ ...saved, tables: { ...saved.tables!, userRatings: shifted } })).toThrow(/userRatings: column items must be list<int32>/);
+  });
+
   it("settings it cannot honour are input errors naming the key or column", async () => {
     const stage = buildStage(itemKnn, { weighting: "bm25", shrinkage: 5 });
     expect(() => stage.transformSchema(train.schema)).toThrow(/item-knn\.shrinkage: weighting bm25 has no cosine denominator.*found 5/);
