@@ -103,7 +103,21 @@ export function itemNeighbourRows(
       const w = <f64>load<f32>(colVals + (<usize>p << 2));
       const qStart = load<i32>(rowPtr + (<usize>u << 2));
       const qEnd = load<i32>(rowPtr + (<usize>(u + 1) << 2));
-      for (let q = qStart; q < qEnd; q++) {
+      // 4 entries per step: a row's items are distinct, so the four updates never touch the same accumulator
+      let q = qStart;
+      for (; q + 4 <= qEnd; q += 4) {
+        const ip = rowItems + (<usize>q << 2);
+        const vp = rowVals + (<usize>q << 2);
+        const a0 = acc + (<usize>load<i32>(ip) << 3);
+        const a1 = acc + (<usize>load<i32>(ip, 4) << 3);
+        const a2 = acc + (<usize>load<i32>(ip, 8) << 3);
+        const a3 = acc + (<usize>load<i32>(ip, 12) << 3);
+        store<f64>(a0, load<f64>(a0) + w * <f64>load<f32>(vp));
+        store<f64>(a1, load<f64>(a1) + w * <f64>load<f32>(vp, 4));
+        store<f64>(a2, load<f64>(a2) + w * <f64>load<f32>(vp, 8));
+        store<f64>(a3, load<f64>(a3) + w * <f64>load<f32>(vp, 12));
+      }
+      for (; q < qEnd; q++) {
         const a = acc + (<usize>load<i32>(rowItems + (<usize>q << 2)) << 3);
         store<f64>(a, load<f64>(a) + w * <f64>load<f32>(rowVals + (<usize>q << 2)));
       }
