@@ -5,6 +5,7 @@ import { biasBaseline } from "./bias-baseline.js";
 import { crossValidator } from "./cross-validator.js";
 import { globalMean } from "./global-mean.js";
 import { indexToString } from "./index-to-string.js";
+import { itemKnn } from "./item-knn/index.js";
 import { leaveLastOut } from "./leave-last-out.js";
 import { mostPopular } from "./most-popular.js";
 import { noSplit } from "./none.js";
@@ -21,6 +22,7 @@ import { trainValidationSplit } from "./train-validation-split.js";
 export const builtinStages: readonly StageDefinition[] = [
   stringIndexer,
   als,
+  itemKnn,
   indexToString,
   sqlTransformer,
   globalMean,
