@@ -5,6 +5,7 @@ import { quietContext, type ProgressSink, type RunContext } from "../core/run-co
 import type { StageRegistry } from "../core/registry.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "./build-stages.js";
 import { computeBaselines } from "./baselines.js";
+import { sayOnce } from "../core/say-once.js";
 import { checkRatingsFinite } from "./check-ratings.js";
 import { displayPath } from "./display-path.js";
 import { evaluateModel } from "./evaluate-model.js";
@@ -69,7 +70,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const { spec, registry } = loaded;
   const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
-  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
