@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,4 +129,37 @@ describe("--set source.path with another extension", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--set source\.path=ratings\.csv: the pipeline file's source says format: tsv, but "ratings\.csv" is named like csv; add --set source\.format=csv \(and --set source\.header=true if its first line names the columns\)/);
   });
+});
+
+describe("runs started in the same second", () => {
+  it("each completes in a directory of its own (-2, -3, ...), none exits 2", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-same-second-"));
+    const tiny = join(folder, "tiny.yaml");
+    writeFileSync(
+      tiny,
+      "name: tiny\nseed: 1\nsource: {type: synthetic-ratings, users: 30, items: 20, rank: 2, density: 0.3}\n" +
+        "pipeline:\n  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2, coldStartStrategy: drop}\n" +
+        "evaluate:\n  - {type: regression-evaluator, metricName: rmse}\noutput: {dir: runs}\n",
+    );
+    // Take every plain name of the next two minutes, so even runs that finish in different seconds contend for -2.
+    const p = (n: number) => String(n).padStart(2, "0");
+    for (let s = 0; s < 120; s++) {
+      const d = new Date(Date.now() + s * 1000);
+      const taken = join(folder, "runs", `tiny-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+      mkdirSync(taken, { recursive: true });
+      writeFileSync(join(taken, "not-a-run"), "");
+    }
+    const results = await Promise.all([1, 2, 3, 4].map((seed) => runCliAsync(["run", tiny, "--set", `seed=${seed}`, "--json", "--quiet", "--workers", "1"])));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const dirs = results.map((r) => (JSON.parse(r.stdout) as RunJson).runDir);
+    expect(new Set(dirs).size).toBe(4);
+    for (const [i, d] of dirs.entries()) {
+      expect(d).toMatch(/tiny-\d{8}-\d{6}-\d+$/);
+      // Each directory holds its own run (its seed), complete.
+      const manifest = JSON.parse(readFileSync(join(d, "manifest.json"), "utf8")) as { seed: number };
+      expect(manifest.seed).toBe(i + 1);
+    }
+    const listed = JSON.parse(runCli(["runs", join(folder, "runs"), "--json"]).stdout) as { runs: { dir: string; status: string }[] };
+    for (const d of dirs) expect(listed.runs.find((x) => x.dir === d)?.status).toBe("complete");
+  }, 120_000);
 });
