@@ -15,6 +15,7 @@ import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
 import { recommendForRun } from "./recommend-for-run.js";
 import { runNotes } from "./run-notes.js";
+import { choleskySolverNotes } from "./solver-note.js";
 import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
 import { trainMetrics } from "./train-error.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
@@ -132,6 +133,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
     refitAllRows: refitAll ? data.numRows : undefined,
     tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+    solverNotes: choleskySolverNotes(toFit),
   });
 
   const outcome: RunOutcome = {

@@ -163,3 +163,18 @@ describe("runs started in the same second", () => {
     for (const d of dirs) expect(listed.runs.find((x) => x.dir === d)?.status).toBe("complete");
   }, 120_000);
 });
+
+describe("Cholesky where cg is several times faster", () => {
+  it("an implicit rank >= 32 run on the default solver says so once, with the measured factor; cg or a low rank says nothing", async () => {
+    const implicit = ["pipeline.als.implicitPrefs=true", "pipeline.als.rank=32", "pipeline.als.maxIter=2"];
+    const j = await quickstart(...implicit);
+    const said = j.notes.filter((n) => /solver cholesky/.test(n));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^als solves implicit feedback at rank 32 with solver cholesky \(Spark's, the default\); solver cg fitted about 2\.5x faster \(2\.3-2\.8x at rank 64, 3M-25M ratings, BENCHMARKS\.md\).*--set pipeline\.als\.solver=cg/);
+    expect((await quickstart(...implicit, "pipeline.als.solver=cg")).notes.join("\n")).not.toMatch(/solver cholesky/);
+    expect((await quickstart(...implicit, "pipeline.als.rank=16")).notes.join("\n")).not.toMatch(/solver cholesky/);
+    const text = runCli(["run", "pipelines/quickstart.yaml", ...implicit.flatMap((s) => ["--set", s]), ...small.filter((a) => a !== "--json")]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.match(/NOTE: .*solver cholesky.*about 2\.5x faster/g)).toHaveLength(1);
+  }, 120_000);
+});
