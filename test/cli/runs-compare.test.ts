@@ -84,6 +84,36 @@ describe("recpipe runs", () => {
     }
   });
 
+  it("--verify reads the checksums: a model file with one byte flipped is complete by size and damaged by checksum", () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-runs-verify-"));
+    try {
+      const flipped = join(folder, "quickstart-20260101-000001");
+      cpSync(rank4, flipped, { recursive: true });
+      cpSync(rank8, join(folder, "quickstart-20260101-000002"), { recursive: true });
+      const factors = join(flipped, "model", "stages");
+      const als = readdirSync(factors).find((d) => d.includes("_als_"))!;
+      const part = readdirSync(join(factors, als, "userFactors")).find((n) => n.endsWith(".parquet"))!;
+      const file = join(factors, als, "userFactors", part);
+      const bytes = readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      writeFileSync(file, bytes);
+      const fast = JSON.parse(runCli(["runs", folder, "--json"]).stdout) as { runs: Listed[] };
+      expect(fast.runs.map((r) => r.status)).toEqual(["complete", "complete"]);
+      const r = runCli(["runs", folder, "--verify", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const by = Object.fromEntries((JSON.parse(r.stdout) as { runs: Listed[] }).runs.map((x) => [x.run, x]));
+      expect(by["quickstart-20260101-000002"].status).toBe("complete");
+      expect(by["quickstart-20260101-000001"].status).toBe("damaged");
+      expect(by["quickstart-20260101-000001"].problem).toContain(`model/stages/${als}/userFactors/${part}: sha256 differs from manifest.json's`);
+      expect(by["quickstart-20260101-000001"].problem).toMatch(/checksum mismatch in bytes \d+-\d+ \(checked against \..*\.crc\)/);
+      const text = runCli(["runs", folder, "--verify"]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/quickstart-20260101-000001: damaged: model\/stages\/.*sha256 differs/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 naming a folder that does not exist", () => {
     const r = runCli(["runs", join(out, "nope")]);
     expect(r.code).toBe(2);

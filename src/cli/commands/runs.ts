@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { listRuns, type RunListing } from "../../pipeline/list-runs.js";
+import { verifyRunArtefacts } from "../../pipeline/verify-run.js";
 import { formatGain, formatMetric, formatParam, formatTime } from "../format-run-values.js";
 import { textTable } from "../text-table.js";
 
@@ -12,11 +13,13 @@ export function registerRuns(program: Command): void {
     .description("list run directories: time, the params that differ between them, every metric and its gain over the best baseline")
     .argument("[dir...]", "folders of run directories, or run directories (default: ./runs and ./*/runs)")
     .option("--sort <metric>", "sort by a metric, best first (default: newest first)")
+    .option("--verify", "also read every artefact: sha256 against manifest.json, model files against their Hadoop .crc (default: sizes only, fast)")
     .option("--json", "print one JSON object {runs: [...], differingKeys, metricKeys} for scripts")
-    .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs runs --json")
-    .action((dirs: string[], o: { sort?: string; json?: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs pipelines/runs --verify\n  $ recpipe runs runs --json")
+    .action(async (dirs: string[], o: { sort?: string; json?: boolean; verify?: boolean }) => {
       const where = dirs.length > 0 ? dirs : defaultRunFolders();
       const listing = listRuns(where, { sort: o.sort });
+      if (o.verify) listing.runs = await Promise.all(listing.runs.map(async (r) => ({ ...r, ...(await verifyRunArtefacts(r)) })));
       if (o.json) {
         process.stdout.write(JSON.stringify(listing) + "\n");
         return;
