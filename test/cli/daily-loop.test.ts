@@ -178,3 +178,25 @@ describe("Cholesky where cg is several times faster", () => {
     expect(text.stdout.match(/NOTE: .*solver cholesky.*about 2\.5x faster/g)).toHaveLength(1);
   }, 120_000);
 });
+
+describe("report: the USERS card", () => {
+  it("counts every user of the data, not only those with a training rating", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-users-card-"));
+    // 20 users with 10 ratings each, then one user whose only rating is the latest: a cut by time puts it in test.
+    const lines = ["user,item,rating,timestamp"];
+    for (let u = 0; u < 20; u++) for (let i = 0; i < 10; i++) lines.push(`u${u},i${(u + i) % 15},${((u * i) % 5) + 1},${u * 10 + i}`);
+    lines.push("lonely,i3,4,100000");
+    writeFileSync(join(folder, "ratings.csv"), lines.join("\n") + "\n");
+    writeFileSync(
+      join(folder, "p.yaml"),
+      "name: card\nseed: 1\nsource: {path: ratings.csv}\nsplit: {type: temporal-split, timeCol: timestamp, weights: [0.8, 0.2]}\n" +
+        "pipeline:\n  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i], handleInvalid: keep}\n  - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2, coldStartStrategy: drop}\n" +
+        "evaluate:\n  - {type: regression-evaluator, metricName: rmse}\noutput: {dir: runs}\n",
+    );
+    const r = await runCliAsync(["run", join(folder, "p.yaml"), "--json", "--quiet", "--workers", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = readFileSync(join((JSON.parse(r.stdout) as RunJson).runDir, "report.html"), "utf8");
+    expect(report).toMatch(/<div class="label">users<\/div><div class="value">21<\/div>/);
+    expect(report).toMatch(/<div class="label">items<\/div><div class="value">15<\/div>/);
+  }, 60_000);
+});
