@@ -1,5 +1,5 @@
 import { InputError } from "../core/errors.js";
-import type { RunListing } from "../pipeline/list-runs.js";
+import type { RunListing } from "../runs/list-runs.js";
 import { formatGain, formatMetric, formatParam, formatTime } from "./format-run-values.js";
 import { textTable } from "./text-table.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatComparison } from "../../src/cli/commands/compare.js";
-import type { RunComparison } from "../../src/pipeline/compare-runs.js";
+import type { RunComparison } from "../../src/runs/compare-runs.js";
 import { runCli, runCliAsync } from "./run-cli.js";
 
 /** `recpipe runs` and `recpipe compare` on real run directories, including damaged and unfinished ones. */

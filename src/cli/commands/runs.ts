@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
-import { listRuns } from "../../pipeline/list-runs.js";
-import { verifyRunArtefacts } from "../../pipeline/verify-run.js";
+import { listRuns } from "../../runs/list-runs.js";
+import { verifyRunArtefacts } from "../../runs/verify-run.js";
 import { formatListing } from "../runs-table.js";
 
 export function registerRuns(program: Command): void {
