@@ -73,12 +73,12 @@ function globToRegExp(glob: string): RegExp {
 
 /**
  * A run's value for a listing key: the param itself, or for a collapsed block (`tune`, `pipeline.als`) its `type`
- * (or "yes" when it has none), undefined when the run lacks it.
+ * (a file source: its `path`; else "yes"), undefined when the run lacks it.
  */
 export function blockValue(params: Record<string, unknown>, key: string): unknown {
   if (key in params) return params[key];
   if (!Object.keys(params).some((k) => k.startsWith(`${key}.`))) return undefined;
-  return params[`${key}.type`] ?? "yes";
+  return params[`${key}.type`] ?? params[`${key}.path`] ?? "yes";
 }
 
 function newestFirst(a: RunSummary, b: RunSummary): number {
@@ -98,8 +98,9 @@ function runDirectoriesIn(dir: string): string[] {
 
 /**
  * Keys whose value is not the same in every readable run (a key missing from some runs differs too). A key inside a
- * block that some runs lack entirely (`tune.evaluator.throughOrigin` when one run is not tuned) is replaced by the
- * outermost such block (`tune`), once: the reader learns the block is there or not, not its every sub-key.
+ * block that some runs lack entirely (`tune.evaluator.throughOrigin` when one run is not tuned), or whose `type`
+ * differs between runs (`source.path` of a file source against a synthetic one), is replaced by the outermost such
+ * block (`tune`, `source`), once: the reader learns which block each run has, not its every sub-key.
  */
 export function differingParamKeys(runs: RunSummary[]): string[] {
   const readable = runs.filter((r) => Object.keys(r.params).length > 0);
@@ -122,7 +123,9 @@ export function differingParamKeys(runs: RunSummary[]): string[] {
       const block = segs.slice(0, i).join(".");
       if (block === "tune.best") break; // the tuner's choices are listed one by one (chosenKeys)
       const has = blocks.filter((b) => b.has(block)).length;
-      if (has > 0 && has < readable.length) {
+      // A block of another `type` in some runs (a file source against a synthetic one) differs as a whole too.
+      const types = new Set(readable.map((r) => JSON.stringify(r.params[`${block}.type`])));
+      if ((has > 0 && has < readable.length) || types.size > 1) {
         col = block;
         break;
       }

@@ -155,6 +155,23 @@ describe("recpipe runs over mixed runs (one tuned, two not)", () => {
     expect(text.stdout).toMatch(/\(not shown at width 100: [\s\S]*; pick columns with --columns, or --json\)/);
   });
 
+  it("a block of another type (a file source against a synthetic one) is one column too", () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-runs-source-"));
+    try {
+      cpSync(rank4, join(folder, "quickstart-20260101-000001"), { recursive: true });
+      const file = join(folder, "quickstart-20260101-000002");
+      cpSync(rank4, file, { recursive: true });
+      const yaml = readFileSync(join(file, "pipeline.yaml"), "utf8").replace(/^source:\n(?:  .*\n)+/m, "source:\n  path: ratings.csv\n  format: csv\n");
+      expect(yaml).toContain("path: ratings.csv");
+      writeFileSync(join(file, "pipeline.yaml"), yaml);
+      const j = JSON.parse(runCli(["runs", folder, "--json"]).stdout) as { differingKeys: string[]; runs: Listed[] };
+      expect(j.differingKeys).toEqual(["source"]);
+      expect(j.runs.map((r) => r.differing.source).sort()).toEqual(["ratings.csv", "synthetic-ratings"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("--columns picks and orders the columns; --name filters by the run's folder name", () => {
     const r = runCli(["runs", mixed, "--columns", "rmse,best.als.regParam,pipeline.als.rank"]);
     expect(r.code, r.stderr).toBe(0);

@@ -15,7 +15,7 @@ export function registerRuns(program: Command): void {
     .option("--name <glob>", "only runs whose folder name matches, shell-style (* and ?): --name 'movielens*'")
     .option("--columns <list>", "comma-separated columns after the run name, in this order: any param key, a metric, '<metric> vs best baseline', 'best.<stage.param>', time, status")
     .option("--verify", "also read every artefact: sha256 against manifest.json, model files against their Hadoop .crc (default: sizes only, fast)")
-    .option("--json", "print one JSON object {runs: [...], differingKeys, metricKeys} for scripts")
+    .option("--json", "print one JSON object {runs: [...], differingKeys, chosenKeys, metricKeys} for scripts")
     .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs pipelines/runs --verify\n  $ recpipe runs pipelines/runs --name 'movielens*' --columns rmse,best.als.regParam,pipeline.als.rank\n  $ recpipe runs runs --json")
     .action(async (dirs: string[], o: { sort?: string; name?: string; columns?: string; json?: boolean; verify?: boolean }) => {
       const where = dirs.length > 0 ? dirs : defaultRunFolders();
