@@ -14,8 +14,6 @@ export const crossValidator = defineStage({
   doc: "K-fold cross-validation over a param grid (Spark CrossValidator). Folds come from the training split only; the test split is touched once, by the final evaluation.",
   sparkClass: "org.apache.spark.ml.tuning.CrossValidator",
   uidPrefix: "cv",
-  // Spark's CrossValidator is not on Spark Connect's allowlist: folds are Spark SQL, the grid loop runs on the client.
-  sparkConnect: { runs: "client" },
   params: z.object({
     numFolds: z.number().int().min(2).default(3).describe("number of folds (>= 2)"),
     seed: seedParam(),

@@ -1,4 +1,4 @@
-import type { TuneSummary } from "../run/tune.js";
+import type { TuneSummary } from "../model/tune-result.js";
 import { tuningVerdicts } from "../run/tuning-verdicts.js";
 
 /** The tuning result as a readable table: one line per param map, best first. */

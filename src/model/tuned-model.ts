@@ -5,7 +5,7 @@ import { SparkDouble, toSparkJson } from "../core/spark-json.js";
 import type { PipelineStage } from "../core/stage.js";
 import type { SavedStage } from "../core/saved-stage.js";
 import { pipelineUid, savePipeline, type PipelineModel } from "./pipeline-model.js";
-import type { TuneResult } from "../run/tune.js";
+import type { TuneResult } from "./tune-result.js";
 
 const MODEL_CLASS: Record<string, string> = {
   "cross-validator": "org.apache.spark.ml.tuning.CrossValidatorModel",

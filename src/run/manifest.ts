@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { InputRecord } from "../engines/local/read-source.js";
+import type { InputRecord } from "../engines/engine.js";
 
 /** What the manifest says about one artefact file. */
 export interface ArtefactRecord {

@@ -2,17 +2,10 @@ import type { Table } from "apache-arrow";
 import type { PipelineStage } from "../core/stage.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import type { PipelineModel } from "../model/pipeline-model.js";
-import type { InputRecord } from "../engines/local/read-source.js";
-import type { RecommendationsTable } from "../engines/local/recommend-for-run.js";
+import type { EngineRecord, InputRecord } from "../engines/engine.js";
+import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { Timings } from "./timings.js";
-import type { TuneResult } from "./tune.js";
-
-/** The engine as the manifest records it: never a token (the URL is recorded without it). */
-export interface EngineRecord {
-  name: "local" | "spark-connect";
-  sparkVersion?: string;
-  remote?: string;
-}
+import type { TuneResult } from "../model/tune-result.js";
 
 /** Everything a run computed, before it is written: what the run directory and the report are made from. */
 export interface RunOutcome {

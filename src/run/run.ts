@@ -1,145 +1,98 @@
-import { availableParallelism } from "node:os";
 import { InputError } from "../core/errors.js";
 import { spawnSeed } from "../core/rng.js";
-import { quietContext, type ProgressSink, type RunContext } from "../core/run-context.js";
-import type { StageRegistry } from "../core/registry.js";
+import { quietContext, type RunContext } from "../core/run-context.js";
+import type { Engine } from "../engines/engine.js";
+import type { TuneResult } from "../model/tune-result.js";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
-import { computeBaselines } from "../engines/local/baselines.js";
-import { sayOnce } from "../core/say-once.js";
-import { checkRatingsFinite } from "./check-ratings.js";
-import { displayPath } from "../io/display-path.js";
-import { evaluateModel } from "../engines/local/evaluate-model.js";
 import { loadPipelineFile } from "../spec/load-pipeline-file.js";
-import { checkRunFitsMemory, gb } from "./memory-estimate.js";
-import { fitPipeline, foldSchema, pipelineUid } from "../model/pipeline-model.js";
-import { readSource } from "../engines/local/read-source.js";
-import { recommendForRun } from "../engines/local/recommend-for-run.js";
+import { recpipeVersion } from "./manifest.js";
+import { pickEngine } from "./pick-engine.js";
+import { prepareSteps } from "./prepare-steps.js";
+import type { RunOptions, RunResult } from "./run-options.js";
 import { runNotes } from "./run-notes.js";
 import { choleskySolverNotes } from "./solver-note.js";
-import { sharedTopK, type SharedTopK } from "../engines/local/shared-top-k.js";
-import { trainMetrics } from "../engines/local/train-error.js";
-import { tuningVerdicts } from "./tuning-verdicts.js";
+import { sayOnce } from "../core/say-once.js";
 import { Timings } from "./timings.js";
-import type { RunOutcome } from "./run-outcome.js";
-import { tunePipeline, type TuneResult } from "./tune.js";
+import { searchParamGrid } from "./tune.js";
+import { tuningVerdicts } from "./tuning-verdicts.js";
 import { writeRunDirectory } from "./write-run-directory.js";
-import { runOnSparkConnect } from "../engines/spark-connect/engine.js";
 
-export interface RunOptions {
-  /** `--set KEY=VALUE` overrides. */
-  set?: string[];
-  /** Folder that receives the run directory (default: the file's `output.dir`). */
-  outDir?: string;
-  /** Worker threads for numeric work (default: all cores). */
-  workers?: number;
-  progress?: ProgressSink;
-  log?: (message: string) => void;
-  warn?: (message: string) => void;
-  registry?: StageRegistry;
-  /** Run the plugin modules the file names (`--allow-plugins`); without it a file naming plugins is refused. */
-  allowPlugins?: boolean;
-  /** Clock for the run directory's name (tests). */
-  now?: Date;
-  /** Run on a Spark cluster through Spark Connect (sc://HOST:PORT...) instead of this machine. */
-  remote?: string;
-  /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
-  remoteModelPath?: string;
-}
-
-export interface RunResult {
-  runDir: string;
-  metrics: Record<string, number>;
-  baselines: Record<string, Record<string, number>>;
-  /** The regression metrics on the training rows, beside the test metrics (over-fitting shows as a gap). */
-  trainMetrics: Record<string, number>;
-  /** Said plainly before the numbers: no test set, a model worse than a baseline, a refit on every row. */
-  notes: string[];
-  timingsSeconds: Record<string, number>;
-  tune?: TuneResult["summary"];
-}
+export type { RunOptions, RunResult } from "./run-options.js";
 
 /**
- * Runs a pipeline file end to end: read, split, (tune,) fit on train, evaluate on test, recommend, and write the run
- * directory atomically. The CLI and the programmatic API both call this, so they give the same result.
+ * Runs a pipeline file end to end: read, prepare, split, (tune,) fit on train, evaluate on test, baselines, recommend,
+ * and write the run directory atomically. One sequence for every engine (src/engines/engine.ts): the engine decides
+ * where each phase runs, never which phases run. The CLI and the programmatic API both call this.
  */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
-  // The pipeline layer picks the engine; both write the same run directory.
-  if (opts.remote) return runOnSparkConnect(file, { ...opts, remote: opts.remote });
-  if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
+  const kind = pickEngine(opts);
   const timings = new Timings();
-  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: opts.allowPlugins });
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
   const { spec, registry } = loaded;
-  const workers = Math.max(1, opts.workers ?? availableParallelism());
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
-  const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
+  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
-
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
-
-  // Refused before reading when it cannot fit: a crash half an hour in, after the data was read, helps nobody.
-  const memory = await checkRunFitsMemory(spec, loaded.baseDir);
-  if (memory) base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
-  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
-  base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
-  // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
-  foldSchema(stages, data.schema);
-  checkRatingsFinite(spec.pipeline, data, input.path ? displayPath(input.path) : "the source");
-
-  const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
-  base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
-  // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
-  if (train.numRows === 0) {
-    throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${data.numRows} rows split into 0 train and ${test.numRows} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+  const time = <T>(phase: string, fn: () => T | Promise<T>) => timings.time(phase, fn);
+  const engine: Engine = await kind.start({ loaded, base, ctxFor, time, client: `recpipe/${recpipeVersion()}` });
+  try {
+    const read = await time("read", () => engine.load(stages));
+    const data = await engine.prepare(read.data, prepareSteps(loaded));
+    const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`)));
+    const { train, rows } = split;
+    base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
+    // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
+    if (rows.train === 0) {
+      throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${read.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+    }
+    // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
+    const test = split.test !== undefined && rows.test > 0 ? split.test : undefined;
+    const tune: TuneResult | undefined = spec.tune ? await time("tune", () => searchParamGrid(loaded, stages, ctxFor, engine.trials(train))) : undefined;
+    const toFit = tune?.bestStages ?? stages;
+    // tune.refit: all: the test metrics score the best params fitted on train (honest); the model that is saved and
+    // recommends is then refitted on every row, as a production model should be.
+    const refitAll = spec.tune?.params.refit === "all" && test !== undefined;
+    const fitted = await time("fit", () => engine.fit(toFit, train, ""));
+    // Fetched at once (a cluster short of driver memory may evict its models); a refitted model is fetched instead.
+    const model = refitAll ? undefined : await engine.fetch(fitted);
+    const metrics = test ? await time("evaluate", () => engine.evaluate(fitted, evaluators, train, test, !refitAll)) : {};
+    const onTrain = await time("evaluate", () => engine.trainMetrics(fitted, evaluators, train));
+    const baselines = test ? await time("baselines", () => engine.baselines(fitted, evaluators, train, test)) : {};
+    let final = fitted;
+    if (refitAll) {
+      await engine.release(fitted);
+      final = await time("refit", () => engine.fit(toFit, data, "on every row"));
+    }
+    const saved = model ?? (await engine.fetch(final));
+    const seen = refitAll ? data : train;
+    const want = spec.recommend;
+    const recommendations = want ? await time("recommend", () => engine.recommend(final, saved, want, seen)) : undefined;
+    const reportRecommendations = await engine.reportRecommendations(final, saved, seen, recommendations);
+    await engine.keep(final, saved.uid);
+    await engine.release(final);
+    const notes = runNotes({
+      modelName: saved.recommender()?.type ?? saved.stages.at(-1)?.type ?? "the model",
+      testRows: rows.test,
+      splitType: splitter.type,
+      metrics,
+      baselines,
+      largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
+      refitAllRows: refitAll ? read.rows : undefined,
+      tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+      // Spark's ALS has no cg: the note is for the local engine (record absent) only.
+      solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
+    });
+    const runDir = await time("write", () => writeRunDirectory({
+      loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,
+      rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test }, model: saved, stages: toFit, metrics, trainMetrics: onTrain,
+      notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers,
+    }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
+    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
+  } catch (e) {
+    throw await engine.failure(e);
+  } finally {
+    await engine.close();
   }
-
-  let toFit = stages;
-  let tune: TuneResult | undefined;
-  if (spec.tune) {
-    tune = await timings.time("tune", () => tunePipeline(loaded, stages, train, ctxFor));
-    toFit = tune.bestStages;
-  }
-  const fitCtx = { ...base, seed: spec.seed };
-  const uid = pipelineUid(spec.seed, spec.name);
-  const model = await timings.time("fit", () => fitPipeline(toFit, train, fitCtx, uid));
-  // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
-  const tested = test.numRows > 0;
-  // tune.refit: all: the test metrics below score the best params fitted on train (honest); the model that is saved
-  // and recommends is then refitted on every row, as a production model should be.
-  const refitAll = spec.tune?.params.refit === "all" && tested;
-  // Ranking metrics and recommendations read one top-k computation when both are asked for of the same model
-  // (see shared-top-k.ts); a refitted model recommends from its own lists.
-  let shared: SharedTopK | undefined;
-  const metrics = tested
-    ? await timings.time("evaluate", async () => {
-        if (!refitAll) shared = await sharedTopK(model, evaluators, spec.recommend, train, test, ctxFor("evaluate"));
-        return evaluateModel(model, evaluators, train, test, ctxFor("evaluate"), shared);
-      })
-    : {};
-  const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
-  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
-  const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
-  const seen = refitAll ? data : train;
-  const recommendations = spec.recommend
-    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend"), shared))
-    : undefined;
-  const notes = runNotes({
-    modelName: final.recommender()?.type ?? final.stages.at(-1)?.type ?? "the model",
-    testRows: test.numRows,
-    splitType: splitter.type,
-    metrics,
-    baselines,
-    largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
-    refitAllRows: refitAll ? data.numRows : undefined,
-    tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
-    solverNotes: choleskySolverNotes(toFit),
-  });
-
-  const outcome: RunOutcome = {
-    loaded, input, data, train: seen, test, rows: { data: data.numRows, train: seen.numRows, test: test.numRows },
-    model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers,
-  };
-  const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-  return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
 }

@@ -1,110 +1,24 @@
-import type { Table } from "apache-arrow";
-import { rebuildWithParams, type TunerSettings } from "../core/define-stage.js";
+import { rebuildWithParams } from "../core/define-stage.js";
 import type { StageRegistry } from "../core/registry.js";
 import { InputError, isInputError } from "../core/errors.js";
-import { SeededRandom } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Evaluator, PipelineStage } from "../core/stage.js";
-import { float64Column, takeRows } from "../core/table.js";
-import { buildStage, buildTuner } from "../spec/build-stages.js";
-import { computeBaselines } from "../engines/local/baselines.js";
-import { evaluationInput } from "../engines/local/evaluate-model.js";
+import type { TrialEngine } from "../engines/engine.js";
+import type { TrialResult, TuneResult, TuneSummary } from "../model/tune-result.js";
+import { buildFromSpec, buildTuner } from "../spec/build-stages.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from "../spec/param-grid.js";
-import { fitPipeline, pipelineUid } from "../model/pipeline-model.js";
-
-export interface TrialResult {
-  index: number;
-  params: ParamMap;
-  /** One metric per fold (TrainValidationSplit: one). NaN where the fit failed or the metric was NaN. */
-  foldMetrics: number[];
-  mean: number;
-  std: number;
-  /** 1 = best; NaN means rank last. */
-  rank: number;
-  errors: string[];
-}
-
-export interface TuneSummary {
-  type: string;
-  metric: string;
-  isLargerBetter: boolean;
-  folds: number;
-  paramMaps: number;
-  best: Record<string, unknown>;
-  bestMetric: number;
-  avgMetrics: number[];
-  stdMetrics: number[];
-  failedTrials: number;
-  /** Every param map with a failed fold: its params and each failure ("fold 1: ..."), so --json shows what failed. */
-  failures: { params: Record<string, unknown>; errors: string[] }[];
-  /** Each param map as {"stage.param": value}, in grid order (avgMetrics[i] belongs to grid[i]). */
-  grid: Record<string, unknown>[];
-  /** The baselines scored on the same folds with the same evaluator: rows of the CV table a param map must beat. */
-  baselines?: Record<string, { foldMetrics: number[]; mean: number; std: number }>;
-}
-
-export interface TuneResult {
-  tuner: TunerSettings;
-  evaluator: Evaluator;
-  maps: ParamMap[];
-  trials: TrialResult[];
-  bestIndex: number;
-  /** The pipeline's stages with the winning params: the runner refits them on all of train. */
-  bestStages: PipelineStage[];
-  summary: TuneSummary;
-}
-
-export interface TrialScore {
-  metric: number;
-  baselines?: Record<string, Record<string, number>>;
-}
-
-/**
- * How trials run: locally on Arrow tables, or on a Spark cluster. The search itself (grid order, folds, parallelism,
- * selection, ranking, refit params) is one algorithm, `searchParamGrid`, whichever engine runs the trials.
- */
-export interface TrialEngine {
-  /** Draws the folds (cross-validator: numFolds; train-validation-split: one) and returns how many there are. */
-  prepareFolds(tuner: TunerSettings, seed: number): Promise<number>;
-  /**
-   * Fits `candidate` (the pipeline with one param map applied) on fold f's fit rows and scores it on its validation
-   * rows; with `withBaselines`, also scores the baselines on the same fold with the same evaluator (by baseline name).
-   */
-  trial(candidate: PipelineStage[], fold: number, evaluator: Evaluator, ctx: RunContext, withBaselines: boolean): Promise<TrialScore>;
-  /** Workers per concurrent trial, from the run's workers (local ALS shares the cores; a cluster has its own). */
-  workersPerTrial?(workers: number, parallelism: number): number;
-}
 
 /**
  * Cross-validation or train-validation split over the param grid, on the TRAINING rows only; the test split is never
- * seen here (no leakage). Trials run `parallelism` at a time, each with its share of the workers; since every fit is
- * deterministic for any worker count and every trial uses the pipeline seed, results equal those of parallelism 1.
+ * seen here (no leakage). One algorithm whichever engine runs the trials (see TrialEngine): trials run `parallelism`
+ * at a time, each with its share of the workers; since every fit is deterministic for any worker count and every
+ * trial uses the pipeline seed, results equal those of parallelism 1.
  */
-export async function tunePipeline(loaded: LoadedPipeline, stages: PipelineStage[], train: Table, ctxFor: (name: string) => RunContext): Promise<TuneResult> {
-  let folds: Fold[] = [];
-  return searchParamGrid(loaded, stages, ctxFor, {
-    async prepareFolds(tuner, seed) {
-      folds = foldsOf(tuner, train, seed);
-      return folds.length;
-    },
-    async trial(candidate, f, evaluator, ctx, withBaselines) {
-      const fold = folds[f];
-      const model = await fitPipeline(candidate, fold.fit, ctx, pipelineUid(loaded.spec.seed, loaded.spec.name));
-      const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, ctx);
-      const metric = await evaluator.evaluate(input, ctx);
-      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed) : undefined;
-      return { metric, baselines };
-    },
-    workersPerTrial: (workers, parallelism) => Math.max(1, Math.floor(workers / parallelism)),
-  });
-}
-
-/** The search, engine-independent: see TrialEngine. */
 export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineStage[], ctxFor: (name: string) => RunContext, engine: TrialEngine): Promise<TuneResult> {
   const spec = loaded.spec.tune!;
   const tuner = buildTuner(loaded.registry, spec, loaded.spec.seed);
-  const evaluator = buildStage<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
+  const evaluator = buildFromSpec<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
   const maps = expandGrid(spec.grid);
   const ctx = ctxFor(`tune:${tuner.name}`);
   const seed = (tuner.params.seed as number | undefined) ?? ctx.seed;
@@ -169,62 +83,6 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
     baselines: Object.fromEntries([...baselineFolds].map(([name, fm]) => [name, { foldMetrics: fm, ...meanStd(fm) }])),
   };
   return { tuner, evaluator, maps, trials, bestIndex: best.index, bestStages: candidates[best.index], summary };
-}
-
-interface Fold {
-  fit: Table;
-  validate: Table;
-}
-
-function foldsOf(tuner: TunerSettings, train: Table, seed: number): Fold[] {
-  const n = train.numRows;
-  if (tuner.type === "train-validation-split") {
-    const ratio = tuner.params.trainRatio as number;
-    const rng = new SeededRandom(seed);
-    const inFit = new Uint8Array(n);
-    for (let i = 0; i < n; i++) inFit[i] = rng.nextDouble() < ratio ? 1 : 0;
-    return [split(train, inFit, 1)];
-  }
-  const k = tuner.params.numFolds as number;
-  const foldOf = new Int32Array(n);
-  const foldCol = tuner.params.foldCol as string;
-  if (foldCol) {
-    const v = float64Column(train, foldCol, `tune (${tuner.name}).foldCol`);
-    for (let i = 0; i < n; i++) {
-      const f = v[i];
-      if (!Number.isInteger(f) || f < 0 || f >= k) {
-        throw new InputError("E_DATA", `tune (${tuner.name}).foldCol: column "${foldCol}" must hold integers in [0, numFolds=${k}); row ${i} has ${f}`);
-      }
-      foldOf[i] = f;
-    }
-  } else {
-    const rng = new SeededRandom(seed);
-    for (let i = 0; i < n; i++) foldOf[i] = Math.min(k - 1, Math.floor(rng.nextDouble() * k));
-  }
-  const folds: Fold[] = [];
-  for (let f = 0; f < k; f++) {
-    const inFit = new Uint8Array(n);
-    let validating = 0;
-    for (let i = 0; i < n; i++) {
-      inFit[i] = foldOf[i] === f ? 0 : 1;
-      validating += 1 - inFit[i];
-    }
-    if (validating === 0) throw new InputError("E_DATA", `tune (${tuner.name}): fold ${f} of ${k} is empty (${n} training rows${foldCol ? `, foldCol "${foldCol}"` : ""})`);
-    folds.push(split(train, inFit, 1));
-  }
-  return folds;
-}
-
-function split(table: Table, inFit: Uint8Array, fitValue: number): Fold {
-  let nFit = 0;
-  for (let i = 0; i < inFit.length; i++) nFit += inFit[i] === fitValue ? 1 : 0;
-  const fit = new Int32Array(nFit);
-  const val = new Int32Array(inFit.length - nFit);
-  for (let i = 0, a = 0, b = 0; i < inFit.length; i++) {
-    if (inFit[i] === fitValue) fit[a++] = i;
-    else val[b++] = i;
-  }
-  return { fit: takeRows(table, fit), validate: takeRows(table, val) };
 }
 
 function applyParamMap(stages: PipelineStage[], m: ParamMap, registry: StageRegistry): PipelineStage[] {

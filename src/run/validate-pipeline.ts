@@ -1,11 +1,12 @@
 import type { Schema } from "apache-arrow";
 import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
 import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-file.js";
-import { checkRunFitsMemory, type MemoryEstimate } from "./memory-estimate.js";
+import { checkRunFitsMemory, type MemoryEstimate } from "../engines/local/memory-estimate.js";
 import { foldSchema } from "../model/pipeline-model.js";
 import { readSourceSchema } from "../engines/local/read-source.js";
 import { isClusterPath } from "../engines/spark-connect/remote-support.js";
 import { validateRemote } from "../engines/spark-connect/validate-remote.js";
+import { recpipeVersion } from "./manifest.js";
 
 export interface Validation {
   loaded: LoadedPipeline;
@@ -35,5 +36,5 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   const memory = remote === undefined ? await checkRunFitsMemory(spec, loaded.baseDir) : undefined;
   const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
   const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
-  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote) } : {}) };
+  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`) } : {}) };
 }

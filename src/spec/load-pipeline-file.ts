@@ -4,7 +4,7 @@ import { InputError } from "../core/errors.js";
 import { joinPath, SpecError, type ParamIssue } from "../core/param-issues.js";
 import type { StageRegistry } from "../core/registry.js";
 import { createRegistry } from "../../stages/index.js";
-import { formatFromExtension } from "../io/read-table.js";
+import { formatFromExtension } from "../io/table-format.js";
 import { resolveIncludes } from "./includes.js";
 import { applyOverrides, type Override } from "./overrides.js";
 import { loadPlugins } from "./plugins.js";

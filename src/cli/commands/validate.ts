@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { validatePipeline } from "../../run/validate-pipeline.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, pluginsAllowed } from "../options.js";
 import { describeType } from "../../core/table.js";
-import { gb } from "../../run/memory-estimate.js";
+import { gb } from "../../engines/local/memory-estimate.js";
 
 export function registerValidate(program: Command): void {
   program

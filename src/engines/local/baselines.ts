@@ -3,7 +3,7 @@ import { isInputError } from "../../core/errors.js";
 import type { RunContext } from "../../core/run-context.js";
 import type { StageRegistry } from "../../core/registry.js";
 import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../../core/stage.js";
-import { buildStage } from "../../spec/build-stages.js";
+import { buildFromSpec } from "../../spec/build-stages.js";
 import type { PipelineModel } from "../../model/pipeline-model.js";
 
 /** Baselines every report shows beside the model, when registered; `ratings` says whether it predicts ratings. */
@@ -62,7 +62,7 @@ export async function computeBaselines(
     }
     let baseline: FittedStage;
     try {
-      const est = buildStage<Estimator>(registry, { type, name: type, params: def.params.parse(raw) as Record<string, unknown>, raw }, seed, "estimator");
+      const est = buildFromSpec<Estimator>(registry, { type, name: type, params: def.params.parse(raw) as Record<string, unknown>, raw }, seed, "estimator");
       baseline = await est.fit(trainF, ctx);
     } catch (e) {
       if (!isInputError(e)) throw e;

@@ -9,16 +9,8 @@ import { readTable, readTableSample } from "../../io/read-table.js";
 import { sha256Path } from "../../io/hash-path.js";
 import type { SourceSpec } from "../../spec/spec.js";
 import { syntheticRatings } from "../../io/synthetic-ratings.js";
+import type { InputRecord } from "../engine.js";
 
-/** What the manifest records about an input: enough to tell whether a re-run saw the same bytes. */
-export interface InputRecord {
-  kind: "file" | "synthetic";
-  path?: string;
-  bytes?: number;
-  sha256?: string;
-  rows: number;
-  params?: Record<string, unknown>;
-}
 
 export async function readSource(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink, warn: (m: string) => void = () => undefined): Promise<{ table: Table; input: InputRecord }> {
   if (source.kind === "synthetic") {

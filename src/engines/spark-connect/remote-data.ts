@@ -1,7 +1,8 @@
 import type { Table } from "apache-arrow";
 import { didYouMean, InputError } from "../../core/errors.js";
 import type { ProgressSink } from "../../core/run-context.js";
-import { readSource, type InputRecord } from "../local/read-source.js";
+import type { InputRecord } from "../engine.js";
+import { readSource } from "../local/read-source.js";
 import type { SourceSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
@@ -10,6 +11,7 @@ import { isClusterPath } from "./remote-support.js";
 import { ident } from "./transport/sql-text.js";
 import { ddlSchema, SPARK_TYPE_OF_DECLARED, sparkTypeOfArrow } from "./spark-ddl.js";
 import { uploadTable } from "./transport/upload.js";
+import { formatFromExtension, type TableFormat } from "../../io/table-format.js";
 
 export interface RemoteData {
   relation: Relation;
@@ -42,7 +44,7 @@ export async function remoteSource(ml: SparkMl, source: SourceSpec, baseDir: str
 }
 
 function clusterRead(source: Extract<SourceSpec, { kind: "file" }>, schema?: string): Relation {
-  const format = source.format ?? guessFormat(source.path);
+  const format = clusterFormat(source);
   const header = String(source.header ?? source.columns === undefined);
   switch (format) {
     case "csv":
@@ -72,7 +74,7 @@ function clusterRead(source: Extract<SourceSpec, { kind: "file" }>, schema?: str
  * own types and ignores `types`, as locally.
  */
 async function withDeclaredTypes(ml: SparkMl, source: Extract<SourceSpec, { kind: "file" }>, inferred: Relation): Promise<Relation> {
-  const format = source.format ?? guessFormat(source.path);
+  const format = clusterFormat(source);
   if (format !== "csv" && format !== "tsv" && format !== "jsonl") return inferred;
   const declared = source.types!;
   const schema = (await ml.collect(sql("SELECT * FROM {d} LIMIT 0", { d: inferred }), `reading the columns of ${source.path}`)).schema;
@@ -94,15 +96,15 @@ async function withDeclaredTypes(ml: SparkMl, source: Extract<SourceSpec, { kind
 /** `source.columns` as the local reader applies it: names a CSV file's columns in order; picks JSON/Parquet columns. */
 function withColumnNames(source: Extract<SourceSpec, { kind: "file" }>, rel: Relation): Relation {
   if (!source.columns) return rel;
-  const format = source.format ?? guessFormat(source.path);
+  const format = clusterFormat(source);
   if (format === "csv" || format === "tsv") return toDF(rel, source.columns);
   return sql(`SELECT ${source.columns.map(ident).join(", ")} FROM {d}`, { d: rel });
 }
 
-function guessFormat(path: string): string {
-  const p = path.toLowerCase();
-  if (p.endsWith(".csv")) return "csv";
-  if (p.endsWith(".tsv") || p.endsWith(".data") || p.endsWith(".dat")) return "tsv";
-  if (p.endsWith(".jsonl") || p.endsWith(".json")) return "jsonl";
-  return "parquet";
+/**
+ * The format the cluster reads a path as: the one the local engine would (io/table-format.ts, one table for both),
+ * and a Parquet folder, as Spark writes one, when the extension says nothing.
+ */
+export function clusterFormat(source: Pick<Extract<SourceSpec, { kind: "file" }>, "path" | "format">): TableFormat {
+  return source.format ?? formatFromExtension(source.path) ?? "parquet";
 }

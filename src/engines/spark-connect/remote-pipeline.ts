@@ -1,16 +1,19 @@
 import { InputError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import { spawnSeed } from "../../core/rng.js";
-import type { SparkParamType } from "../../core/spark-connect-mapping.js";
 import type { Evaluator, PipelineStage } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import type { ModelRef, SparkMl, SparkOperator, SparkParam } from "./transport/ml.js";
+import type { Candidates, RankingData } from "./stages/index.js";
+import { remoteStageOf } from "./stages/index.js";
+import type { FittedRemoteStage, RemoteStage } from "./stages/index.js";
+import type { SparkParamType } from "./transport/literal.js";
+import type { SparkMl, SparkOperator, SparkParam } from "./transport/ml.js";
 
-/** One fitted stage of a pipeline on the cluster: the recpipe stage it came from and, for estimators, the model. */
-export interface RemoteStage {
-  stage: PipelineStage;
-  op: SparkOperator;
-  model?: ModelRef;
+/** How a stage of this pipeline runs on Spark (stages/index.ts), found by its definition in the run's registry. */
+export function remoteStageFor(registry: StageRegistry, stage: { type: string; name: string }): RemoteStage {
+  const remote = remoteStageOf(registry.get(stage.type));
+  if (!remote) throw new InputError("E_UNSUPPORTED", `${stage.name} (${stage.type}) has no Spark Connect equivalent in recpipe`);
+  return remote;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface RemoteStage {
  * seed gets the one the local engine would derive (pipeline seed + stage name), so both engines start alike.
  */
 export function sparkOperator(registry: StageRegistry, stage: { type: string; uid: string; name: string; params: Readonly<Record<string, unknown>> }, runSeed: number): SparkOperator {
-  const mapping = registry.get(stage.type).sparkConnect;
+  const mapping = remoteStageOf(registry.get(stage.type));
   if (!mapping?.className) throw new InputError("E_UNSUPPORTED", `${stage.name} (${stage.type}) has no Spark ML operator`);
   const params: SparkParam[] = [];
   for (const [name, type] of Object.entries(mapping.params ?? {}) as [string, SparkParamType][]) {
@@ -34,7 +37,7 @@ export function sparkOperator(registry: StageRegistry, stage: { type: string; ui
 export class RemotePipelineModel {
   constructor(
     readonly ml: SparkMl,
-    readonly stages: RemoteStage[],
+    readonly stages: FittedRemoteStage[],
   ) {}
 
   /** The pipeline's output over `input`, or the output of the stages before stage index `stop`. */
@@ -44,10 +47,16 @@ export class RemotePipelineModel {
     return cur;
   }
 
-  /** Index of the last ALS model (the recommender), or -1. */
+  /** Index of the last stage that can rank candidates (the recommender), or -1. */
   recommenderIndex(): number {
-    for (let i = this.stages.length - 1; i >= 0; i--) if (this.stages[i].stage.type === "als") return i;
+    for (let i = this.stages.length - 1; i >= 0; i--) if (this.stages[i].remote.candidates) return i;
     return -1;
+  }
+
+  /** The recommender's ranked candidates over `data`'s columns, or undefined when the pipeline cannot rank. */
+  candidates(data: RankingData): Candidates | undefined {
+    const s = this.stages[this.recommenderIndex()];
+    return s?.model && s.remote.candidates ? s.remote.candidates(this.ml, s.model, data.userCol, data.itemCol) : undefined;
   }
 
   release(): Promise<void> {
@@ -65,15 +74,16 @@ export async function fitRemote(ml: SparkMl, registry: StageRegistry, stages: re
   stages.forEach((s, i) => {
     if (s.role === "estimator") lastEstimator = i;
   });
-  const fitted: RemoteStage[] = [];
+  const fitted: FittedRemoteStage[] = [];
   const model = new RemotePipelineModel(ml, fitted);
   let cur = input;
   try {
     for (let i = 0; i < stages.length; i++) {
       const s = stages[i];
-      let op = sparkOperator(registry, s, runSeed);
-      if (s.type === "index-to-string" && s.params.labelsFrom !== undefined) op = await withIndexerLabels(ml, op, fitted, String(s.params.labelsFrom), s.name);
-      const entry: RemoteStage = { stage: s, op };
+      const remote = remoteStageFor(registry, s);
+      const base = sparkOperator(registry, s, runSeed);
+      const op = remote.resolve ? await remote.resolve(ml, base, s, fitted) : base;
+      const entry: FittedRemoteStage = { stage: s, remote, op };
       if (s.role === "estimator") entry.model = await ml.fit(op, cur, `fitting ${s.name} (${op.className.split(".").pop()})${what ? ` ${what}` : ""}`);
       fitted.push(entry);
       if (i < lastEstimator) cur = entry.model ? ml.transform(entry.model, cur) : ml.transformWith(op, cur);
@@ -83,14 +93,6 @@ export async function fitRemote(ml: SparkMl, registry: StageRegistry, stages: re
     throw e;
   }
   return model;
-}
-
-/** IndexToString with `labelsFrom`: the named indexer's fitted labels (its first column), fetched from the cluster. */
-async function withIndexerLabels(ml: SparkMl, op: SparkOperator, fitted: RemoteStage[], from: string, name: string): Promise<SparkOperator> {
-  const indexer = fitted.find((f) => f.stage.name === from && f.model);
-  if (!indexer?.model) throw new InputError("E_SPEC", `${name}.labelsFrom: no fitted string-indexer named "${from}" before it`);
-  const labels = (await ml.fetchValue(indexer.model, "labelsArray", `${name}: fetching the labels of ${from}`)) as string[][];
-  return { ...op, params: [...op.params.filter((p) => p.name !== "labels"), { name: "labels", value: labels[0], type: "string[]" }] };
 }
 
 /** The operator of an evaluator that Spark runs itself (regression-evaluator). */

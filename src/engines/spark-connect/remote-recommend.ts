@@ -2,7 +2,7 @@ import { makeVector, Table, tableToIPC } from "apache-arrow";
 import type { ItemRecommendationLists, RecommendationLists } from "../../core/stage.js";
 import { IdLabels } from "../../model/id-labels.js";
 import type { PipelineModel } from "../../model/pipeline-model.js";
-import { recommendationsTable, type RecommendationsTable } from "../local/recommend-for-run.js";
+import { recommendationsTable, type RecommendationsTable } from "../../model/recommendations-table.js";
 import type { PipelineSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { literal } from "./transport/literal.js";

@@ -1,6 +1,7 @@
 import { InputError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import type { PipelineSpec, StageSpec } from "../../spec/spec.js";
+import { remoteStageOf } from "./stages/index.js";
 
 /** Schemes a Spark cluster reads itself; any other path is a local file that recpipe reads and uploads. */
 export const CLUSTER_SCHEMES = ["s3a", "s3", "hdfs", "gs", "abfss", "abfs", "wasbs", "file", "dbfs"];
@@ -18,13 +19,13 @@ export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): str
     out.push(`source.format: Spark has no reader for Arrow IPC files on the cluster; use parquet, csv, tsv or jsonl, or a local path (uploaded)`);
   }
   const check = (s: StageSpec, at: string) => {
-    const def = registry.get(s.type);
+    const remote = remoteStageOf(registry.get(s.type));
     const where = `${at} (${s.type})`;
-    if (!def.sparkConnect) {
+    if (!remote) {
       out.push(`${where}.type: ${s.type} has no Spark Connect equivalent in recpipe; it runs only in the local engine (run without --remote)`);
       return;
     }
-    const r = def.sparkConnect.refuse?.(s.params as never);
+    const r = remote.refuse?.(s.params);
     if (r) out.push(`${where}.${r.key}: ${r.reason}`);
   };
   check(spec.split, "split");

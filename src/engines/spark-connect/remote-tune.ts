@@ -1,5 +1,5 @@
 import type { StageRegistry } from "../../core/registry.js";
-import type { TrialEngine } from "../../run/tune.js";
+import { drawsOneFold, type TrialEngine } from "../engine.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
 import { sql } from "./transport/plan.js";
@@ -12,13 +12,13 @@ const FOLD_COL = "__recpipe_fold_draw";
 /**
  * Trials on the cluster, as PySpark's CrossValidator runs them over Connect: folds are Spark SQL over the training
  * relation (one `rand(seed)` draw per row, or the rows' foldCol), each trial a remote Fit + Evaluate, and the trial's
- * models are deleted on the server as soon as it is scored. The grid loop itself is recpipe's (pipeline/tune.ts).
+ * models are deleted on the server as soon as it is scored. The grid loop itself is recpipe's (src/run/tune.ts).
  */
 export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relation): TrialEngine {
   let folds: { fit: Relation; validate: Relation }[] = [];
   return {
     async prepareFolds(tuner, seed) {
-      if (tuner.type === "train-validation-split") {
+      if (drawsOneFold(tuner)) {
         const drawn = sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
         const ratio = num(tuner.params.trainRatio as number);
         folds = [{ fit: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} < ${ratio}`, { d: drawn }), validate: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} >= ${ratio}`, { d: drawn }) }];

@@ -4,9 +4,9 @@ import type { DataType } from "../gen/spark/connect/types_pb.js";
 import { DataTypeSchema } from "../gen/spark/connect/types_pb.js";
 import { Expression_LiteralSchema, type Expression_Literal } from "../gen/spark/connect/expressions_pb.js";
 
-import type { SparkParamType } from "../../../core/spark-connect-mapping.js";
 
-export type { SparkParamType };
+/** The Spark type a param is sent as (Spark's ML params are typed: int vs long vs double matters to the JVM). */
+export type SparkParamType = "int" | "long" | "double" | "string" | "boolean" | "string[]" | "double[]" | "int[]";
 
 const stringType = (): DataType => create(DataTypeSchema, { kind: { case: "string", value: {} } });
 const doubleType = (): DataType => create(DataTypeSchema, { kind: { case: "double", value: {} } });
@@ -38,7 +38,7 @@ export function literal(value: unknown, type: SparkParamType, where: string): Ex
     case "double[]":
     case "int[]": {
       if (!Array.isArray(value)) throw bad();
-      const el = type === "string[]" ? "string" : type === "double[]" ? "double" : "int";
+      const el = ({ "string[]": "string", "double[]": "double", "int[]": "int" } as const)[type];
       const elementType = el === "string" ? stringType() : el === "double" ? doubleType() : intType();
       return create(Expression_LiteralSchema, { literalType: { case: "array", value: { elementType, elements: value.map((v, i) => literal(v, el, `${where}[${i}]`)) } } });
     }

@@ -1,7 +1,7 @@
 import { DataType, type Table } from "apache-arrow";
-import { InputError } from "../core/errors.js";
-import { FIRST_MISSING_KEY, float64Column } from "../core/table.js";
-import type { StageSpec } from "../spec/spec.js";
+import { InputError } from "../../core/errors.js";
+import { FIRST_MISSING_KEY, float64Column } from "../../core/table.js";
+import type { StageSpec } from "../../spec/spec.js";
 
 /**
  * Every rating column a pipeline stage reads straight from the source (`ratingCol` of als and the baselines) must hold

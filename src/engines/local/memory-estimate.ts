@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { InputError } from "../core/errors.js";
-import { estimateRows, type RowEstimate } from "../io/estimate-rows.js";
-import type { PipelineSpec } from "../spec/spec.js";
+import { InputError } from "../../core/errors.js";
+import { estimateRows, type RowEstimate } from "../../io/estimate-rows.js";
+import type { PipelineSpec } from "../../spec/spec.js";
 
 /**
  * Peak resident memory of a local run, from the row count and the params alone, so a run that cannot fit is refused
@@ -52,7 +52,8 @@ export async function estimateSourceRows(spec: PipelineSpec, baseDir: string): P
 }
 
 export function estimateRunMemory(spec: PipelineSpec, rows: number, rowsFrom: string, ids?: number): MemoryEstimate {
-  const alsRank = Math.max(0, ...spec.pipeline.filter((s) => s.type === "als").map((s) => Number(s.params.rank) || 0));
+  // Factor memory: every factorization stage (one with a `rank` param, as als) holds rank floats per id.
+  const alsRank = Math.max(0, ...spec.pipeline.map((s) => (typeof s.params.rank === "number" ? s.params.rank : 0)));
   const kp = Math.ceil(alsRank / 4) * 4;
   const nIds = ids ?? Math.ceil(rows / ROWS_PER_ID);
   let bytes = RUNTIME_BYTES + rows * BYTES_PER_ROW[spec.source.kind];

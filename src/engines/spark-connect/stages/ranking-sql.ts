@@ -1,10 +1,10 @@
-import { InputError } from "../../core/errors.js";
-import type { Evaluator } from "../../core/stage.js";
-import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import { literal } from "./transport/literal.js";
-import type { ModelRef, SparkMl } from "./transport/ml.js";
-import { sql } from "./transport/plan.js";
-import { ident, num } from "./transport/sql-text.js";
+import { InputError } from "../../../core/errors.js";
+import type { Evaluator } from "../../../core/stage.js";
+import type { Relation } from "../gen/spark/connect/relations_pb.js";
+import { literal } from "../transport/literal.js";
+import type { ModelRef, SparkMl } from "../transport/ml.js";
+import { sql } from "../transport/plan.js";
+import { ident, num } from "../transport/sql-text.js";
 
 /** Spark's RankingEvaluator computes these itself from the per-user arrays; recpipe's extra two are SQL aggregates. */
 const SPARK_RANKING_METRICS = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK"];
