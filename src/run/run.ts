@@ -10,6 +10,8 @@ import { pickEngine } from "./pick-engine.js";
 import { prepareSteps } from "./prepare-steps.js";
 import type { RunOptions, RunResult } from "./run-options.js";
 import { runNotes } from "./run-notes.js";
+import { choleskySolverNotes } from "./solver-note.js";
+import { sayOnce } from "../core/say-once.js";
 import { Timings } from "./timings.js";
 import { searchParamGrid } from "./tune.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
@@ -30,7 +32,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   // Before any work (no data read, no cluster contacted): the CLI reaches the MLflow tracking server here.
   await opts.beforeWork?.(loaded);
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
-  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
@@ -81,6 +83,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
       refitAllRows: refitAll ? read.rows : undefined,
       tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+      // Spark's ALS has no cg: the note is for the local engine (record absent) only.
+      solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
     });
     const runDir = await time("write", () => writeRunDirectory({
       loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,

@@ -45,7 +45,7 @@ export async function estimateSourceRows(spec: PipelineSpec, baseDir: string): P
     return { rows: s.users * perUser, from: `the synthetic source's params: ${s.users.toLocaleString("en-US")} users x ${perUser.toLocaleString("en-US")} ratings each`, ids: s.users + s.items };
   }
   const path = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
-  const r: RowEstimate | undefined = await estimateRows(path, s.format);
+  const r: RowEstimate | undefined = await estimateRows(path, s.format, { header: s.header ?? s.columns === undefined });
   if (!r) return undefined;
   const from = r.how === "parquet metadata" ? "the Parquet metadata" : r.how === "sampled lines" ? `the file's size (${gb(r.bytes)}) over the mean length of its first MiB of lines` : `the file's size (${gb(r.bytes)})`;
   return { rows: r.rows, from };
