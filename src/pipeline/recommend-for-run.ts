@@ -1,9 +1,10 @@
-import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { makeVector, Table } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { seenPairs, type SeenPairs } from "../core/seen-pairs.js";
 import { IdLabels } from "./id-labels.js";
+import { originalIdColumn } from "./original-id-column.js";
 import { requestedUsers } from "./requested-users.js";
 import type { PipelineModel } from "./pipeline-model.js";
 import { selectLists, type SharedTopK } from "./shared-top-k.js";
@@ -17,6 +18,8 @@ export interface RecommendationsTable {
   /** With `items`: one row per (item, rank): <item col>, rank, <user col>, rating (Spark's recommendForAllItems, flat). */
   itemTable?: Table;
   items: number;
+  /** With `similarItems`: one row per (item, rank): <item col>, rank, similar<Item col>, score (similar-items.parquet). */
+  similarTable?: Table;
 }
 
 /**
@@ -41,7 +44,7 @@ export async function recommendForRun(
   let seen: SeenPairs | undefined;
   const exclude = async () => (spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined);
   const out: RecommendationsTable = { users: 0, items: 0, k: spec.k };
-  const wantUsers = spec.users ?? (spec.items === undefined ? "all" : undefined);
+  const wantUsers = spec.users ?? (spec.items === undefined && spec.similarItems === undefined ? "all" : undefined);
   if (wantUsers !== undefined) {
     const users = wantUsers === "all" ? rec.knownUsers() : requestedUsers(rec, userIds, wantUsers, "recommend.users", ctx.warn);
     // The lists evaluation already computed (same model, seen items excluded, a k at least as large) are reused.
@@ -126,28 +129,9 @@ function flatten(
     }
   }
   return new Table({
-    [keyName]: idColumn(kCodes, keyIds),
+    [keyName]: originalIdColumn(kCodes, keyIds),
     rank: makeVector(rank),
-    [valueName]: idColumn(vCodes, valueIds),
+    [valueName]: originalIdColumn(vCodes, valueIds),
     rating: makeVector(rating),
   });
-}
-
-/** Original ids as a dictionary-encoded string column sharing the indexer's labels, or the integer ids. */
-function idColumn(codes: Int32Array, ids: IdLabels): Vector {
-  if (!ids.indexed) return makeVector(codes);
-  const labels: string[] = [];
-  const remap = new Map<number, number>();
-  const out = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    let c = remap.get(codes[i]);
-    if (c === undefined) {
-      c = labels.length;
-      labels.push(String(ids.original(codes[i])));
-      remap.set(codes[i], c);
-    }
-    out[i] = c;
-  }
-  const dict = vectorFromArray(labels, new Utf8());
-  return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: out.length, nullCount: 0, data: out, dictionary: dict }));
 }

@@ -5,6 +5,7 @@ import type { PipelineModel } from "./pipeline-model.js";
 import type { InputRecord } from "./read-source.js";
 import type { RecommendationsTable } from "./recommend-for-run.js";
 import type { Timings } from "./timings.js";
+import type { ItemAttributes } from "./item-attributes.js";
 import type { TuneResult } from "./tune.js";
 
 /** The engine as the manifest records it: never a token (the URL is recorded without it). */
@@ -37,6 +38,9 @@ export interface RunOutcome {
   baselines: Record<string, Record<string, number>>;
   tune?: TuneResult;
   recommendations?: RecommendationsTable;
+  /** `items:` attributes of the saved model's items (saved with the model, joined into the outputs), and their file. */
+  itemAttributes?: ItemAttributes;
+  itemsInput?: InputRecord;
   timings: Timings;
   workers: number;
 }

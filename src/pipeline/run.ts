@@ -12,7 +12,9 @@ import { loadPipelineFile } from "./load-pipeline-file.js";
 import { checkRunFitsMemory, gb } from "./memory-estimate.js";
 import { fitPipeline, foldSchema, pipelineUid } from "./pipeline-model.js";
 import { readSource } from "./read-source.js";
-import { recommendForRun } from "./recommend-for-run.js";
+import { recommendOutputs } from "./recommend-outputs.js";
+import { readItems } from "./read-items.js";
+import { attributesForModel } from "./join-item-attributes.js";
 import { runNotes } from "./run-notes.js";
 import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
 import { trainMetrics } from "./train-error.js";
@@ -81,6 +83,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   if (memory) base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
   const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
   base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
+  const items = spec.items ? await timings.time("read", () => readItems(spec.items!, loaded.baseDir)) : undefined;
   // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
   foldSchema(stages, data.schema);
   checkRatingsFinite(spec.pipeline, data, input.path ? displayPath(input.path) : "the source");
@@ -119,8 +122,9 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
   const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
   const seen = refitAll ? data : train;
+  const itemAttributes = items ? attributesForModel(items.attributes, final, base) : undefined;
   const recommendations = spec.recommend
-    ? await timings.time("recommend", () => recommendForRun(final, spec.recommend!, seen, ctxFor("recommend"), shared))
+    ? await timings.time("recommend", () => recommendOutputs(final, spec.recommend!, seen, ctxFor("recommend"), shared, itemAttributes))
     : undefined;
   const notes = runNotes({
     modelName: final.recommender()?.type ?? final.stages.at(-1)?.type ?? "the model",
@@ -136,6 +140,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const outcome: RunOutcome = {
     loaded, input, data, train: seen, test, rows: { data: data.numRows, train: seen.numRows, test: test.numRows },
     model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers,
+    itemAttributes, itemsInput: items?.input,
   };
   const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
   return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
