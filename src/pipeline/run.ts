@@ -119,7 +119,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       })
     : {};
   const onTrain = await timings.time("evaluate", () => trainMetrics(model, evaluators, train, ctxFor("evaluate")));
-  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed)) : {};
+  const baselines = tested ? await timings.time("baselines", () => computeBaselines(registry, model, evaluators, train, test, ctxFor("baselines"), spec.seed, spec.baselines)) : {};
   const final = refitAll ? await timings.time("refit", () => fitPipeline(toFit, data, fitCtx, uid)) : model;
   const seen = refitAll ? data : train;
   const itemAttributes = items ? attributesForModel(items.attributes, final, base) : undefined;
