@@ -6,7 +6,7 @@ import { tunerParams } from "./tuner-params.js";
 /**
  * CrossValidator: k folds drawn from the training split only; every param map is fitted on k-1 folds and scored on
  * the remaining one; the best mean (by the evaluator's isLargerBetter, first index on ties) is refitted on all of
- * train. The pipeline runner carries it out (src/pipeline/tune.ts); this declares its params.
+ * train. The pipeline runner carries it out (src/run/tune.ts); this declares its params.
  */
 export const crossValidator = defineStage({
   type: "cross-validator",

@@ -3,8 +3,8 @@ import { Float64, makeVector, Table, Utf8, vectorFromArray } from "apache-arrow"
 import { InputError } from "../core/errors.js";
 import { tableToCsv, writeTable } from "../io/write-table.js";
 import { asWriteInputError } from "../io/write-error.js";
-import type { ModelItemRecommendations, ModelRecommendations } from "../pipeline/recommend-from-model.js";
-import type { AttributeValue } from "../pipeline/item-attributes.js";
+import type { ModelItemRecommendations, ModelRecommendations } from "../model/recommend-from-model.js";
+import type { AttributeValue } from "../model/item-attributes.js";
 
 /**
  * Prints or writes recommendations. json follows Spark's recommendForAllUsers shape (`recommendations` lists of

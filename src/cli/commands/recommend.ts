@@ -1,13 +1,13 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { quietContext } from "../../core/run-context.js";
-import { loadModel } from "../../pipeline/load-model.js";
-import { recommendFromModel, recommendItemsFromModel } from "../../pipeline/recommend-from-model.js";
+import { loadModel } from "../../model/load-model.js";
+import { recommendFromModel, recommendItemsFromModel } from "../../model/recommend-from-model.js";
 import { collect, parsePositiveInt } from "../options.js";
-import { similarItemsFromModel, similarColumnName } from "../../pipeline/similar-items-for.js";
-import { joinIntoItemRecommendations, joinIntoModelRecommendations, savedItemAttributes } from "../../pipeline/join-item-attributes.js";
-import type { LoadedModel } from "../../pipeline/load-model.js";
-import type { ModelItemRecommendations, ModelRecommendations } from "../../pipeline/recommend-from-model.js";
+import { similarItemsFromModel, similarColumnName } from "../../model/similar-items-for.js";
+import { joinIntoItemRecommendations, joinIntoModelRecommendations, savedItemAttributes } from "../../engines/local/join-item-attributes.js";
+import type { LoadedModel } from "../../model/load-model.js";
+import type { ModelItemRecommendations, ModelRecommendations } from "../../model/recommend-from-model.js";
 import { writeRecommendations } from "../write-recommendations.js";
 
 export function registerRecommend(program: Command): void {

@@ -1,0 +1,47 @@
+import type { Table } from "apache-arrow";
+import type { PipelineStage } from "../core/stage.js";
+import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
+import type { PipelineModel } from "../model/pipeline-model.js";
+import type { InputRecord } from "../engines/local/read-source.js";
+import type { RecommendationsTable } from "../engines/local/recommend-for-run.js";
+import type { Timings } from "./timings.js";
+import type { ItemAttributes } from "../model/item-attributes.js";
+import type { TuneResult } from "./tune.js";
+
+/** The engine as the manifest records it: never a token (the URL is recorded without it). */
+export interface EngineRecord {
+  name: "local" | "spark-connect";
+  sparkVersion?: string;
+  remote?: string;
+}
+
+/** Everything a run computed, before it is written: what the run directory and the report are made from. */
+export interface RunOutcome {
+  loaded: LoadedPipeline;
+  input: InputRecord;
+  /** The rows, when this process holds them (always for the local engine; a remote run may have only `rows`). */
+  data?: Table;
+  /** The rows the saved model was fitted on: the training split, or every row after tune.refit: all. */
+  train?: Table;
+  test?: Table;
+  /** Row counts of the data and of each side of the split (`train` counts the rows the saved model was fitted on). */
+  rows: { data: number; train: number; test: number };
+  /** Which engine ran the pipeline; absent means the local engine. */
+  engine?: EngineRecord;
+  /** A few users' recommendations for report.html when there is no recommend block and no local training rows. */
+  reportRecommendations?: RecommendationsTable;
+  model: PipelineModel;
+  stages: PipelineStage[];
+  metrics: Record<string, number>;
+  trainMetrics: Record<string, number>;
+  notes: string[];
+  baselines: Record<string, Record<string, number>>;
+  tune?: TuneResult;
+  recommendations?: RecommendationsTable;
+  /** `items:` attributes of the saved model's items (saved with the model, joined into the outputs), and their file. */
+  itemAttributes?: ItemAttributes;
+  itemsInput?: InputRecord;
+  timings: Timings;
+  workers: number;
+}
+
