@@ -80,6 +80,17 @@ describe("items, similar items and model baselines in a run", () => {
     expect(report).toMatch(/<span class="label">Film 1\d\d, the sequel<\/span>/);
   });
 
+  it("recpipe compare lists each baseline's metrics, the model baseline's included", () => {
+    const r = runCli(["compare", runDir, runDir], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ndcgAtK@5 \[als-implicit\]\s+\d\.\d+\s+\d\.\d+/);
+    expect(r.stdout).toMatch(/expectedPercentileRank \[most-popular\]/);
+    const listed = JSON.parse(runCli(["runs", runDir, "--json"], { cwd: dir }).stdout) as { runs: { params: Record<string, unknown>; baselines: Record<string, unknown> }[] };
+    expect(listed.runs[0].params["baselines.als-implicit.pipeline.als.implicitPrefs"]).toBe(true);
+    expect(listed.runs[0].params["baselines.most-popular"]).toBe("built-in");
+    expect(Object.keys(listed.runs[0].baselines)).toContain("als-implicit");
+  });
+
   it("recommend --model RUN-DIR finds the saved titles", () => {
     const r = runCli(["recommend", "--model", runDir, "--user", "1", "-k", "2", "--format", "csv"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
