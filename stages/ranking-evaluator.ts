@@ -11,6 +11,7 @@ import type { RunContext } from "../src/core/run-context.js";
 import { float64Column, requireNumeric } from "../src/core/table.js";
 import { rankingMetric, type RankingQueries } from "../src/kernels/ranking-metrics.js";
 import { denseIds } from "../src/kernels/dense-ids.js";
+import { expectedPercentileRank } from "./percentile-rank.js";
 
 const CLASS = "org.apache.spark.ml.evaluation.RankingEvaluator";
 /**
@@ -22,7 +23,9 @@ export const RECPIPE_RANKING_EVALUATOR_CLASS = "recpipe.evaluation.RankingEvalua
 const TYPE = "ranking-evaluator";
 
 const SPARK_METRICS = ["meanAveragePrecision", "meanAveragePrecisionAtK", "precisionAtK", "ndcgAtK", "recallAtK"] as const;
-const metricNames = [...SPARK_METRICS, "hitRateAtK", "mrrAtK"] as const;
+const metricNames = [...SPARK_METRICS, "hitRateAtK", "mrrAtK", "expectedPercentileRank"] as const;
+/** Metrics of the whole ranked list rather than its top k: keyed without `@k`, and lower is better. */
+const EPR = "expectedPercentileRank";
 
 const params = z.object({
   metricName: z
@@ -30,10 +33,11 @@ const params = z.object({
     .default("meanAveragePrecision")
     .describe(
       "Spark's meanAveragePrecision (over the top k, divided by the number of relevant items), meanAveragePrecisionAtK, precisionAtK (always divides by k), " +
-        "ndcgAtK (binary gains, natural log), recallAtK; recpipe adds hitRateAtK (share of users with a hit in the top k) and mrrAtK (mean reciprocal rank of the first hit)",
+        "ndcgAtK (binary gains, natural log), recallAtK; recpipe adds hitRateAtK (share of users with a hit in the top k), mrrAtK (mean reciprocal rank of the first hit) " +
+        "and expectedPercentileRank (Hu, Koren, Volinsky 2008; the PySpark course's ROEM: sum(r * rank) / sum(r) over test pairs, rank the item's PERCENT_RANK in the user's full list of items unseen in training, 0 top, 1 bottom, ties sharing a rank; r is labelCol; lower is better, random about 0.5; k is not used)",
     ),
   k: z.number().int().positive().default(10).describe("how many recommendations per user are scored"),
-  labelCol: z.string().min(1).default("rating").describe("rating column of the test rows, used only with relevanceThreshold"),
+  labelCol: z.string().min(1).default("rating").describe("rating column of the test rows, used with relevanceThreshold and as expectedPercentileRank's weight"),
   relevanceThreshold: z
     .number()
     .optional()
@@ -87,14 +91,14 @@ export const rankingEvaluator = defineStage({
 });
 
 function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
-  const atK = p.metricName !== "meanAveragePrecision";
+  const atK = p.metricName !== "meanAveragePrecision" && p.metricName !== EPR;
   return {
     role: "evaluator",
     type: TYPE,
     ...info,
     params: p,
     metricKey: atK ? `${p.metricName}@${p.k}` : p.metricName,
-    isLargerBetter: true,
+    isLargerBetter: p.metricName !== EPR,
     needsRecommender: true,
     async evaluate(input: EvaluationInput, ctx: RunContext) {
       const rec = input.recommender;
@@ -104,6 +108,7 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
           `${info.name}: ranking metric ${p.metricName} needs a model that can rank (als, bias-baseline, most-popular); the pipeline's last model cannot`,
         );
       const test = input.testTransformed ?? input.predictions;
+      if (p.metricName === EPR) return expectedPercentileRank(rec, test, input.trainTransformed, p, info.name, ctx);
       const { users, relPtr, rel } = relevantFromTest(test, rec, p, info.name);
       if (users.length === 0) {
         ctx.warn(`${info.name}: no test user has a relevant item; ${p.metricName} is NaN`);

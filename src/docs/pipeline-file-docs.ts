@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { StageRegistry } from "../core/registry.js";
 import { formatParamValue, schemaParamDocs } from "./param-docs.js";
-import { fileSourceParams, outputParams, recommendParams, trackingParams } from "../spec/spec.js";
+import { BUILTIN_BASELINES, fileSourceParams, itemsParams, outputParams, recommendParams, trackingParams } from "../spec/spec.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**
@@ -49,6 +49,36 @@ export function renderPipelineFileDocs(registry: StageRegistry): string {
     "source: {type: synthetic-ratings, users: 2000, items: 1000, rank: 5, density: 0.05, noise: 0.3, preference: 0.7}",
     "```",
     "",
+    "## items: item attributes (titles)",
+    "",
+    table(itemsParams),
+    "",
+    "```yaml",
+    "items: {path: ../data/ml-latest-small/movies.csv, idCol: movieId, cols: [title]}",
+    "```",
+    "",
+    "Joined by the original item id (compared as text) into recommendations.parquet, item-recommendations.parquet and",
+    "similar-items.parquet (as columns after the score; a similar item's attributes are prefixed `similar`: `similarTitle`),",
+    "the report, and `recpipe recommend`'s table, csv, json and parquet output. The attributes of the items the model knows",
+    "are saved with the model, in `model/recpipeItemAttributes/` beside `metadata/` (Spark's loaders ignore the folder), so",
+    "`recpipe recommend --model RUN-OR-MODEL-DIR` shows them without the items file. Model items with no row in the file",
+    "are counted in one warning and get nulls. An `idCol` or a `cols` entry the file lacks, or an id on two rows, is exit 2.",
+    "",
+    "## baselines",
+    "",
+    `What the run scores beside the pipeline, on the same split with the same evaluators. Default: the three built-ins,`,
+    `${BUILTIN_BASELINES.map((b) => `\`${b}\``).join(", ")}, fitted with the model's columns on the rows the model saw. A`,
+    "mapping `{name, pipeline: [...]}` is a model pipeline of its own, fitted from the raw training rows, so a second",
+    "model (item-knn beside ALS, implicit beside explicit ALS) is compared in the same run: `metrics.json` and `--json`",
+    "`baselines.<name>`, the report's table and charts, `recpipe runs` (gain over the best baseline) and `recpipe compare`",
+    "(a row per baseline metric). `baselines: []` scores none. With `tune:`, the baselines are also scored on every fold.",
+    "",
+    "```yaml",
+    "baselines:",
+    "  - most-popular",
+    "  - {name: knn, pipeline: [{type: item-knn, userCol: userId, itemCol: movieId, ratingCol: rating, k: 50}]}",
+    "```",
+    "",
     "## split",
     "",
     `One of ${splits}; each type's params are in \`docs/stages.md\`. Default: \`{type: random-split, weights: [0.8, 0.2]}\`.`,
@@ -91,6 +121,7 @@ export function renderPipelineFileDocs(registry: StageRegistry): string {
     "recommend: {k: 10, users: all, excludeSeen: true}      # recommendations.parquet: user, rank, item, rating",
     "recommend: {k: 20, items: all}                         # item-recommendations.parquet: item, rank, user, rating",
     "recommend: {k: 5, users: [u17, u42], items: [i3]}",
+    "recommend: {similarItems: 10}                          # similar-items.parquet: item, rank, similarItem, score",
     "```",
     "",
     "## output",

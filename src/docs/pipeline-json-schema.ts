@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StageRole } from "../core/define-stage.js";
 import type { StageRegistry } from "../core/registry.js";
-import { fileSourceParams, outputParams, recommendParams, topLevel } from "../spec/spec.js";
+import { BUILTIN_BASELINES, fileSourceParams, itemsParams, outputParams, recommendParams, topLevel } from "../spec/spec.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**
@@ -25,6 +25,11 @@ export function pipelineJsonSchema(registry: StageRegistry): Record<string, unkn
     evaluate: z.array(stagesOf(["evaluator"])).optional().describe(s.evaluate.description!),
     tune: stagesOf(["tuner"]).optional().describe(s.tune.description!),
     recommend: recommendParams.optional().describe(s.recommend.description!),
+    items: itemsParams.optional().describe(s.items.description!),
+    baselines: z
+      .array(z.union([z.enum(BUILTIN_BASELINES), z.object({ name: z.string(), pipeline: z.array(stagesOf(["estimator", "transformer"])).min(1) }).strict()]))
+      .optional()
+      .describe(s.baselines.description!),
     output: outputParams.optional().describe(s.output.description!),
   });
   return z.toJSONSchema(file, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;

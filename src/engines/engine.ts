@@ -1,3 +1,4 @@
+import type { ItemAttributes } from "../model/item-attributes.js";
 import type { Table } from "apache-arrow";
 import type { TunerSettings } from "../core/define-stage.js";
 import type { RunContext } from "../core/run-context.js";
@@ -34,6 +35,8 @@ export interface Engine<Data = unknown, Fitted = unknown> {
   recommend(fitted: Fitted, model: PipelineModel, spec: RecommendSpec, seen: Data): Promise<RecommendationsTable | undefined>;
   /** A few users' lists for report.html when the run has none and the report cannot compute them from local rows. */
   reportRecommendations(fitted: Fitted, model: PipelineModel, seen: Data, made: RecommendationsTable | undefined): Promise<RecommendationsTable | undefined>;
+  /** The `items:` attributes of the model's items, joined into recommendations and saved beside the model (local engine only: --remote refuses `items`). */
+  itemAttributes?(model: PipelineModel): ItemAttributes | undefined;
   /** What the engine keeps of the final model beyond the run directory (Spark Connect: --remote-model-path). */
   keep(fitted: Fitted, uid: string): Promise<void>;
   /** Frees a fitted pipeline's resources (server-side models); the local engine holds none. */
@@ -84,6 +87,8 @@ export interface LoadedData<Data> {
   input: InputRecord;
   /** The rows as a local table, when this process read them. */
   table?: Table;
+  /** The `items:` attribute file, when the run names one (recorded in the manifest's inputs). */
+  itemsInput?: InputRecord;
 }
 
 export interface SplitData<Data> {

@@ -7,19 +7,27 @@ import { readTable } from "../io/read-table.js";
 import { IdLabels } from "./id-labels.js";
 import { requestedUsers } from "./requested-users.js";
 import type { LoadedModel } from "./load-model.js";
+import type { AttributeValue } from "./item-attributes.js";
 
 export interface ModelRecommendations {
   userCol: string;
   itemCol: string;
+  /** Name of the score column (default "rating"; similar items: "score"). */
+  scoreCol?: string;
+  /** Attribute columns of the key (`users[].attributes`) and of each listed entry (`items[].attributes`), e.g. titles. */
+  keyAttributes?: string[];
+  valueAttributes?: string[];
   /** One entry per requested user, in request order (or id order for all users). */
-  users: { user: string | number; items: { item: string | number; rating: number }[] }[];
+  users: { user: string | number; attributes?: AttributeValue[]; items: { item: string | number; rating: number; attributes?: AttributeValue[] }[] }[];
 }
 
 /** Top users per item (Spark's recommendForItemSubset), ids as in the data. */
 export interface ModelItemRecommendations {
   itemCol: string;
   userCol: string;
-  items: { item: string | number; users: { user: string | number; rating: number }[] }[];
+  /** Attribute columns of each item (`items[].attributes`), e.g. its title. */
+  itemAttributes?: string[];
+  items: { item: string | number; attributes?: AttributeValue[]; users: { user: string | number; rating: number }[] }[];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Dictionary, Int32, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { makeVector, Table } from "apache-arrow";
+import { originalIdColumn } from "./original-id-column.js";
 import { InputError } from "../core/errors.js";
 import type { ItemRecommendationLists, RecommendationLists } from "../core/stage.js";
 import { IdLabels } from "./id-labels.js";
@@ -11,6 +12,8 @@ export interface RecommendationsTable {
   k: number;
   /** With `items`: one row per (item, rank): <item col>, rank, <user col>, rating (Spark's recommendForAllItems, flat). */
   itemTable?: Table;
+  /** With `similarItems`: one row per (item, rank): <item col>, rank, similar<Item col>, score (similar-items.parquet). */
+  similarTable?: Table;
   items: number;
 }
 
@@ -71,28 +74,9 @@ function flatten(
     }
   }
   return new Table({
-    [keyName]: idColumn(kCodes, keyIds),
+    [keyName]: originalIdColumn(kCodes, keyIds),
     rank: makeVector(rank),
-    [valueName]: idColumn(vCodes, valueIds),
+    [valueName]: originalIdColumn(vCodes, valueIds),
     rating: makeVector(rating),
   });
-}
-
-/** Original ids as a dictionary-encoded string column sharing the indexer's labels, or the integer ids. */
-function idColumn(codes: Int32Array, ids: IdLabels): Vector {
-  if (!ids.indexed) return makeVector(codes);
-  const labels: string[] = [];
-  const remap = new Map<number, number>();
-  const out = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    let c = remap.get(codes[i]);
-    if (c === undefined) {
-      c = labels.length;
-      labels.push(String(ids.original(codes[i])));
-      remap.set(codes[i], c);
-    }
-    out[i] = c;
-  }
-  const dict = vectorFromArray(labels, new Utf8());
-  return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: out.length, nullCount: 0, data: out, dictionary: dict }));
 }

@@ -47,7 +47,8 @@ export interface ReportData {
     /** A best value at the edge of the grid, with the direction to extend it. */
     edges?: string[];
   };
-  recommendations?: { user: string; items: { item: string; score: number }[] }[];
+  /** `label`: the item's attributes from the run's `items:` file (its title), when there is one. */
+  recommendations?: { user: string; items: { item: string; score: number; label?: string }[] }[];
   /** How many users have recommendations in the run (the table shows a sample), and the run's k. */
   recommendationsTotalUsers?: number;
   recommendationsK?: number;

@@ -6,6 +6,7 @@ import type { EngineRecord, InputRecord } from "../engines/engine.js";
 import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { Timings } from "./timings.js";
 import type { TuneResult } from "../model/tune-result.js";
+import type { ItemAttributes } from "../model/item-attributes.js";
 
 /** Everything a run computed, before it is written: what the run directory and the report are made from. */
 export interface RunOutcome {
@@ -30,6 +31,9 @@ export interface RunOutcome {
   baselines: Record<string, Record<string, number>>;
   tune?: TuneResult;
   recommendations?: RecommendationsTable;
+  /** `items:` attributes of the saved model's items (saved with the model, joined into the outputs), and their file. */
+  itemAttributes?: ItemAttributes;
+  itemsInput?: InputRecord;
   timings: Timings;
   workers: number;
 }

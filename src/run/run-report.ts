@@ -5,6 +5,7 @@ import { recpipeVersion } from "./manifest.js";
 import { IdLabels } from "../model/id-labels.js";
 import { ratingHistogram } from "./rating-histogram.js";
 import { recommendForRun } from "../engines/local/recommend-for-run.js";
+import { joinIntoTables } from "../engines/local/join-item-attributes.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
@@ -78,7 +79,9 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
       given?.table ??
       (o.train ? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table : undefined);
     if (sample) {
-      out.recommendations = sampleRecommendations(sample, 5);
+      // A sample computed here has no item attributes yet: join them as recommendations.parquet has them.
+      const withTitles = o.itemAttributes && sample.schema.fields.length <= 4 ? joinIntoTables({ table: sample, users: 0, items: 0, k: 0 }, o.itemAttributes).table! : sample;
+      out.recommendations = sampleRecommendations(withTitles, 5);
       out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
       out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
     }
@@ -89,6 +92,7 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
 function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {
   const [userField, , itemField] = t.schema.fields;
   const u = t.getChild(userField.name)!, it = t.getChild(itemField.name)!, r = t.getChild("rating")!;
+  const attrs = t.schema.fields.slice(4).map((f) => t.getChild(f.name)!);
   const out: NonNullable<ReportData["recommendations"]> = [];
   for (let i = 0; i < t.numRows; i++) {
     const user = String(u.get(i));
@@ -96,7 +100,9 @@ function sampleRecommendations(t: Table, users: number): NonNullable<ReportData[
       if (out.length === users) break;
       out.push({ user, items: [] });
     }
-    out.at(-1)!.items.push({ item: String(it.get(i)), score: Number(r.get(i)) });
+    // Item attributes (`items:` titles) follow the rating column; shown beside the id.
+    const label = attrs.map((a) => a.get(i) as unknown).filter((v) => v !== null && v !== undefined).map(String).join(" · ");
+    out.at(-1)!.items.push({ item: String(it.get(i)), score: Number(r.get(i)), ...(label ? { label } : {}) });
   }
   return out;
 }

@@ -90,6 +90,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,
       rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test }, model: saved, stages: toFit, metrics, trainMetrics: onTrain,
       notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers,
+      itemAttributes: engine.itemAttributes?.(saved), itemsInput: read.itemsInput,
     }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
     return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
   } catch (e) {

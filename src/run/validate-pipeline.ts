@@ -4,6 +4,7 @@ import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-fil
 import { checkRunFitsMemory, type MemoryEstimate } from "../engines/local/memory-estimate.js";
 import { foldSchema } from "../model/pipeline-model.js";
 import { readSourceSchema } from "../engines/local/read-source.js";
+import { checkItemsColumns } from "../engines/local/read-items.js";
 import { isClusterPath } from "../engines/spark-connect/remote-support.js";
 import { validateRemote } from "../engines/spark-connect/validate-remote.js";
 import { recpipeVersion } from "./manifest.js";
@@ -35,6 +36,7 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   // The estimate is of the local engine's peak; with --remote the cluster holds the data, so it does not apply.
   const memory = remote === undefined ? await checkRunFitsMemory(spec, loaded.baseDir) : undefined;
   const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
+  if (spec.items) await checkItemsColumns(spec.items, loaded.baseDir);
   const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
   return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}) };
 }

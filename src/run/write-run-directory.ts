@@ -10,6 +10,7 @@ import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "
 import { renderRunReport } from "./run-report.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { tunedModelSaved, tuningTable } from "../model/tuned-model.js";
+import { ITEM_ATTRIBUTES_TABLE } from "../model/item-attributes.js";
 
 /**
  * Writes `runs/<name>-<yyyymmdd-hhmmss>/` under a temporary sibling and renames it into place at the end, so a run
@@ -34,10 +35,14 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
     await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
     const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name, o.loaded.registry) : o.model.save();
-    await saveModel(join(tmp, "model"), { ...saved, timestamp: opts.now.getTime() });
+    // The item attributes travel with the model (a folder beside metadata/, which Spark's loaders ignore), so
+    // `recpipe recommend --model` shows titles without the items file.
+    const tables = o.itemAttributes ? { ...saved.tables, [ITEM_ATTRIBUTES_TABLE]: o.itemAttributes.table } : saved.tables;
+    await saveModel(join(tmp, "model"), { ...saved, ...(tables ? { tables } : {}), timestamp: opts.now.getTime() });
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
     if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
+    if (o.recommendations?.similarTable) await writeTable(o.recommendations.similarTable, join(tmp, "similar-items.parquet"), { format: "parquet" });
     // The objective after each ALS sweep, by stage name: report.html draws it, and tracking logs it as steps.
     const trainingLoss = Object.fromEntries(o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory?.length ? [[s.name, s.trainingHistory]] : [])));
     const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}), ...(Object.keys(trainingLoss).length ? { trainingLoss } : {}) };
@@ -56,7 +61,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
       pipelineFile: o.loaded.file,
       pipelineSha256: sha256Text(pipelineYaml),
       overrides: o.loaded.overrides.map((x) => x.text),
-      inputs: [o.input],
+      inputs: [o.input, ...(o.itemsInput ? [o.itemsInput] : [])],
       artefacts: await artefactRecords(tmp),
       timingsSeconds: o.timings.seconds,
       metrics: o.metrics,

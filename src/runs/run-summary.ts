@@ -138,7 +138,13 @@ const STAGE_LISTS = new Set(["pipeline", "evaluate"]);
 export function flattenPipeline(resolved: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const walk = (v: unknown, key: string, top: string) => {
-    if (Array.isArray(v) && STAGE_LISTS.has(key)) {
+    if (Array.isArray(v) && key === "baselines") {
+      // `baselines: [most-popular, {name: knn, pipeline: [...]}]`: keyed by name, a model baseline's stages by theirs.
+      for (const b of v) {
+        if (typeof b === "string") out[`baselines.${b}`] = "built-in";
+        else if (b && typeof b === "object") walk((b as Record<string, unknown>).pipeline, `baselines.${String((b as Record<string, unknown>).name)}.pipeline`, top);
+      }
+    } else if (Array.isArray(v) && (STAGE_LISTS.has(key) || (top === "baselines" && key.endsWith(".pipeline")))) {
       v.forEach((s, i) => {
         const o = (s ?? {}) as Record<string, unknown>;
         const name = typeof o.name === "string" ? o.name : typeof o.type === "string" ? o.type : String(i);

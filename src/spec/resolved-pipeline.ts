@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import type { PipelineSpec, StageSpec } from "./spec.js";
+import { BUILTIN_BASELINES, type PipelineSpec, type StageSpec } from "./spec.js";
 
 /**
  * The pipeline as it will run, with every default, override and fragment inlined and paths made absolute, so the
@@ -14,10 +14,14 @@ export function resolvedPipeline(spec: PipelineSpec, baseDir: string): Record<st
     seed: spec.seed,
     ...(spec.plugins.length ? { plugins: spec.plugins.map((p) => resolve(baseDir, p)) } : {}),
     source,
+    ...(spec.items ? { items: { ...spec.items, path: resolve(baseDir, spec.items.path) } } : {}),
     split: stage(spec.split),
     pipeline: spec.pipeline.map(stage),
     evaluate: spec.evaluate.map(stage),
   };
+  // Written only when it is not the default (the three built-ins), so files without the key resolve as before.
+  const baselines = spec.baselines.map((b) => (b.kind === "builtin" ? b.type : { name: b.name, pipeline: b.pipeline.map(stage) }));
+  if (JSON.stringify(baselines) !== JSON.stringify(BUILTIN_BASELINES)) out.baselines = baselines;
   if (spec.tune) {
     // baseOn is inlined as one-value paramGrid entries (what PySpark's baseOn does), so the copy re-runs the same maps.
     const { evaluator: _e, paramGrid: _g, baseOn: _b, ...rest } = spec.tune.params;

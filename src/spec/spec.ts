@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StageDefinition, StageRole } from "../core/define-stage.js";
 import { parseParams } from "../core/define-stage.js";
-import { suggest } from "../core/errors.js";
+import { didYouMean, suggest } from "../core/errors.js";
 import { issuesFromZod, SpecError, type ParamIssue } from "../core/param-issues.js";
 import type { StageRegistry } from "../core/registry.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
@@ -35,13 +35,29 @@ export type FileSourceSpec = z.output<typeof fileSourceParams> & { kind: "file" 
 export type SyntheticSourceSpec = z.output<typeof syntheticRatingsParams> & { kind: "synthetic"; type: "synthetic-ratings" };
 export type SourceSpec = FileSourceSpec | SyntheticSourceSpec;
 
+/** `items:` beside `source`: item attributes (titles, ...) joined by the original item id into recommendations. */
+export const itemsParams = fileSourceParams
+  .extend({
+    idCol: z.string().min(1).describe("column of the items file holding the item id as the ratings write it (MovieLens movies.csv: movieId)"),
+    cols: z.array(z.string().min(1)).min(1).optional().describe("attribute columns to join (default: every column but idCol)"),
+  })
+  .strict();
+export type ItemsSpec = z.output<typeof itemsParams>;
+
+/** The trivial baselines a run scores beside the model when the file has no `baselines:` (and the names it accepts). */
+export const BUILTIN_BASELINES = ["global-mean", "bias-baseline", "most-popular"] as const;
+
+/** One entry of `baselines:`: a built-in baseline fitted with the model's columns, or an extra model pipeline. */
+export type BaselineSpec = { kind: "builtin"; type: string; name: string } | { kind: "pipeline"; name: string; pipeline: StageSpec[] };
+
 const idList = z.union([z.literal("all"), z.array(z.union([z.string(), z.number()])).min(1)]);
 
 export const recommendParams = z
   .object({
     k: z.number().int().min(1).default(10).describe("items per user (and users per item)"),
-    users: idList.optional().describe('top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` is given (Spark: recommendForAllUsers / recommendForUserSubset)'),
+    users: idList.optional().describe('top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` or `similarItems` is given (Spark: recommendForAllUsers / recommendForUserSubset)'),
     items: idList.optional().describe('top users for each item: "all" or a list of item ids (original ids), written to item-recommendations.parquet (Spark: recommendForAllItems / recommendForItemSubset)'),
+    similarItems: z.number().int().min(1).optional().describe("k most similar items of every item the model knows, by cosine of ALS item factors or by item-knn similarity, written to similar-items.parquet (<item col>, rank, similar<Item col>, score)"),
     excludeSeen: z.boolean().default(true).describe("never return a (user, item) pair rated in training, in either direction (Spark excludes nothing: set false for Spark's lists)"),
   })
   .strict();
@@ -75,9 +91,14 @@ export const topLevel = z
     include: z.array(z.string()).optional().describe("fragments (e.g. from configs/) merged in before this file's own keys"),
     plugins: z.array(z.string()).default([]).describe("modules that define extra stages with defineStage()"),
     source: z.record(z.string(), z.unknown()).describe("a data file, or {type: synthetic-ratings, ...}"),
+    items: z.record(z.string(), z.unknown()).optional().describe("item attributes {path, idCol, cols} joined by item id into recommendations, the CLI's output and the report"),
     split: z.record(z.string(), z.unknown()).default({ type: "random-split", weights: [0.8, 0.2] }).describe("produces train and test"),
     pipeline: z.array(z.record(z.string(), z.unknown())).min(1).describe("stages fitted on train, applied to test"),
     evaluate: z.array(z.record(z.string(), z.unknown())).default([{ type: "regression-evaluator", metricName: "rmse" }]).describe("evaluators run on the test predictions"),
+    baselines: z
+      .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
+      .optional()
+      .describe("models scored beside the pipeline with the same split and evaluators: built-in names (global-mean, bias-baseline, most-popular; the default is all three) and {name, pipeline: [...]} model pipelines"),
     tune: z.record(z.string(), z.unknown()).optional().describe("hyperparameter search on train"),
     recommend: z.record(z.string(), z.unknown()).optional().describe("writes recommendations.parquet"),
     output: z.record(z.string(), z.unknown()).default({ dir: "runs" }).describe("where run directories go"),
@@ -96,9 +117,11 @@ export interface PipelineSpec {
   seed: number;
   plugins: string[];
   source: SourceSpec;
+  items?: ItemsSpec;
   split: StageSpec;
   pipeline: StageSpec[];
   evaluate: StageSpec[];
+  baselines: BaselineSpec[];
   tune?: TuneSpec;
   recommend?: z.output<typeof recommendParams>;
   output: z.output<typeof outputParams>;
@@ -128,6 +151,7 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     }
   };
   const source = section(() => validateSource(t.source), ["source"]);
+  const items = t.items === undefined ? undefined : section(() => parseWith(itemsParams, t.items), ["items"]);
   const split = section(() => validateStage(t.split, registry, "split", []), ["split"]);
   const pipeline = t.pipeline.map((s, i) => section(() => validateStage(s, registry, ["estimator", "transformer"], []), ["pipeline", i]));
   const evaluate = t.evaluate.map((s, i) => section(() => validateStage(s, registry, "evaluator", []), ["evaluate", i]));
@@ -159,6 +183,7 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
       }
     }
   });
+  const baselines = section(() => validateBaselines(t.baselines, registry), ["baselines"]);
   const stagesByName = new Map(pipeline.filter((s): s is StageSpec => !!s).map((s) => [s.name, s]));
   const tune = t.tune === undefined ? undefined : section(() => validateTune(t.tune!, registry, stagesByName), ["tune"]);
   if (issues.length > 0) throw new SpecError(issues);
@@ -169,6 +194,8 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     seed: t.seed,
     plugins: t.plugins,
     source: source!,
+    ...(items ? { items } : {}),
+    baselines: baselines!,
     split: split!,
     pipeline: pipeline as StageSpec[],
     evaluate: evaluate as StageSpec[],
@@ -209,6 +236,55 @@ export function validateStage(raw: Record<string, unknown>, registry: StageRegis
   if (name !== undefined && (typeof name !== "string" || name.length === 0)) throw new SpecError([{ path: [...at, "name"], message: `must be a non-empty string; got ${JSON.stringify(name)}` }]);
   const validated = parseParams(def, params) as Record<string, unknown>;
   return { type, name: (name as string | undefined) ?? type, params: validated, raw: params };
+}
+
+/**
+ * `baselines:` (default: the three built-ins). A string names a built-in baseline; a mapping {name, pipeline} is a
+ * model pipeline of its own, fitted on the same training rows and scored by the same evaluators as the main one.
+ */
+function validateBaselines(raw: unknown[] | undefined, registry: StageRegistry): BaselineSpec[] {
+  if (raw === undefined) return BUILTIN_BASELINES.map((type) => ({ kind: "builtin", type, name: type }));
+  const issues: ParamIssue[] = [];
+  const out: BaselineSpec[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((entry, i) => {
+    let spec: BaselineSpec | undefined;
+    if (typeof entry === "string") {
+      if (!(BUILTIN_BASELINES as readonly string[]).includes(entry)) {
+        issues.push({ path: [i], message: `expected a built-in baseline (${BUILTIN_BASELINES.join(", ")}) or {name, pipeline: [...]}; got "${entry}"${didYouMean(entry, BUILTIN_BASELINES)}` });
+        return;
+      }
+      spec = { kind: "builtin", type: entry, name: entry };
+    } else {
+      const e = entry as Record<string, unknown>;
+      const unknown = Object.keys(e).filter((k) => k !== "name" && k !== "pipeline");
+      for (const k of unknown) issues.push({ path: [i, k], message: `unknown key; a model baseline has \`name\` and \`pipeline\`${didYouMean(k, ["name", "pipeline"])}` });
+      if (typeof e.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(e.name)) {
+        issues.push({ path: [i, "name"], message: `expected a name of letters, digits, '_' or '-' (it keys the baseline's metrics); got ${JSON.stringify(e.name)}` });
+      }
+      if (!Array.isArray(e.pipeline) || e.pipeline.length === 0) {
+        issues.push({ path: [i, "pipeline"], message: `expected a non-empty list of stages, as the top-level pipeline; got ${JSON.stringify(e.pipeline)}` });
+        return;
+      }
+      const stages: StageSpec[] = [];
+      (e.pipeline as unknown[]).forEach((s, j) => {
+        try {
+          if (!s || typeof s !== "object" || Array.isArray(s)) throw new SpecError([{ path: [], message: `expected a stage {type: ..., ...}; got ${JSON.stringify(s)}` }]);
+          stages.push(validateStage(s as Record<string, unknown>, registry, ["estimator", "transformer"], []));
+        } catch (err) {
+          if (!(err instanceof SpecError)) throw err;
+          issues.push(...err.issues.map((x) => ({ path: [i, "pipeline", j, ...x.path], message: x.message })));
+        }
+      });
+      if (typeof e.name !== "string") return;
+      spec = { kind: "pipeline", name: e.name, pipeline: stages };
+    }
+    if (seen.has(spec.name)) issues.push({ path: [i], message: `"${spec.name}" is already baselines[${seen.get(spec.name)}]; give each baseline a distinct name` });
+    seen.set(spec.name, i);
+    out.push(spec);
+  });
+  if (issues.length > 0) throw new SpecError(issues);
+  return out;
 }
 
 function validateTune(raw: Record<string, unknown>, registry: StageRegistry, stages: Map<string, StageSpec>): TuneSpec {

@@ -10,10 +10,12 @@ import { factorTable } from "./factor-table.js";
 import { integerIds } from "./input-columns.js";
 import { alsParams, SPARK_ALS_MODEL_PARAMS, type AlsParams } from "./params.js";
 import { predictPairs, recommendTopK, type FactorSet } from "./recommend.js";
+import type { SimilarItems } from "../../src/core/similar-items.js";
+import { similarItemsByCosine } from "./similar-items.js";
 
 export const ALS_MODEL_CLASS = "org.apache.spark.ml.recommendation.ALSModel";
 
-export interface AlsModel extends Model, Recommender {
+export interface AlsModel extends Model, Recommender, SimilarItems {
   readonly rank: number;
   readonly userFactors: FactorSet;
   readonly itemFactors: FactorSet;
@@ -31,6 +33,7 @@ export function alsOutputSchema(p: AlsParams, schema: Schema, where: string): Sc
  * coldStartStrategy drop); recommendations are top-k by score, ties to the larger id.
  */
 export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: FactorSet, history: readonly number[] = []): AlsModel {
+  const similarCache = {};
   return {
     role: "model",
     type: "als",
@@ -72,6 +75,8 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
       const top = await topFor(item, user, items, k, ctx, exclude ? { queryIds: exclude.items, targetIds: exclude.users } : undefined);
       return { items: top.queryIds, users: top.ids, scores: top.scores, counts: top.counts, k };
     },
+    // Cosine of the item factors (implicit's similar_items), through the same top-k kernel on normalised factors.
+    similarItems: (items, k, ctx) => similarItemsByCosine(item, items, k, ctx, similarCache),
     save(): SavedStage {
       return {
         className: ALS_MODEL_CLASS,

@@ -39,13 +39,21 @@ export function formatComparison(c: RunComparison): string {
   const right = new Set(cols.map((_, i) => i + 1));
   const metricRows = c.metricKeys.map((m) => [m, ...c.runs.map((r) => formatMetric(r.metrics[m]))]);
   const gainRows = c.metricKeys.filter((m) => c.runs.some((r) => r.gains[m])).map((m) => [`${m} vs best baseline`, ...c.runs.map((r) => (r.gains[m] ? formatGain(r.gains[m].gain) : ""))]);
-  out += `metrics (test set)\n${indent(textTable(["metric", ...cols], [...metricRows, ...gainRows], right))}\n`;
+  out += `metrics (test set)\n${indent(textTable(["metric", ...cols], [...metricRows, ...gainRows, ...baselineRows(c)], right))}\n`;
   out += "recommendation overlap with A (share of top-k items in common per user, averaged)\n";
   for (const [i, ov] of c.overlap.entries()) {
     const col = cols[i + 1];
     out += `  ${col}: ${overlapText(ov, col)}\n`;
   }
   return out;
+}
+
+/** Each baseline's metrics (built-ins and `baselines:` model pipelines such as item-knn), as rows "metric [baseline]". */
+function baselineRows(c: RunComparison): string[][] {
+  const names = [...new Set(c.runs.flatMap((r) => Object.keys(r.baselines)))];
+  return names.flatMap((b) =>
+    c.metricKeys.filter((m) => c.runs.some((r) => r.baselines[b]?.[m] !== undefined)).map((m) => [`${m} [${b}]`, ...c.runs.map((r) => formatMetric(r.baselines[b]?.[m]))]),
+  );
 }
 
 function indent(s: string): string {
@@ -65,7 +73,13 @@ function comparePageData(c: RunComparison): ComparePageData {
     recpipeVersion: recpipeVersion(),
     runs: c.runs.map((r, i) => ({ label: label(i), run: r.run, createdAt: formatTime(r.createdAt), status: r.status, problem: r.problem })),
     differences: [...c.differences, ...c.chosen].map((d) => ({ key: d.key, values: d.values.map(formatParam) })),
-    metrics: c.metricKeys.map((m) => ({ name: m, values: c.runs.map((r) => r.metrics[m]), gains: c.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} vs ${r.gains[m].baseline}` : undefined)) })),
+    metrics: [
+      ...c.metricKeys.map((m) => ({ name: m, values: c.runs.map((r) => r.metrics[m]), gains: c.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} vs ${r.gains[m].baseline}` : undefined)) })),
+      ...baselineRows(c).map(([name]) => {
+        const [, m, b] = /^(.*) \[(.*)\]$/.exec(name)!;
+        return { name, values: c.runs.map((r) => r.baselines[b]?.[m]), gains: c.runs.map(() => undefined) };
+      }),
+    ],
     overlap: c.overlap.map((ov, i) => ({ label: `${label(i + 1)} vs A`, text: overlapText(ov, label(i + 1)) })),
   };
 }

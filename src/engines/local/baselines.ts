@@ -5,6 +5,8 @@ import type { StageRegistry } from "../../core/registry.js";
 import { isRecommender, type EvaluationInput, type Estimator, type Evaluator, type FittedStage } from "../../core/stage.js";
 import { buildFromSpec } from "../../spec/build-stages.js";
 import type { PipelineModel } from "../../model/pipeline-model.js";
+import { scorePipelineBaseline } from "./pipeline-baseline.js";
+import { BUILTIN_BASELINES, type BaselineSpec } from "../../spec/spec.js";
 
 /** Baselines every report shows beside the model, when registered; `ratings` says whether it predicts ratings. */
 const BASELINES = [
@@ -26,6 +28,7 @@ export async function computeBaselines(
   test: Table,
   ctx: RunContext,
   seed: number,
+  wanted: readonly BaselineSpec[] = BUILTIN_BASELINES.map((type) => ({ kind: "builtin", type, name: type })),
 ): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   const rec = model.recommender();
@@ -43,7 +46,15 @@ export async function computeBaselines(
   // Every baseline left out says why, so a report without one is never a mystery.
   // A baseline that failed is a warning; one that simply has nothing to say for these evaluators is a log line.
   const leftOut = (type: string, why: string, failed = false) => (failed ? ctx.warn : ctx.log)(`baseline ${type} left out: ${why}`);
-  for (const { type, ratings } of BASELINES) {
+  for (const w of wanted) {
+    // A model pipeline (`baselines: [{name, pipeline}]`) is fitted and scored like the main one, from the raw rows.
+    if (w.kind === "pipeline") {
+      const scored = await scorePipelineBaseline(registry, w, evaluators, train, test, ctx, seed);
+      if (scored) out[w.name] = scored;
+      else leftOut(w.name, `it produces none of the evaluated metrics (${evaluators.map((e) => e.metricKey).join(", ")})`, true);
+      continue;
+    }
+    const { type, ratings } = BASELINES.find((b) => b.type === w.type) ?? { type: w.type, ratings: true };
     if (!registry.has(type)) {
       leftOut(type, "no such stage is registered");
       continue;

@@ -12,7 +12,11 @@ import { computeBaselines } from "./baselines.js";
 import { evaluateModel } from "./evaluate-model.js";
 import { localTrials } from "./local-trials.js";
 import { readSource } from "./read-source.js";
-import { recommendForRun } from "./recommend-for-run.js";
+import { recommendOutputs } from "./recommend-outputs.js";
+import { readItems } from "./read-items.js";
+import { attributesForModel } from "./join-item-attributes.js";
+import type { ItemAttributes } from "../../model/item-attributes.js";
+import type { InputRecord } from "../engine.js";
 import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
 import { trainMetrics } from "./train-error.js";
 
@@ -34,6 +38,9 @@ class LocalEngine implements Engine<Table, PipelineModel> {
    * shared-top-k.ts); a refitted model recommends from its own lists.
    */
   private shared?: SharedTopK;
+  /** The `items:` file as read, and its rows for the final model's items (computed once). */
+  private items?: { attributes: ItemAttributes; input: InputRecord };
+  private attributes?: ItemAttributes;
 
   constructor(private readonly s: EngineSetup) {}
 
@@ -44,7 +51,8 @@ class LocalEngine implements Engine<Table, PipelineModel> {
     // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
     foldSchema(stages as PipelineStage[], table.schema);
     checkRatingsFinite(spec.pipeline, table, input.path ? displayPath(input.path) : "the source");
-    return { data: table, rows: table.numRows, input, table };
+    if (spec.items) this.items = await readItems(spec.items, baseDir);
+    return { data: table, rows: table.numRows, input, table, itemsInput: this.items?.input };
   }
 
   async prepare(data: Table, steps: readonly PrepareStep[]): Promise<Table> {
@@ -80,11 +88,16 @@ class LocalEngine implements Engine<Table, PipelineModel> {
   }
 
   baselines(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table): Promise<Record<string, Record<string, number>>> {
-    return computeBaselines(this.s.loaded.registry, model, evaluators, train, test, this.s.ctxFor("baselines"), this.s.loaded.spec.seed);
+    return computeBaselines(this.s.loaded.registry, model, evaluators, train, test, this.s.ctxFor("baselines"), this.s.loaded.spec.seed, this.s.loaded.spec.baselines);
   }
 
   recommend(model: PipelineModel, _model: PipelineModel, spec: RecommendSpec, seen: Table): Promise<RecommendationsTable> {
-    return recommendForRun(model, spec, seen, this.s.ctxFor("recommend"), this.shared);
+    return recommendOutputs(model, spec, seen, this.s.ctxFor("recommend"), this.shared, this.itemAttributes(model));
+  }
+
+  itemAttributes(model: PipelineModel): ItemAttributes | undefined {
+    if (this.items) this.attributes ??= attributesForModel(this.items.attributes, model, this.s.base);
+    return this.attributes;
   }
 
   /** The report computes its few users' lists itself, from the local training rows. */

@@ -22,7 +22,7 @@ export function localTrials(loaded: LoadedPipeline, train: Table): TrialEngine {
       const model = await fitPipeline(candidate, fold.fit, ctx, pipelineUid(loaded.spec.seed, loaded.spec.name));
       const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, ctx);
       const metric = await evaluator.evaluate(input, ctx);
-      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed) : undefined;
+      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed, loaded.spec.baselines) : undefined;
       return { metric, baselines };
     },
     workersPerTrial: (workers, parallelism) => Math.max(1, Math.floor(workers / parallelism)),

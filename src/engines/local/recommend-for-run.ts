@@ -31,7 +31,7 @@ export async function recommendForRun(
   const exclude = async () => (spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined);
   const lists: { users?: RecommendationLists; items?: ItemRecommendationLists } = {};
   const requested = { users: 0, items: 0 };
-  const wantUsers = spec.users ?? (spec.items === undefined ? "all" : undefined);
+  const wantUsers = spec.users ?? (spec.items === undefined && spec.similarItems === undefined ? "all" : undefined);
   if (wantUsers !== undefined) {
     const users = wantUsers === "all" ? rec.knownUsers() : requestedUsers(rec, userIds, wantUsers, "recommend.users", ctx.warn);
     // The lists evaluation already computed (same model, seen items excluded, a k at least as large) are reused.

@@ -30,7 +30,7 @@ export async function sharedTopK(
   const ranking = evaluators.filter((e) => e.needsRecommender);
   const rec = model.recommender();
   // Only user lists are shared: a run that recommends users for items alone (`items` without `users`) has none.
-  const requested = recommend?.users ?? (recommend?.items === undefined ? "all" : undefined);
+  const requested = recommend?.users ?? (recommend?.items === undefined && recommend?.similarItems === undefined ? "all" : undefined);
   if (!recommend?.excludeSeen || requested === undefined || ranking.length === 0 || !rec) return undefined;
   const trainF = await model.transformBefore(train, ctx, rec as FittedStage);
   const testF = await model.transformBefore(test, ctx, rec as FittedStage);

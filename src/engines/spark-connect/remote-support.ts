@@ -18,6 +18,12 @@ export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): str
   if (spec.source.kind === "file" && isClusterPath(spec.source.path) && spec.source.format === "arrow") {
     out.push(`source.format: Spark has no reader for Arrow IPC files on the cluster; use parquet, csv, tsv or jsonl, or a local path (uploaded)`);
   }
+  // This round's local-only additions, refused by key rather than silently left out of a remote run.
+  if (spec.items) out.push(`items: item attributes are joined only by recpipe's own engine (run without --remote)`);
+  if (spec.recommend?.similarItems !== undefined) out.push(`recommend.similarItems: similar items are computed only by recpipe's own engine (run without --remote, or use recpipe recommend --model DIR --similar-items on the fetched model)`);
+  spec.baselines.forEach((b, i) => {
+    if (b.kind === "pipeline") out.push(`baselines[${i}] (${b.name}): model-pipeline baselines run only in recpipe's own engine (run without --remote)`);
+  });
   const check = (s: StageSpec, at: string) => {
     const remote = remoteStageOf(registry.get(s.type));
     const where = `${at} (${s.type})`;

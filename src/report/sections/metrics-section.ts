@@ -6,7 +6,7 @@ import { htmlTable, type Cell, type TableRow } from "../html-table.js";
 import type { ReportData } from "../report-data.js";
 import { figure } from "./figure.js";
 
-const LOWER_IS_BETTER = new Set(["rmse", "mse", "mae"]);
+const LOWER_IS_BETTER = new Set(["rmse", "mse", "mae", "expectedPercentileRank"]);
 const HIGHER_IS_BETTER = new Set(["r2", "ndcgAtK", "precisionAtK", "recallAtK", "meanAveragePrecision",
   "meanAveragePrecisionAtK", "hitRateAtK", "mrrAtK"]);
 
