@@ -58,6 +58,11 @@ export interface StageDefinition<R extends StageRole = StageRole, S extends z.Zo
   readonly loaders?: Readonly<Record<string, StageLoader>>;
   /** How the stage runs on a Spark cluster (`recpipe run --remote`); absent: the stage is refused remotely. */
   readonly sparkConnect?: SparkConnectMapping<z.output<S>>;
+  /**
+   * A data-preparation step that drops rows (drop-na, drop-duplicates, min-count-filter): allowed in `prepare:` only,
+   * never inside a fitted pipeline, where it would drop rows at predict time too.
+   */
+  readonly prepareOnly?: boolean;
   /** Parameters and data the generated contract tests use; every pipeline stage provides one. */
   readonly example?: () => { params: Record<string, unknown>; train: Table; test?: Table };
 }
