@@ -20,6 +20,7 @@ export function pipelineJsonSchema(registry: StageRegistry): Record<string, unkn
   const s = topLevel.shape;
   const file = topLevel.extend({
     source: z.union([fileSourceParams, syntheticRatingsParams.extend({ type: z.literal("synthetic-ratings") })]).describe(s.source.description!),
+    prepare: z.array(stagesOf(["transformer"])).optional().describe(s.prepare.description!),
     split: stagesOf(["split"]).optional().describe(s.split.description!),
     pipeline: z.array(stagesOf(["estimator", "transformer"])).min(1).describe(s.pipeline.description!),
     evaluate: z.array(stagesOf(["evaluator"])).optional().describe(s.evaluate.description!),

@@ -6,6 +6,7 @@ import type { InputRecord } from "./read-source.js";
 import type { RecommendationsTable } from "./recommend-for-run.js";
 import type { Timings } from "./timings.js";
 import type { TuneResult } from "./tune.js";
+import type { FunnelStep } from "../prepare/funnel.js";
 
 /** The engine as the manifest records it: never a token (the URL is recorded without it). */
 export interface EngineRecord {
@@ -39,5 +40,7 @@ export interface RunOutcome {
   recommendations?: RecommendationsTable;
   timings: Timings;
   workers: number;
+  /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (absent on remote runs). */
+  prepare?: FunnelStep[];
 }
 

@@ -22,6 +22,11 @@ import type { RunOutcome } from "./run-outcome.js";
 import { tunePipeline, type TuneResult } from "./tune.js";
 import { writeRunDirectory } from "./write-run-directory.js";
 import { runOnSparkConnect } from "../spark-connect/engine.js";
+import { applyPrepare, prepareSchema } from "../prepare/apply-prepare.js";
+import type { FunnelStep } from "../prepare/funnel.js";
+import { duplicatePairsNote, recommenderIdColumns } from "../prepare/id-columns.js";
+import type { Transformer } from "../core/stage.js";
+import { buildStage } from "./build-stages.js";
 
 export interface RunOptions {
   /** `--set KEY=VALUE` overrides. */
@@ -54,6 +59,8 @@ export interface RunResult {
   notes: string[];
   timingsSeconds: Record<string, number>;
   tune?: TuneResult["summary"];
+  /** Rows, distinct users and items after reading and after each prepare step (local engine). */
+  prepare?: FunnelStep[];
 }
 
 /**
@@ -72,6 +79,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const base = quietContext({ workers, ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
 
+  const prepareSteps = spec.prepare.map((s) => buildStage<Transformer>(registry, s, spec.seed, "transformer"));
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
   const splitter = buildSplitter(registry, spec.split, spec.seed);
@@ -79,11 +87,16 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   // Refused before reading when it cannot fit: a crash half an hour in, after the data was read, helps nobody.
   const memory = await checkRunFitsMemory(spec, loaded.baseDir);
   if (memory) base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
-  const { table: data, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
-  base.log(`read ${data.numRows.toLocaleString("en-US")} rows`);
-  // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
-  foldSchema(stages, data.schema);
-  checkRatingsFinite(spec.pipeline, data, input.path ? displayPath(input.path) : "the source");
+  const { table: source, input } = await timings.time("read", () => readSource(spec.source, loaded.baseDir, spec.seed, base.progress, base.warn));
+  base.log(`read ${source.numRows.toLocaleString("en-US")} rows`);
+  // Every column and type is checked across prepare and the whole pipeline before anything is fitted (Spark's
+  // transformSchema); then prepare runs on every row, before the split, and the rating checks see its output.
+  foldSchema(stages, prepareSchema(prepareSteps, source.schema));
+  const idColumns = recommenderIdColumns(spec.pipeline);
+  const prepare = () => applyPrepare(prepareSteps, source, ctxFor("prepare"), idColumns);
+  const { table: data, funnel } = prepareSteps.length > 0 ? await timings.time("prepare", prepare) : await prepare();
+  const sourceName = input.path ? displayPath(input.path) : "the source";
+  checkRatingsFinite(spec.pipeline, data, data === source ? sourceName : `the data after prepare (read from ${sourceName})`);
 
   const { train, test } = await timings.time("split", () => splitter.split(data, ctxFor(`split:${splitter.name}`)));
   base.log(`split: ${train.numRows.toLocaleString("en-US")} train, ${test.numRows.toLocaleString("en-US")} test rows`);
@@ -132,11 +145,13 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     refitAllRows: refitAll ? data.numRows : undefined,
     tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
   });
+  const duplicates = funnel.at(-1)?.duplicatePairs ?? 0;
+  if (duplicates > 0) notes.push(duplicatePairsNote(duplicates, idColumns));
 
   const outcome: RunOutcome = {
     loaded, input, data, train: seen, test, rows: { data: data.numRows, train: seen.numRows, test: test.numRows },
-    model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers,
+    model: final, stages: toFit, metrics, trainMetrics: onTrain, notes, baselines, tune, recommendations, timings, workers, prepare: funnel,
   };
   const runDir = await timings.time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-  return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
+  return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary, prepare: funnel };
 }

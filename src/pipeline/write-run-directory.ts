@@ -39,7 +39,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
     if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
-    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}) };
+    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}), ...(o.prepare ? { prepare: o.prepare } : {}) };
     await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
     await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
     const manifest: Manifest = {
@@ -60,6 +60,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
       timingsSeconds: o.timings.seconds,
       metrics: o.metrics,
       baselines: o.baselines,
+      ...(o.prepare ? { prepare: o.prepare } : {}),
     };
     await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   });

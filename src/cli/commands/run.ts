@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
       });
       if (o.json) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}) }) + "\n");
+        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}), ...(result.prepare ? { prepare: result.prepare } : {}) }) + "\n");
         return;
       }
       if (result.tune && !o.quiet) printTuneTable(result.tune, process.stdout);
