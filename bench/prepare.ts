@@ -68,7 +68,7 @@ async function writeCsv(file: string, n: number): Promise<void> {
     const ts = r() < 0.01 ? -1 : 1_500_000_000 + Math.floor(r() * 1e8);
     chunk += `${u},${i},${rating},${ts}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((res) => out.once("drain", res));
+      if (!out.write(chunk)) await new Promise<void>((res) => out.once("drain", () => res()));
       chunk = "";
     }
   }
