@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRegistry } from "../stages/index.js";
-import { renderPipelineFileDocs } from "../src/pipeline/pipeline-file-docs.js";
-import { fillStageDocFragments, renderStageDocs } from "../src/pipeline/stage-docs.js";
+import { renderPipelineFileDocs } from "../src/docs/pipeline-file-docs.js";
+import { fillStageDocFragments, renderStageDocs } from "../src/docs/stage-docs.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const registry = createRegistry();

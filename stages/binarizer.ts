@@ -107,7 +107,6 @@ export const binarizer = defineStage({
     "model under Spark's class and applied by predict.",
   sparkClass: CLASS,
   uidPrefix: "binarizer",
-  sparkConnect: { runs: "ml", className: CLASS, params: { inputCol: "string", outputCol: "string", inputCols: "string[]", outputCols: "string[]", threshold: "double", thresholds: "double[]" } },
   params,
   create: (p, info) => binarizerStage(p, info),
   loaders: {

@@ -6,7 +6,7 @@ import { tunerParams } from "./tuner-params.js";
 /**
  * CrossValidator: k folds drawn from the training split only; every param map is fitted on k-1 folds and scored on
  * the remaining one; the best mean (by the evaluator's isLargerBetter, first index on ties) is refitted on all of
- * train. The pipeline runner carries it out (src/pipeline/tune.ts); this declares its params.
+ * train. The pipeline runner carries it out (src/run/tune.ts); this declares its params.
  */
 export const crossValidator = defineStage({
   type: "cross-validator",
@@ -14,8 +14,6 @@ export const crossValidator = defineStage({
   doc: "K-fold cross-validation over a param grid (Spark CrossValidator). Folds come from the training split only; the test split is touched once, by the final evaluation.",
   sparkClass: "org.apache.spark.ml.tuning.CrossValidator",
   uidPrefix: "cv",
-  // Spark's CrossValidator is not on Spark Connect's allowlist: folds are Spark SQL, the grid loop runs on the client.
-  sparkConnect: { runs: "client" },
   params: z.object({
     numFolds: z.number().int().min(2).default(3).describe("number of folds (>= 2)"),
     seed: seedParam(),

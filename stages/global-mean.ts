@@ -23,7 +23,6 @@ export const globalMean = defineStage({
   doc: "Baseline: predicts the mean rating of the training rows for every row. Every report shows what it scores.",
   sparkClass: CLASS,
   uidPrefix: "globalMean",
-  sparkConnect: { runs: "sql" },
   params,
   create(p, info): Estimator {
     const outputSchema = (schema: Schema) => schemaWith(schema, [new Field(p.predictionCol, new Float32(), false)]);

@@ -62,8 +62,6 @@ export const indexToString = defineStage({
     "Give the labels, or name a string-indexer stage with labelsFrom.",
   sparkClass: CLASS,
   uidPrefix: "idxToStr",
-  // Applied on the cluster as Spark's IndexToString; labelsFrom is resolved from the fitted indexer's labels first.
-  sparkConnect: { runs: "ml", className: "org.apache.spark.ml.feature.IndexToString", params: { inputCol: "string", outputCol: "string", labels: "string[]" } },
   params,
   create(p, info): IndexToString {
     return indexToStringStage(p, info, p.labels);

@@ -38,7 +38,6 @@ export const mostPopular = defineStage({
     "ranking evaluators, not regression ones.",
   sparkClass: CLASS,
   uidPrefix: "mostPopular",
-  sparkConnect: { runs: "sql" },
   params,
   create(p, info): Estimator {
     const self: Estimator = {

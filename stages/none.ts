@@ -17,8 +17,6 @@ export const noSplit = defineStage({
   doc: "No split: every row trains, the test set is empty (a model for production). The run reports no test metrics and says why; recommendations and the model are written as usual.",
   sparkClass: "recpipe.split.None",
   uidPrefix: "noSplit",
-  // On Spark: every row of the source relation trains; nothing is sampled.
-  sparkConnect: { runs: "sql" },
   params: z.object({}),
   create(p, info): Splitter {
     return {

@@ -93,8 +93,6 @@ export const randomSplit = defineStage({
     "one-partition DataFrame exactly (slow on tens of millions of rows).",
   sparkClass: "recpipe.split.RandomSplit",
   uidPrefix: "randomSplit",
-  // On Spark: DataFrame.randomSplit's Sample relations (sorted input, one draw per row): the same semantics, other rows.
-  sparkConnect: { runs: "sql" },
   params: z.object({
     weights: splitWeightsParam(),
     seed: seedParam(),

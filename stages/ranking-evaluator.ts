@@ -72,9 +72,6 @@ export const rankingEvaluator = defineStage({
     "test items. Users without test items are not queried. Needs a model that can rank (als, bias-baseline, most-popular).",
   sparkClass: CLASS,
   uidPrefix: "rankEval",
-  // recpipe's definition (top-k of items unseen in training, users with a test item) needs the training rows, which
-  // Spark's RankingEvaluator never sees: the engine builds the per-user arrays with Spark SQL and scores them there.
-  sparkConnect: { runs: "sql" },
   params,
   create(p, info): Evaluator {
     return rankingEvaluatorOf(p, info);

@@ -37,7 +37,6 @@ export const regressionEvaluator = defineStage({
     "coldStartStrategy nan) makes the metric NaN, as in Spark; set coldStartStrategy: drop.",
   sparkClass: CLASS,
   uidPrefix: "regEval",
-  sparkConnect: { runs: "ml", className: CLASS, params: { metricName: "string", labelCol: "string", predictionCol: "string", weightCol: "string", throughOrigin: "boolean" } },
   params,
   create(p, info): Evaluator {
     return regressionEvaluatorOf(p, info);

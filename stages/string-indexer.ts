@@ -94,11 +94,6 @@ export const stringIndexer = defineStage({
     "keeps the labels so recommendations can be mapped back to the original ids.",
   sparkClass: CLASS,
   uidPrefix: "strIdx",
-  sparkConnect: {
-    runs: "ml",
-    className: CLASS,
-    params: { inputCol: "string", outputCol: "string", inputCols: "string[]", outputCols: "string[]", handleInvalid: "string", stringOrderType: "string" },
-  },
   params,
   create(p, info): Estimator {
     const { inputs, outputs } = columnsOf(p, info.uid);

@@ -10,7 +10,6 @@ export const trainValidationSplit = defineStage({
   doc: "Hyperparameter search with one train/validation split of the training rows (Spark TrainValidationSplit).",
   sparkClass: "org.apache.spark.ml.tuning.TrainValidationSplit",
   uidPrefix: "tvs",
-  sparkConnect: { runs: "client" },
   params: z.object({
     trainRatio: z.number().gt(0).lt(1).default(0.75).describe("fraction of the training rows used to fit; the rest validates (0 < trainRatio < 1)"),
     seed: seedParam(),

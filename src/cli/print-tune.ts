@@ -1,5 +1,5 @@
-import type { TuneSummary } from "../pipeline/tune.js";
-import { tuningVerdicts } from "../pipeline/tuning-verdicts.js";
+import type { TuneSummary } from "../model/tune-result.js";
+import { tuningVerdicts } from "../run/tuning-verdicts.js";
 
 /** The tuning result as a readable table: one line per param map, best first. */
 export function printTuneTable(t: TuneSummary, out: NodeJS.WritableStream): void {

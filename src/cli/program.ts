@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { recpipeVersion } from "../pipeline/manifest.js";
+import { recpipeVersion } from "../run/manifest.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerExplain } from "./commands/explain.js";

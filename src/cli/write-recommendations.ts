@@ -3,7 +3,7 @@ import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { InputError } from "../core/errors.js";
 import { tableToCsv, writeTable } from "../io/write-table.js";
 import { asWriteInputError } from "../io/write-error.js";
-import type { ModelItemRecommendations, ModelRecommendations } from "../pipeline/recommend-from-model.js";
+import type { ModelItemRecommendations, ModelRecommendations } from "../model/recommend-from-model.js";
 
 /**
  * Prints or writes recommendations. json follows Spark's recommendForAllUsers shape (`recommendations` lists of

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { Table } from "apache-arrow";
 import { z } from "zod";
 import type { SavedStage } from "./saved-stage.js";
-import type { SparkConnectMapping } from "./spark-connect-mapping.js";
 import { SparkDouble } from "./spark-json.js";
 import { paramsFromSaved } from "./saved-params.js";
 import { issuesFromZod, SpecError } from "./param-issues.js";
@@ -56,8 +55,6 @@ export interface StageDefinition<R extends StageRole = StageRole, S extends z.Zo
   create(params: z.output<S>, info: StageInfo): RoleInstance[R];
   /** Saved classes this definition reads, by class name (e.g. org.apache.spark.ml.recommendation.ALSModel). */
   readonly loaders?: Readonly<Record<string, StageLoader>>;
-  /** How the stage runs on a Spark cluster (`recpipe run --remote`); absent: the stage is refused remotely. */
-  readonly sparkConnect?: SparkConnectMapping<z.output<S>>;
   /**
    * A data-preparation step that drops rows (drop-na, drop-duplicates, min-count-filter): allowed in `prepare:` only,
    * never inside a fitted pipeline, where it would drop rows at predict time too.

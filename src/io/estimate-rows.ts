@@ -2,7 +2,8 @@ import { openAsBlob } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import * as parquetWasm from "parquet-wasm";
-import { isDataPartFile, inferFormat, type TableFormat } from "./read-table.js";
+import { isDataPartFile, inferFormat } from "./read-table.js";
+import type { TableFormat } from "./table-format.js";
 
 /** How many rows a data file holds, found without reading it: exact from Parquet metadata, else from its size. */
 export interface RowEstimate {

@@ -9,7 +9,7 @@ import { readJsonLines } from "./jsonl-reader.js";
 import * as parquetWasm from "parquet-wasm";
 import { concatTables } from "./concat-tables.js";
 
-export type TableFormat = "csv" | "tsv" | "jsonl" | "parquet" | "arrow";
+import { formatFromExtension, type TableFormat } from "./table-format.js";
 
 export interface ReadOptions {
   format?: TableFormat;
@@ -26,33 +26,11 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-const EXTENSIONS: Record<string, TableFormat> = {
-  ".csv": "csv",
-  ".tsv": "tsv",
-  ".tab": "tsv",
-  ".data": "tsv",
-  ".base": "tsv",
-  ".test": "tsv",
-  ".jsonl": "jsonl",
-  ".ndjson": "jsonl",
-  ".json": "jsonl",
-  ".parquet": "parquet",
-  ".arrow": "arrow",
-  ".feather": "arrow",
-  ".ipc": "arrow",
-  ".arrows": "arrow",
-};
-
-/** The format a file name's extension implies, or undefined when the extension says nothing. */
-export function formatFromExtension(file: string): TableFormat | undefined {
-  return EXTENSIONS[path.extname(file).toLowerCase()];
-}
-
 /** Format from the extension; a directory is a Spark-style Parquet folder. */
 export async function inferFormat(file: string): Promise<TableFormat> {
-  const ext = path.extname(file).toLowerCase();
-  const known = EXTENSIONS[ext];
+  const known = formatFromExtension(file);
   if (known) return known;
+  const ext = path.extname(file).toLowerCase();
   const s = await stat(file).catch(() => undefined);
   if (s?.isDirectory()) return "parquet";
   throw new InputError("E_FILE", `${file}: cannot tell the format from the extension "${ext}"; set format to one of csv, tsv, jsonl, parquet, arrow`);

@@ -1,4 +1,4 @@
-import type { IdColumns } from "./funnel.js";
+import type { FunnelStep, IdColumns } from "./funnel.js";
 
 /** A pipeline stage as the pipeline file declares it (type and validated params). */
 interface StageLike {
@@ -34,4 +34,10 @@ export function duplicatePairsNote(count: number, cols: IdColumns & { recommende
     `(duplicates move the fit and the test metrics); to keep one row per pair add \`prepare: [{type: drop-duplicates, cols: [${cols.user}, ${cols.item}]}]\` ` +
     `(keep: last with orderBy: a timestamp column keeps the latest)`
   );
+}
+
+/** The notes the funnel gives a run: duplicate (user, item) pairs that reach the recommender, if any. */
+export function prepareNotes(funnel: readonly FunnelStep[] | undefined, pipeline: readonly StageLike[]): string[] {
+  const duplicates = funnel?.at(-1)?.duplicatePairs ?? 0;
+  return duplicates > 0 ? [duplicatePairsNote(duplicates, recommenderIdColumns(pipeline))] : [];
 }

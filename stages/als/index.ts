@@ -22,19 +22,6 @@ export const als = defineStage({
   doc: "Alternating least squares matrix factorization (Spark ALS): explicit ratings with λ scaled by each row's rating count, or implicit feedback with confidence 1 + alpha·|r|. Fits user and item factors; predicts their dot product and recommends the top-k items.",
   sparkClass: ALS_CLASS,
   uidPrefix: "als",
-  // Every Spark ALS param is sent with recpipe's resolved value (including the seed derived from the pipeline seed),
-  // so the cluster fits what the local engine would; recpipe's conjugate-gradient solver has no Spark counterpart.
-  sparkConnect: {
-    runs: "ml",
-    className: ALS_CLASS,
-    params: {
-      rank: "int", maxIter: "int", regParam: "double", alpha: "double", implicitPrefs: "boolean", nonnegative: "boolean",
-      numUserBlocks: "int", numItemBlocks: "int", checkpointInterval: "int", seed: "long", coldStartStrategy: "string",
-      intermediateStorageLevel: "string", finalStorageLevel: "string", blockSize: "int",
-      userCol: "string", itemCol: "string", ratingCol: "string", predictionCol: "string",
-    },
-    refuse: (p) => (p.solver === "cg" ? { key: "solver", reason: "solver: cg is recpipe's conjugate-gradient solver; Spark's ALS solves exactly (Cholesky or NNLS). Use solver: cholesky (the default) to run on Spark" } : undefined),
-  },
   params: alsParams,
   create: (p, info) => alsEstimator(p, info),
   loaders: {

@@ -12,7 +12,7 @@ import type { Table } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.js";
 import { readParquetBytes } from "../../src/io/write-table.js";
-import { loadModel } from "../../src/pipeline/load-model.js";
+import { loadModel } from "../../src/model/load-model.js";
 import { createRegistry } from "../../stages/index.js";
 import { isStringIndexerModel } from "../../stages/string-indexer.js";
 import { sharedDataDir, sharedDataPresent } from "../shared-data.js";

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRegistry } from "../../stages/index.js";
-import { renderPipelineFileDocs } from "../../src/pipeline/pipeline-file-docs.js";
-import { fileSourceParams, outputParams, recommendParams } from "../../src/pipeline/spec.js";
-import { pipelineJsonSchema } from "../../src/pipeline/pipeline-json-schema.js";
+import { renderPipelineFileDocs } from "../../src/docs/pipeline-file-docs.js";
+import { fileSourceParams, outputParams, recommendParams } from "../../src/spec/spec.js";
+import { pipelineJsonSchema } from "../../src/docs/pipeline-json-schema.js";
 
 describe("docs/pipeline-file.md", () => {
   const generated = renderPipelineFileDocs(createRegistry());

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRegistry } from "../../stages/index.js";
 import { paramNames } from "../../src/core/define-stage.js";
-import { fillStageDocFragments, renderStageDocs, stageDocFragmentTypes } from "../../src/pipeline/stage-docs.js";
+import { fillStageDocFragments, renderStageDocs, stageDocFragmentTypes } from "../../src/docs/stage-docs.js";
 
 describe("docs/stages.md", () => {
   const generated = renderStageDocs(createRegistry());

@@ -9,8 +9,8 @@ import path from "node:path";
 import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
-import { loadModel, type LoadedModel } from "../../src/pipeline/load-model.js";
-import { recommendFromModel } from "../../src/pipeline/recommend-from-model.js";
+import { loadModel, type LoadedModel } from "../../src/model/load-model.js";
+import { recommendFromModel } from "../../src/model/recommend-from-model.js";
 import { runSparkScript } from "./run-spark-script.js";
 import { sparkEnv } from "./spark-env.js";
 

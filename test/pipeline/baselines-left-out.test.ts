@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-baselines-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

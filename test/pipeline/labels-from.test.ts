@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { Table, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
-import { buildPipelineStages } from "../../src/pipeline/build-stages.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
-import { fitPipeline } from "../../src/pipeline/pipeline-model.js";
+import { buildPipelineStages } from "../../src/spec/build-stages.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
+import { fitPipeline } from "../../src/model/pipeline-model.js";
 
 /** index-to-string's `labelsFrom`: the labels of a string-indexer fitted earlier in the same pipeline. */
 const dir = mkdtempSync(join(tmpdir(), "recpipe-labels-from-"));

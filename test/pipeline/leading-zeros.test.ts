@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 
 /** Zero-padded ids (Amazon asins like 0006428320) read as numbers lose their zeros: recpipe warns and says the fix. */
 const dir = mkdtempSync(join(tmpdir(), "recpipe-zeros-"));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "recpipe-load-"));
 function file(name: string, text: string): string {

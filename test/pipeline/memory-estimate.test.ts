@@ -8,8 +8,8 @@ import { makeVector, Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { estimateRows } from "../../src/io/estimate-rows.js";
 import { writeTable } from "../../src/io/write-table.js";
-import { checkRunFitsMemory, estimateRunMemory } from "../../src/pipeline/memory-estimate.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
+import { checkRunFitsMemory, estimateRunMemory } from "../../src/engines/local/memory-estimate.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 import { runCliAsync } from "../cli/run-cli.js";
 import { tempDir } from "../io/fixtures.js";
 

@@ -9,7 +9,7 @@ import { makeVector, Table, tableToIPC } from "apache-arrow";
 import * as parquetWasm from "parquet-wasm";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeParquetBytes } from "../../src/io/parquet-codec.js";
-import { parquetRowsEqual } from "../../src/pipeline/reproduce.js";
+import { parquetRowsEqual } from "../../src/runs/reproduce.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-rows-equal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

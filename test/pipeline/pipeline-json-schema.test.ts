@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { pipelineJsonSchema } from "../../src/pipeline/pipeline-json-schema.js";
-import { topLevel } from "../../src/pipeline/spec.js";
+import { pipelineJsonSchema } from "../../src/docs/pipeline-json-schema.js";
+import { topLevel } from "../../src/spec/spec.js";
 import { createRegistry } from "../../stages/index.js";
 
 interface JsonSchema {

@@ -1,6 +1,6 @@
 import { Float32, Float64, Int32, Table, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { ratingHistogram } from "../../src/pipeline/rating-histogram.js";
+import { ratingHistogram } from "../../src/run/rating-histogram.js";
 
 describe("rating histogram", () => {
   it("counts each distinct value (ascending) across chunks, skipping nulls and NaN, -0 with 0", () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-recommend-users-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { runNotes } from "../../src/pipeline/run-notes.js";
-import { tuningVerdicts } from "../../src/pipeline/tuning-verdicts.js";
-import { flattenPipeline } from "../../src/pipeline/run-summary.js";
-import { gainsOverBaselines } from "../../src/pipeline/list-runs.js";
+import { runNotes } from "../../src/run/run-notes.js";
+import { tuningVerdicts } from "../../src/run/tuning-verdicts.js";
+import { flattenPipeline } from "../../src/runs/run-summary.js";
+import { gainsOverBaselines } from "../../src/runs/list-runs.js";
 
 describe("tuningVerdicts", () => {
   const grid = [

@@ -5,13 +5,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
 import type { Recommender } from "../../src/core/stage.js";
-import { buildEvaluators, buildPipelineStages, buildSplitter } from "../../src/pipeline/build-stages.js";
-import { evaluateModel } from "../../src/pipeline/evaluate-model.js";
-import { fitPipeline } from "../../src/pipeline/pipeline-model.js";
-import { recommendForRun } from "../../src/pipeline/recommend-for-run.js";
-import { selectLists, sharedTopK } from "../../src/pipeline/shared-top-k.js";
-import { validateSpec } from "../../src/pipeline/spec.js";
-import { syntheticRatings } from "../../src/pipeline/synthetic-ratings.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "../../src/spec/build-stages.js";
+import { evaluateModel } from "../../src/engines/local/evaluate-model.js";
+import { fitPipeline } from "../../src/model/pipeline-model.js";
+import { recommendForRun } from "../../src/engines/local/recommend-for-run.js";
+import { selectLists, sharedTopK } from "../../src/engines/local/shared-top-k.js";
+import { validateSpec } from "../../src/spec/spec.js";
+import { syntheticRatings } from "../../src/io/synthetic-ratings.js";
 import { createRegistry } from "../../stages/index.js";
 
 const builtinRegistry = createRegistry();

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.js";
 import { readParquetBytes } from "../../src/io/parquet-codec.js";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 import { PIPELINE, RATINGS_CSV } from "../bad-inputs/fixtures.js";
 
 /**

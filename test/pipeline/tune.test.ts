@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readTable } from "../../src/io/read-table.js";
-import { syntheticRatings } from "../../src/pipeline/synthetic-ratings.js";
-import { expandGrid } from "../../src/pipeline/param-grid.js";
-import { run } from "../../src/pipeline/run.js";
+import { syntheticRatings } from "../../src/io/synthetic-ratings.js";
+import { expandGrid } from "../../src/spec/param-grid.js";
+import { run } from "../../src/run/run.js";
 import { fitLog } from "../fixtures/plugins/fit-recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "recpipe-tune-"));

@@ -5,9 +5,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
 import { readTable } from "../../src/io/read-table.js";
-import { loadModel } from "../../src/pipeline/load-model.js";
-import { recommendFromModel } from "../../src/pipeline/recommend-from-model.js";
-import { run, type RunResult } from "../../src/pipeline/run.js";
+import { loadModel } from "../../src/model/load-model.js";
+import { recommendFromModel } from "../../src/model/recommend-from-model.js";
+import { run, type RunResult } from "../../src/run/run.js";
 import { sharedDataDir, sharedDataPresent } from "../shared-data.js";
 import { writeAmazonReviews, writeKuaiRecSmallMatrix, writeLastfmUserArtists, writeMovieLensUData } from "./example-fixtures.js";
 

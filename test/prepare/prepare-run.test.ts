@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { reproduce } from "../../src/pipeline/reproduce.js";
-import { run } from "../../src/pipeline/run.js";
-import { validatePipeline } from "../../src/pipeline/validate-pipeline.js";
+import { reproduce } from "../../src/runs/reproduce.js";
+import { run } from "../../src/run/run.js";
+import { validatePipeline } from "../../src/run/validate-pipeline.js";
 
 /** 30 users x 6 items each, then 5 exact duplicates of the first rows, one 'N/A' rating and one sparse user. */
 function ratingsCsv(): string {

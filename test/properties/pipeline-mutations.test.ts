@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { validatePipeline } from "../../src/pipeline/validate-pipeline.js";
+import { validatePipeline } from "../../src/run/validate-pipeline.js";
 import { PIPELINE, RATINGS_CSV } from "../bad-inputs/fixtures.js";
 import { runCli } from "../bad-inputs/run-cli.js";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { loadPipelineFile } from "../../src/pipeline/load-pipeline-file.js";
+import { loadPipelineFile } from "../../src/spec/load-pipeline-file.js";
 
 /**
  * Plugins load only from the paths a pipeline file names, and a relative plugin path resolves from the pipeline file's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isInputError } from "../../src/core/errors.js";
-import { parseYamlText } from "../../src/pipeline/yaml-file.js";
+import { parseYamlText } from "../../src/spec/yaml-file.js";
 
 /** YAML never constructs objects or runs code: custom and language-specific tags are refused; core tags stay data. */
 describe("YAML tags in a pipeline file", () => {

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTable } from "../../src/io/read-table.js";
-import { run } from "../../src/pipeline/run.js";
+import { run } from "../../src/run/run.js";
 import { runCliAsync } from "../cli/run-cli.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
 

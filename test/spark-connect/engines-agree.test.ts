@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/pipeline/load-model.js";
-import { run, type RunResult } from "../../src/pipeline/run.js";
+import { loadModel } from "../../src/model/load-model.js";
+import { run, type RunResult } from "../../src/run/run.js";
 import { SPARK_LINES } from "./spark-servers.global.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
 import { haveMl100k, ml100k, repoRoot } from "./shared-data.js";

@@ -4,11 +4,11 @@ import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Metadata, status } from "@grpc/grpc-js";
 import { makeVector, Table, tableToIPC } from "apache-arrow";
 import { afterEach, describe, expect, it } from "vitest";
-import { SparkConnectClient } from "../../src/spark-connect/client.js";
-import { ExecutePlanResponseSchema, PlanSchema } from "../../src/spark-connect/gen/spark/connect/base_pb.js";
-import { SparkMl } from "../../src/spark-connect/ml.js";
-import { localRelation } from "../../src/spark-connect/plan.js";
-import { parseRemoteUrl } from "../../src/spark-connect/remote-url.js";
+import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
+import { ExecutePlanResponseSchema, PlanSchema } from "../../src/engines/spark-connect/gen/spark/connect/base_pb.js";
+import { SparkMl } from "../../src/engines/spark-connect/transport/ml.js";
+import { localRelation } from "../../src/engines/spark-connect/transport/plan.js";
+import { parseRemoteUrl } from "../../src/engines/spark-connect/transport/remote-url.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 
 let fake: FakeServer | undefined;

@@ -14,7 +14,7 @@ import {
   ReleaseSessionResponseSchema,
   type ExecutePlanRequest,
   type ExecutePlanResponse,
-} from "../../src/spark-connect/gen/spark/connect/base_pb.js";
+} from "../../src/engines/spark-connect/gen/spark/connect/base_pb.js";
 
 function method<Req extends DescMessage, Res extends DescMessage>(name: string, req: Req, res: Res, responseStream: boolean) {
   return {

@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SparkConnectClient } from "../../src/spark-connect/client.js";
-import { parseRemoteUrl } from "../../src/spark-connect/remote-url.js";
+import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
+import { parseRemoteUrl } from "../../src/engines/spark-connect/transport/remote-url.js";
 import { cliMain } from "../cli/run-cli.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLoopback, parseRemoteUrl, redactUrl } from "../../src/spark-connect/remote-url.js";
+import { isLoopback, parseRemoteUrl, redactUrl } from "../../src/engines/spark-connect/transport/remote-url.js";
 
 describe("sc:// URLs", () => {
   it("reads host, port (default 15002), use_ssl and the token, and never shows the token", () => {

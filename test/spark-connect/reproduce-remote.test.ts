@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { reproduce } from "../../src/pipeline/reproduce.js";
+import { reproduce } from "../../src/runs/reproduce.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-reproduce-remote-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

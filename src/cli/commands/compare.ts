@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
-import { compareRuns, type RunComparison } from "../../pipeline/compare-runs.js";
+import { compareRuns, type RunComparison } from "../../runs/compare-runs.js";
 import { asWriteInputError } from "../../io/write-error.js";
 import { renderComparePage, type ComparePageData } from "../../report/compare-page.js";
-import { recpipeVersion } from "../../pipeline/manifest.js";
+import { recpipeVersion } from "../../run/manifest.js";
 import { formatGain, formatMetric, formatParam, formatTime } from "../format-run-values.js";
 import { textTable } from "../text-table.js";
 

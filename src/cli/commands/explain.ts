@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createRegistry } from "../../../stages/index.js";
-import { explainStage } from "../../pipeline/param-docs.js";
+import { explainStage } from "../../docs/param-docs.js";
 
 export function registerExplain(program: Command): void {
   program

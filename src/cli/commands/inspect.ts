@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { describeDirectory } from "../../pipeline/describe-model.js";
+import { describeDirectory } from "../../model/describe-model.js";
 
 export function registerInspect(program: Command): void {
   program

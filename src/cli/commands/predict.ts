@@ -3,8 +3,8 @@ import { availableParallelism } from "node:os";
 import { quietContext } from "../../core/run-context.js";
 import { readTable } from "../../io/read-table.js";
 import { writeTable } from "../../io/write-table.js";
-import { loadModel } from "../../pipeline/load-model.js";
-import { applyModelSetters } from "../../pipeline/model-setters.js";
+import { loadModel } from "../../model/load-model.js";
+import { applyModelSetters } from "../../model/model-setters.js";
 import { collect } from "../options.js";
 import { tableToCsv } from "../../io/write-table.js";
 

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { quietContext } from "../../core/run-context.js";
-import { loadModel } from "../../pipeline/load-model.js";
-import { recommendFromModel, recommendItemsFromModel } from "../../pipeline/recommend-from-model.js";
+import { loadModel } from "../../model/load-model.js";
+import { recommendFromModel, recommendItemsFromModel } from "../../model/recommend-from-model.js";
 import { collect, parsePositiveInt } from "../options.js";
 import { writeRecommendations } from "../write-recommendations.js";
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { reproduce } from "../../pipeline/reproduce.js";
+import { reproduce } from "../../runs/reproduce.js";
 import { createProgress } from "../progress.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, parsePositiveInt, pluginsAllowed } from "../options.js";
 

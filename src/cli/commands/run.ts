@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { run, type RunResult } from "../../pipeline/run.js";
+import { run, type RunResult } from "../../run/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, parsePositiveInt, pluginsAllowed } from "../options.js";

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
-import { listRuns, type RunListing } from "../../pipeline/list-runs.js";
+import { listRuns, type RunListing } from "../../runs/list-runs.js";
 import { formatGain, formatMetric, formatParam, formatTime } from "../format-run-values.js";
 import { textTable } from "../text-table.js";
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createRegistry } from "../../../stages/index.js";
-import { pipelineJsonSchema } from "../../pipeline/pipeline-json-schema.js";
+import { pipelineJsonSchema } from "../../docs/pipeline-json-schema.js";
 
 export function registerSchema(program: Command): void {
   program

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { validatePipeline } from "../../pipeline/validate-pipeline.js";
+import { validatePipeline } from "../../run/validate-pipeline.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, pluginsAllowed } from "../options.js";
 import { describeType } from "../../core/table.js";
-import { gb } from "../../pipeline/memory-estimate.js";
+import { gb } from "../../engines/local/memory-estimate.js";
 
 export function registerValidate(program: Command): void {
   program

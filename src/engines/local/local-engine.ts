@@ -1,0 +1,118 @@
+import { applyPrepare, prepareSchema } from "../../prepare/apply-prepare.js";
+import type { FunnelStep } from "../../prepare/funnel.js";
+import { recommenderIdColumns } from "../../prepare/id-columns.js";
+import { availableParallelism } from "node:os";
+import type { Table } from "apache-arrow";
+import type { Evaluator, PipelineStage, Splitter } from "../../core/stage.js";
+import type { RunContext } from "../../core/run-context.js";
+import { displayPath } from "../../io/display-path.js";
+import { fitPipeline, foldSchema, pipelineUid, type PipelineModel } from "../../model/pipeline-model.js";
+import type { RecommendationsTable } from "../../model/recommendations-table.js";
+import { checkRatingsFinite } from "./check-ratings.js";
+import { checkRunFitsMemory, gb } from "./memory-estimate.js";
+import type { Engine, EngineKind, EngineSetup, LoadedData, PrepareStep, RecommendSpec, SplitData, TrialEngine } from "../engine.js";
+import { computeBaselines } from "./baselines.js";
+import { evaluateModel } from "./evaluate-model.js";
+import { localTrials } from "./local-trials.js";
+import { readSource } from "./read-source.js";
+import { recommendForRun } from "./recommend-for-run.js";
+import { sharedTopK, type SharedTopK } from "./shared-top-k.js";
+import { trainMetrics } from "./train-error.js";
+
+/** The local engine: Arrow tables in this process, the WASM kernels on all cores (or `--workers`). */
+export const localEngine: EngineKind = {
+  runsPlugins: true,
+  defaultWorkers: () => availableParallelism(),
+  async start(setup) {
+    // Refused before reading when it cannot fit: a crash half an hour in, after the data was read, helps nobody.
+    const memory = await checkRunFitsMemory(setup.loaded.spec, setup.loaded.baseDir);
+    if (memory) setup.base.log(`memory: about ${gb(memory.bytes)} estimated for ${memory.rows.toLocaleString("en-US")} ratings`);
+    return new LocalEngine(setup);
+  },
+};
+
+class LocalEngine implements Engine<Table, PipelineModel> {
+  /**
+   * Ranking metrics and recommendations read one top-k computation when both are asked for of the same model (see
+   * shared-top-k.ts); a refitted model recommends from its own lists.
+   */
+  private shared?: SharedTopK;
+
+  constructor(private readonly s: EngineSetup) {}
+
+  async load(stages: readonly PipelineStage[], steps: readonly PrepareStep[] = []): Promise<LoadedData<Table>> {
+    const { spec, baseDir } = this.s.loaded;
+    const { table, input } = await readSource(spec.source, baseDir, spec.seed, this.s.base.progress, this.s.base.warn);
+    this.s.base.log(`read ${table.numRows.toLocaleString("en-US")} rows`);
+    // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
+    // prepare's steps come first, each error naming prepare[i]; the rating checks then see what they leave.
+    foldSchema(stages as PipelineStage[], prepareSchema(steps.map((s) => s.stage), table.schema));
+    this.sourceName = input.path ? displayPath(input.path) : "the source";
+    return { data: table, rows: table.numRows, input, table };
+  }
+
+  private sourceName = "the source";
+
+  async prepare(data: Table, steps: readonly PrepareStep[]): Promise<{ data: Table; funnel: FunnelStep[] }> {
+    const { spec } = this.s.loaded;
+    const apply = () => applyPrepare(steps.map((s) => s.stage), data, this.s.ctxFor("prepare"), recommenderIdColumns(spec.pipeline));
+    const prepared = steps.length > 0 ? await this.s.time("prepare", apply) : await apply();
+    const out = prepared.table;
+    checkRatingsFinite(spec.pipeline, out, out === data ? this.sourceName : `the data after prepare (read from ${this.sourceName})`);
+    return { data: out, funnel: prepared.funnel };
+  }
+
+  async split(data: Table, splitter: Splitter, ctx: RunContext): Promise<SplitData<Table>> {
+    const { train, test } = splitter.split(data, ctx);
+    return { train, test, rows: { train: train.numRows, test: test.numRows } };
+  }
+
+  trials(train: Table): TrialEngine {
+    return localTrials(this.s.loaded, train);
+  }
+
+  fit(stages: readonly PipelineStage[], rows: Table): Promise<PipelineModel> {
+    const { spec } = this.s.loaded;
+    return fitPipeline(stages as PipelineStage[], rows, { ...this.s.base, seed: spec.seed }, pipelineUid(spec.seed, spec.name));
+  }
+
+  async fetch(fitted: PipelineModel): Promise<PipelineModel> {
+    return fitted;
+  }
+
+  async evaluate(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, recommendsLater: boolean): Promise<Record<string, number>> {
+    if (recommendsLater) this.shared = await sharedTopK(model, evaluators, this.s.loaded.spec.recommend, train, test, this.s.ctxFor("evaluate"));
+    return evaluateModel(model, evaluators, train, test, this.s.ctxFor("evaluate"), this.shared);
+  }
+
+  trainMetrics(model: PipelineModel, evaluators: readonly Evaluator[], train: Table): Promise<Record<string, number>> {
+    return trainMetrics(model, evaluators, train, this.s.ctxFor("evaluate"));
+  }
+
+  baselines(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table): Promise<Record<string, Record<string, number>>> {
+    return computeBaselines(this.s.loaded.registry, model, evaluators, train, test, this.s.ctxFor("baselines"), this.s.loaded.spec.seed);
+  }
+
+  recommend(model: PipelineModel, _model: PipelineModel, spec: RecommendSpec, seen: Table): Promise<RecommendationsTable> {
+    return recommendForRun(model, spec, seen, this.s.ctxFor("recommend"), this.shared);
+  }
+
+  /** The report computes its few users' lists itself, from the local training rows. */
+  async reportRecommendations(): Promise<undefined> {
+    return undefined;
+  }
+
+  async keep(): Promise<void> {}
+
+  async release(): Promise<void> {}
+
+  localTable(data: Table): Table {
+    return data;
+  }
+
+  async failure(e: unknown): Promise<unknown> {
+    return e;
+  }
+
+  async close(): Promise<void> {}
+}

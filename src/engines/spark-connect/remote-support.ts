@@ -1,0 +1,47 @@
+import { InputError } from "../../core/errors.js";
+import type { StageRegistry } from "../../core/registry.js";
+import type { PipelineSpec, StageSpec } from "../../spec/spec.js";
+import { remoteStageOf } from "./stages/index.js";
+
+/** Schemes a Spark cluster reads itself; any other path is a local file that recpipe reads and uploads. */
+export const CLUSTER_SCHEMES = ["s3a", "s3", "hdfs", "gs", "abfss", "abfs", "wasbs", "file", "dbfs"];
+
+export function isClusterPath(path: string): boolean {
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(path);
+  return !!m && CLUSTER_SCHEMES.includes(m[1].toLowerCase());
+}
+
+/** Every setting of a pipeline that cannot run on Spark Connect, as "key path: reason" lines; empty when it can. */
+export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): string[] {
+  const out: string[] = [];
+  if (spec.plugins.length > 0) out.push(`plugins: plugin stages run only in recpipe's own engine; a Spark cluster cannot load them (remove plugins or run without --remote)`);
+  if (spec.source.kind === "file" && isClusterPath(spec.source.path) && spec.source.format === "arrow") {
+    out.push(`source.format: Spark has no reader for Arrow IPC files on the cluster; use parquet, csv, tsv or jsonl, or a local path (uploaded)`);
+  }
+  const check = (s: StageSpec, at: string) => {
+    const remote = remoteStageOf(registry.get(s.type));
+    const where = `${at} (${s.type})`;
+    if (!remote) {
+      out.push(`${where}.type: ${s.type} has no Spark Connect equivalent in recpipe; it runs only in the local engine (run without --remote)`);
+      return;
+    }
+    const r = remote.refuse?.(s.params);
+    if (r) out.push(`${where}.${r.key}: ${r.reason}`);
+  };
+  // The prepare block runs in the local engine only so far (Spark plans for its steps are not written yet).
+  if (spec.prepare.length > 0) out.push(`prepare: data-preparation steps run only in recpipe's own engine so far; run without --remote, or prepare the data on the cluster first`);
+  check(spec.split, "split");
+  spec.pipeline.forEach((s, i) => check(s, `pipeline[${i}]`));
+  spec.evaluate.forEach((s, i) => check(s, `evaluate[${i}]`));
+  if (spec.tune) {
+    check(spec.tune, "tune");
+    check(spec.tune.evaluator, "tune.evaluator");
+  }
+  return out;
+}
+
+/** Refuses, with exit 2, a pipeline that cannot run remotely: before connecting, so no cluster work is wasted. */
+export function assertRunsRemotely(file: string, spec: PipelineSpec, registry: StageRegistry): void {
+  const why = remoteRefusals(spec, registry);
+  if (why.length > 0) throw new InputError("E_UNSUPPORTED", `${file}: cannot run on Spark Connect:\n${why.map((w) => `  ${w}`).join("\n")}`);
+}

@@ -1,0 +1,188 @@
+import { InputError, RecpipeError } from "../../core/errors.js";
+import { onInterrupt } from "../../core/interrupt-cleanup.js";
+import { quietContext, type RunContext } from "../../core/run-context.js";
+import type { Evaluator, PipelineStage, Splitter } from "../../core/stage.js";
+import { foldSchema, pipelineUid, type PipelineModel } from "../../model/pipeline-model.js";
+import { recommendationsTable, type RecommendationsTable } from "../../model/recommendations-table.js";
+import type { Engine, EngineKind, EngineRecord, EngineSetup, LoadedData, PrepareStep, RecommendSpec, SplitData, TrialEngine } from "../engine.js";
+import type { Relation } from "./gen/spark/connect/relations_pb.js";
+import { fetchPipelineModel } from "./fetch-model.js";
+import { remoteSource } from "./remote-data.js";
+import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
+import { fitRemote, remoteStageFor, type RemotePipelineModel } from "./remote-pipeline.js";
+import { recommendRemote } from "./remote-recommend.js";
+import { assertRunsRemotely } from "./remote-support.js";
+import { remoteTrials } from "./remote-tune.js";
+import { saveOnCluster } from "./save-on-cluster.js";
+import { SparkConnectClient } from "./transport/client.js";
+import { SparkMl } from "./transport/ml.js";
+import { sql } from "./transport/plan.js";
+import { sparkProgress } from "./transport/progress.js";
+import { parseRemoteUrl, type RemoteUrl } from "./transport/remote-url.js";
+import { ident } from "./transport/sql-text.js";
+
+/**
+ * The Spark Connect engine (`--remote sc://HOST:PORT...`): Spark does the data work; what comes back is metrics, the
+ * fitted factors and labels (for the Spark-layout model/), and recommendations. Server-side models and cached data
+ * are released at the end, after a failure, and on Ctrl-C. `remoteModelPath` also saves the model on the cluster.
+ */
+export function sparkConnectEngine(remote: string, remoteModelPath?: string): EngineKind {
+  return {
+    // Plugins are recpipe code: a cluster cannot load them (remote-support.ts refuses them).
+    runsPlugins: false,
+    defaultWorkers: () => 1,
+    async start(setup) {
+      // Everything the cluster cannot do is refused before connecting: no cluster work is wasted on a doomed run.
+      assertRunsRemotely(setup.loaded.file, setup.loaded.spec, setup.loaded.registry);
+      const url = parseRemoteUrl(remote);
+      const client = await SparkConnectClient.connect(url, setup.client);
+      setup.base.log(`connected to Spark ${client.sparkVersion} at ${url.display} (session ${client.sessionId})`);
+      return new SparkConnectEngine(setup, client, url, remoteModelPath);
+    },
+  };
+}
+
+class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
+  readonly record: EngineRecord;
+  private readonly ml: SparkMl;
+  private readonly cached: Relation[] = [];
+  private released?: Promise<void>;
+  private interrupted = false;
+  private readonly unregister: () => void;
+
+  constructor(private readonly s: EngineSetup, private readonly client: SparkConnectClient, url: RemoteUrl, private readonly remoteModelPath?: string) {
+    this.record = { name: "spark-connect", sparkVersion: client.sparkVersion, remote: url.display };
+    this.ml = new SparkMl(client, sparkProgress(s.base.progress));
+    // The CLI's signal handler runs this before it exits, so the cluster does not keep this run's models and data.
+    this.unregister = onInterrupt(`stopping the Spark jobs and releasing the server-side models and cached data at ${url.display}`, async () => {
+      this.interrupted = true;
+      await this.releaseAll();
+    });
+  }
+
+  async load(stages: readonly PipelineStage[]): Promise<LoadedData<Relation>> {
+    const { spec, baseDir } = this.s.loaded;
+    const data = await remoteSource(this.ml, spec.source, baseDir, spec.seed, this.s.base.progress);
+    this.s.base.log(`data on the cluster: ${data.rows.toLocaleString("en-US")} rows`);
+    // With the rows at hand, every column and type is checked before any fit, as locally (Spark's transformSchema).
+    if (data.table) foldSchema(stages, data.table.schema);
+    return { data: data.relation, rows: data.rows, input: data.input, table: data.table };
+  }
+
+  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation }> {
+    if (steps.length > 0) throw new InputError("E_UNSUPPORTED", `prepare: no step runs on Spark Connect yet (${steps.map((s) => s.name).join(", ")})`);
+    return { data };
+  }
+
+  async split(data: Relation, splitter: Splitter, ctx: RunContext): Promise<SplitData<Relation>> {
+    const split = remoteStageFor(this.s.loaded.registry, splitter).split;
+    if (!split) throw new InputError("E_UNSUPPORTED", `split (${splitter.name}): cannot split on Spark`);
+    const { train, test } = split(data, splitter.params, ctx.seed);
+    for (const side of test ? [train, test] : [train]) {
+      await this.client.persist(side);
+      this.cached.push(side);
+    }
+    return { train, test, rows: await splitCounts(this.ml, train, test) };
+  }
+
+  trials(train: Relation): TrialEngine {
+    return remoteTrials(this.ml, this.s.loaded.registry, train);
+  }
+
+  fit(stages: readonly PipelineStage[], rows: Relation, what: string): Promise<RemotePipelineModel> {
+    return fitRemote(this.ml, this.s.loaded.registry, stages, rows, this.s.loaded.spec.seed, what);
+  }
+
+  /** Called at once after the fit: a server short of driver memory may evict cached models (MLCacheInvalidException). */
+  fetch(fitted: RemotePipelineModel): Promise<PipelineModel> {
+    return this.s.time("fetch", () => fetchPipelineModel(fitted, this.s.loaded.registry, this.uid()));
+  }
+
+  async evaluate(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, number>> {
+    const metrics: Record<string, number> = {};
+    for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(this.ml, this.s.loaded.registry, fitted, ev, train, test, this.s.loaded.spec.seed, `evaluating ${ev.metricKey}`);
+    return metrics;
+  }
+
+  trainMetrics(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation): Promise<Record<string, number>> {
+    return remoteTrainMetrics(this.ml, this.s.loaded.registry, fitted, evaluators, train, this.s.loaded.spec.seed);
+  }
+
+  baselines(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, Record<string, number>>> {
+    return remoteBaselines(this.ml, this.s.loaded.registry, fitted, evaluators, train, test, this.s.loaded.spec.seed);
+  }
+
+  async recommend(fitted: RemotePipelineModel, model: PipelineModel, spec: RecommendSpec, seen: Relation): Promise<RecommendationsTable | undefined> {
+    return model.recommender() ? recommendRemote(this.ml, fitted, model, spec, seen, this.s.base.warn) : undefined;
+  }
+
+  /**
+   * report.html shows a few users' recommendations even without a recommend block: the fetched-back model scores the
+   * first five users it knows here, excluding what they rated in training (only those users' rows are fetched).
+   */
+  async reportRecommendations(fitted: RemotePipelineModel, model: PipelineModel, train: Relation, made: RecommendationsTable | undefined): Promise<RecommendationsTable | undefined> {
+    const rec = model.recommender();
+    if (made?.table || !rec) return undefined;
+    const users = rec.knownUsers().subarray(0, 5);
+    const r = fitted.recommenderIndex();
+    const u = ident(rec.userCol), i = ident(rec.itemCol);
+    const seen = await this.ml.collect(sql(`SELECT CAST(${u} AS INT) AS u, CAST(${i} AS INT) AS i FROM {train} WHERE CAST(${u} AS INT) IN (${Array.from(users).join(", ") || "NULL"})`, { train: fitted.transform(train, r) }), "fetching a few users' training items");
+    const exclude = { users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array), items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array) };
+    const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
+    return recommendationsTable(model, { users: lists }, { users: users.length, items: 0 }, 5);
+  }
+
+  async keep(fitted: RemotePipelineModel, uid: string): Promise<void> {
+    const path = this.remoteModelPath;
+    if (path) await this.s.time("save-on-cluster", () => saveOnCluster(fitted, path, uid, this.client.sparkVersion));
+  }
+
+  release(fitted: RemotePipelineModel): Promise<void> {
+    return fitted.release();
+  }
+
+  localTable(): undefined {
+    return undefined;
+  }
+
+  async failure(e: unknown): Promise<unknown> {
+    if (!this.interrupted) return e;
+    await this.releaseAll();
+    return new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);
+  }
+
+  async close(): Promise<void> {
+    this.unregister();
+    await this.releaseAll();
+  }
+
+  private uid(): string {
+    return pipelineUid(this.s.loaded.spec.seed, this.s.loaded.spec.name);
+  }
+
+  /** Released once, whichever comes first: the end of the run, a failure, or Ctrl-C. */
+  private releaseAll(): Promise<void> {
+    return (this.released ??= (async () => {
+      // After a failure or Ctrl-C other requests (parallel trials) may still run: stop them and let them end first,
+      // or the server fails to close the session half-way.
+      if (this.client.busy) {
+        await this.client.interruptAll();
+        await this.client.settled(5_000);
+      }
+      await this.ml.releaseAll().catch(() => undefined);
+      // Cached data lives in the cluster's cache, not the session: release it explicitly.
+      for (const side of this.cached) await this.client.persist(side, true).catch(() => undefined);
+      await this.client.releaseSession();
+      this.client.close();
+    })());
+  }
+}
+
+async function splitCounts(ml: SparkMl, train: Relation, test: Relation | undefined): Promise<{ train: number; test: number }> {
+  if (!test) {
+    const t = await ml.collect(sql("SELECT count(*) AS train FROM {train}", { train }), "counting the rows");
+    return { train: Number(t.getChild("train")!.get(0)), test: 0 };
+  }
+  const t = await ml.collect(sql("SELECT (SELECT count(*) FROM {train}) AS train, (SELECT count(*) FROM {test}) AS test", { train, test }), "counting the split");
+  return { train: Number(t.getChild("train")!.get(0)), test: Number(t.getChild("test")!.get(0)) };
+}

@@ -1,0 +1,77 @@
+import type { StageDefinition } from "../../../core/define-stage.js";
+import type { SavedStage } from "../../../core/saved-stage.js";
+import type { Evaluator, PipelineStage } from "../../../core/stage.js";
+import type { Relation } from "../gen/spark/connect/relations_pb.js";
+import type { Candidates, RankingData } from "./ranking-sql.js";
+import type { SparkParamType } from "../transport/literal.js";
+import type { ModelRef, SparkMl, SparkOperator } from "../transport/ml.js";
+
+/** Why a stage, as configured, cannot run remotely: the key to change and the reason. */
+export interface SparkRefusal {
+  key: string;
+  reason: string;
+}
+
+/** A stage fitted (or applied) on the cluster, as the engine holds it: what it came from and its server-side model. */
+export interface FittedRemoteStage {
+  stage: PipelineStage;
+  remote: RemoteStage;
+  op: SparkOperator;
+  model?: ModelRef;
+}
+
+/**
+ * How one stage runs on a Spark cluster: declared in one file per stage beside this one, never in the stage itself
+ * (stages never talk to a server). The engine looks a stage's RemoteStage up by its definition (stages/index.ts) and
+ * then acts on what the RemoteStage can do, never on the stage's type name.
+ */
+export interface RemoteStage<P = Record<string, unknown>> {
+  /** The stage this runs remotely (its defineStage() declaration). */
+  readonly definition: StageDefinition;
+  /**
+   * `ml`: a Spark ML operator (JVM class `className`) fitted, applied or evaluated by the server;
+   * `sql`: the engine computes it with Spark SQL (splits, recpipe's ranking metrics, baselines);
+   * `client`: the engine drives it from the client (tuning, as PySpark does over Connect).
+   */
+  readonly runs: "ml" | "sql" | "client";
+  /** JVM class sent to the server (`ml` only); it must be on the server's ML allowlist. */
+  readonly className?: string;
+  /** recpipe params sent to Spark under the same name, with their Spark type. Params not listed are not sent. */
+  readonly params?: Readonly<Record<string, SparkParamType>>;
+  /** Checked before any cluster work: a setting Spark cannot express. */
+  refuse?(params: P): SparkRefusal | undefined;
+  /** Params that come from stages fitted before this one (IndexToString's labelsFrom: the indexer's labels). */
+  resolve?(ml: SparkMl, op: SparkOperator, stage: PipelineStage, before: readonly FittedRemoteStage[]): Promise<SparkOperator>;
+  /** How the fitted state comes back: the stage saved in Spark's layout, then read by the stage's own loader. */
+  fetch?(ml: SparkMl, model: ModelRef, saved: SavedStage, name: string): Promise<SavedStage>;
+  /** A fitted recommender: its ranked candidates for ranking metrics (and the pipeline's recommender is the last). */
+  candidates?(ml: SparkMl, model: ModelRef, userCol: string, itemCol: string): Candidates;
+  /** A splitter: the train and (absent: none) test relations. `seed` is the run's derived split seed. */
+  split?(data: Relation, params: Readonly<Record<string, unknown>>, seed: number): { train: Relation; test?: Relation };
+  /** An evaluator recpipe computes itself in SQL (a ranking metric); without it, Spark's evaluator `className` runs. */
+  metric?(ml: SparkMl, ev: Evaluator, data: RankingData | undefined, candidates: Candidates | undefined, what: string): Promise<number>;
+  /** A baseline the report shows: which evaluators score it, and its scored output or candidates. */
+  baseline?: RemoteBaseline;
+}
+
+/** A baseline scored on the cluster with the run's own evaluators, over the rows the model saw. */
+export interface RemoteBaseline {
+  /** The evaluators this baseline is scored by (global-mean: the regression ones; most-popular: the ranking ones). */
+  scoredBy(ev: Evaluator): boolean;
+  /** Needs the recommender's rows (ranking data); without them the baseline is left out. */
+  needsRankingData: boolean;
+  /** Scores `ev` on the test rows; `sparkEvaluate` runs the evaluator's own Spark operator over scored rows. */
+  score(ml: SparkMl, ev: Evaluator, rows: BaselineRows): Promise<number>;
+}
+
+export interface BaselineRows {
+  /** The rows the recommender saw when the pipeline has one (its input), else the split's. */
+  train: Relation;
+  test: Relation;
+  ranking?: RankingData;
+  sparkEvaluate(scored: Relation): Promise<number>;
+}
+
+export function defineRemoteStage<P>(remote: RemoteStage<P>): RemoteStage {
+  return Object.freeze(remote) as RemoteStage;
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import * as grpc from "@grpc/grpc-js";
+import { InputError } from "../../../core/errors.js";
+import {
+  AddArtifactsRequestSchema,
+  AddArtifactsResponseSchema,
+  AnalyzePlanRequestSchema,
+  AnalyzePlanResponseSchema,
+  ExecutePlanRequestSchema,
+  ExecutePlanResponseSchema,
+  InterruptRequest_InterruptType,
+  InterruptRequestSchema,
+  InterruptResponseSchema,
+  ReleaseSessionRequestSchema,
+  ReleaseSessionResponseSchema,
+  type ExecutePlanResponse,
+  type ExecutePlanResponse_ExecutionProgress,
+  type Plan,
+} from "../gen/spark/connect/base_pb.js";
+import type { Relation } from "../gen/spark/connect/relations_pb.js";
+import type { RemoteUrl } from "./remote-url.js";
+import { sparkRequestError } from "./spark-error.js";
+import { compareVersions } from "./spark-version.js";
+
+const SERVICE = "/spark.connect.SparkConnectService";
+/** Spark Connect's gRPC message limit (Spark's spark.connect.grpc.maxInboundMessageSize default, 128 MiB). */
+export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+/** How long connecting (TCP + HTTP/2) may take before the server counts as unreachable (the CLI promises 10 s). */
+const CONNECT_DEADLINE_MS = 6_000;
+/** A reachable server may be slow to answer its first request (a JVM just started, a busy driver). */
+const FIRST_ANSWER_DEADLINE_MS = 120_000;
+
+/** Told of each ExecutionProgress message of a request, then "end" when it finishes or "failed" when it fails. */
+export type ProgressListener = (p: ExecutePlanResponse_ExecutionProgress | "end" | "failed") => void;
+
+function codec<D extends DescMessage>(schema: D) {
+  return {
+    ser: (m: MessageShape<D>) => Buffer.from(toBinary(schema, m)),
+    de: (b: Buffer) => fromBinary(schema, new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
+  };
+}
+const exec = { req: codec(ExecutePlanRequestSchema), res: codec(ExecutePlanResponseSchema) };
+const analyze = { req: codec(AnalyzePlanRequestSchema), res: codec(AnalyzePlanResponseSchema) };
+const artifacts = { req: codec(AddArtifactsRequestSchema), res: codec(AddArtifactsResponseSchema) };
+const release = { req: codec(ReleaseSessionRequestSchema), res: codec(ReleaseSessionResponseSchema) };
+const interrupt = { req: codec(InterruptRequestSchema), res: codec(InterruptResponseSchema) };
+
+/**
+ * One Spark Connect session over @grpc/grpc-js: ExecutePlan (streamed), AnalyzePlan, AddArtifacts, Interrupt and
+ * ReleaseSession, with the bearer token in the metadata and Spark's errors turned into one readable line.
+ */
+export class SparkConnectClient {
+  readonly sessionId: string;
+  private readonly grpc: grpc.Client;
+  private readonly userId: string;
+  private readonly clientType: string;
+  /** The server's Spark version (AnalyzePlan spark_version), known after connect(). */
+  sparkVersion = "";
+  private closed = false;
+  /** ExecutePlan calls still streaming: an interrupt waits for them to end before the session is released. */
+  private readonly running = new Set<Promise<unknown>>();
+
+  private constructor(
+    readonly url: RemoteUrl,
+    clientType: string,
+  ) {
+    const creds = url.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    const target = url.host.includes(":") ? `[${url.host}]:${url.port}` : `${url.host}:${url.port}`;
+    this.grpc = new grpc.Client(target, creds, {
+      "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+      "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+      "grpc.primary_user_agent": clientType,
+      // Fail fast on a refused connection instead of retrying until the deadline.
+      "grpc.initial_reconnect_backoff_ms": 200,
+    });
+    this.userId = url.userId ?? safeUserName();
+    this.sessionId = url.sessionId ?? randomUUID();
+    this.clientType = clientType;
+  }
+
+  /**
+   * Opens a session and asks the server's version. Refuses servers below 4.0 (no ML over Connect) with exit 2 naming
+   * the version found; an unreachable server fails within CONNECT_DEADLINE_MS.
+   */
+  static async connect(url: RemoteUrl, clientType: string): Promise<SparkConnectClient> {
+    const c = new SparkConnectClient(url, clientType);
+    try {
+      await c.waitConnected();
+      c.sparkVersion = await c.analyzeSparkVersion();
+    } catch (e) {
+      c.close();
+      throw e;
+    }
+    if (compareVersions(c.sparkVersion, "4.0.0") < 0) {
+      c.close();
+      throw new InputError("E_UNSUPPORTED", `Spark Connect server ${url.display} runs Spark ${c.sparkVersion}; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`);
+    }
+    return c;
+  }
+
+  /**
+   * Connects (TCP + HTTP/2) or fails: at once when the connection is refused or the other side does not speak
+   * HTTP/2 (the channel reports a transient failure), after CONNECT_DEADLINE_MS when nothing answers at all.
+   */
+  private async waitConnected(): Promise<void> {
+    const channel = this.grpc.getChannel();
+    const deadline = Date.now() + CONNECT_DEADLINE_MS;
+    const unreachable = (why: string) => new InputError("E_ARGS", `Spark Connect server ${this.url.display} is unreachable (${why}); check the host and port, and that the server is running`);
+    let state = channel.getConnectivityState(true);
+    while (state !== grpc.connectivityState.READY) {
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) throw unreachable("the connection failed");
+      await new Promise<void>((resolve, reject) => channel.watchConnectivityState(state, deadline, (err) => (err ? reject(unreachable(`no connection within ${CONNECT_DEADLINE_MS / 1000} s`)) : resolve())));
+      state = channel.getConnectivityState(false);
+    }
+  }
+
+  private metadata(): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (this.url.token) md.set("authorization", `Bearer ${this.url.token}`);
+    return md;
+  }
+
+  private base() {
+    return { sessionId: this.sessionId, userContext: { userId: this.userId, userName: this.userId }, clientType: this.clientType };
+  }
+
+  async analyzeSparkVersion(): Promise<string> {
+    const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: { case: "sparkVersion", value: {} } });
+    const res = await new Promise<MessageShape<typeof AnalyzePlanResponseSchema>>((resolve, reject) => {
+      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), { deadline: Date.now() + FIRST_ANSWER_DEADLINE_MS }, (err, value) =>
+        err ? reject(sparkRequestError(err, "asking its Spark version", this.url.display)) : resolve(value!),
+      );
+    });
+    if (res.result.case !== "sparkVersion") throw new InputError("E_ARGS", `Spark Connect server ${this.url.display} did not answer the version request with a version`);
+    return res.result.value.version;
+  }
+
+  /**
+   * Caches a relation on the cluster (DataFrame.persist, lazily filled by the first job that reads it): the split
+   * sides are read by every fit, evaluation and fold, and recomputing them re-sorts the data each time.
+   */
+  persist(relation: Relation, unpersist = false): Promise<void> {
+    const analyze_ = unpersist ? { case: "unpersist" as const, value: { relation, blocking: false } } : { case: "persist" as const, value: { relation } };
+    const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: analyze_ });
+    return new Promise((resolve, reject) => {
+      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), {}, (err) =>
+        err ? reject(sparkRequestError(err, unpersist ? "releasing cached data" : "caching data", this.url.display)) : resolve(),
+      );
+    });
+  }
+
+  /** Runs a plan and collects every response (Arrow batches, ML results); `what` names the step in errors. */
+  execute(plan: Plan, what: string, onProgress?: ProgressListener): Promise<ExecutePlanResponse[]> {
+    this.assertOpen();
+    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId: randomUUID() });
+    const result = new Promise<ExecutePlanResponse[]>((resolve, reject) => {
+      const out: ExecutePlanResponse[] = [];
+      const call = this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {});
+      call.on("data", (r: ExecutePlanResponse) => {
+        if (r.responseType.case === "executionProgress") onProgress?.(r.responseType.value);
+        else out.push(r);
+      });
+      call.on("error", (err: grpc.ServiceError) => {
+        onProgress?.("failed");
+        reject(sparkRequestError(err, what, this.url.display));
+      });
+      call.on("end", () => {
+        onProgress?.("end");
+        resolve(out);
+      });
+    });
+    this.running.add(result);
+    const forget = () => this.running.delete(result);
+    result.then(forget, forget);
+    return result;
+  }
+
+  /**
+   * Resolves when every ExecutePlan call has ended, or after `timeoutMs`. After an interrupt the server ends each
+   * operation on its own time; releasing the session while one is still running fails on the server half-way (Spark
+   * 4.0: "operationId ... with status Started is not within statuses ... for event Closed").
+   */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Uploads artifacts (e.g. `cache/<sha256>` blobs) in one client stream; each batch stays under the message limit. */
+  addArtifacts(requests: MessageInitShape<typeof AddArtifactsRequestSchema>["payload"][], what: string): Promise<void> {
+    this.assertOpen();
+    return new Promise((resolve, reject) => {
+      const call = this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), {}, (err) =>
+        err ? reject(sparkRequestError(err, what, this.url.display)) : resolve(),
+      );
+      for (const payload of requests) call.write(create(AddArtifactsRequestSchema, { ...this.base(), payload }));
+      call.end();
+    });
+  }
+
+  /** Interrupts every running operation of this session (Ctrl-C). */
+  interruptAll(): Promise<void> {
+    const req = create(InterruptRequestSchema, { ...this.base(), interruptType: InterruptRequest_InterruptType.ALL });
+    return new Promise((resolve) => {
+      this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, interrupt.req.ser, interrupt.res.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () => resolve());
+    });
+  }
+
+  /** Ends the session on the server, which frees everything it cached for us (models, uploaded data). */
+  releaseSession(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const req = create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.base().userContext, clientType: this.clientType });
+    return new Promise((resolve) => {
+      this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, release.req.ser, release.res.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () => resolve());
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.grpc.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("Spark Connect session is closed");
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || "recpipe";
+  } catch {
+    return "recpipe";
+  }
+}

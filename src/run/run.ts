@@ -1,0 +1,97 @@
+import { InputError } from "../core/errors.js";
+import { spawnSeed } from "../core/rng.js";
+import { quietContext, type RunContext } from "../core/run-context.js";
+import type { Engine } from "../engines/engine.js";
+import type { TuneResult } from "../model/tune-result.js";
+import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
+import { loadPipelineFile } from "../spec/load-pipeline-file.js";
+import { recpipeVersion } from "./manifest.js";
+import { pickEngine } from "./pick-engine.js";
+import { prepareSteps } from "./prepare-steps.js";
+import { prepareNotes } from "../prepare/id-columns.js";
+import type { RunOptions, RunResult } from "./run-options.js";
+import { runNotes } from "./run-notes.js";
+import { Timings } from "./timings.js";
+import { searchParamGrid } from "./tune.js";
+import { tuningVerdicts } from "./tuning-verdicts.js";
+import { writeRunDirectory } from "./write-run-directory.js";
+
+export type { RunOptions, RunResult } from "./run-options.js";
+
+/**
+ * Runs a pipeline file end to end: read, prepare, split, (tune,) fit on train, evaluate on test, baselines, recommend,
+ * and write the run directory atomically. One sequence for every engine (src/engines/engine.ts): the engine decides
+ * where each phase runs, never which phases run. The CLI and the programmatic API both call this.
+ */
+export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  const kind = pickEngine(opts);
+  const timings = new Timings();
+  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
+  const { spec, registry } = loaded;
+  // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
+  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
+  const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
+  const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
+  const splitter = buildSplitter(registry, spec.split, spec.seed);
+  const time = <T>(phase: string, fn: () => T | Promise<T>) => timings.time(phase, fn);
+  const engine: Engine = await kind.start({ loaded, base, ctxFor, time, client: `recpipe/${recpipeVersion()}` });
+  try {
+    const steps = prepareSteps(loaded);
+    const read = await time("read", () => engine.load(stages, steps));
+    const { data, funnel } = await engine.prepare(read.data, steps);
+    const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`)));
+    const { train, rows } = split;
+    base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
+    // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
+    if (rows.train === 0) {
+      throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${read.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+    }
+    // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
+    const test = split.test !== undefined && rows.test > 0 ? split.test : undefined;
+    const tune: TuneResult | undefined = spec.tune ? await time("tune", () => searchParamGrid(loaded, stages, ctxFor, engine.trials(train))) : undefined;
+    const toFit = tune?.bestStages ?? stages;
+    // tune.refit: all: the test metrics score the best params fitted on train (honest); the model that is saved and
+    // recommends is then refitted on every row, as a production model should be.
+    const refitAll = spec.tune?.params.refit === "all" && test !== undefined;
+    const fitted = await time("fit", () => engine.fit(toFit, train, ""));
+    // Fetched at once (a cluster short of driver memory may evict its models); a refitted model is fetched instead.
+    const model = refitAll ? undefined : await engine.fetch(fitted);
+    const metrics = test ? await time("evaluate", () => engine.evaluate(fitted, evaluators, train, test, !refitAll)) : {};
+    const onTrain = await time("evaluate", () => engine.trainMetrics(fitted, evaluators, train));
+    const baselines = test ? await time("baselines", () => engine.baselines(fitted, evaluators, train, test)) : {};
+    let final = fitted;
+    if (refitAll) {
+      await engine.release(fitted);
+      final = await time("refit", () => engine.fit(toFit, data, "on every row"));
+    }
+    const saved = model ?? (await engine.fetch(final));
+    const seen = refitAll ? data : train;
+    const want = spec.recommend;
+    const recommendations = want ? await time("recommend", () => engine.recommend(final, saved, want, seen)) : undefined;
+    const reportRecommendations = await engine.reportRecommendations(final, saved, seen, recommendations);
+    await engine.keep(final, saved.uid);
+    await engine.release(final);
+    const notes = runNotes({
+      modelName: saved.recommender()?.type ?? saved.stages.at(-1)?.type ?? "the model",
+      testRows: rows.test,
+      splitType: splitter.type,
+      metrics,
+      baselines,
+      largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
+      refitAllRows: refitAll ? read.rows : undefined,
+      tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+    });
+    notes.push(...prepareNotes(funnel, spec.pipeline));
+    const runDir = await time("write", () => writeRunDirectory({
+      loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,
+      rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test }, model: saved, stages: toFit, metrics, trainMetrics: onTrain,
+      notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers, prepare: funnel,
+    }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
+    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary, ...(funnel ? { prepare: funnel } : {}) };
+  } catch (e) {
+    throw await engine.failure(e);
+  } finally {
+    await engine.close();
+  }
+}
