@@ -1,4 +1,4 @@
-/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- spec <- model <- engines <- run <- runs <- cli; io never from core/kernels/workers; stages never reach an engine. */
+/** Enforces the layout's dependency direction (README, "Layout"): kernels <- workers; kernels <- core <- stages <- spec <- model <- engines <- run <- runs <- cli; io never from core/kernels/workers; stages never reach an engine; sql/ sits below stages and imports only core/. */
 module.exports = {
   forbidden: [
     { name: "kernels-are-pure", severity: "error", comment: "kernels/ imports nothing outside kernels/",
@@ -17,6 +17,11 @@ module.exports = {
       from: { path: "^(stages/|src/(core|kernels|workers)/)" }, to: { path: "^src/engines/spark-connect/" } },
     { name: "spark-connect-not-cli", severity: "error", comment: "the Spark Connect engine is picked by run/ and never imports cli/ nor reads or writes files itself (io/table-format.ts, the one format table, is shared)",
       from: { path: "^src/engines/spark-connect/" }, to: { path: "^src/(cli|io)/", pathNot: "^src/io/table-format\\.ts$" } },
+    { name: "sql-only-core", severity: "error", comment: "sql/ (the local SQL engine, below stages) imports only core/",
+      from: { path: "^src/sql/" }, to: { pathNot: ["^src/(core|sql)/", "^node_modules"], dependencyTypesNot: ["core", "npm"] } },
+    { name: "tracking-reads-finished-runs", severity: "error", comment: "tracking/ logs a finished run directory: the engines and the run layer never import it",
+      from: { path: "^(src/(spec|model|run|runs|engines|core|io|kernels|workers|docs)/|stages/)" }, to: { path: "^src/tracking/" } },
+    { name: "tracking-not-cli", severity: "error", from: { path: "^src/tracking/" }, to: { path: "^src/cli/" } },
     { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
   ],
   options: {

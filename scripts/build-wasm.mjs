@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels in src/kernels/assembly/ (als-half-step.ts: ALS training -> als.wasm;
-// top-k-dot.ts: top-k recommendation -> topk.wasm) into src/kernels/wasm/, the shared-memory builds the workers instantiate on one imported WebAssembly.Memory.
+// top-k-dot.ts: top-k recommendation -> topk.wasm; item-knn.ts: item-item neighbours and their recommendations -> itemknn.wasm) into src/kernels/wasm/, the shared-memory builds the workers instantiate on one imported WebAssembly.Memory.
 // Usage: node scripts/build-wasm.mjs [outDir]   (default src/kernels/wasm). The build is deterministic: same
 // source + same assemblyscript version => same bytes; scripts/check-wasm.mjs relies on that.
 import { execFileSync } from "node:child_process";
@@ -16,7 +16,7 @@ export const MAXIMUM_PAGES = 65536;
 
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
 /** AssemblyScript source (beside its TypeScript twin of the same name in src/kernels/) -> shipped .wasm name. */
-const KERNELS = [["src/kernels/assembly/als-half-step.ts", "als"], ["src/kernels/assembly/top-k-dot.ts", "topk"]];
+const KERNELS = [["src/kernels/assembly/als-half-step.ts", "als"], ["src/kernels/assembly/top-k-dot.ts", "topk"], ["src/kernels/assembly/item-knn.ts", "itemknn"]];
 for (const [source, name] of KERNELS) {
   const args = [
     asc, source,

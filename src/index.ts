@@ -9,6 +9,8 @@ export { InputError, RecpipeError, type ErrorCode } from "./core/errors.js";
 export { quietContext, type RunContext, type ProgressSink } from "./core/run-context.js";
 export type { Estimator, Transformer, Model, Evaluator, Splitter, Recommender, RecommendationLists, ItemRecommendationLists, EvaluationInput } from "./core/stage.js";
 export type { SavedStage } from "./core/saved-stage.js";
+// For plugin stages (docs/plugins.md): the column checks and Arrow helpers the built-in stages use.
+export { float64Column, requireNumeric, schemaWith, withColumns } from "./core/table.js";
 export { SeededRandom, spawnSeed } from "./core/rng.js";
 export { builtinStages, createRegistry } from "../stages/index.js";
 export { als } from "../stages/als/index.js";
@@ -29,3 +31,8 @@ export { syntheticRatings } from "./io/synthetic-ratings.js";
 export { readTable, type ReadOptions } from "./io/read-table.js";
 export { writeTable } from "./io/write-table.js";
 export { saveModel, loadSavedStage } from "./io/model-store.js";
+// Tracking in MLflow from code: resolve the server (as the CLI does), connect before the run, log its directory after.
+export { resolveTrackingTarget, type TrackingTarget } from "./tracking/tracking-target.js";
+export { connectToMlflow, type TrackingSession } from "./tracking/connect.js";
+export { readFinishedRun } from "./tracking/finished-run.js";
+export { logFinishedRun, TrackingIncompleteError, type LoggedRun } from "./tracking/log-run.js";

@@ -8,6 +8,7 @@ import { dropDuplicates } from "./drop-duplicates.js";
 import { dropNa } from "./drop-na.js";
 import { globalMean } from "./global-mean.js";
 import { indexToString } from "./index-to-string.js";
+import { itemKnn } from "./item-knn/index.js";
 import { leaveLastOut } from "./leave-last-out.js";
 import { minCountFilter } from "./min-count-filter.js";
 import { mostPopular } from "./most-popular.js";
@@ -15,6 +16,7 @@ import { noSplit } from "./none.js";
 import { randomSplit } from "./random-split.js";
 import { rankingEvaluator } from "./ranking-evaluator.js";
 import { regressionEvaluator } from "./regression-evaluator.js";
+import { sqlTransformer } from "./sql-transformer.js";
 import { stratifiedSplit } from "./stratified-split.js";
 import { stringIndexer } from "./string-indexer.js";
 import { temporalSplit } from "./temporal-split.js";
@@ -24,7 +26,9 @@ import { trainValidationSplit } from "./train-validation-split.js";
 export const builtinStages: readonly StageDefinition[] = [
   stringIndexer,
   als,
+  itemKnn,
   indexToString,
+  sqlTransformer,
   globalMean,
   biasBaseline,
   mostPopular,

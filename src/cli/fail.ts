@@ -21,6 +21,12 @@ export function reportError(e: unknown): number {
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
+  // A server lost mid-run is a failure (exit 1) but not recpipe's bug: its message alone, without the bug-report hint.
+  if (e instanceof RecpipeError && e.code === "E_SERVER_LOST") {
+    process.stderr.write(`recpipe: ${msg}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
   process.stderr.write(`recpipe: internal error${e instanceof RecpipeError ? ` (${e.code})` : ""}: ${msg}\n`);
   if (e instanceof Error && e.stack) process.stderr.write(debug ? `${e.stack}\n` : "(set RECPIPE_DEBUG=1 for the stack trace; please report it)\n");
   return 1;

@@ -4,6 +4,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerLog } from "./commands/log.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerRecommend } from "./commands/recommend.js";
 import { registerReproduce } from "./commands/reproduce.js";
@@ -38,13 +39,14 @@ const program = new Command()
 Examples:
   $ recpipe run pipelines/quickstart.yaml
   $ recpipe run pipelines/movielens-100k.yaml --set pipeline.als.rank=16 --workers 2 --json
+  $ recpipe run pipelines/movielens-100k.yaml --track http://127.0.0.1:5000 --experiment movielens
   $ recpipe runs pipelines/runs --sort rmse
   $ recpipe compare pipelines/runs/quickstart-20261123-101500 pipelines/runs/quickstart-20261123-102200
   $ recpipe explain als
   $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 10`,
   );
 
-for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerDatasets]) {
+for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerLog, registerDatasets]) {
   register(program);
 }
 

@@ -15,7 +15,9 @@ export type ErrorCode =
   | "E_PLUGINS" // a pipeline file names plugin modules and the user did not allow them to run
   | "E_UNSUPPORTED" // a model class or feature recpipe does not implement
   | "E_NUMERIC" // the maths cannot proceed on this input (singular system, ...)
+  | "E_TRACKING" // an MLflow tracking server is unreachable, refuses recpipe, or its experiment cannot be used
   | "E_INTERRUPTED"
+  | "E_SERVER_LOST" // a remote server (Spark Connect) went away or stopped answering mid-run: exit 1, not a bug
   | "E_INTERNAL";
 
 export class RecpipeError extends Error {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { StageRegistry } from "../core/registry.js";
 import { formatParamValue, schemaParamDocs } from "./param-docs.js";
-import { fileSourceParams, outputParams, recommendParams } from "../spec/spec.js";
+import { fileSourceParams, outputParams, recommendParams, trackingParams } from "../spec/spec.js";
 import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 
 /**
@@ -78,6 +78,11 @@ export function renderPipelineFileDocs(registry: StageRegistry): string {
     "  refit: all",
     "```",
     "",
+    "From the command line, everything after `tune.paramGrid.` (or `tune.baseOn.`) is one grid key, so",
+    "`--set tune.paramGrid.als.regParam=[0.3,1,3]` replaces that key's list (or adds it). Brackets take a key whole, dots",
+    "and all, anywhere in a `--set` key: `--set 'tune.paramGrid[\"als.regParam\"]=[0.3,1,3]'`, or",
+    "`--set 'pipeline[\"my.als\"].rank=16'` for a stage whose name has a dot in it.",
+    "",
     "## recommend",
     "",
     table(recommendParams),
@@ -99,6 +104,20 @@ export function renderPipelineFileDocs(registry: StageRegistry): string {
     "The run directory is `<output.dir>/<name>-<yyyymmdd-hhmmss>/`, and `output.dir` resolves from the pipeline file's",
     "folder: `pipelines/quickstart.yaml` writes to `pipelines/runs/quickstart-<timestamp>/`. `recpipe run --out DIR`",
     "puts it under `DIR` instead (resolved from the working directory). `recpipe runs` lists them.",
+    "",
+    "## tracking",
+    "",
+    table(trackingParams),
+    "",
+    "```yaml",
+    "tracking: {mlflow: http://127.0.0.1:5000, experiment: movielens}",
+    "```",
+    "",
+    "Logs the finished run to an MLflow tracking server: params, metrics, tags, the run directory's files and the model",
+    "as an MLflow `spark` model (README, \"Tracking in MLflow\"). `recpipe run --track URI` and `MLFLOW_TRACKING_URI`",
+    "take precedence over `mlflow` (flag, then environment, then file), as `--experiment` and `MLFLOW_EXPERIMENT_NAME`",
+    "do over `experiment`; `--no-track` turns tracking off. The server is reached before any work: unreachable or",
+    "refusing is exit 2 with no run directory.",
   ];
   return out.join("\n") + "\n";
 }

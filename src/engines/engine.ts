@@ -43,7 +43,7 @@ export interface Engine<Data = unknown, Fitted = unknown> {
   /** The rows as a local table, when this process holds them (the report and the run directory use them). */
   localTable(data: Data): Table | undefined;
   /** The error to throw for `e` (an interrupted remote run says what it stopped). */
-  failure(e: unknown): Promise<unknown>;
+  failure(e: unknown, phase?: string): Promise<unknown>;
   /** Ends the engine's session: everything still held is released. Called once, after success or failure. */
   close(): Promise<void>;
 }

@@ -43,20 +43,7 @@ export async function writeDirAtomically<T>(target: string, fill: (tmpDir: strin
   if (!opts.overwrite && (await exists(abs))) {
     throw new InputError("E_FILE", `${target}: already exists; choose another path or allow overwriting`);
   }
-  await mkdir(path.dirname(abs), { recursive: true });
-  const tmp = siblingName(abs, "tmp");
-  await mkdir(tmp);
-  pending.add(tmp);
-  let result: T;
-  try {
-    result = await fill(tmp);
-  } catch (e) {
-    pending.delete(tmp);
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  // Once the rename starts the tree is the target's: an interrupt must not delete it any more.
-  pending.delete(tmp);
+  const { tmp, result } = await fillTemporarySibling(abs, fill);
   try {
     if (await exists(abs)) {
       if (!opts.overwrite) throw new InputError("E_FILE", `${target}: appeared while it was being written; not replacing it`);
@@ -77,6 +64,53 @@ export async function writeDirAtomically<T>(target: string, fill: (tmpDir: strin
     throw e;
   }
   return result;
+}
+
+/** Fills a fresh hidden sibling of `abs`; removes it when the fill fails. */
+async function fillTemporarySibling<T>(abs: string, fill: (tmpDir: string) => Promise<T>): Promise<{ tmp: string; result: T }> {
+  await mkdir(path.dirname(abs), { recursive: true });
+  const tmp = siblingName(abs, "tmp");
+  await mkdir(tmp);
+  pending.add(tmp);
+  try {
+    const result = await fill(tmp);
+    return { tmp, result };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    // Once the rename starts the tree is the target's: an interrupt must not delete it any more.
+    pending.delete(tmp);
+  }
+}
+
+/**
+ * Like writeDirAtomically, for a directory that must never replace another: the tree lands at `target`, or at
+ * `target-2`, `target-3`, ... when that name is taken, claimed by the rename itself. Renaming a directory onto a
+ * non-empty one fails (ENOTEMPTY/EEXIST), so of several processes finishing at once each gets a name of its own
+ * and none waits or fails: runs started in the same second all complete. Returns the directory written.
+ */
+export async function writeNewDirAtomically<T>(target: string, fill: (tmpDir: string) => Promise<T>): Promise<{ dir: string; result: T }> {
+  const abs = path.resolve(target);
+  const { tmp, result } = await fillTemporarySibling(abs, fill);
+  try {
+    for (let i = 1; ; i++) {
+      const dir = i === 1 ? abs : `${abs}-${i}`;
+      if (await exists(dir)) continue;
+      try {
+        await rename(tmp, dir);
+        return { dir, result };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // Taken between the check and the rename (another process won it): try the next suffix.
+        if ((code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR" || code === "EPERM") && (await exists(dir))) continue;
+        throw e;
+      }
+    }
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -20,27 +20,33 @@ const MIN_ARROW_ROW_BYTES = 12;
 /**
  * Rows in a data file or Spark-style Parquet folder, in milliseconds whatever its size: Parquet footers give the
  * count; a text file's size is divided by the mean length of the lines in its first MiB; an Arrow file's size by
- * the smallest row recpipe can use. Returns undefined when the file cannot be opened (the reader reports that).
+ * the smallest row recpipe can use. `header` (csv/tsv; default true, as the reader's) leaves the first line out of
+ * the count and out of the mean line length. Returns undefined when the file cannot be opened (the reader reports that).
  */
-export async function estimateRows(file: string, format?: TableFormat): Promise<RowEstimate | undefined> {
+export async function estimateRows(file: string, format?: TableFormat, opts: { header?: boolean } = {}): Promise<RowEstimate | undefined> {
   const st = await stat(file).catch(() => undefined);
   if (!st) return undefined;
   const fmt = format ?? (await inferFormat(file).catch(() => undefined));
   if (fmt === "parquet") return parquetRows(file, st.isDirectory());
   if (!st.isFile()) return undefined;
   if (fmt === "arrow") return { rows: Math.ceil(st.size / MIN_ARROW_ROW_BYTES), bytes: st.size, how: "file size" };
-  return { rows: await sampledLineCount(file, st.size), bytes: st.size, how: "sampled lines" };
+  const header = (fmt === "csv" || fmt === "tsv") && (opts.header ?? true);
+  return { rows: await sampledLineCount(file, st.size, header), bytes: st.size, how: "sampled lines" };
 }
 
-async function sampledLineCount(file: string, size: number): Promise<number> {
+async function sampledLineCount(file: string, size: number, header: boolean): Promise<number> {
   const fh = await open(file, "r");
   try {
     const buf = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // A header line is not a rating: skip its bytes (a header longer than the sample leaves no line to measure).
+    const start = header ? Math.min(bytesRead, buf.indexOf(10) < 0 ? bytesRead : buf.indexOf(10) + 1) : 0;
     let lines = 0;
-    for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) lines++;
-    if (bytesRead >= size) return lines + (bytesRead > 0 && buf[bytesRead - 1] !== 10 ? 1 : 0);
-    return Math.ceil(size / (bytesRead / Math.max(1, lines)));
+    for (let i = start; i < bytesRead; i++) if (buf[i] === 10) lines++;
+    if (bytesRead >= size) return lines + (bytesRead > start && buf[bytesRead - 1] !== 10 ? 1 : 0);
+    // Mean over the whole lines only (the sample's last line is cut short).
+    const end = lines > 0 ? buf.lastIndexOf(10, bytesRead - 1) + 1 : bytesRead;
+    return Math.ceil((size - start) / ((end - start) / Math.max(1, lines)));
   } finally {
     await fh.close();
   }

@@ -12,6 +12,8 @@ export function runNotes(o: {
   refitAllRows?: number;
   /** Tuning: a best value at the edge of the grid (with the direction to extend it). */
   tuningEdges?: string[];
+  /** Speed: a solver much slower than another for this fit (see solver-note.ts). */
+  solverNotes?: string[];
 }): string[] {
   const notes: string[] = [];
   if (o.testRows === 0) {
@@ -35,6 +37,7 @@ export function runNotes(o: {
     );
   }
   for (const e of o.tuningEdges ?? []) notes.push(`tuning: ${e}`);
+  notes.push(...(o.solverNotes ?? []));
   if (o.refitAllRows !== undefined) {
     notes.push(`tune.refit: all: the test metrics score the best params fitted on the training split; the saved model and recommendations were then refitted on all ${o.refitAllRows.toLocaleString("en-US")} rows`);
   }

@@ -2,6 +2,7 @@ import type { FunnelStep } from "../prepare/funnel.js";
 import type { ProgressSink } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { TuneResult } from "../model/tune-result.js";
+import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 
 /** How `run` is called (the CLI's flags, or a program's options), whichever engine runs it. */
 export interface RunOptions {
@@ -23,6 +24,13 @@ export interface RunOptions {
   remote?: string;
   /** With `remote`: also save the model on the cluster, with Spark's own writers, at this path. */
   remoteModelPath?: string;
+  /** With `remote`: --remote-timeout, seconds a request may go without a word from the server. */
+  remoteTimeout?: number;
+  /**
+   * Called once the file is loaded and checked, before any data is read or any cluster contacted (the CLI reaches
+   * the MLflow tracking server here, so an unreachable one stops the run before it costs anything).
+   */
+  beforeWork?: (loaded: LoadedPipeline) => Promise<void>;
 }
 
 export interface RunResult {

@@ -8,6 +8,7 @@ import { recommendForRun } from "../engines/local/recommend-for-run.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
+import { stringCodes } from "../core/string-codes.js";
 
 /** report.html for a run: turns what the run computed into the report's plain data. */
 export async function renderRunReport(o: RunOutcome, pipelineYaml: string, now: Date): Promise<string> {
@@ -19,9 +20,16 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
   const labelCol = o.loaded.spec.evaluate.map((e) => e.params.labelCol).find((x): x is string => typeof x === "string") ?? "rating";
   const data: ReportData["data"] = { rows: o.rows.data, trainRows: o.rows.train, testRows: o.rows.test };
   if (rec) {
-    data.users = rec.knownUsers().length;
-    data.items = rec.knownItems().length;
-    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.rows.train / (data.users * data.items));
+    // Every user and item of the data, as the data names them: the model knows only those with a training rating
+    // (1,428 of 1,429 users once one user's ratings all went to test). A remote run holds no rows here.
+    const all = (col: string) => {
+      const source = new IdLabels(o.model, col).sourceColumn;
+      const v = o.data?.getChild(source);
+      return v ? stringCodes(v, source, "report").labels.length : undefined;
+    };
+    data.users = all(rec.userCol) ?? rec.knownUsers().length;
+    data.items = all(rec.itemCol) ?? rec.knownItems().length;
+    if (data.users > 0 && data.items > 0) data.sparsity = Math.max(0, 1 - o.rows.data / (data.users * data.items));
   }
   // A remote run keeps its rows on the cluster: no histogram then.
   if (o.data) data.ratingHistogram = ratingHistogram(o.data, labelCol);

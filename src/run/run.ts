@@ -11,6 +11,8 @@ import { prepareSteps } from "./prepare-steps.js";
 import { prepareNotes } from "../prepare/id-columns.js";
 import type { RunOptions, RunResult } from "./run-options.js";
 import { runNotes } from "./run-notes.js";
+import { choleskySolverNotes } from "./solver-note.js";
+import { sayOnce } from "../core/say-once.js";
 import { Timings } from "./timings.js";
 import { searchParamGrid } from "./tune.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
@@ -28,8 +30,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
   const { spec, registry } = loaded;
+  // Before any work (no data read, no cluster contacted): the CLI reaches the MLflow tracking server here.
+  await opts.beforeWork?.(loaded);
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
-  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: opts.log ?? (() => undefined), warn: opts.warn ?? (() => undefined) });
+  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
   const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
@@ -81,6 +85,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
       refitAllRows: refitAll ? read.rows : undefined,
       tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
+      // Spark's ALS has no cg: the note is for the local engine (record absent) only.
+      solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
     });
     notes.push(...prepareNotes(funnel, spec.pipeline));
     const runDir = await time("write", () => writeRunDirectory({
@@ -90,7 +96,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
     return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary, ...(funnel ? { prepare: funnel } : {}) };
   } catch (e) {
-    throw await engine.failure(e);
+    // The phase that was running, for a failure that can name it (a Spark Connect server lost mid-run).
+    throw await engine.failure(e, timings.running);
   } finally {
     await engine.close();
   }

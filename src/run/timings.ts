@@ -1,9 +1,12 @@
 /** Wall-clock seconds per named phase, in the order phases ran. */
 export class Timings {
   readonly seconds: Record<string, number> = {};
+  /** The phase running now (a failure can name it). */
+  running: string | undefined;
 
   async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
     const t0 = performance.now();
+    this.running = phase;
     try {
       return await fn();
     } finally {

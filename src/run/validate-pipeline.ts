@@ -26,7 +26,7 @@ export interface Validation {
  * and folds transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing, reads no
  * file whole, hashes nothing, and runs no plugin unless allowed.
  */
-export async function validatePipeline(file: string, opts: { set?: string[]; allowPlugins?: boolean; remote?: string } = {}): Promise<Validation> {
+export async function validatePipeline(file: string, opts: { set?: string[]; allowPlugins?: boolean; remote?: string; remoteTimeout?: number } = {}): Promise<Validation> {
   const loaded = await loadPipelineFile(file, { set: opts.set ?? [], allowPlugins: opts.allowPlugins });
   const { remote } = opts;
   const { spec, registry } = loaded;
@@ -40,5 +40,5 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
   // prepare's steps first, each error naming prepare[i]; then the pipeline on what they give.
   const outputSchema = inputSchema ? foldSchema(stages, prepareSchema(prepareSteps, inputSchema)) : undefined;
-  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`) } : {}) };
+  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}) };
 }

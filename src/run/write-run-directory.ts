@@ -1,9 +1,8 @@
 import { displayPath } from "../io/display-path.js";
-import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { listFilesRecursive, writeDirAtomically } from "../io/atomic-dir.js";
+import { listFilesRecursive, writeNewDirAtomically } from "../io/atomic-dir.js";
 import { saveModel } from "../io/model-store.js";
 import { asWriteInputError } from "../io/write-error.js";
 import { writeTable } from "../io/write-table.js";
@@ -19,19 +18,19 @@ import { tunedModelSaved, tuningTable } from "../model/tuned-model.js";
 export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; now: Date }): Promise<string> {
   const spec = o.loaded.spec;
   const outDir = opts.outDir ? resolve(opts.outDir) : isAbsolute(spec.output.dir) ? spec.output.dir : resolve(o.loaded.baseDir, spec.output.dir);
-  const target = uniqueName(join(outDir, `${spec.name}-${stamp(opts.now)}`));
+  const target = join(outDir, `${spec.name}-${stamp(opts.now)}`);
   const shown = displayPath(target);
   // A full disk (or quota, size limit, read-only folder) is the environment, not a bug: exit 2 naming the run
-  // directory; writeDirAtomically has already removed the partial tree.
-  await fillRunDirectory(o, opts, target).catch((e: unknown) => {
+  // directory; writeNewDirAtomically has already removed the partial tree.
+  return fillRunDirectory(o, opts, target).catch((e: unknown) => {
     throw asWriteInputError(e, shown, "; the run directory was not created and nothing of it was kept");
   });
-  return target;
 }
 
-async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: string): Promise<void> {
+/** Two runs in the same second get `-2`, `-3`, ... (claimed when the finished tree is renamed into place). */
+async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: string): Promise<string> {
   const spec = o.loaded.spec;
-  await writeDirAtomically(target, async (tmp) => {
+  const { dir } = await writeNewDirAtomically(target, async (tmp) => {
     const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
     await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
     const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name, o.loaded.registry) : o.model.save();
@@ -39,7 +38,9 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
     if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
-    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}), ...(o.prepare ? { prepare: o.prepare } : {}) };
+    // The objective after each ALS sweep, by stage name: report.html draws it, and tracking logs it as steps.
+    const trainingLoss = Object.fromEntries(o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory?.length ? [[s.name, s.trainingHistory]] : [])));
+    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}), ...(Object.keys(trainingLoss).length ? { trainingLoss } : {}), ...(o.prepare ? { prepare: o.prepare } : {}) };
     await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
     await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
     const manifest: Manifest = {
@@ -64,6 +65,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     };
     await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   });
+  return dir;
 }
 
 export async function artefactRecords(dir: string): Promise<ArtefactRecord[]> {
@@ -81,10 +83,4 @@ export async function artefactRecords(dir: string): Promise<ArtefactRecord[]> {
 function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
-/** Two runs in the same second get `-2`, `-3`, ... rather than one replacing the other. */
-function uniqueName(path: string): string {
-  if (!existsSync(path)) return path;
-  for (let i = 2; ; i++) if (!existsSync(`${path}-${i}`)) return `${path}-${i}`;
 }

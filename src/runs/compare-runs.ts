@@ -6,7 +6,7 @@ import type { StageRegistry } from "../core/registry.js";
 import { readTable } from "../io/read-table.js";
 import { createRegistry } from "../../stages/index.js";
 import { displayPath } from "../io/display-path.js";
-import { differingParamKeys, gainsOverBaselines, type ListedRun } from "./list-runs.js";
+import { blockValue, differingParamKeys, gainsOverBaselines, type ListedRun } from "./list-runs.js";
 import { looksLikeRunDirectory, readRunSummary } from "./run-summary.js";
 
 export interface RecommendationOverlap {
@@ -26,6 +26,8 @@ export interface RunComparison {
   runs: ListedRun[];
   /** Params (resolved pipeline keys, seed, data hash, recpipe version) whose value differs, with each run's value. */
   differences: { key: string; values: unknown[] }[];
+  /** The params each tuned run's tuner chose (`tune.best.als.regParam`), whether or not they differ; empty when none was tuned. */
+  chosen: { key: string; values: unknown[] }[];
   metricKeys: string[];
   /** Each later run's recommendations against the first run's. */
   overlap: RecommendationOverlap[];
@@ -45,15 +47,17 @@ export async function compareRuns(dirs: string[], opts: { registry?: StageRegist
     const s = readRunSummary(abs, registry);
     return { ...s, differing: {}, gains: gainsOverBaselines(s) };
   });
-  const keys = differingParamKeys(runs);
-  for (const r of runs) r.differing = Object.fromEntries(keys.map((k) => [k, r.params[k]]));
+  const keys = differingParamKeys(runs).filter((k) => !k.startsWith("tune.best."));
+  for (const r of runs) r.differing = Object.fromEntries(keys.map((k) => [k, blockValue(r.params, k)]));
   if (new Set(runs.map((r) => r.params.name)).size > 1) keys.unshift("name");
-  const differences = keys.map((key) => ({ key, values: runs.map((r) => r.params[key]) }));
+  const differences = keys.map((key) => ({ key, values: runs.map((r) => blockValue(r.params, key)) }));
+  const chosenKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params).filter((k) => k.startsWith("tune.best."))))];
+  const chosen = chosenKeys.map((key) => ({ key, values: runs.map((r) => r.params[key]) }));
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))];
   const first = await readRecommendations(runs[0].dir);
   const overlap: RecommendationOverlap[] = [];
   for (const r of runs.slice(1)) overlap.push(overlapOf(first, await readRecommendations(r.dir), r.run, runs[0].run));
-  return { runs, differences, metricKeys, overlap };
+  return { runs, differences, chosen, metricKeys, overlap };
 }
 
 type Lists = { lists: Map<string, string[]> } | { note: string };

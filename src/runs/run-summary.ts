@@ -23,7 +23,10 @@ export interface RunSummary {
   problem?: string;
   /** ISO time of the run (manifest createdAt, else the folder's modification time). */
   createdAt: string;
-  /** The resolved pipeline flattened to dotted keys (stages by name: `pipeline.als.rank`), plus run facts (`seed`, `data.sha256`, `recpipeVersion`). */
+  /**
+   * The resolved pipeline flattened to dotted keys (stages by name: `pipeline.als.rank`), plus run facts (`seed`,
+   * `data.sha256`, `recpipeVersion`) and, for a tuned run, the param map it chose (`tune.best.als.regParam`).
+   */
   params: Record<string, unknown>;
   metrics: Record<string, number>;
   baselines: Record<string, Record<string, number>>;
@@ -56,7 +59,7 @@ export function readRunSummary(dir: string, registry: StageRegistry): RunSummary
   const problems: string[] = [];
   const pipeline = readYaml(join(dir, "pipeline.yaml"), problems);
   const manifest = readJson<Manifest>(join(dir, "manifest.json"), problems);
-  const metrics = readJson<{ metrics?: Record<string, number>; baselines?: Record<string, Record<string, number>> }>(join(dir, "metrics.json"), problems);
+  const metrics = readJson<{ metrics?: Record<string, number>; baselines?: Record<string, Record<string, number>>; tune?: { best?: Record<string, unknown> } }>(join(dir, "metrics.json"), problems);
   if (pipeline) {
     out.params = flattenPipeline(pipeline);
     out.largerIsBetter = metricDirections(pipeline, registry);
@@ -81,6 +84,8 @@ export function readRunSummary(dir: string, registry: StageRegistry): RunSummary
   if (metrics) {
     out.metrics = metrics.metrics ?? out.metrics;
     out.baselines = metrics.baselines ?? out.baselines;
+    // The param map the tuner chose, beside the grid it chose from: `tune.best.als.regParam`.
+    for (const [k, v] of Object.entries(metrics.tune?.best ?? {})) out.params[`tune.best.${k}`] = v;
   }
   if (out.status === "complete" && !existsSync(join(dir, "manifest.json"))) {
     // manifest.json is written last: a run without it never finished (or was written by something else).

@@ -12,7 +12,7 @@ const STAGE_LISTS = new Set(["prepare", "pipeline", "evaluate"]);
 
 /**
  * Applies `--set a.b=v` overrides to the merged pipeline object. Stages are addressed by `name` (default: `type`):
- * `--set pipeline.als.rank=16`. A stage name that does not exist is an error here; a key that does not exist is
+ * `--set pipeline.als.rank=16`; grid keys whole: `--set tune.paramGrid.als.regParam=[0.3,1,3]` (see keySegments). A stage name that does not exist is an error here; a key that does not exist is
  * reported by schema validation, which names the --set it came from.
  */
 export function applyOverrides(obj: Record<string, unknown>, sets: string[]): { value: Record<string, unknown>; overrides: Override[] } {
@@ -28,8 +28,7 @@ export function applyOverrides(obj: Record<string, unknown>, sets: string[]): { 
     } catch (e) {
       throw new InputError("E_ARGS", `--set ${text}: the value is not valid YAML (${(e as Error).message.split("\n")[0]})`);
     }
-    const segs = key.split(".");
-    if (segs.some((s) => s === "")) throw new InputError("E_ARGS", `--set ${text}: empty segment in key "${key}"`);
+    const segs = gridKeyAsOneSegment(keySegments(key, text));
     const path: (string | number)[] = [];
     let cur: unknown = out;
     for (let i = 0; i < segs.length; i++) {
@@ -56,6 +55,51 @@ export function applyOverrides(obj: Record<string, unknown>, sets: string[]): { 
     overrides.push({ text, path, value });
   }
   return { value: out, overrides };
+}
+
+/**
+ * `a.b.c` -> [a, b, c]; a bracketed segment is taken whole, dots and all: `tune.paramGrid["als.regParam"]` (or
+ * `['als.regParam']`, or unquoted `[als.regParam]`) -> [tune, paramGrid, als.regParam]; `pipeline["my.stage"].rank`.
+ */
+export function keySegments(key: string, text = key): string[] {
+  const segs: string[] = [];
+  let i = 0;
+  const bad = (why: string) => new InputError("E_ARGS", `--set ${text}: ${why} in key "${key}" (write a key with dots in it as tune.paramGrid["als.regParam"])`);
+  while (i < key.length) {
+    if (key[i] === "[") {
+      const q = key[i + 1];
+      const quoted = q === '"' || q === "'";
+      const close = quoted ? key.indexOf(`${q}]`, i + 2) : key.indexOf("]", i + 1);
+      if (close < 0) throw bad(`unclosed "[" at character ${i + 1}`);
+      const seg = quoted ? key.slice(i + 2, close) : key.slice(i + 1, close);
+      if (seg === "") throw bad("empty brackets");
+      segs.push(seg);
+      i = close + (quoted ? 2 : 1);
+      if (i < key.length && key[i] !== "." && key[i] !== "[") throw bad(`"${key[i]}" after "]" (expected "." or "[")`);
+      if (key[i] === ".") {
+        i++;
+        if (i === key.length) throw bad("empty segment");
+      }
+      continue;
+    }
+    let j = i;
+    while (j < key.length && key[j] !== "." && key[j] !== "[") j++;
+    if (j === i) throw bad("empty segment");
+    segs.push(key.slice(i, j));
+    i = key[j] === "." ? j + 1 : j;
+    if (key[j] === "." && i === key.length) throw bad("empty segment");
+  }
+  return segs;
+}
+
+/**
+ * paramGrid and baseOn keys are `stage.param` (a dot in the key itself), and their values are lists or values, never
+ * mappings: so everything after `tune.paramGrid.` is one key, and `tune.paramGrid.als.regParam=[0.3, 1]` sets the
+ * grid key `als.regParam`. A stage whose name holds a dot needs the bracketed form.
+ */
+function gridKeyAsOneSegment(segs: string[]): string[] {
+  if (segs.length > 3 && segs[0] === "tune" && (segs[1] === "paramGrid" || segs[1] === "baseOn")) return [segs[0], segs[1], segs.slice(2).join(".")];
+  return segs;
 }
 
 function resolveListIndex(list: unknown[], seg: string, path: (string | number)[], text: string): number {

@@ -32,5 +32,6 @@ export function resolvedPipeline(spec: PipelineSpec, baseDir: string): Record<st
   }
   if (spec.recommend) out.recommend = spec.recommend;
   out.output = { dir: isAbsolute(spec.output.dir) ? spec.output.dir : resolve(baseDir, spec.output.dir) };
+  if (spec.tracking) out.tracking = spec.tracking;
   return out;
 }

@@ -54,6 +54,20 @@ export const outputParams = z
   .object({ dir: z.string().min(1).default("runs").describe("folder that receives run directories, relative to the pipeline file") })
   .strict();
 
+/** `tracking:`: where a finished run is logged (src/tracking reads it; MLFLOW_* variables and --track take precedence). */
+export const trackingParams = z
+  .object({
+    mlflow: z
+      .string()
+      .min(1)
+      // The resolved pipeline.yaml keeps this block: a password in it would land in every run directory.
+      .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u), "must not hold credentials (user:password@ or token@); set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD instead")
+      .optional()
+      .describe("MLflow tracking server, http(s)://HOST:PORT[/PATH] (env MLFLOW_TRACKING_URI and --track take precedence); credentials come from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD, never from this file"),
+    experiment: z.string().min(1).optional().describe("MLflow experiment, created when missing (default: the pipeline's name; env MLFLOW_EXPERIMENT_NAME and --experiment take precedence)"),
+  })
+  .strict();
+
 /**
  * The pipeline file's top-level keys: the one declaration both the loader (here) and `recpipe schema` (which refines
  * the stage sections into per-stage unions) use, so the two cannot drift.
@@ -72,6 +86,7 @@ export const topLevel = z
     tune: z.record(z.string(), z.unknown()).optional().describe("hyperparameter search on train"),
     recommend: z.record(z.string(), z.unknown()).optional().describe("writes recommendations.parquet"),
     output: z.record(z.string(), z.unknown()).default({ dir: "runs" }).describe("where run directories go"),
+    tracking: z.record(z.string(), z.unknown()).optional().describe("log the finished run to an MLflow tracking server"),
   })
   .strict();
 
@@ -94,6 +109,7 @@ export interface PipelineSpec {
   tune?: TuneSpec;
   recommend?: z.output<typeof recommendParams>;
   output: z.output<typeof outputParams>;
+  tracking?: z.output<typeof trackingParams>;
 }
 
 /**
@@ -129,6 +145,7 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
   const evaluate = t.evaluate.map((s, i) => section(() => validateStage(s, registry, "evaluator", []), ["evaluate", i]));
   const recommend = t.recommend === undefined ? undefined : section(() => parseWith(recommendParams, t.recommend), ["recommend"]);
   const output = section(() => parseWith(outputParams, t.output), ["output"]);
+  const tracking = t.tracking === undefined ? undefined : section(() => parseWith(trackingParams, t.tracking), ["tracking"]);
   const names = new Map<string, number>();
   pipeline.forEach((s, i) => {
     if (!s) return;
@@ -171,6 +188,7 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     tune,
     recommend,
     output: output!,
+    ...(tracking ? { tracking } : {}),
   };
 }
 

@@ -3,28 +3,13 @@
  * writing disjoint output rows of the shared buffer. Results are identical for any N because a query's top-k
  * depends only on its own row. Workers live for one call (spawning two costs ~25 ms against seconds of work).
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { TopKLayout } from "../kernels/top-k-dot.js";
 import type { TopKShared } from "../kernels/top-k-dot-wasm.js";
+import { startWorkerBeside } from "./start-worker.js";
 import type { TopKWorkerReply, TopKWorkerTask } from "./topk-worker.js";
 
-/**
- * From compiled JS the entry is topk-worker.js. Under vitest/tsx (this file is .ts) the entry is the .ts source:
- * `execArgv: ["--import", "tsx"]` does not work for a .ts worker entry on Node 20 (the loader hooks are not in place
- * when the entry loads: ERR_UNKNOWN_FILE_EXTENSION), so a tiny eval'd bootstrap registers tsx's ESM hooks first.
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./topk-worker.js", here));
-  const tsxDir = dirname(createRequire(here).resolve("tsx/package.json"));
-  const tsxApi = pathToFileURL(join(tsxDir, "dist", "esm", "api", "index.mjs")).href;
-  const entry = new URL("./topk-worker.ts", here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}));`;
-  return new Worker(bootstrap, { eval: true });
-}
+const startWorker = () => startWorkerBeside(import.meta.url, "topk-worker");
 
 /** Contiguous ranges [start, end) covering 0..n, as equal as possible, in order. */
 export function splitRanges(n: number, parts: number): Array<[number, number]> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,4 +129,74 @@ describe("--set source.path with another extension", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--set source\.path=ratings\.csv: the pipeline file's source says format: tsv, but "ratings\.csv" is named like csv; add --set source\.format=csv \(and --set source\.header=true if its first line names the columns\)/);
   });
+});
+
+describe("runs started in the same second", () => {
+  it("each completes in a directory of its own (-2, -3, ...), none exits 2", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-same-second-"));
+    const tiny = join(folder, "tiny.yaml");
+    writeFileSync(
+      tiny,
+      "name: tiny\nseed: 1\nsource: {type: synthetic-ratings, users: 30, items: 20, rank: 2, density: 0.3}\n" +
+        "pipeline:\n  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2, coldStartStrategy: drop}\n" +
+        "evaluate:\n  - {type: regression-evaluator, metricName: rmse}\noutput: {dir: runs}\n",
+    );
+    // Take every plain name of the next two minutes, so even runs that finish in different seconds contend for -2.
+    const p = (n: number) => String(n).padStart(2, "0");
+    for (let s = 0; s < 120; s++) {
+      const d = new Date(Date.now() + s * 1000);
+      const taken = join(folder, "runs", `tiny-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+      mkdirSync(taken, { recursive: true });
+      writeFileSync(join(taken, "not-a-run"), "");
+    }
+    const results = await Promise.all([1, 2, 3, 4].map((seed) => runCliAsync(["run", tiny, "--set", `seed=${seed}`, "--json", "--quiet", "--workers", "1"])));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const dirs = results.map((r) => (JSON.parse(r.stdout) as RunJson).runDir);
+    expect(new Set(dirs).size).toBe(4);
+    for (const [i, d] of dirs.entries()) {
+      expect(d).toMatch(/tiny-\d{8}-\d{6}-\d+$/);
+      // Each directory holds its own run (its seed), complete.
+      const manifest = JSON.parse(readFileSync(join(d, "manifest.json"), "utf8")) as { seed: number };
+      expect(manifest.seed).toBe(i + 1);
+    }
+    const listed = JSON.parse(runCli(["runs", join(folder, "runs"), "--json"]).stdout) as { runs: { dir: string; status: string }[] };
+    for (const d of dirs) expect(listed.runs.find((x) => x.dir === d)?.status).toBe("complete");
+  }, 120_000);
+});
+
+describe("Cholesky where cg is several times faster", () => {
+  it("an implicit rank >= 32 run on the default solver says so once, with the measured factor; cg or a low rank says nothing", async () => {
+    const implicit = ["pipeline.als.implicitPrefs=true", "pipeline.als.rank=32", "pipeline.als.maxIter=2"];
+    const j = await quickstart(...implicit);
+    const said = j.notes.filter((n) => /solver cholesky/.test(n));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^als solves implicit feedback at rank 32 with solver cholesky \(Spark's, the default\); solver cg fitted about 2\.5x faster \(2\.3-2\.8x at rank 64, 3M-25M ratings, BENCHMARKS\.md\).*--set pipeline\.als\.solver=cg/);
+    expect((await quickstart(...implicit, "pipeline.als.solver=cg")).notes.join("\n")).not.toMatch(/solver cholesky/);
+    expect((await quickstart(...implicit, "pipeline.als.rank=16")).notes.join("\n")).not.toMatch(/solver cholesky/);
+    const text = runCli(["run", "pipelines/quickstart.yaml", ...implicit.flatMap((s) => ["--set", s]), ...small.filter((a) => a !== "--json")]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.match(/NOTE: .*solver cholesky.*about 2\.5x faster/g)).toHaveLength(1);
+  }, 120_000);
+});
+
+describe("report: the USERS card", () => {
+  it("counts every user of the data, not only those with a training rating", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-users-card-"));
+    // 20 users with 10 ratings each, then one user whose only rating is the latest: a cut by time puts it in test.
+    const lines = ["user,item,rating,timestamp"];
+    for (let u = 0; u < 20; u++) for (let i = 0; i < 10; i++) lines.push(`u${u},i${(u + i) % 15},${((u * i) % 5) + 1},${u * 10 + i}`);
+    lines.push("lonely,i3,4,100000");
+    writeFileSync(join(folder, "ratings.csv"), lines.join("\n") + "\n");
+    writeFileSync(
+      join(folder, "p.yaml"),
+      "name: card\nseed: 1\nsource: {path: ratings.csv}\nsplit: {type: temporal-split, timeCol: timestamp, weights: [0.8, 0.2]}\n" +
+        "pipeline:\n  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i], handleInvalid: keep}\n  - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2, coldStartStrategy: drop}\n" +
+        "evaluate:\n  - {type: regression-evaluator, metricName: rmse}\noutput: {dir: runs}\n",
+    );
+    const r = await runCliAsync(["run", join(folder, "p.yaml"), "--json", "--quiet", "--workers", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = readFileSync(join((JSON.parse(r.stdout) as RunJson).runDir, "report.html"), "utf8");
+    expect(report).toMatch(/<div class="label">users<\/div><div class="value">21<\/div>/);
+    expect(report).toMatch(/<div class="label">items<\/div><div class="value">15<\/div>/);
+  }, 60_000);
 });

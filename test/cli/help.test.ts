@@ -16,7 +16,7 @@ beforeAll(() => {
 });
 
 describe("--help", () => {
-  const commands = [[], ["run"], ["validate"], ["explain"], ["schema"], ["recommend"], ["predict"], ["inspect"], ["reproduce"], ["runs"], ["compare"], ["datasets"], ["datasets", "list"], ["datasets", "fetch"]];
+  const commands = [[], ["run"], ["validate"], ["explain"], ["schema"], ["recommend"], ["predict"], ["inspect"], ["reproduce"], ["runs"], ["compare"], ["log"], ["datasets"], ["datasets", "list"], ["datasets", "fetch"]];
   const help = new Map<string, string>();
   // Node start-up dominates; the help texts are gathered concurrently once.
   beforeAll(async () => {

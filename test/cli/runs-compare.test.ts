@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatComparison } from "../../src/cli/commands/compare.js";
+import type { RunComparison } from "../../src/runs/compare-runs.js";
 import { runCli, runCliAsync } from "./run-cli.js";
 
 /** `recpipe runs` and `recpipe compare` on real run directories, including damaged and unfinished ones. */
@@ -84,10 +86,114 @@ describe("recpipe runs", () => {
     }
   });
 
+  it("--verify reads the checksums: a model file with one byte flipped is complete by size and damaged by checksum", () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-runs-verify-"));
+    try {
+      const flipped = join(folder, "quickstart-20260101-000001");
+      cpSync(rank4, flipped, { recursive: true });
+      cpSync(rank8, join(folder, "quickstart-20260101-000002"), { recursive: true });
+      const factors = join(flipped, "model", "stages");
+      const als = readdirSync(factors).find((d) => d.includes("_als_"))!;
+      const part = readdirSync(join(factors, als, "userFactors")).find((n) => n.endsWith(".parquet"))!;
+      const file = join(factors, als, "userFactors", part);
+      const bytes = readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      writeFileSync(file, bytes);
+      const fast = JSON.parse(runCli(["runs", folder, "--json"]).stdout) as { runs: Listed[] };
+      expect(fast.runs.map((r) => r.status)).toEqual(["complete", "complete"]);
+      const r = runCli(["runs", folder, "--verify", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const by = Object.fromEntries((JSON.parse(r.stdout) as { runs: Listed[] }).runs.map((x) => [x.run, x]));
+      expect(by["quickstart-20260101-000002"].status).toBe("complete");
+      expect(by["quickstart-20260101-000001"].status).toBe("damaged");
+      expect(by["quickstart-20260101-000001"].problem).toContain(`model/stages/${als}/userFactors/${part}: sha256 differs from manifest.json's`);
+      expect(by["quickstart-20260101-000001"].problem).toMatch(/checksum mismatch in bytes \d+-\d+ \(checked against \..*\.crc\)/);
+      const text = runCli(["runs", folder, "--verify"]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/quickstart-20260101-000001: damaged: model\/stages\/.*sha256 differs/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 naming a folder that does not exist", () => {
     const r = runCli(["runs", join(out, "nope")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope does not exist/);
+  });
+});
+
+describe("recpipe runs over mixed runs (one tuned, two not)", () => {
+  const mixed = mkdtempSync(join(tmpdir(), "recpipe-runs-tuned-"));
+  let tuned = "";
+  beforeAll(async () => {
+    cpSync(rank4, join(mixed, "quickstart-20260101-000001"), { recursive: true });
+    cpSync(rank8, join(mixed, "quickstart-20260101-000002"), { recursive: true });
+    const grid = "tune={type: cross-validator, numFolds: 2, evaluator: {type: regression-evaluator, metricName: rmse}, paramGrid: {als.regParam: [0.09, 0.3]}}";
+    const t = await runCliAsync(["run", "pipelines/quickstart.yaml", "--set", grid, ...small.filter((a) => a !== out), mixed]);
+    expect(t.code, t.stderr).toBe(0);
+    tuned = (JSON.parse(t.stdout) as { runDir: string }).runDir;
+  }, 120_000);
+  afterAll(() => rmSync(mixed, { recursive: true, force: true }));
+
+  it("collapses the tune block the untuned runs lack into one column, shows the tuner's choice, and fits 100 columns", () => {
+    const j = JSON.parse(runCli(["runs", mixed, "--json"]).stdout) as { runs: (Listed & { dir: string; params: Record<string, unknown> })[]; differingKeys: string[]; chosenKeys: string[] };
+    expect(j.differingKeys).toContain("tune");
+    expect(j.differingKeys.filter((k) => k.startsWith("tune."))).toEqual([]);
+    expect(j.chosenKeys).toEqual(["tune.best.als.regParam"]);
+    const best = j.runs.find((r) => r.dir === tuned)!.params["tune.best.als.regParam"];
+    expect([0.09, 0.3]).toContain(best);
+    const text = runCli(["runs", mixed]);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split("\n");
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(lines[0]).toMatch(/^run\s+.*status\s+best\.als\.regParam\s+.*tune/);
+    const tunedLine = lines.find((l) => l.startsWith(tuned.split("/").pop()!))!;
+    expect(tunedLine).toMatch(new RegExp(`complete\\s+${String(best)}\\s+.*cross-validator`));
+    expect(lines.find((l) => l.startsWith("quickstart-20260101-000001"))).toMatch(/complete\s+-\s/);
+    // What did not fit is named, not silently dropped.
+    expect(text.stdout).toMatch(/\(not shown at width 100: [\s\S]*; pick columns with --columns, or --json\)/);
+  });
+
+  it("a block of another type (a file source against a synthetic one) is one column too", () => {
+    const folder = mkdtempSync(join(tmpdir(), "recpipe-runs-source-"));
+    try {
+      cpSync(rank4, join(folder, "quickstart-20260101-000001"), { recursive: true });
+      const file = join(folder, "quickstart-20260101-000002");
+      cpSync(rank4, file, { recursive: true });
+      const yaml = readFileSync(join(file, "pipeline.yaml"), "utf8").replace(/^source:\n(?:  .*\n)+/m, "source:\n  path: ratings.csv\n  format: csv\n");
+      expect(yaml).toContain("path: ratings.csv");
+      writeFileSync(join(file, "pipeline.yaml"), yaml);
+      const j = JSON.parse(runCli(["runs", folder, "--json"]).stdout) as { differingKeys: string[]; runs: Listed[] };
+      expect(j.differingKeys).toEqual(["source"]);
+      expect(j.runs.map((r) => r.differing.source).sort()).toEqual(["ratings.csv", "synthetic-ratings"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("--columns picks and orders the columns; --name filters by the run's folder name", () => {
+    const r = runCli(["runs", mixed, "--columns", "rmse,best.als.regParam,pipeline.als.rank"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^run\s+rmse\s+best\.als\.regParam\s+pipeline\.als\.rank$/);
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.startsWith("quickstart-20260101-000002"))).toMatch(/^quickstart-20260101-000002\s+\d\.\d{4}\s+-\s+8$/);
+    const named = runCli(["runs", mixed, "--name", "quickstart-2026*-00000?", "--columns", "pipeline.als.rank"]).stdout.trim().split("\n");
+    // The tuned run's folder is named after today, not 20260101-00000N: filtered out.
+    expect(named.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(["quickstart-20260101-000002", "quickstart-20260101-000001"]);
+    const none = runCli(["runs", mixed, "--name", "movielens*"]);
+    expect(none.stdout).toBe("no run directories found\n");
+    const bad = runCli(["runs", mixed, "--columns", "rmse,pipeline.als.rnak"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/runs --columns pipeline\.als\.rnak: no listed run has a column or param "pipeline\.als\.rnak"; columns: time, status, rmse/);
+  });
+
+  it("compare shows the params the tuning chose beside an untuned run", () => {
+    const r = runCli(["compare", rank4, tuned]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/params the tuning chose[^\n]*\n\s+key\s+A\s+B\n\s+als\.regParam\s+-\s+(0\.09|0\.3)\n/);
+    expect(r.stdout).toMatch(/\n\s+tune\s+-\s+cross-validator\n/);
   });
 });
 
@@ -121,5 +227,25 @@ describe("recpipe compare", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not a run directory/);
     expect(existsSync(out) && readdirSync(out).length).toBeGreaterThan(0);
+  });
+});
+
+describe("compare's overlap line", () => {
+  it("names the run a user is only in (B, C), not \"this run\"", () => {
+    const run = (name: string) => ({ dir: name, run: name, status: "complete" as const, createdAt: "2026-01-01T00:00:00Z", params: {}, metrics: {}, baselines: {}, largerIsBetter: {}, differing: {}, gains: {} });
+    const c: RunComparison = {
+      runs: [run("a"), run("b"), run("c")],
+      differences: [],
+      chosen: [],
+      metricKeys: [],
+      overlap: [
+        { run: "b", meanOverlap: 0.5, usersCompared: 10, usersOnlyInFirst: 2, usersOnlyInThis: 3 },
+        { run: "c", meanOverlap: 0.25, usersCompared: 8, usersOnlyInFirst: 4, usersOnlyInThis: 1 },
+      ],
+    };
+    const text = formatComparison(c);
+    expect(text).toContain("B: 50.0% over 10 users (2 only in A, 3 only in B)");
+    expect(text).toContain("C: 25.0% over 8 users (4 only in A, 1 only in C)");
+    expect(text).not.toContain("this run");
   });
 });

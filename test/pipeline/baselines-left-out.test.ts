@@ -33,4 +33,13 @@ describe("baselines left out", () => {
     // Not even fitted: it could give none of the run's metrics.
     expect(r.logs).toContainEqual(expect.stringMatching(/^baseline most-popular left out: it ranks items but predicts no ratings, and the run has no ranking evaluator/));
   });
+
+  it("a tuned run says why a baseline is left out once, not once per fold and again for the test set", async () => {
+    const r = await runLogged(
+      "pipeline:\n  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i], handleInvalid: keep}\n  - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2, coldStartStrategy: drop}\n" +
+        "evaluate:\n  - {type: regression-evaluator, metricName: rmse}\n" +
+        "tune: {type: cross-validator, numFolds: 3, evaluator: {type: regression-evaluator, metricName: rmse}, paramGrid: {als.regParam: [0.1, 1]}}\n",
+    );
+    expect(r.logs.filter((l) => l.startsWith("baseline most-popular left out"))).toHaveLength(1);
+  });
 });

@@ -77,6 +77,22 @@ describe("loadPipelineFile", () => {
     expect((await error(file("set3.yaml", valid), ["pipeline.alz.rank=3"])).message).toMatch(/no pipeline stage is named "alz" \(did you mean "als"\?\)/);
   });
 
+  it("--set addresses a tuning grid key, which has a dot in it: plain, quoted in brackets, or bracketed", async () => {
+    const tuned = valid + "tune:\n  type: cross-validator\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.rank: [4, 8], als.regParam: [0.09]}\n";
+    const grid = async (set: string[]) => Object.fromEntries((await loadPipelineFile(file("grid-set.yaml", tuned), { set })).spec.tune!.grid.map((g) => [`${g.stage}.${g.param}`, g.values]));
+    for (const form of ["tune.paramGrid.als.regParam", 'tune.paramGrid["als.regParam"]', "tune.paramGrid['als.regParam']", "tune.paramGrid[als.regParam]"]) {
+      expect(await grid([`${form}=[0.3,1,3]`]), form).toEqual({ "als.rank": [4, 8], "als.regParam": [0.3, 1, 3] });
+    }
+    // A new grid key, and baseOn (also stage.param keys).
+    expect(await grid(["tune.paramGrid.als.maxIter=[2,3]"])).toMatchObject({ "als.maxIter": [2, 3] });
+    const based = await loadPipelineFile(file("grid-base.yaml", tuned), { set: ["tune.baseOn.als.maxIter=3"] });
+    expect(based.spec.tune!.params.baseOn).toEqual({ "als.maxIter": 3 });
+    // A bracketed stage name under pipeline.
+    expect((await loadPipelineFile(file("grid-br.yaml", valid), { set: ['pipeline["als"].rank=6'] })).spec.pipeline[1].params.rank).toBe(6);
+    expect((await error(file("grid-bad.yaml", tuned), ['tune.paramGrid["als.regParam=[1]'])).message).toMatch(/unclosed "\[".*tune\.paramGrid\["als\.regParam"\]/);
+    expect((await error(file("grid-bad2.yaml", tuned), ["tune.paramGrid.als.rnk=[1]"])).message).toMatch(/has no param "rnk" \(did you mean "rank"\?\)/);
+  });
+
   it("merges included fragments under the file's own keys and refuses a cycle", async () => {
     file("frag.yaml", "seed: 5\nsource: {type: synthetic-ratings, users: 99}\n");
     const l = await loadPipelineFile(file("inc.yaml", "include: [frag.yaml]\n" + valid));

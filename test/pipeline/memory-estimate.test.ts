@@ -65,11 +65,27 @@ describe("row counts without reading the file", () => {
     const p = file("ratings.csv", lines.join("\n") + "\n");
     const est = await estimateRows(p);
     expect(est?.how).toBe("sampled lines");
-    expect(Math.abs(est!.rows - lines.length) / lines.length).toBeLessThan(0.02);
+    expect(Math.abs(est!.rows - (lines.length - 1)) / lines.length).toBeLessThan(0.02);
   });
 
   it("a text file shorter than the sample is counted exactly", async () => {
-    expect((await estimateRows(file("tiny.tsv", "1\t2\t3\n4\t5\t6")))?.rows).toBe(2);
+    expect((await estimateRows(file("tiny.tsv", "1\t2\t3\n4\t5\t6"), undefined, { header: false }))?.rows).toBe(2);
+  });
+
+  it("a csv header line is not counted as a rating (exactly in a small file, and left out of the mean line length)", async () => {
+    expect((await estimateRows(file("one.csv", "user,item,rating\n1,2,3\n")))?.rows).toBe(1);
+    expect((await estimateRows(file("one-headerless.csv", "1,2,3\n4,5,6\n"), "csv", { header: false }))?.rows).toBe(2);
+    // A long header over 2 MiB of 8-byte lines: counting it as a line would skew the mean line length.
+    const header = "user,item,rating," + "x".repeat(200_000) + "\n";
+    const big = file("long-header.csv", header + "1,2,3.5\n".repeat(262_144));
+    expect((await estimateRows(big))?.rows).toBe(262_144);
+    // A file whose columns are named in the pipeline (no header) counts every line.
+    const loaded = await loadPipelineFile(
+      file("named.yaml", `name: n\nseed: 1\nsource: {path: one-headerless.csv, columns: [user, item, rating]}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`),
+    );
+    await expect(checkRunFitsMemory(loaded.spec, dir, { totalBytes: 64e9, availableBytes: 64e9 })).resolves.toMatchObject({ rows: 2 });
+    const withHeader = await loadPipelineFile(file("header.yaml", `name: n\nseed: 1\nsource: {path: one.csv}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`));
+    await expect(checkRunFitsMemory(withHeader.spec, dir, { totalBytes: 64e9, availableBytes: 64e9 })).resolves.toMatchObject({ rows: 1 });
   });
 
   it("parquet: the exact count from the footer", async () => {

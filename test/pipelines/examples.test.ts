@@ -37,6 +37,11 @@ const fixtureRuns: Record<string, FixtureRun> = {
   "quickstart.yaml": { set: ["source.users=300", "source.items=200", "source.density=0.1"] },
   "movielens-100k.yaml": { write: writeMovieLensUData, set: FAST_ALS },
   "movielens-100k-cv.yaml": { write: writeMovieLensUData, set: FAST_CV, check: (r) => expect(r.tune?.paramMaps).toBeGreaterThanOrEqual(6) },
+  "movielens-100k-item-knn.yaml": {
+    write: writeMovieLensUData,
+    set: ["tune.numFolds=2"],
+    check: (r) => expect(r.tune?.paramMaps).toBe(6),
+  },
   "lastfm-implicit.yaml": { write: writeLastfmUserArtists, set: FAST_ALS },
   "lastfm-implicit-cv.yaml": { write: writeLastfmUserArtists, set: FAST_CV, check: (r) => expect(r.tune?.metric).toBe("ndcgAtK@10") },
   "kuairec-small-als.yaml": {
@@ -144,6 +149,12 @@ describe.runIf(haveShared)("example pipelines on the real data in ../shared/data
     expect(r.tune?.failedTrials).toBe(0);
     expect(r.metrics.rmse).toBeGreaterThanOrEqual(0.85);
     expect(r.metrics.rmse).toBeLessThanOrEqual(0.97);
+  });
+
+  it("movielens-100k-item-knn.yaml: nDCG@10 well above the most-popular baseline on ml-100k", async () => {
+    const r = await runExample("movielens-100k-item-knn.yaml", [`source.path=${JSON.stringify(ml100k)}`, "tune.numFolds=2", "tune.paramGrid={item-knn.k: [50], item-knn.weighting: [none, bm25]}"]);
+    expect(r.tune?.failedTrials).toBe(0);
+    expect(r.metrics["ndcgAtK@10"]).toBeGreaterThan(1.5 * r.baselines["most-popular"]["ndcgAtK@10"]);
   });
 
   it("lastfm-implicit.yaml: precision@10 and nDCG@10 above the most-popular baseline", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tuningChartSpec } from "../../src/report/charts/tuning-chart.js";
 import { renderReport } from "../../src/report/render-report.js";
 import type { ReportData } from "../../src/report/report-data.js";
 import { unbalancedTags } from "./html-structure.js";
@@ -86,6 +87,42 @@ describe("renderReport", () => {
     expect(metrics.indexOf(">als<")).toBeLessThan(metrics.indexOf(">global-mean<"));
     expect(metrics).toContain('<td class="num best">0.9132</td>'); // lowest rmse
     expect(metrics).toContain('<td class="num best">0.0412</td>'); // highest ndcg
+  });
+
+  it("most-popular is a baseline like the others: grey as the caption says, after global-mean and bias-baseline as the console prints them", async () => {
+    const data = typicalReportData();
+    // A run's metrics: the model's, then each baseline in the order the run scored them (global-mean, bias-baseline, most-popular).
+    data.metrics.push({ name: "ndcgAtK@10", value: 0.0301, model: "most-popular" });
+    const html = await renderReport(data);
+    const metrics = html.slice(html.indexOf('<section id="metrics">'), html.indexOf('<section id="training">'));
+    const header = metrics.slice(metrics.indexOf("<thead>"), metrics.indexOf("</thead>"));
+    const order = ["als", "global-mean", "bias-baseline", "most-popular"].map((m) => header.indexOf(`>${m}<`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(header).toMatch(/class="num baseline">most-popular</);
+    const chart = metrics.slice(metrics.indexOf('<figure id="chart-metrics"'));
+    expect(chart).toMatch(/fitted model beside the baselines \(grey\)/);
+    // Bar fills: the model's blue and only greys; no orange (#dd6b20) bar for most-popular.
+    const fills = new Set([...chart.matchAll(/<path[^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
+    expect(fills.has("#2b6cb0")).toBe(true);
+    expect([...fills].filter((f) => f !== "#2b6cb0" && !["#a0aec0", "#718096", "#cbd5e0"].includes(f))).toEqual([]);
+  });
+
+  it("the tuning chart's y scale spans the baselines' fold means, drawn as labelled lines", async () => {
+    const data = typicalReportData();
+    data.tuning!.baselines = [{ name: "global-mean", foldMetrics: [1.12, 1.13, 1.11], mean: 1.12, std: 0.008 }];
+    const spec = tuningChartSpec(data.tuning)!;
+    const [{ parse, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+    const view = new View(parse(compile(spec).spec), { renderer: "none", logLevel: 0 });
+    await view.runAsync();
+    const [lo, hi] = view.scale("y").domain() as number[];
+    view.finalize();
+    expect(hi).toBeGreaterThanOrEqual(1.12);
+    expect(lo).toBeLessThanOrEqual(Math.min(...data.tuning!.rows.flatMap((r) => r.foldMetrics)));
+    const html = await renderReport(data);
+    const chart = html.slice(html.indexOf('<figure id="chart-tuning"'), html.indexOf("</figure>", html.indexOf('<figure id="chart-tuning"')));
+    expect(chart).toContain("global-mean 1.1200");
+    expect(chart).toMatch(/the baselines(&#39;|&#x27;|')? means on the same folds are the dashed grey lines/);
   });
 
   it("escapes every user-provided string", async () => {

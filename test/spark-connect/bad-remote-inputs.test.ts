@@ -68,12 +68,18 @@ describe("bad remote inputs", () => {
     expect(noRunDir()).toBe(true);
   });
 
-  it("a token over plain text to another host: exit 2 before connecting, token never printed", async () => {
-    const r = await runCliAsync(["run", path.join(dir, "ok.yaml"), "--remote", "sc://192.0.2.1:15002/;token=hunter2", "--quiet"]);
+  it("a token over plain text to another host (use_ssl=false): exit 2 before connecting, token never printed", async () => {
+    const r = await runCliAsync(["run", path.join(dir, "ok.yaml"), "--remote", "sc://192.0.2.1:15002/;token=hunter2;use_ssl=false", "--quiet"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refusing to send an authentication token over plain text to 192\.0\.2\.1/);
     expect(r.stderr + r.stdout).not.toContain("hunter2");
     expect(noRunDir()).toBe(true);
+    // Without use_ssl a token means TLS, as in PySpark: this address answers nothing, so it is unreachable (exit 2).
+    const tls = await runCliAsync(["run", path.join(dir, "ok.yaml"), "--remote", "sc://192.0.2.1:15002/;token=hunter2", "--quiet"]);
+    expect(tls.code).toBe(2);
+    expect(tls.stderr).toMatch(/^recpipe: Spark Connect server sc:\/\/192\.0\.2\.1:15002\/;token=\*\*\* is unreachable/m);
+    expect(tls.stderr + tls.stdout).not.toContain("hunter2");
+    expect(tls.stderr).not.toMatch(/DeprecationWarning/);
   });
 
   it("a stage setting Spark cannot run (ALS solver: cg): run and validate exit 2 naming stage and key, before connecting", async () => {

@@ -31,12 +31,15 @@ function method<Req extends DescMessage, Res extends DescMessage>(name: string, 
 export interface FakeServer {
   url: string;
   requests: ExecutePlanRequest[];
+  /** The gRPC metadata (headers) each ExecutePlan request came with. */
+  headers: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
 export async function startFakeServer(sparkVersion: string, answer: (r: ExecutePlanRequest) => ExecutePlanResponse[] | grpc.ServiceError): Promise<FakeServer> {
   const server = new grpc.Server();
   const requests: ExecutePlanRequest[] = [];
+  const headers: Record<string, unknown>[] = [];
   server.addService(
     {
       AnalyzePlan: method("AnalyzePlan", AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, false),
@@ -48,6 +51,7 @@ export async function startFakeServer(sparkVersion: string, answer: (r: ExecuteP
         cb(null, create(AnalyzePlanResponseSchema, { result: { case: "sparkVersion", value: { version: sparkVersion } } })),
       ExecutePlan: (call: grpc.ServerWritableStream<ExecutePlanRequest, ExecutePlanResponse>) => {
         requests.push(call.request);
+        headers.push(call.metadata.getMap());
         const a = answer(call.request);
         if (!Array.isArray(a)) {
           call.emit("error", a);
@@ -60,5 +64,5 @@ export async function startFakeServer(sparkVersion: string, answer: (r: ExecuteP
     },
   );
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  return { url: `sc://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.tryShutdown(() => r())) };
+  return { url: `sc://127.0.0.1:${port}`, requests, headers, close: () => new Promise((r) => server.tryShutdown(() => r())) };
 }

@@ -14,20 +14,35 @@ describe("sc:// URLs", () => {
     expect(parseRemoteUrl("sc://127.0.0.1:15002", { SPARK_CONNECT_AUTHENTICATE_TOKEN: "t" }).token).toBe("t");
   });
 
-  it("refuses a token over plain text to a host that is not loopback, without echoing the token", () => {
-    const call = () => parseRemoteUrl("sc://10.1.2.3:15002/;token=s3cr3t", {});
+  it("a token means TLS to any host but loopback (PySpark's rule); use_ssl=false with a token to another host is refused, without echoing the token", () => {
+    expect(parseRemoteUrl("sc://10.1.2.3:15002/;token=s3cr3t", {})).toMatchObject({ useSsl: true, token: "s3cr3t" });
+    expect(parseRemoteUrl("sc://spark.example.com", { SPARK_CONNECT_AUTHENTICATE_TOKEN: "t" }).useSsl).toBe(true);
+    const call = () => parseRemoteUrl("sc://10.1.2.3:15002/;token=s3cr3t;use_ssl=false", {});
     expect(call).toThrow(/refusing to send an authentication token over plain text to 10\.1\.2\.3/);
     expect(call).toThrow(expect.objectContaining({ exitCode: 2 }));
     expect(() => call()).not.toThrow(/s3cr3t/);
-    expect(() => parseRemoteUrl("sc://spark.example.com", { SPARK_CONNECT_AUTHENTICATE_TOKEN: "t" })).toThrow(/use_ssl=true/);
-    // Loopback (a tunnel, a local server) is fine in plain text.
-    expect(parseRemoteUrl("sc://127.0.0.1:1/;token=x", {}).token).toBe("x");
+    expect(() => parseRemoteUrl("sc://spark.example.com/;use_ssl=false", { SPARK_CONNECT_AUTHENTICATE_TOKEN: "t" })).toThrow(/drop ;use_ssl=false/);
+    // Loopback (a tunnel, a local server) is fine in plain text, and stays plain text.
+    expect(parseRemoteUrl("sc://127.0.0.1:1/;token=x", {})).toMatchObject({ token: "x", useSsl: false });
+    expect(parseRemoteUrl("sc://spark.example.com", {}).useSsl).toBe(false);
+  });
+
+  it("reads a Databricks URL: other parameters become gRPC headers (as PySpark's ChannelBuilder.metadata), the token never shows", () => {
+    const u = parseRemoteUrl("sc://dbc-1234.cloud.databricks.com:443/;token=dapiSECRET;x-databricks-cluster-id=0123-456789-abcdef", {});
+    expect(u).toMatchObject({ host: "dbc-1234.cloud.databricks.com", port: 443, useSsl: true, token: "dapiSECRET", headers: [["x-databricks-cluster-id", "0123-456789-abcdef"]] });
+    expect(u.display).toBe("sc://dbc-1234.cloud.databricks.com:443/;token=***;x-databricks-cluster-id=0123-456789-abcdef");
+    expect(JSON.stringify({ ...u, token: undefined })).not.toContain("dapiSECRET");
+    // Known keys are never headers; a header name gRPC would refuse, or one it sets itself, is exit 2.
+    expect(parseRemoteUrl("sc://h/;use_ssl=true;user_id=me;x-a=1;x-b=2", {}).headers).toEqual([["x-a", "1"], ["x-b", "2"]]);
+    expect(() => parseRemoteUrl("sc://h/;X-Upper=1", {})).toThrow(/parameter "X-Upper" cannot be sent as a gRPC header/);
+    expect(() => parseRemoteUrl("sc://h/;authorization=Basic", {})).toThrow(/parameter "authorization" cannot be sent as a gRPC header/);
+    expect(() => parseRemoteUrl("sc://h/;x-blob-bin=AA", {})).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 
   it("names what is wrong with a malformed URL (exit 2)", () => {
     expect(() => parseRemoteUrl("http://host:1", {})).toThrow(/not a Spark Connect URL; got "http:\/\/host:1"/);
     expect(() => parseRemoteUrl("sc://host:99999", {})).toThrow(/port must be 1-65535/);
-    expect(() => parseRemoteUrl("sc://host/;tokn=x", {})).toThrow(/unknown parameter "tokn"/);
+    expect(() => parseRemoteUrl("sc://host/;tokn=x", {})).toThrow(/unknown parameter "tokn" \(did you mean token\?/);
     expect(() => parseRemoteUrl("sc://host/;use_ssl=yes", {})).toThrow(/use_ssl must be true or false/);
   });
 

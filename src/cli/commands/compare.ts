@@ -35,6 +35,7 @@ export function formatComparison(c: RunComparison): string {
   out += c.differences.length
     ? `what differs\n${indent(textTable(["key", ...cols], c.differences.map((d) => [d.key, ...d.values.map(formatParam)])))}\n`
     : "what differs: nothing (same resolved pipeline, data, seed and recpipe version)\n\n";
+  if (c.chosen.length) out += `params the tuning chose (best param map; - for a run not tuned)\n${indent(textTable(["key", ...cols], c.chosen.map((d) => [d.key.slice("tune.best.".length), ...d.values.map(formatParam)])))}\n`;
   const right = new Set(cols.map((_, i) => i + 1));
   const metricRows = c.metricKeys.map((m) => [m, ...c.runs.map((r) => formatMetric(r.metrics[m]))]);
   const gainRows = c.metricKeys.filter((m) => c.runs.some((r) => r.gains[m])).map((m) => [`${m} vs best baseline`, ...c.runs.map((r) => (r.gains[m] ? formatGain(r.gains[m].gain) : ""))]);
@@ -42,7 +43,7 @@ export function formatComparison(c: RunComparison): string {
   out += "recommendation overlap with A (share of top-k items in common per user, averaged)\n";
   for (const [i, ov] of c.overlap.entries()) {
     const col = cols[i + 1];
-    out += `  ${col}: ${overlapText(ov)}\n`;
+    out += `  ${col}: ${overlapText(ov, col)}\n`;
   }
   return out;
 }
@@ -51,10 +52,11 @@ function indent(s: string): string {
   return s.split("\n").map((l) => (l ? `  ${l}` : l)).join("\n");
 }
 
-function overlapText(ov: RunComparison["overlap"][number]): string {
+/** `label` names the run compared with A (B, C, ...), so "only in B" says which run. */
+function overlapText(ov: RunComparison["overlap"][number], label: string): string {
   if (ov.meanOverlap === undefined) return ov.note ?? "";
   const only = ov.usersOnlyInFirst + ov.usersOnlyInThis;
-  return `${(ov.meanOverlap * 100).toFixed(1)}% over ${ov.usersCompared} users${only ? ` (${ov.usersOnlyInFirst} only in A, ${ov.usersOnlyInThis} only in this run)` : ""}`;
+  return `${(ov.meanOverlap * 100).toFixed(1)}% over ${ov.usersCompared} users${only ? ` (${ov.usersOnlyInFirst} only in A, ${ov.usersOnlyInThis} only in ${label})` : ""}`;
 }
 
 function comparePageData(c: RunComparison): ComparePageData {
@@ -62,8 +64,8 @@ function comparePageData(c: RunComparison): ComparePageData {
   return {
     recpipeVersion: recpipeVersion(),
     runs: c.runs.map((r, i) => ({ label: label(i), run: r.run, createdAt: formatTime(r.createdAt), status: r.status, problem: r.problem })),
-    differences: c.differences.map((d) => ({ key: d.key, values: d.values.map(formatParam) })),
+    differences: [...c.differences, ...c.chosen].map((d) => ({ key: d.key, values: d.values.map(formatParam) })),
     metrics: c.metricKeys.map((m) => ({ name: m, values: c.runs.map((r) => r.metrics[m]), gains: c.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} vs ${r.gains[m].baseline}` : undefined)) })),
-    overlap: c.overlap.map((ov, i) => ({ label: `${label(i + 1)} vs A`, text: overlapText(ov) })),
+    overlap: c.overlap.map((ov, i) => ({ label: `${label(i + 1)} vs A`, text: overlapText(ov, label(i + 1)) })),
   };
 }

@@ -2,9 +2,9 @@ import type { Command } from "commander";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
-import { listRuns, type RunListing } from "../../runs/list-runs.js";
-import { formatGain, formatMetric, formatParam, formatTime } from "../format-run-values.js";
-import { textTable } from "../text-table.js";
+import { listRuns } from "../../runs/list-runs.js";
+import { verifyRunArtefacts } from "../../runs/verify-run.js";
+import { formatListing } from "../runs-table.js";
 
 export function registerRuns(program: Command): void {
   program
@@ -12,16 +12,22 @@ export function registerRuns(program: Command): void {
     .description("list run directories: time, the params that differ between them, every metric and its gain over the best baseline")
     .argument("[dir...]", "folders of run directories, or run directories (default: ./runs and ./*/runs)")
     .option("--sort <metric>", "sort by a metric, best first (default: newest first)")
-    .option("--json", "print one JSON object {runs: [...], differingKeys, metricKeys} for scripts")
-    .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs runs --json")
-    .action((dirs: string[], o: { sort?: string; json?: boolean }) => {
+    .option("--name <glob>", "only runs whose folder name matches, shell-style (* and ?): --name 'movielens*'")
+    .option("--columns <list>", "comma-separated columns after the run name, in this order: any param key, a metric, '<metric> vs best baseline', 'best.<stage.param>', time, status")
+    .option("--verify", "also read every artefact: sha256 against manifest.json, model files against their Hadoop .crc (default: sizes only, fast)")
+    .option("--json", "print one JSON object {runs: [...], differingKeys, chosenKeys, metricKeys} for scripts")
+    .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs pipelines/runs --verify\n  $ recpipe runs pipelines/runs --name 'movielens*' --columns rmse,best.als.regParam,pipeline.als.rank\n  $ recpipe runs runs --json")
+    .action(async (dirs: string[], o: { sort?: string; name?: string; columns?: string; json?: boolean; verify?: boolean }) => {
       const where = dirs.length > 0 ? dirs : defaultRunFolders();
-      const listing = listRuns(where, { sort: o.sort });
+      const listing = listRuns(where, { sort: o.sort, name: o.name });
+      if (o.verify) listing.runs = await Promise.all(listing.runs.map(async (r) => ({ ...r, ...(await verifyRunArtefacts(r)) })));
       if (o.json) {
         process.stdout.write(JSON.stringify(listing) + "\n");
         return;
       }
-      process.stdout.write(formatListing(listing));
+      const columns = o.columns?.split(",").map((c) => c.trim()).filter((c) => c !== "");
+      // A terminal says how wide it is; a pipe or file gets 100 columns, so the output reads the same in a log.
+      process.stdout.write(formatListing(listing, { width: process.stdout.isTTY ? process.stdout.columns : 100, columns }));
     });
 }
 
@@ -34,26 +40,4 @@ function defaultRunFolders(): string[] {
   }
   if (found.length === 0) throw new InputError("E_ARGS", "runs: no ./runs or ./*/runs folder here; give the folder that holds your run directories (the pipeline file's output.dir, resolved from the file's folder)");
   return found;
-}
-
-export function formatListing(l: RunListing): string {
-  if (l.runs.length === 0) return "no run directories found\n";
-  const header = ["run", "time", "status", ...l.differingKeys, ...l.metricKeys.flatMap((m) => [m, "vs best baseline"])];
-  const right = new Set<number>();
-  l.metricKeys.forEach((_, i) => {
-    right.add(3 + l.differingKeys.length + 2 * i);
-    right.add(4 + l.differingKeys.length + 2 * i);
-  });
-  const rows = l.runs.map((r) => [
-    r.run,
-    formatTime(r.createdAt),
-    r.status,
-    ...l.differingKeys.map((k) => formatParam(r.params[k])),
-    ...l.metricKeys.flatMap((m) => [formatMetric(r.metrics[m]), r.gains[m] ? `${formatGain(r.gains[m].gain)} ${r.gains[m].baseline}` : ""]),
-  ]);
-  let out = textTable(header, rows, right);
-  const notes = l.runs.filter((r) => r.problem).map((r) => `  ${r.run}: ${r.status}: ${r.problem}`);
-  if (notes.length) out += `\n${notes.join("\n")}\n`;
-  if (l.differingKeys.length === 0 && l.runs.length > 1) out += "\n(the listed runs share every param)\n";
-  return out;
 }

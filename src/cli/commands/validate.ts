@@ -3,6 +3,8 @@ import { validatePipeline } from "../../run/validate-pipeline.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, pluginsAllowed } from "../options.js";
 import { describeType } from "../../core/table.js";
 import { gb } from "../../engines/local/memory-estimate.js";
+import { parseRemoteTimeout } from "../../engines/spark-connect/transport/remote-timeout.js";
+import { DEFAULT_REMOTE_TIMEOUT_S } from "../../engines/spark-connect/transport/client.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -12,9 +14,10 @@ export function registerValidate(program: Command): void {
     .option("--set <key=value>", "override a key of the file; repeatable", collect, [])
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .option("--remote <url>", "also check the file against the Spark Connect engine and contact the server (default: $SPARK_REMOTE)")
+    .option("--remote-timeout <seconds>", `with --remote: fail (exit 1) when the server answers nothing for this long (default ${DEFAULT_REMOTE_TIMEOUT_S}; 0: no limit)`, parseRemoteTimeout)
     .addHelpText("after", "\nExample:\n  $ recpipe validate pipelines/movielens-100k.yaml --set pipeline.als.rank=0   # exit 2, names the key")
-    .action(async (file: string, o: { set: string[]; allowPlugins?: boolean; remote?: string }) => {
-      const v = await validatePipeline(file, { set: o.set, allowPlugins: pluginsAllowed(o), remote: o.remote ?? (process.env.SPARK_REMOTE || undefined) });
+    .action(async (file: string, o: { set: string[]; allowPlugins?: boolean; remote?: string; remoteTimeout?: number }) => {
+      const v = await validatePipeline(file, { set: o.set, allowPlugins: pluginsAllowed(o), remote: o.remote ?? (process.env.SPARK_REMOTE || undefined), remoteTimeout: o.remoteTimeout });
       const s = v.loaded.spec;
       process.stdout.write(`${v.loaded.file}: ok\n`);
       process.stdout.write(`  pipeline: ${s.pipeline.map((p) => (p.name === p.type ? p.type : `${p.name} (${p.type})`)).join(" -> ")}\n`);

@@ -45,7 +45,7 @@ export async function estimateSourceRows(spec: PipelineSpec, baseDir: string): P
     return { rows: s.users * perUser, from: `the synthetic source's params: ${s.users.toLocaleString("en-US")} users x ${perUser.toLocaleString("en-US")} ratings each`, ids: s.users + s.items };
   }
   const path = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
-  const r: RowEstimate | undefined = await estimateRows(path, s.format);
+  const r: RowEstimate | undefined = await estimateRows(path, s.format, { header: s.header ?? s.columns === undefined });
   if (!r) return undefined;
   const from = r.how === "parquet metadata" ? "the Parquet metadata" : r.how === "sampled lines" ? `the file's size (${gb(r.bytes)}) over the mean length of its first MiB of lines` : `the file's size (${gb(r.bytes)})`;
   return { rows: r.rows, from };
@@ -58,6 +58,8 @@ export function estimateRunMemory(spec: PipelineSpec, rows: number, rowsFrom: st
   const nIds = ids ?? Math.ceil(rows / ROWS_PER_ID);
   let bytes = RUNTIME_BYTES + rows * BYTES_PER_ROW[spec.source.kind];
   bytes += nIds * kp * 4 * FACTOR_COPIES;
+  // item-knn, while it fits: the weighted matrix twice (16 B a rating) beside the training rows it keeps (8 B)
+  if (spec.pipeline.some((s) => s.type === "item-knn")) bytes += rows * 24;
   // recommendations: item ids, scores and the flat output table (user, rank, item, rating) for every user
   if (spec.recommend) bytes += nIds * spec.recommend.k * 32;
   if (spec.tune) bytes += rows * BYTES_PER_ROW_PER_TRIAL * Math.max(1, Number(spec.tune.params.parallelism) || 1);

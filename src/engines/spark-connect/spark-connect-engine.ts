@@ -20,13 +20,16 @@ import { sql } from "./transport/plan.js";
 import { sparkProgress } from "./transport/progress.js";
 import { parseRemoteUrl, type RemoteUrl } from "./transport/remote-url.js";
 import { ident } from "./transport/sql-text.js";
+import { isServerLost } from "./transport/server-lost.js";
+import { remoteTimeoutOption } from "./transport/remote-timeout.js";
+import { remoteCheckpointAdvice } from "./checkpoint-advice.js";
 
 /**
  * The Spark Connect engine (`--remote sc://HOST:PORT...`): Spark does the data work; what comes back is metrics, the
  * fitted factors and labels (for the Spark-layout model/), and recommendations. Server-side models and cached data
  * are released at the end, after a failure, and on Ctrl-C. `remoteModelPath` also saves the model on the cluster.
  */
-export function sparkConnectEngine(remote: string, remoteModelPath?: string): EngineKind {
+export function sparkConnectEngine(remote: string, remoteModelPath?: string, remoteTimeout?: number): EngineKind {
   return {
     // Plugins are recpipe code: a cluster cannot load them (remote-support.ts refuses them).
     runsPlugins: false,
@@ -35,8 +38,11 @@ export function sparkConnectEngine(remote: string, remoteModelPath?: string): En
       // Everything the cluster cannot do is refused before connecting: no cluster work is wasted on a doomed run.
       assertRunsRemotely(setup.loaded.file, setup.loaded.spec, setup.loaded.registry);
       const url = parseRemoteUrl(remote);
-      const client = await SparkConnectClient.connect(url, setup.client);
+      const client = await SparkConnectClient.connect(url, setup.client, remoteTimeoutOption(remoteTimeout));
       setup.base.log(`connected to Spark ${client.sparkVersion} at ${url.display} (session ${client.sessionId})`);
+      // Spark's ALS without a checkpoint directory on the server (checkpoint-advice.ts says why recpipe only warns).
+      const advice = await remoteCheckpointAdvice(client, setup.loaded.spec.pipeline, setup.loaded.spec).catch(() => undefined);
+      if (advice) setup.base.warn(advice);
       return new SparkConnectEngine(setup, client, url, remoteModelPath);
     },
   };
@@ -145,7 +151,9 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
     return undefined;
   }
 
-  async failure(e: unknown): Promise<unknown> {
+  async failure(e: unknown, phase?: string): Promise<unknown> {
+    // A lost server ends the run (exit 1), naming the phase it was lost in; there is nothing to release on it.
+    if (isServerLost(e)) return e.inPhase(phase);
     if (!this.interrupted) return e;
     await this.releaseAll();
     return new RecpipeError("E_INTERRUPTED", `interrupted; the Spark jobs were stopped and the server-side models released (${(e as Error).message})`, 1);

@@ -20,7 +20,8 @@ export const CHART_CONFIG: Config = {
   header: { labelFontSize: 12, labelFontWeight: 600, labelColor: "#2d3748", title: null },
 };
 
-const BASELINES = new Set(["global-mean", "bias-baseline"]);
+/** The baselines every run scores (src/engines/local/baselines.ts), in the order the console prints them: grey, after the model. */
+const BASELINES = new Set(["global-mean", "bias-baseline", "most-popular"]);
 const MODEL_COLOURS = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c"];
 const BASELINE_COLOURS = ["#a0aec0", "#718096", "#cbd5e0"];
 

@@ -12,7 +12,7 @@ export function paramMapLabel(params: Tuning["rows"][number]["params"], paramNam
 
 /**
  * The tuned metric for each param map: one grey point per fold, the mean with a ±1 std whisker, and
- * the best param map's mean highlighted. Param maps keep the grid's order along the x axis.
+ * the best param map's mean highlighted; each baseline's mean on the same folds is a dashed grey line. Param maps keep the grid's order along the x axis.
  */
 export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | undefined {
   if (!tuning || tuning.rows.length === 0) return undefined;
@@ -31,6 +31,19 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
     }
   }
   if (folds.length === 0 && means.length === 0) return undefined;
+  // The baselines on the same folds, as dashed lines across the chart: the y scale spans them too, so a param map
+  // that does not beat the global mean is seen not to.
+  // Labels alternate between the left end (above the line) and the right end (below it), so two baselines with
+  // close means do not print over each other.
+  const baselines = (tuning.baselines ?? [])
+    .filter((b) => Number.isFinite(b.mean))
+    .sort((a, b) => a.mean - b.mean)
+    .map((b, i) => ({ name: b.name, mean: b.mean, text: `${b.name} ${b.mean.toFixed(4)}`, side: i % 2 === 0 ? "left" : "right" }));
+  const label = (side: "left" | "right") => ({
+    data: { values: baselines.filter((b) => b.side === side) },
+    mark: { type: "text" as const, align: side, baseline: side === "left" ? ("bottom" as const) : ("top" as const), dx: side === "left" ? 2 : -2, dy: side === "left" ? -2 : 2, fontSize: 10, color: "#718096" },
+    encoding: { x: { value: side === "left" ? 0 : ("width" as const) }, y: { field: "mean", type: "quantitative" as const }, text: { field: "text" } },
+  });
   const xTitle = tuning.paramNames.length === 1 ? tuning.paramNames[0] : "param map";
   const yTitle = `${tuning.metricName} (${tuning.isLargerBetter ? "higher" : "lower"} is better)`;
   const x = { field: "label", type: "nominal" as const, sort: labels, title: xTitle, axis: { labelAngle: labels.some((l) => l.length > 6) ? -35 : 0, labelLimit: 0 } };
@@ -57,6 +70,17 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
           tooltip: [{ field: "label", title: "params" }, { field: "mean", format: ".4f" }, { field: "lo", format: ".4f" }, { field: "hi", format: ".4f" }],
         },
       },
+      ...(baselines.length
+        ? [
+            {
+              data: { values: baselines },
+              mark: { type: "rule" as const, strokeDash: [4, 3], color: "#a0aec0", strokeWidth: 1.5 },
+              encoding: { y: { field: "mean", type: "quantitative" as const }, tooltip: [{ field: "name", title: "baseline" }, { field: "mean", format: ".4f" }] },
+            },
+            label("left"),
+            ...(baselines.length > 1 ? [label("right")] : []),
+          ]
+        : []),
       {
         // Drawn last and spread across the band by fold, so no fold hides behind the mean's whisker.
         data: { values: folds },

@@ -18,6 +18,7 @@ import { noSplitRemote } from "./none.js";
 import { randomSplitRemote } from "./random-split.js";
 import { rankingEvaluatorRemote } from "./ranking-evaluator.js";
 import { regressionEvaluatorRemote } from "./regression-evaluator.js";
+import { sqlTransformerRemote } from "./sql-transformer.js";
 import type { RemoteStage } from "./remote-stage.js";
 import { stringIndexerRemote } from "./string-indexer.js";
 import { trainValidationSplitRemote } from "./train-validation-split.js";
@@ -27,6 +28,7 @@ export const remoteStages: readonly RemoteStage[] = [
   alsRemote,
   stringIndexerRemote,
   indexToStringRemote,
+  sqlTransformerRemote,
   randomSplitRemote,
   noSplitRemote,
   regressionEvaluatorRemote,

@@ -8,6 +8,8 @@ import {
   AddArtifactsResponseSchema,
   AnalyzePlanRequestSchema,
   AnalyzePlanResponseSchema,
+  ConfigRequestSchema,
+  ConfigResponseSchema,
   ExecutePlanRequestSchema,
   ExecutePlanResponseSchema,
   InterruptRequest_InterruptType,
@@ -22,6 +24,9 @@ import {
 import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import type { RemoteUrl } from "./remote-url.js";
 import { sparkRequestError } from "./spark-error.js";
+import { ServerLostError } from "./server-lost.js";
+import { isolateAliases } from "./request-aliases.js";
+import { certificateProblem, trustedRoots, ROOTS_ENV } from "./tls-trust.js";
 import { compareVersions } from "./spark-version.js";
 
 const SERVICE = "/spark.connect.SparkConnectService";
@@ -29,8 +34,19 @@ const SERVICE = "/spark.connect.SparkConnectService";
 export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 /** How long connecting (TCP + HTTP/2) may take before the server counts as unreachable (the CLI promises 10 s). */
 const CONNECT_DEADLINE_MS = 6_000;
-/** A reachable server may be slow to answer its first request (a JVM just started, a busy driver). */
-const FIRST_ANSWER_DEADLINE_MS = 120_000;
+/**
+ * `--remote-timeout` default, in seconds: how long recpipe waits while hearing nothing from the server on a request
+ * (an idle limit, not a limit on the request's length). A running Spark job reports its progress every couple of
+ * seconds and every finished task counts, so five silent minutes mean a stalled connection or a stopped server,
+ * except for one task that runs longer than that alone: raise the limit for such jobs, or give 0 for none.
+ */
+export const DEFAULT_REMOTE_TIMEOUT_S = 300;
+
+export interface ConnectOptions {
+  /** The idle limit in milliseconds (0: wait forever); DEFAULT_REMOTE_TIMEOUT_S when not given. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
 
 /** Told of each ExecutionProgress message of a request, then "end" when it finishes or "failed" when it fails. */
 export type ProgressListener = (p: ExecutePlanResponse_ExecutionProgress | "end" | "failed") => void;
@@ -46,6 +62,7 @@ const analyze = { req: codec(AnalyzePlanRequestSchema), res: codec(AnalyzePlanRe
 const artifacts = { req: codec(AddArtifactsRequestSchema), res: codec(AddArtifactsResponseSchema) };
 const release = { req: codec(ReleaseSessionRequestSchema), res: codec(ReleaseSessionResponseSchema) };
 const interrupt = { req: codec(InterruptRequestSchema), res: codec(InterruptResponseSchema) };
+const config = { req: codec(ConfigRequestSchema), res: codec(ConfigResponseSchema) };
 
 /**
  * One Spark Connect session over @grpc/grpc-js: ExecutePlan (streamed), AnalyzePlan, AddArtifacts, Interrupt and
@@ -61,12 +78,22 @@ export class SparkConnectClient {
   private closed = false;
   /** ExecutePlan calls still streaming: an interrupt waits for them to end before the session is released. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Every call in flight, so that a lost server fails them all at once (parallel trials stop with the first). */
+  private readonly calls = new Set<grpc.Call>();
+  /** Set once the server is lost: every later request fails with it at once, and the cleanup skips the server. */
+  private lost: ServerLostError | undefined;
+  private readonly timeoutMs: number;
+  private requestCount = 0;
+  private readonly roots: Buffer | undefined;
 
   private constructor(
     readonly url: RemoteUrl,
     clientType: string,
+    opts: ConnectOptions,
   ) {
-    const creds = url.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_S * 1000;
+    this.roots = url.useSsl ? trustedRoots(opts.env).pem : undefined;
+    const creds = url.useSsl ? grpc.credentials.createSsl(this.roots) : grpc.credentials.createInsecure();
     const target = url.host.includes(":") ? `[${url.host}]:${url.port}` : `${url.host}:${url.port}`;
     this.grpc = new grpc.Client(target, creds, {
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -84,10 +111,16 @@ export class SparkConnectClient {
    * Opens a session and asks the server's version. Refuses servers below 4.0 (no ML over Connect) with exit 2 naming
    * the version found; an unreachable server fails within CONNECT_DEADLINE_MS.
    */
-  static async connect(url: RemoteUrl, clientType: string): Promise<SparkConnectClient> {
-    const c = new SparkConnectClient(url, clientType);
+  static async connect(url: RemoteUrl, clientType: string, opts: ConnectOptions = {}): Promise<SparkConnectClient> {
+    const c = new SparkConnectClient(url, clientType, opts);
     try {
-      await c.waitConnected();
+      await c.waitConnected().catch(async (e: unknown) => {
+        // grpc-js says only that the channel failed; a certificate we do not trust is worth naming.
+        const cert = url.useSsl ? await certificateProblem(url.host, url.port, c.roots) : undefined;
+        if (!cert) throw e;
+        const roots = trustedRoots(opts.env);
+        throw new InputError("E_ARGS", `Spark Connect server ${url.display}: the TLS certificate is not trusted (${cert}); recpipe trusted ${roots.from}; give the PEM file of the CA that signed it in ${ROOTS_ENV}`);
+      });
       c.sparkVersion = await c.analyzeSparkVersion();
     } catch (e) {
       c.close();
@@ -119,7 +152,42 @@ export class SparkConnectClient {
   private metadata(): grpc.Metadata {
     const md = new grpc.Metadata();
     if (this.url.token) md.set("authorization", `Bearer ${this.url.token}`);
+    // Extra URL parameters (e.g. x-databricks-cluster-id), as PySpark sends them.
+    for (const [k, v] of this.url.headers) md.set(k, v);
     return md;
+  }
+
+  /** Call options for a request answered in one message: the idle limit is its deadline. */
+  private callOptions(): grpc.CallOptions {
+    return this.timeoutMs > 0 ? { deadline: Date.now() + this.timeoutMs } : {};
+  }
+
+  /** The error a failed request ends with: the loss of the server once it is known, else Spark's error. */
+  private failure(err: grpc.ServiceError, what: string): Error {
+    if (this.lost) return this.lost;
+    const e = sparkRequestError(err, what, this.url.display);
+    if (e instanceof ServerLostError) this.markLost(e);
+    return e;
+  }
+
+  /** The server is gone: remember it, and fail every other call in flight now rather than at its own deadline. */
+  private markLost(e: ServerLostError): void {
+    if (this.lost) return;
+    this.lost = e;
+    for (const call of this.calls) call.cancel();
+  }
+
+  private track<C extends grpc.Call>(call: C): C {
+    this.calls.add(call);
+    const forget = () => this.calls.delete(call);
+    // Every call ends with its status, whether it succeeded, failed or was cancelled.
+    (call as grpc.ClientUnaryCall).on("status", forget);
+    return call;
+  }
+
+  /** Whether the server was lost during this session (the cleanup then leaves it alone). */
+  get serverLost(): boolean {
+    return this.lost !== undefined;
   }
 
   private base() {
@@ -129,12 +197,23 @@ export class SparkConnectClient {
   async analyzeSparkVersion(): Promise<string> {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: { case: "sparkVersion", value: {} } });
     const res = await new Promise<MessageShape<typeof AnalyzePlanResponseSchema>>((resolve, reject) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), { deadline: Date.now() + FIRST_ANSWER_DEADLINE_MS }, (err, value) =>
-        err ? reject(sparkRequestError(err, "asking its Spark version", this.url.display)) : resolve(value!),
-      );
+      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err, value) =>
+        err ? reject(this.failure(err, "asking its Spark version")) : resolve(value!),
+      ));
     });
     if (res.result.case !== "sparkVersion") throw new InputError("E_ARGS", `Spark Connect server ${this.url.display} did not answer the version request with a version`);
     return res.result.value.version;
+  }
+
+  /** Reads one of the session's configuration values (Spark's RuntimeConfig.getOption); undefined when unset. */
+  getConf(key: string): Promise<string | undefined> {
+    if (this.lost) return Promise.reject(this.lost);
+    const req = create(ConfigRequestSchema, { ...this.base(), operation: { opType: { case: "getOption", value: { keys: [key] } } } });
+    return new Promise((resolve, reject) => {
+      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/Config`, config.req.ser, config.res.de, req, this.metadata(), this.callOptions(), (err, res) =>
+        err ? reject(this.failure(err, `reading its setting ${key}`)) : resolve(res!.pairs[0]?.value),
+      ));
+    });
   }
 
   /**
@@ -144,29 +223,46 @@ export class SparkConnectClient {
   persist(relation: Relation, unpersist = false): Promise<void> {
     const analyze_ = unpersist ? { case: "unpersist" as const, value: { relation, blocking: false } } : { case: "persist" as const, value: { relation } };
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: analyze_ });
+    if (this.lost) return Promise.reject(this.lost);
     return new Promise((resolve, reject) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), {}, (err) =>
-        err ? reject(sparkRequestError(err, unpersist ? "releasing cached data" : "caching data", this.url.display)) : resolve(),
-      );
+      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err) =>
+        err ? reject(this.failure(err, unpersist ? "releasing cached data" : "caching data")) : resolve(),
+      ));
     });
   }
 
   /** Runs a plan and collects every response (Arrow batches, ML results); `what` names the step in errors. */
   execute(plan: Plan, what: string, onProgress?: ProgressListener): Promise<ExecutePlanResponse[]> {
     this.assertOpen();
-    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId: randomUUID() });
+    if (this.lost) return Promise.reject(this.lost);
+    // Each request gets its own names for the SQL references Spark registers as session views (request-aliases.ts).
+    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan: isolateAliases(plan, ++this.requestCount), operationId: randomUUID() });
     const result = new Promise<ExecutePlanResponse[]>((resolve, reject) => {
       const out: ExecutePlanResponse[] = [];
-      const call = this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {});
+      const call = this.track(this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {}));
+      // The idle limit: restarted by every message (progress included); when it runs out the server counts as lost.
+      let idle: NodeJS.Timeout | undefined;
+      const rearm = () => {
+        if (this.timeoutMs <= 0) return;
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          this.markLost(new ServerLostError(this.url.display, what, `it stopped answering: nothing for ${this.timeoutMs / 1000} s, the --remote-timeout`));
+        }, this.timeoutMs);
+      };
+      rearm();
+      call.on("metadata", rearm);
       call.on("data", (r: ExecutePlanResponse) => {
+        rearm();
         if (r.responseType.case === "executionProgress") onProgress?.(r.responseType.value);
         else out.push(r);
       });
       call.on("error", (err: grpc.ServiceError) => {
+        clearTimeout(idle);
         onProgress?.("failed");
-        reject(sparkRequestError(err, what, this.url.display));
+        reject(this.failure(err, what));
       });
       call.on("end", () => {
+        clearTimeout(idle);
         onProgress?.("end");
         resolve(out);
       });
@@ -195,10 +291,11 @@ export class SparkConnectClient {
   /** Uploads artifacts (e.g. `cache/<sha256>` blobs) in one client stream; each batch stays under the message limit. */
   addArtifacts(requests: MessageInitShape<typeof AddArtifactsRequestSchema>["payload"][], what: string): Promise<void> {
     this.assertOpen();
+    if (this.lost) return Promise.reject(this.lost);
     return new Promise((resolve, reject) => {
-      const call = this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), {}, (err) =>
-        err ? reject(sparkRequestError(err, what, this.url.display)) : resolve(),
-      );
+      const call = this.track(this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), this.callOptions(), (err) =>
+        err ? reject(this.failure(err, what)) : resolve(),
+      ));
       for (const payload of requests) call.write(create(AddArtifactsRequestSchema, { ...this.base(), payload }));
       call.end();
     });
@@ -206,6 +303,7 @@ export class SparkConnectClient {
 
   /** Interrupts every running operation of this session (Ctrl-C). */
   interruptAll(): Promise<void> {
+    if (this.lost) return Promise.resolve();
     const req = create(InterruptRequestSchema, { ...this.base(), interruptType: InterruptRequest_InterruptType.ALL });
     return new Promise((resolve) => {
       this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, interrupt.req.ser, interrupt.res.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () => resolve());
@@ -214,7 +312,8 @@ export class SparkConnectClient {
 
   /** Ends the session on the server, which frees everything it cached for us (models, uploaded data). */
   releaseSession(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    // A lost server has nothing to release (a restarted one never knew this session; a stalled one would hang).
+    if (this.closed || this.lost) return Promise.resolve();
     const req = create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.base().userContext, clientType: this.clientType });
     return new Promise((resolve) => {
       this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, release.req.ser, release.res.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () => resolve());

@@ -2,6 +2,7 @@ import type { Metadata, ServiceError } from "@grpc/grpc-js";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import { InputError, RecpipeError } from "../../../core/errors.js";
+import { ServerLostError } from "./server-lost.js";
 
 /** What Spark says about a failed request: its error class (e.g. UNRESOLVED_COLUMN.WITH_SUGGESTION), JVM class, text. */
 export interface SparkErrorInfo {
@@ -63,8 +64,10 @@ export function sparkErrorInfo(err: ServiceError): SparkErrorInfo {
  * (bad column, param, path) is the user's input (exit 2); anything else is a failure (exit 1).
  */
 export function sparkRequestError(err: ServiceError, what: string, url: string): RecpipeError {
+  // The connection broke or a deadline passed after the session was open: the server went, not the user's input.
+  // (A server unreachable before the run starts is exit 2, from SparkConnectClient.connect.)
   if (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.DEADLINE_EXCEEDED) {
-    return new InputError("E_ARGS", `Spark Connect server ${url} is unreachable while ${what} (${err.details || err.message}); check the host and port, and that the server is running`);
+    return new ServerLostError(url, what, err.details || err.message);
   }
   if (err.code === GrpcStatus.UNAUTHENTICATED || err.code === GrpcStatus.PERMISSION_DENIED) {
     return new InputError("E_ARGS", `Spark Connect server ${url} refused the credentials while ${what}: ${err.details || err.message}; set the token with ;token=... in the URL or SPARK_CONNECT_AUTHENTICATE_TOKEN`);

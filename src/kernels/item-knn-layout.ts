@@ -1,0 +1,194 @@
+/**
+ * Buffer layouts of the item-knn kernels (item-knn.ts and its wasm engine, assembly/item-knn.ts): byte offsets of
+ * every array in one shared buffer, so the main thread fills inputs in place and each worker writes its own rows.
+ *
+ * Neighbours (fit): the weighted rating matrix twice, item-major (CSC: colPtr, colUsers, colVals) and user-major
+ * (CSR: rowPtr, rowItems, rowVals), rows sorted by index; norms[i] per item; out k neighbours per item.
+ * Recommend: each user's raw ratings (CSR), the neighbour lists (k per item, -1 / NaN padded), the query users'
+ * rows, an optional exclusion CSR over queries, out `num` items per query.
+ * Every worker slot has its own scratch: an f64 accumulator over all items and a heap of (f64 score, i32 index).
+ */
+
+export const ITEM_KNN_BASE_OFFSET = 65536; // the first 64 KiB of wasm memory belong to AssemblyScript's own data
+/** Rows per claimed chunk: small enough to balance popular (expensive) items, large enough to amortise the claim. */
+export const ITEM_KNN_CHUNK_ROWS = 32;
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+function allocator(base: number): { take: (bytes: number) => number; end: () => number } {
+  let at = base;
+  return {
+    take(bytes: number): number {
+      const start = at;
+      at = align16(at + bytes);
+      return start;
+    },
+    end: () => at,
+  };
+}
+
+export interface NeighbourProblem {
+  nUsers: number;
+  nItems: number;
+  nnz: number;
+  /** Neighbours kept per item (the item itself is never one). */
+  k: number;
+  workers: number;
+}
+
+export interface NeighbourLayout extends NeighbourProblem {
+  colPtr: number;
+  colUsers: number;
+  colVals: number;
+  rowPtr: number;
+  rowItems: number;
+  rowVals: number;
+  norms: number;
+  outIdx: number;
+  outScores: number;
+  /** Int32 [0]: the next chunk to claim. */
+  control: number;
+  scratch: number;
+  scratchBytesPerWorker: number;
+  totalBytes: number;
+}
+
+export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OFFSET): NeighbourLayout {
+  const a = allocator(base);
+  const colPtr = a.take((p.nItems + 1) * 4);
+  const colUsers = a.take(p.nnz * 4);
+  const colVals = a.take(p.nnz * 4);
+  const rowPtr = a.take((p.nUsers + 1) * 4);
+  const rowItems = a.take(p.nnz * 4);
+  const rowVals = a.take(p.nnz * 4);
+  const norms = a.take(p.nItems * 8);
+  const outIdx = a.take(p.nItems * p.k * 4);
+  const outScores = a.take(p.nItems * p.k * 4);
+  const control = a.take(16);
+  const scratchBytesPerWorker = align16(p.nItems * 8 + p.k * 12);
+  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
+  return { ...p, colPtr, colUsers, colVals, rowPtr, rowItems, rowVals, norms, outIdx, outScores, control, scratch, scratchBytesPerWorker, totalBytes: a.end() };
+}
+
+export interface NeighbourViews {
+  colPtr: Int32Array;
+  colUsers: Int32Array;
+  colVals: Float32Array;
+  rowPtr: Int32Array;
+  rowItems: Int32Array;
+  rowVals: Float32Array;
+  norms: Float64Array;
+  outIdx: Int32Array;
+  outScores: Float32Array;
+  control: Int32Array;
+}
+
+export function neighbourViews(buffer: ArrayBufferLike, l: NeighbourLayout): NeighbourViews {
+  return {
+    colPtr: new Int32Array(buffer, l.colPtr, l.nItems + 1),
+    colUsers: new Int32Array(buffer, l.colUsers, l.nnz),
+    colVals: new Float32Array(buffer, l.colVals, l.nnz),
+    rowPtr: new Int32Array(buffer, l.rowPtr, l.nUsers + 1),
+    rowItems: new Int32Array(buffer, l.rowItems, l.nnz),
+    rowVals: new Float32Array(buffer, l.rowVals, l.nnz),
+    norms: new Float64Array(buffer, l.norms, l.nItems),
+    outIdx: new Int32Array(buffer, l.outIdx, l.nItems * l.k),
+    outScores: new Float32Array(buffer, l.outScores, l.nItems * l.k),
+    control: new Int32Array(buffer, l.control, 4),
+  };
+}
+
+export interface RecommendProblem {
+  nUsers: number;
+  nItems: number;
+  nnz: number;
+  /** Neighbour-list stride (the fitted k). */
+  k: number;
+  nQueries: number;
+  num: number;
+  /** Number of excluded (query, item) entries, or -1 for no exclusion. */
+  exclusionNnz: number;
+  workers: number;
+}
+
+export interface RecommendLayout extends RecommendProblem {
+  rowPtr: number;
+  rowItems: number;
+  rowRatings: number;
+  nbrIdx: number;
+  nbrSim: number;
+  nbrCount: number;
+  queryRows: number;
+  exclIndptr: number;
+  exclIndices: number;
+  outIdx: number;
+  outScores: number;
+  control: number;
+  scratch: number;
+  scratchBytesPerWorker: number;
+  totalBytes: number;
+}
+
+export function planRecommendLayout(p: RecommendProblem, base = ITEM_KNN_BASE_OFFSET): RecommendLayout {
+  const a = allocator(base);
+  const rowPtr = a.take((p.nUsers + 1) * 4);
+  const rowItems = a.take(p.nnz * 4);
+  const rowRatings = a.take(p.nnz * 4);
+  const nbrIdx = a.take(p.nItems * p.k * 4);
+  const nbrSim = a.take(p.nItems * p.k * 4);
+  const nbrCount = a.take(p.nItems * 4);
+  const queryRows = a.take(p.nQueries * 4);
+  const hasExcl = p.exclusionNnz >= 0;
+  const exclIndptr = a.take(hasExcl ? (p.nQueries + 1) * 4 : 0);
+  const exclIndices = a.take(hasExcl ? p.exclusionNnz * 4 : 0);
+  const outIdx = a.take(p.nQueries * p.num * 4);
+  const outScores = a.take(p.nQueries * p.num * 4);
+  const control = a.take(16);
+  const scratchBytesPerWorker = align16(p.nItems * 8 + p.num * 12);
+  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
+  return {
+    ...p, rowPtr, rowItems, rowRatings, nbrIdx, nbrSim, nbrCount, queryRows, exclIndptr, exclIndices, outIdx, outScores, control,
+    scratch, scratchBytesPerWorker, totalBytes: a.end(),
+  };
+}
+
+export interface RecommendViews {
+  rowPtr: Int32Array;
+  rowItems: Int32Array;
+  rowRatings: Float32Array;
+  nbrIdx: Int32Array;
+  nbrSim: Float32Array;
+  nbrCount: Int32Array;
+  queryRows: Int32Array;
+  exclIndptr: Int32Array | null;
+  exclIndices: Int32Array | null;
+  outIdx: Int32Array;
+  outScores: Float32Array;
+  control: Int32Array;
+}
+
+export function recommendViews(buffer: ArrayBufferLike, l: RecommendLayout): RecommendViews {
+  const hasExcl = l.exclusionNnz >= 0;
+  return {
+    rowPtr: new Int32Array(buffer, l.rowPtr, l.nUsers + 1),
+    rowItems: new Int32Array(buffer, l.rowItems, l.nnz),
+    rowRatings: new Float32Array(buffer, l.rowRatings, l.nnz),
+    nbrIdx: new Int32Array(buffer, l.nbrIdx, l.nItems * l.k),
+    nbrSim: new Float32Array(buffer, l.nbrSim, l.nItems * l.k),
+    nbrCount: new Int32Array(buffer, l.nbrCount, l.nItems),
+    queryRows: new Int32Array(buffer, l.queryRows, l.nQueries),
+    exclIndptr: hasExcl ? new Int32Array(buffer, l.exclIndptr, l.nQueries + 1) : null,
+    exclIndices: hasExcl ? new Int32Array(buffer, l.exclIndices, l.exclusionNnz) : null,
+    outIdx: new Int32Array(buffer, l.outIdx, l.nQueries * l.num),
+    outScores: new Float32Array(buffer, l.outScores, l.nQueries * l.num),
+    control: new Int32Array(buffer, l.control, 4),
+  };
+}
+
+/** Scratch of worker slot `slot`: the accumulator over all items, then heap scores (f64) and heap indices (i32). */
+export function scratchOffsets(scratch: number, bytesPerWorker: number, slot: number, nItems: number, heapCap: number): { acc: number; heapScore: number; heapIdx: number } {
+  const acc = scratch + slot * bytesPerWorker;
+  const heapScore = acc + nItems * 8;
+  const heapIdx = heapScore + heapCap * 8;
+  return { acc, heapScore, heapIdx };
+}

@@ -1,0 +1,220 @@
+/**
+ * recpipe's local SQL engine for Spark SQL statements (SQLTransformer): DuckDB, in one worker thread per process,
+ * started on first use so that a command that runs no statement never loads it. Calls are synchronous (the main
+ * thread waits on a shared flag) because `transformSchema` is; columns go over as typed arrays and come back as
+ * typed arrays (strings as dictionary codes), never as one object per row.
+ *
+ * Public entry points: `describeSql(schema, statement, where)` (the output schema, running nothing on data, as Spark's
+ * transformSchema) and `runSql(table, statement, where)` (the output table). `where` names the key in errors.
+ */
+import { Bool, DataType, Dictionary, Field, Float32, Float64, Int32, Int64, makeData, makeVector, Schema, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { InputError, RecpipeError } from "../core/errors.js";
+import { stringCodes } from "../core/string-codes.js";
+import { describeType, isValid } from "../core/table.js";
+import type { SqlColumnSlice, SqlColumnSpec, SqlColumnType, SqlReply, SqlRequest, SqlResultColumn } from "./sql-protocol.js";
+
+/** Rows sent to the worker per message: bounds the extra copy of the input to one slice (a multiple of 2048). */
+const SLICE_ROWS = 1 << 20;
+
+interface Channel {
+  port: MessagePort;
+  flag: Int32Array;
+}
+let channel: Channel | undefined;
+
+/**
+ * Under vitest/tsx the worker entry is TypeScript, which a Node 20 worker cannot load without tsx's hooks (see
+ * src/workers/topk-pool.ts, whose bootstrap this follows). The bootstrap also answers the first call with the error
+ * if the entry fails to load, since the blocked main thread would never see the worker's error event.
+ */
+function open(): Channel {
+  const here = import.meta.url;
+  const ts = here.endsWith(".ts");
+  const entry = new URL(ts ? "./duckdb-worker.ts" : "./duckdb-worker.js", here).href;
+  const register = ts
+    ? `await import(${JSON.stringify(pathToFileURL(join(dirname(createRequire(here).resolve("tsx/package.json")), "dist", "esm", "api", "index.mjs")).href)}).then((m) => m.register());`
+    : "";
+  const bootstrap = `
+    const { workerData } = await import("node:worker_threads");
+    try { ${register} await import(${JSON.stringify(entry)}); }
+    catch (e) {
+      workerData.port.on("message", () => {
+        workerData.port.postMessage({ ok: false, kind: "internal", message: "the SQL engine (DuckDB) could not start: " + (e && e.stack || e) });
+        Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0);
+      });
+    }`;
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(bootstrap, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  return { port: port1, flag };
+}
+
+function call(req: SqlRequest, transfer: ArrayBuffer[] = []): SqlReply & { ok: true } {
+  channel ??= open();
+  const { port, flag } = channel;
+  Atomics.store(flag, 0, 0);
+  port.postMessage(req, transfer);
+  Atomics.wait(flag, 0, 0);
+  const reply = receiveMessageOnPort(port)?.message as SqlReply | undefined;
+  if (!reply) throw new RecpipeError("E_INTERNAL", "the SQL engine's worker answered nothing", 1);
+  if (!reply.ok) throw new SqlError(reply.kind, reply.message);
+  return reply;
+}
+
+/** A failure reported by the engine, before it is given the key it concerns (`explain`). */
+class SqlError extends Error {
+  constructor(
+    readonly kind: "refused" | "syntax" | "bind" | "runtime" | "internal",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function explain(e: unknown, where: string): never {
+  if (!(e instanceof SqlError)) throw e;
+  switch (e.kind) {
+    case "refused":
+      throw new InputError("E_SPEC", `${where}: expected a Spark SQL SELECT that recpipe's local engine runs exactly as Spark does; found ${e.message} (see docs/sql-transformer.md)`);
+    case "syntax":
+      throw new InputError("E_SPEC", `${where}: expected a valid SQL SELECT; found a syntax error: ${e.message}`);
+    case "bind":
+      throw new InputError("E_SPEC", `${where}: the statement does not fit the input columns: ${e.message}`);
+    case "runtime":
+      throw new InputError("E_DATA", `${where}: the statement failed on the data: ${e.message}`);
+    default:
+      throw new RecpipeError("E_INTERNAL", `${where}: ${e.message}`, 1);
+  }
+}
+
+/** The column type recpipe's SQL engine gives an Arrow field, or an InputError naming the column. */
+function columnType(f: Field, where: string): SqlColumnType {
+  const t = f.type;
+  if (DataType.isInt(t)) {
+    if (t.bitWidth === 64) return "int64";
+    if (t.bitWidth === 32 && !t.isSigned) return "int64";
+    return "int32";
+  }
+  if (DataType.isFloat(t)) return t.precision === 2 ? "float64" : "float32";
+  if (DataType.isBool(t)) return "bool";
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary)))) return "string";
+  throw new InputError("E_COLUMN", `${where}: column "${f.name}" has type ${describeType(t)}; the SQL engine reads integers, floats, doubles, booleans and strings`);
+}
+
+function specsOf(schema: Schema, where: string): SqlColumnSpec[] {
+  return schema.fields.map((f) => ({ name: f.name, type: columnType(f, where) }));
+}
+
+const arrowType = (t: SqlColumnType): DataType =>
+  ({ int32: new Int32(), int64: new Int64(), float32: new Float32(), float64: new Float64(), bool: new Bool(), string: new Dictionary(new Utf8(), new Int32()) })[t];
+
+/** The output schema of `statement` on input `schema`, checked by DuckDB's binder on an empty input (no data read). */
+export function describeSql(schema: Schema, statement: string, where: string): Schema {
+  const columns = specsOf(schema, where);
+  try {
+    const reply = call({ op: "describe", statement, columns });
+    return new Schema((reply.columns as SqlColumnSpec[]).map((c) => new Field(c.name, arrowType(c.type), true)));
+  } catch (e) {
+    explain(e, where);
+  }
+}
+
+/** The statement as the local engine runs it, after the Spark-dialect rewrite (throws InputError when refused). */
+export function rewriteSql(statement: string, where: string): string {
+  try {
+    return call({ op: "rewrite", statement }).sql as string;
+  } catch (e) {
+    explain(e, where);
+  }
+}
+
+/** Runs `statement` (Spark SQL, `__THIS__` = `table`) on the local engine and returns its output as an Arrow table. */
+export function runSql(table: Table, statement: string, where: string): Table {
+  const columns = specsOf(table.schema, where);
+  const inputs = table.schema.fields.map((f, j) => columnInput(table.getChildAt(j) as Vector, f.name, columns[j].type, where));
+  try {
+    call({ op: "begin", columns, labels: inputs.map((c) => c.labels ?? null) });
+    for (let start = 0; start < table.numRows; start += SLICE_ROWS) {
+      const end = Math.min(table.numRows, start + SLICE_ROWS);
+      const slices: SqlColumnSlice[] = inputs.map((c) => ({
+        ...(c.codes ? { codes: c.codes.slice(start, end) } : { values: c.values!.slice(start, end) }),
+        ...(c.validity ? { validity: c.validity.slice(start >> 3, (end + 7) >> 3) } : {}),
+      }));
+      const transfer = slices.flatMap((s) => [s.codes, s.values, s.validity].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer));
+      call({ op: "append", length: end - start, slices }, transfer);
+    }
+    const reply = call({ op: "run", statement });
+    return tableOf(reply.columns as SqlResultColumn[]);
+  } catch (e) {
+    explain(e, where);
+  }
+}
+
+interface ColumnInput {
+  values?: Int32Array | BigInt64Array | Float32Array | Float64Array | Uint8Array;
+  codes?: Int32Array;
+  labels?: string[];
+  validity?: Uint8Array;
+}
+
+/** One column as one contiguous typed array plus an Arrow-style validity bitmap (absent without nulls). */
+function columnInput(v: Vector, name: string, type: SqlColumnType, where: string): ColumnInput {
+  const n = v.length;
+  let validity: Uint8Array | undefined;
+  if (v.nullCount > 0) {
+    validity = new Uint8Array((n + 7) >> 3);
+    let o = 0;
+    for (const d of v.data) {
+      for (let i = 0; i < d.length; i++, o++) if (d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i)) validity[o >> 3] |= 1 << (o & 7);
+    }
+  }
+  if (type === "string") {
+    const { codes, labels } = stringCodes(v, name, where);
+    return { codes, labels, validity };
+  }
+  if (type === "bool") {
+    const values = new Uint8Array(n);
+    for (let i = 0; i < n; i++) values[i] = v.get(i) ? 1 : 0;
+    return { values, validity };
+  }
+  const values = type === "int32" ? new Int32Array(n) : type === "int64" ? new BigInt64Array(n) : type === "float32" ? new Float32Array(n) : new Float64Array(n);
+  let o = 0;
+  for (const d of v.data) {
+    // A sliced chunk's values start at its first row (src/core/table.ts); null rows carry an arbitrary value.
+    const src = d.values as Int32Array | BigInt64Array | BigUint64Array | Float64Array;
+    if (values instanceof BigInt64Array) {
+      if (src instanceof BigInt64Array) values.set(src.subarray(0, d.length), o);
+      else if (src instanceof BigUint64Array) for (let i = 0; i < d.length; i++) values[o + i] = BigInt.asIntN(64, src[i]);
+      else for (let i = 0; i < d.length; i++) values[o + i] = BigInt(src[i]);
+    } else (values as Float64Array).set((src as Float64Array).subarray(0, d.length), o);
+    o += d.length;
+  }
+  return { values, validity };
+}
+
+function tableOf(columns: SqlResultColumn[]): Table {
+  const out: Record<string, Vector> = {};
+  for (const c of columns) {
+    const length = (c.codes ?? c.values)!.length;
+    const nullBitmap = c.validity;
+    const type = arrowType(c.type);
+    if (c.type === "string") {
+      const codes = c.codes!;
+      for (let i = 0; i < length; i++) if (codes[i] < 0) codes[i] = 0;
+      const dictionary = vectorFromArray(c.labels ?? [], new Utf8());
+      out[c.name] = makeVector(makeData({ type: type as Dictionary<Utf8, Int32>, length, nullCount: c.nullCount, nullBitmap, data: codes, dictionary }));
+    } else if (c.type === "bool") {
+      const bytes = c.values as Uint8Array;
+      const bits = new Uint8Array((length + 7) >> 3);
+      for (let i = 0; i < length; i++) if (bytes[i]) bits[i >> 3] |= 1 << (i & 7);
+      out[c.name] = makeVector(makeData({ type: new Bool(), length, nullCount: c.nullCount, nullBitmap, data: bits }));
+    } else out[c.name] = makeVector(makeData({ type: type as Int32, length, nullCount: c.nullCount, nullBitmap, data: c.values as Int32Array }));
+  }
+  return new Table(out);
+}
