@@ -55,6 +55,11 @@ export interface StageDefinition<R extends StageRole = StageRole, S extends z.Zo
   create(params: z.output<S>, info: StageInfo): RoleInstance[R];
   /** Saved classes this definition reads, by class name (e.g. org.apache.spark.ml.recommendation.ALSModel). */
   readonly loaders?: Readonly<Record<string, StageLoader>>;
+  /**
+   * A data-preparation step that drops rows (drop-na, drop-duplicates, min-count-filter): allowed in `prepare:` only,
+   * never inside a fitted pipeline, where it would drop rows at predict time too.
+   */
+  readonly prepareOnly?: boolean;
   /** Parameters and data the generated contract tests use; every pipeline stage provides one. */
   readonly example?: () => { params: Record<string, unknown>; train: Table; test?: Table };
 }

@@ -1,4 +1,6 @@
 import type { ItemAttributes } from "../model/item-attributes.js";
+import type { FunnelStep } from "../prepare/funnel.js";
+import type { Transformer } from "../core/stage.js";
 import type { Table } from "apache-arrow";
 import type { TunerSettings } from "../core/define-stage.js";
 import type { RunContext } from "../core/run-context.js";
@@ -16,10 +18,10 @@ import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 export interface Engine<Data = unknown, Fitted = unknown> {
   /** The engine as the manifest records it (absent: the local engine). */
   readonly record?: EngineRecord;
-  /** Reads the pipeline's source and checks every column and type across `stages` before any fit. */
-  load(stages: readonly PipelineStage[]): Promise<LoadedData<Data>>;
-  /** Applies the data-preparation steps, in order, before the split (none yet: see src/run/prepare-steps.ts). */
-  prepare(data: Data, steps: readonly PrepareStep[]): Promise<Data>;
+  /** Reads the pipeline's source and checks every column and type across the prepare `steps` and `stages` before any fit. */
+  load(stages: readonly PipelineStage[], steps?: readonly PrepareStep[]): Promise<LoadedData<Data>>;
+  /** Applies the data-preparation steps, in order, before the split; the funnel when the engine counts one. */
+  prepare(data: Data, steps: readonly PrepareStep[]): Promise<{ data: Data; funnel?: FunnelStep[] }>;
   split(data: Data, splitter: Splitter, ctx: RunContext): Promise<SplitData<Data>>;
   /** How tuning trials run here; the search itself is src/run/tune.ts. */
   trials(train: Data): TrialEngine;
@@ -101,6 +103,8 @@ export interface SplitData<Data> {
 /** One data-preparation step of the run (filters, SQL): applied by `Engine.prepare` between read and split. */
 export interface PrepareStep {
   readonly name: string;
+  /** The step's stage (any transformer: drop-na, drop-duplicates, sql-transformer, ...). */
+  readonly stage: Transformer;
 }
 
 export type RecommendSpec = NonNullable<LoadedPipeline["spec"]["recommend"]>;

@@ -20,6 +20,8 @@ export interface DelimitedOptions {
   columns?: string[];
   encoding: "utf-8" | "latin1";
   types?: Record<string, DeclaredType>;
+  /** Fields equal to one of these strings (after unquoting) are null; an empty field always is. */
+  nullValues?: string[];
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
    * Read only the records in the first `sampleBytes` bytes (at least one data row): the header and column types of a
@@ -136,6 +138,8 @@ class DelimitedParser {
   /** First byte of the delimiter, and the rest of its bytes when it has several (MovieLens 1M's "::"), else null. */
   private readonly delim: number;
   private readonly delimRest: Uint8Array | null;
+  /** nullValues as bytes in the file's encoding (empty strings left out: an empty field is null anyway). */
+  private readonly nullBytes: Uint8Array[];
 
   constructor(
     private readonly fileName: string,
@@ -146,6 +150,19 @@ class DelimitedParser {
     this.delim = bytes[0];
     this.delimRest = bytes.length > 1 ? bytes.subarray(1) : null;
     this.headerPending = opts.header;
+    const encode = (t: string) => (opts.encoding === "latin1" ? Uint8Array.from(t, (ch) => ch.charCodeAt(0) & 0xff) : new TextEncoder().encode(t));
+    this.nullBytes = (opts.nullValues ?? []).filter((t) => t !== "").map(encode);
+  }
+
+  /** Whether b[s..e) is one of the nullValues. */
+  private isNullValue(b: Uint8Array, s: number, e: number): boolean {
+    for (const t of this.nullBytes) {
+      if (t.length !== e - s) continue;
+      let j = 0;
+      while (j < t.length && b[s + j] === t[j]) j++;
+      if (j === t.length) return true;
+    }
+    return false;
   }
 
   reserveFor(totalBytes: number, bytesConsumed: number): void {
@@ -320,6 +337,11 @@ class DelimitedParser {
         src = this.unescape(b, s, e);
         e = e - s - this.escapes(b, s, e);
         s = 0;
+      }
+      if (this.nullBytes.length > 0 && this.isNullValue(src, s, e)) {
+        builders[i].pushNull(row);
+        if (this.firstMissing[i] === undefined) this.firstMissing[i] = `${this.fileName}:${this.line} ('${latin1(src, s, e)}', one of source.nullValues)`;
+        continue;
       }
       const r = builders[i].push(src, s, e, row);
       if (r !== PUSHED) this.fieldError(i, src, s, e, r);

@@ -26,6 +26,8 @@ interface JsonlOptions {
   columns?: string[];
   types?: Record<string, DeclaredType>;
   encoding?: "utf-8" | "latin1";
+  /** String values equal to one of these are null (pandas' na_values); numbers and booleans are never. */
+  nullValues?: string[];
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Read only the first `maxRows` objects (column names and types of a large file, for `recpipe validate`). */
   maxRows?: number;
@@ -53,6 +55,9 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
   let rows = 0;
   let lineNo = 0;
   const lineOfRow: number[] = [];
+  const nulls = new Set(opts.nullValues ?? []);
+  /** Per column, the first string read as null, for the FIRST_MISSING_KEY message. */
+  const nulledAt = new Map<string, string>();
   for await (const rawLine of createInterface({ input: stream, crlfDelay: Infinity })) {
     lineNo++;
     const line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
@@ -71,6 +76,11 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
       if (!col) {
         col = new Array<Cell>(rows).fill(null);
         values.set(k, col);
+      }
+      if (typeof v === "string" && nulls.has(v)) {
+        col[rows] = null;
+        if (!nulledAt.has(k)) nulledAt.set(k, `${name}:${lineNo} (${JSON.stringify(v)}, one of source.nullValues)`);
+        continue;
       }
       col[rows] = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : JSON.stringify(v);
     }
@@ -96,7 +106,8 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     // A numeric column's first null (or missing key) is kept with its line, so a check on the data can name it.
     const cells = values.get(names[i])!;
     const r = DataType.isInt(d.type) || DataType.isFloat(d.type) ? cells.findIndex((c) => c === null || c === "NaN") : -1;
-    return new Field(names[i], d.type, true, r >= 0 ? new Map([[FIRST_MISSING_KEY, `${name}:${lineOfRow[r]} (${cells[r] === null ? "null or missing" : "'NaN'"})`]]) : undefined);
+    const at = r < 0 ? undefined : (nulledAt.get(names[i]) !== undefined && nulledAt.get(names[i])!.startsWith(`${name}:${lineOfRow[r]} `) ? nulledAt.get(names[i]) : `${name}:${lineOfRow[r]} (${cells[r] === null ? "null or missing" : "'NaN'"})`);
+    return new Field(names[i], d.type, true, at !== undefined ? new Map([[FIRST_MISSING_KEY, at]]) : undefined);
   });
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   return new Table([new RecordBatch(new Schema(fields), struct)]);

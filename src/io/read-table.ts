@@ -21,6 +21,8 @@ export interface ReadOptions {
   encoding?: "utf-8" | "latin1";
   /** Declared column types (csv/tsv/jsonl); other columns are inferred. */
   types?: Record<string, DeclaredType>;
+  /** csv/tsv/jsonl: cells equal to one of these strings are null (pandas' na_values, Spark's nullValue). */
+  nullValues?: string[];
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
@@ -59,6 +61,7 @@ function delimitedOptions(format: "csv" | "tsv", opts: ReadOptions): DelimitedOp
     columns: opts.columns,
     encoding: opts.encoding ?? "utf-8",
     types: opts.types,
+    nullValues: opts.nullValues,
   };
 }
 

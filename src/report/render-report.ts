@@ -3,6 +3,7 @@ import type { ReportData } from "./report-data.js";
 import { REPORT_CSS } from "./report-css.js";
 import { metricsSection } from "./sections/metrics-section.js";
 import { notesSection } from "./sections/notes-section.js";
+import { prepareSection } from "./sections/prepare-section.js";
 import { recommendationsSection } from "./sections/recommendations-section.js";
 import { summarySection } from "./sections/summary-section.js";
 import { timingsSection } from "./sections/timings-section.js";
@@ -18,6 +19,7 @@ export async function renderReport(data: ReportData): Promise<string> {
   // One chart at a time: each vega View is finalized before the next is built.
   const sections = [
     await summarySection(data.data),
+    prepareSection(data.prepare),
     await metricsSection(data.metrics, data.trainMetrics),
     await trainingSection(data.lossHistory),
     await tuningSection(data.tuning),
@@ -27,7 +29,7 @@ export async function renderReport(data: ReportData): Promise<string> {
   ].filter((s) => s !== "");
 
   const titles: Record<string, string> = {
-    data: "Data", metrics: "Metrics", training: "Training loss", tuning: "Tuning",
+    data: "Data", prepare: "Prepare", metrics: "Metrics", training: "Training loss", tuning: "Tuning",
     recommendations: "Recommendations", timings: "Timings", pipeline: "Pipeline",
   };
   const nav = sections

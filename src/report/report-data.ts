@@ -20,6 +20,8 @@ export interface ReportData {
     trainRows?: number;
     testRows?: number;
   };
+  /** The prepare funnel: rows, distinct users and items after reading ("source") and after each prepare step. */
+  prepare?: { step: string; type?: string; rows: number; users?: number; items?: number; duplicatePairs?: number }[];
   /** Said plainly at the top: no test set, a model that scores worse than a baseline, a refit on every row. */
   notes?: string[];
   /** One entry per metric and model: the fitted model and each baseline ("global-mean", "bias-baseline"). */

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InputRecord } from "../engines/engine.js";
+import type { FunnelStep } from "../prepare/funnel.js";
 
 /** What the manifest says about one artefact file. */
 export interface ArtefactRecord {
@@ -35,6 +36,8 @@ export interface Manifest {
   timingsSeconds: Record<string, number>;
   metrics: Record<string, number>;
   baselines: Record<string, Record<string, number>>;
+  /** Rows, distinct users and items after reading and after each prepare step; `reproduce` compares it. */
+  prepare?: FunnelStep[];
 }
 
 export function sha256Text(text: string | Uint8Array): string {

@@ -1,10 +1,13 @@
+import type { Transformer } from "../core/stage.js";
 import type { PrepareStep } from "../engines/engine.js";
+import { buildFromSpec } from "../spec/build-stages.js";
 import type { LoadedPipeline } from "../spec/load-pipeline-file.js";
 
 /**
- * The data-preparation steps a pipeline file asks for, in the order `Engine.prepare` applies them between reading
- * and splitting. None exist yet: this is where they are listed when they land (each engine then applies them).
+ * The `prepare:` steps of a pipeline file, built (any transformer stage), in the order `Engine.prepare` applies them
+ * between reading and splitting.
  */
-export function prepareSteps(_loaded: LoadedPipeline): PrepareStep[] {
-  return [];
+export function prepareSteps(loaded: LoadedPipeline): PrepareStep[] {
+  const { spec, registry } = loaded;
+  return spec.prepare.map((s) => ({ name: s.name, stage: buildFromSpec<Transformer>(registry, s, spec.seed, "transformer") }));
 }

@@ -1,3 +1,4 @@
+import type { FunnelStep } from "../prepare/funnel.js";
 import type { ProgressSink } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { TuneResult } from "../model/tune-result.js";
@@ -42,4 +43,6 @@ export interface RunResult {
   notes: string[];
   timingsSeconds: Record<string, number>;
   tune?: TuneResult["summary"];
+  /** Rows, distinct users and items after reading and after each prepare step (the local engine counts them). */
+  prepare?: FunnelStep[];
 }

@@ -7,6 +7,7 @@ import type { RecommendationsTable } from "../model/recommendations-table.js";
 import type { Timings } from "./timings.js";
 import type { TuneResult } from "../model/tune-result.js";
 import type { ItemAttributes } from "../model/item-attributes.js";
+import type { FunnelStep } from "../prepare/funnel.js";
 
 /** Everything a run computed, before it is written: what the run directory and the report are made from. */
 export interface RunOutcome {
@@ -36,5 +37,7 @@ export interface RunOutcome {
   itemsInput?: InputRecord;
   timings: Timings;
   workers: number;
+  /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (absent on remote runs). */
+  prepare?: FunnelStep[];
 }
 

@@ -46,6 +46,7 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     pipelineYaml,
     data,
     notes: o.notes,
+    ...(o.prepare && o.prepare.length > 1 ? { prepare: o.prepare } : {}),
     metrics,
     trainMetrics: o.trainMetrics,
     lossHistory: lossHistory.length ? lossHistory : undefined,

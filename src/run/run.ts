@@ -8,6 +8,7 @@ import { loadPipelineFile } from "../spec/load-pipeline-file.js";
 import { recpipeVersion } from "./manifest.js";
 import { pickEngine } from "./pick-engine.js";
 import { prepareSteps } from "./prepare-steps.js";
+import { prepareNotes } from "../prepare/id-columns.js";
 import type { RunOptions, RunResult } from "./run-options.js";
 import { runNotes } from "./run-notes.js";
 import { choleskySolverNotes } from "./solver-note.js";
@@ -40,8 +41,9 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   const time = <T>(phase: string, fn: () => T | Promise<T>) => timings.time(phase, fn);
   const engine: Engine = await kind.start({ loaded, base, ctxFor, time, client: `recpipe/${recpipeVersion()}` });
   try {
-    const read = await time("read", () => engine.load(stages));
-    const data = await engine.prepare(read.data, prepareSteps(loaded));
+    const steps = prepareSteps(loaded);
+    const read = await time("read", () => engine.load(stages, steps));
+    const { data, funnel } = await engine.prepare(read.data, steps);
     const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`)));
     const { train, rows } = split;
     base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
@@ -86,13 +88,14 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       // Spark's ALS has no cg: the note is for the local engine (record absent) only.
       solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
     });
+    notes.push(...prepareNotes(funnel, spec.pipeline));
     const runDir = await time("write", () => writeRunDirectory({
       loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,
       rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test }, model: saved, stages: toFit, metrics, trainMetrics: onTrain,
-      notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers,
+      notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers, prepare: funnel,
       itemAttributes: engine.itemAttributes?.(saved), itemsInput: read.itemsInput,
     }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary };
+    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary, ...(funnel ? { prepare: funnel } : {}) };
   } catch (e) {
     // The phase that was running, for a failure that can name it (a Spark Connect server lost mid-run).
     throw await engine.failure(e, timings.running);

@@ -1,5 +1,7 @@
 import type { Schema } from "apache-arrow";
-import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
+import { buildEvaluators, buildFromSpec, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
+import { prepareSchema } from "../prepare/apply-prepare.js";
+import type { Transformer } from "../core/stage.js";
 import { loadPipelineFile, type LoadedPipeline } from "../spec/load-pipeline-file.js";
 import { checkRunFitsMemory, type MemoryEstimate } from "../engines/local/memory-estimate.js";
 import { foldSchema } from "../model/pipeline-model.js";
@@ -29,6 +31,7 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   const loaded = await loadPipelineFile(file, { set: opts.set ?? [], allowPlugins: opts.allowPlugins });
   const { remote } = opts;
   const { spec, registry } = loaded;
+  const prepareSteps = spec.prepare.map((s) => buildFromSpec<Transformer>(registry, s, spec.seed, "transformer"));
   const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
   buildEvaluators(registry, spec.evaluate, spec.seed);
   buildSplitter(registry, spec.split, spec.seed);
@@ -37,6 +40,7 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   const memory = remote === undefined ? await checkRunFitsMemory(spec, loaded.baseDir) : undefined;
   const inputSchema = clusterReads ? undefined : await readSourceSchema(spec.source, loaded.baseDir, spec.seed);
   if (spec.items) await checkItemsColumns(spec.items, loaded.baseDir);
-  const outputSchema = inputSchema ? foldSchema(stages, inputSchema) : undefined;
+  // prepare's steps first, each error naming prepare[i]; then the pipeline on what they give.
+  const outputSchema = inputSchema ? foldSchema(stages, prepareSchema(prepareSteps, inputSchema)) : undefined;
   return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}) };
 }

@@ -11,6 +11,7 @@ import { sha256Path } from "../io/hash-path.js";
 import { hadoopCrc } from "../io/hadoop-crc.js";
 import type { ArtefactRecord, Manifest } from "../run/manifest.js";
 import { run } from "../run/run.js";
+import { funnelDifferences } from "../prepare/compare-funnel.js";
 
 export interface Reproduction {
   /** Artefacts compared and found identical. */
@@ -110,6 +111,7 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
       if (!recordsChecksums && isChecksumFile(extra)) result.skipped.push(`${extra} (a checksum file; this run directory was written before recpipe wrote them)`);
       else result.differences.push(`${extra}: produced by the re-run but not recorded`);
     }
+    result.differences.push(...funnelDifferences(manifest.prepare, fresh.prepare));
     for (const [k, v] of Object.entries(manifest.metrics)) {
       const w = again.metrics[k];
       if (!(w === v || (Number.isNaN(w) && Number.isNaN(v)))) result.differences.push(`metric ${k}: ${w} vs recorded ${v}`);

@@ -8,7 +8,7 @@ export interface Override {
   value: unknown;
 }
 
-const STAGE_LISTS = new Set(["pipeline", "evaluate"]);
+const STAGE_LISTS = new Set(["prepare", "pipeline", "evaluate"]);
 
 /**
  * Applies `--set a.b=v` overrides to the merged pipeline object. Stages are addressed by `name` (default: `type`):

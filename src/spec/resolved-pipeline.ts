@@ -15,6 +15,8 @@ export function resolvedPipeline(spec: PipelineSpec, baseDir: string): Record<st
     ...(spec.plugins.length ? { plugins: spec.plugins.map((p) => resolve(baseDir, p)) } : {}),
     source,
     ...(spec.items ? { items: { ...spec.items, path: resolve(baseDir, spec.items.path) } } : {}),
+    // Only when present, so the resolved copy of a file without prepare is unchanged.
+    ...(spec.prepare.length ? { prepare: spec.prepare.map(stage) } : {}),
     split: stage(spec.split),
     pipeline: spec.pipeline.map(stage),
     evaluate: spec.evaluate.map(stage),

@@ -28,6 +28,10 @@ export const fileSourceParams = z
       .record(z.string(), z.enum(["string", "int32", "float32", "float64", "int64"]))
       .optional()
       .describe("declared column types; others are inferred"),
+    nullValues: z
+      .array(z.string())
+      .optional()
+      .describe('csv/tsv/jsonl: cells equal to one of these strings read as null (pandas\' na_values, Spark\'s nullValue), e.g. ["", "N/A"]; an empty cell is always null'),
   })
   .strict();
 
@@ -92,6 +96,7 @@ export const topLevel = z
     plugins: z.array(z.string()).default([]).describe("modules that define extra stages with defineStage()"),
     source: z.record(z.string(), z.unknown()).describe("a data file, or {type: synthetic-ratings, ...}"),
     items: z.record(z.string(), z.unknown()).optional().describe("item attributes {path, idCol, cols} joined by item id into recommendations, the CLI's output and the report"),
+    prepare: z.array(z.record(z.string(), z.unknown())).default([]).describe("data preparation: transformer steps applied in order to the whole source before the split; recorded in the run, not saved in the model"),
     split: z.record(z.string(), z.unknown()).default({ type: "random-split", weights: [0.8, 0.2] }).describe("produces train and test"),
     pipeline: z.array(z.record(z.string(), z.unknown())).min(1).describe("stages fitted on train, applied to test"),
     evaluate: z.array(z.record(z.string(), z.unknown())).default([{ type: "regression-evaluator", metricName: "rmse" }]).describe("evaluators run on the test predictions"),
@@ -118,6 +123,8 @@ export interface PipelineSpec {
   plugins: string[];
   source: SourceSpec;
   items?: ItemsSpec;
+  /** `prepare:` steps (transformers), applied in order to the whole source before the split. */
+  prepare: StageSpec[];
   split: StageSpec;
   pipeline: StageSpec[];
   evaluate: StageSpec[];
@@ -152,8 +159,13 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
   };
   const source = section(() => validateSource(t.source), ["source"]);
   const items = t.items === undefined ? undefined : section(() => parseWith(itemsParams, t.items), ["items"]);
+  const prepare = t.prepare.map((s, i) => section(() => validateStage(s, registry, "transformer", []), ["prepare", i]));
+  issues.push(...prepareIssues(prepare));
   const split = section(() => validateStage(t.split, registry, "split", []), ["split"]);
   const pipeline = t.pipeline.map((s, i) => section(() => validateStage(s, registry, ["estimator", "transformer"], []), ["pipeline", i]));
+  pipeline.forEach((s, i) => {
+    if (s && registry.get(s.type).prepareOnly) issues.push({ path: ["pipeline", i, "type"], message: `${s.type} drops rows, so it is a prepare step, not part of a fitted model: move it to \`prepare:\`` });
+  });
   const evaluate = t.evaluate.map((s, i) => section(() => validateStage(s, registry, "evaluator", []), ["evaluate", i]));
   const recommend = t.recommend === undefined ? undefined : section(() => parseWith(recommendParams, t.recommend), ["recommend"]);
   const output = section(() => parseWith(outputParams, t.output), ["output"]);
@@ -196,6 +208,7 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     source: source!,
     ...(items ? { items } : {}),
     baselines: baselines!,
+    prepare: prepare as StageSpec[],
     split: split!,
     pipeline: pipeline as StageSpec[],
     evaluate: evaluate as StageSpec[],
@@ -204,6 +217,20 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
     output: output!,
     ...(tracking ? { tracking } : {}),
   };
+}
+
+/** Prepare step names address them in `--set prepare.<name>.<param>`: unique, without ".". */
+function prepareIssues(steps: (StageSpec | undefined)[]): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  const names = new Map<string, number>();
+  steps.forEach((s, i) => {
+    if (!s) return;
+    if (s.name.includes(".")) issues.push({ path: ["prepare", i, "name"], message: `must not contain "."; got "${s.name}"` });
+    const j = names.get(s.name);
+    if (j !== undefined) issues.push({ path: ["prepare", i, "name"], message: `"${s.name}" is already the name of prepare[${j}]; give one of them a distinct \`name\` (it addresses the step in --set prepare.<name>.<param>)` });
+    names.set(s.name, i);
+  });
+  return issues;
 }
 
 function parseWith<S extends z.ZodObject>(schema: S, raw: unknown): z.output<S> {

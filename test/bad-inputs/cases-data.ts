@@ -43,7 +43,35 @@ function coldStartCsv(): string {
   return rows.join("\n") + "\n";
 }
 
+/** The fixture pipeline with a prepare: block before its split. */
+const withPrepare = (steps: string) => edit(PIPELINE, "split:", `prepare:\n${steps}\nsplit:`);
+
 export const dataCases: BadInputCase[] = [
+  dataCase({
+    id: "prepare-missing-column",
+    input: "a prepare step whose `cols` names a column the data lacks (caught at validate)",
+    data: () => RATINGS_CSV,
+    yaml: withPrepare("  - {type: drop-duplicates, cols: [user, itme]}"),
+    args: ["validate", "p.yaml"],
+    exit: 2,
+    message: ["prepare[0] (drop-duplicates).cols[1]", 'column "itme" not found', 'did you mean "item"'],
+  }),
+  dataCase({
+    id: "prepare-leaves-no-rows",
+    input: "a prepare step that leaves no rows (a k-core above every user's count)",
+    data: () => RATINGS_CSV,
+    yaml: withPrepare("  - {type: min-count-filter, minUserCount: 1000}"),
+    exit: 2,
+    message: ["prepare[0] (min-count-filter): left no rows", `it received ${NROWS} rows`],
+  }),
+  dataCase({
+    id: "prepare-order-by-nulls",
+    input: "drop-duplicates `orderBy` on a column with an empty cell",
+    data: () => csv(ratingsRows().map((r, i) => [...r, i === 3 ? "" : String(i)]), ["user", "item", "rating", "ts"]),
+    yaml: withPrepare("  - {type: drop-duplicates, cols: [user, item], keep: last, orderBy: ts}"),
+    exit: 2,
+    message: ["prepare[0] (drop-duplicates).orderBy", 'column "ts" must hold a value in every row', "row 3 holds null", "drop-na"],
+  }),
   dataCase({
     id: "all-test-rows-cold-start",
     input: "a temporal split whose test rows all have users unseen in training",

@@ -82,9 +82,11 @@ export function writeLastfmUserArtists(dir: string): string {
 /**
  * Amazon 5-core reviews: one JSON object per line with every field of the real file; reviewerID like
  * "A2IBPI20UZIR0U", asin either ten digits ("1384719342", an ISBN: a string that looks like a number) or "B00...".
- * Every reviewer and every product has at least 5 reviews, as in a 5-core subset.
+ * Every reviewer and every product has at least 5 reviews, as in a 5-core subset. `dirty` adds what a raw export
+ * holds and prepare: cleans: 40 later re-reviews of a (reviewer, product) pair with another rating and time, 15
+ * reviews whose overall is "N/A", and 6 reviewers with 2 reviews each (below any k-core).
  */
-export function writeAmazonReviews(dir: string): string {
+export function writeAmazonReviews(dir: string, dirty = false): string {
   const users = 250;
   const items = 150;
   const p = planted(users, items, 300);
@@ -118,6 +120,15 @@ export function writeAmazonReviews(dir: string): string {
     }
   }
   if (perItem.some((n) => n < 5)) throw new Error("fixture is not 5-core");
+  if (dirty) {
+    const clean = lines.length;
+    for (let k = 0; k < 40; k++) {
+      const o = JSON.parse(lines[(k * 131) % clean]) as { overall: number; unixReviewTime: number };
+      lines.push(JSON.stringify({ ...o, overall: 6 - o.overall, unixReviewTime: o.unixReviewTime + 86400 }).replace(/"overall":(\d)(?=,)/, '"overall":$1.0'));
+    }
+    for (let k = 0; k < 15; k++) lines.push(lines[(k * 197 + 7) % clean].replace(/"overall":\d\.0/, '"overall":"N/A"').replace(/"asin":"[^"]*"/, `"asin":"${asin((k * 13) % items)}"`));
+    for (let k = 0; k < 6; k++) for (let j = 0; j < 2; j++) lines.push(JSON.stringify({ reviewerID: `AONCE${k}`, asin: asin(k + j), overall: 5.0, unixReviewTime: 1262304000 + k }).replace(/"overall":(\d)(?=,)/, '"overall":$1.0'));
+  }
   const file = path.join(dir, "Musical_Instruments_5.json");
   writeFileSync(file, lines.join("\n") + "\n");
   return file;
@@ -126,7 +137,9 @@ export function writeAmazonReviews(dir: string): string {
 /**
  * KuaiRec small_matrix.csv: fully observed users x videos, header
  * user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio; watch_ratio = play/video duration,
- * mostly in [0, 3] with a long tail; a few rows miss time/date/timestamp, as in the real file.
+ * mostly in [0, 3] with a long tail; a few rows miss time/date/timestamp, as in the real file, a few have a negative
+ * timestamp and 25 rows are exact copies of earlier ones: what the seed notebook's cleaning (dropna, drop_duplicates,
+ * timestamp >= 0) removes.
  */
 export function writeKuaiRecSmallMatrix(dir: string): string {
   const users = 60;
@@ -143,9 +156,12 @@ export function writeKuaiRecSmallMatrix(dir: string): string {
       const missing = (u * items + i) % 97 === 0;
       const time = missing ? "" : `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}`;
       const date = missing ? "" : d.toISOString().slice(0, 10).replaceAll("-", "");
-      lines.push(`${u + 14},${i + 103},${playMs},${videoMs},${time},${date},${missing ? "" : ts.toFixed(3)},${(playMs / videoMs).toString()}`);
+      const negative = !missing && (u * items + i) % 89 === 5;
+      lines.push(`${u + 14},${i + 103},${playMs},${videoMs},${time},${date},${missing ? "" : negative ? "-1.000" : ts.toFixed(3)},${(playMs / videoMs).toString()}`);
     }
   }
+  const rows = lines.length;
+  for (let k = 0; k < 25; k++) lines.push(lines[1 + ((k * 113) % (rows - 1))]);
   const file = path.join(dir, "small_matrix.csv");
   writeFileSync(file, lines.join("\n") + "\n");
   return file;

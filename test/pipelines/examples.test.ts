@@ -44,7 +44,31 @@ const fixtureRuns: Record<string, FixtureRun> = {
   },
   "lastfm-implicit.yaml": { write: writeLastfmUserArtists, set: FAST_ALS },
   "lastfm-implicit-cv.yaml": { write: writeLastfmUserArtists, set: FAST_CV, check: (r) => expect(r.tune?.metric).toBe("ndcgAtK@10") },
-  "kuairec-small-als.yaml": { write: writeKuaiRecSmallMatrix, set: FAST_ALS },
+  "kuairec-small-als.yaml": {
+    write: writeKuaiRecSmallMatrix,
+    set: FAST_ALS,
+    // The notebook's cleaning: each step removes what the fixture planted (missing timestamps, copies, negatives).
+    check(r) {
+      const rows = r.prepare!.map((f) => f.rows);
+      expect(r.prepare!.map((f) => f.type ?? f.step)).toEqual(["source", "drop-na", "drop-duplicates", "sql-transformer"]);
+      expect(rows[0]).toBe(60 * 50 + 25);
+      for (let k = 1; k < rows.length; k++) expect(rows[k], `${r.prepare![k].type} removes rows`).toBeLessThan(rows[k - 1]);
+      expect(r.prepare!.at(-1)!.duplicatePairs).toBe(0);
+    },
+  },
+  "amazon-instruments-implicit.yaml": {
+    write: (dir) => writeAmazonReviews(dir, true),
+    set: ["pipeline.als.maxIter=3"],
+    check(r) {
+      const f = r.prepare!;
+      expect(f.map((s) => s.type ?? s.step)).toEqual(["source", "drop-na", "drop-duplicates", "min-count-filter", "binarizer"]);
+      expect(f[0].rows - f[1].rows).toBe(15); // the "N/A" ratings
+      expect(f[1].duplicatePairs).toBeGreaterThan(0);
+      expect(f[2].duplicatePairs).toBe(0);
+      expect(f[2].users! - f[3].users!).toBeGreaterThanOrEqual(6); // the 2-review reviewers fall to the 5-core
+      expect(r.notes.join(" ")).not.toMatch(/repeat an earlier/);
+    },
+  },
   "amazon-instruments-als.yaml": {
     write: writeAmazonReviews,
     set: [],

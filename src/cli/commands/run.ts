@@ -53,7 +53,7 @@ export function registerRun(program: Command): void {
       const tracked: TrackingOutcome | undefined = tracking ? await logRun(tracking, await readFinishedRun(result.runDir), log) : undefined;
       if (o.json) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}), ...(tracked ? { mlflow: trackingJson(tracked) } : {}) }) + "\n");
+        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}), ...(result.prepare ? { prepare: result.prepare } : {}), ...(tracked ? { mlflow: trackingJson(tracked) } : {}) }) + "\n");
         if (tracked) reportTrackingFailure(tracked);
         return;
       }

@@ -1,3 +1,6 @@
+import { applyPrepare, prepareSchema } from "../../prepare/apply-prepare.js";
+import type { FunnelStep } from "../../prepare/funnel.js";
+import { recommenderIdColumns } from "../../prepare/id-columns.js";
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import type { Evaluator, PipelineStage, Splitter } from "../../core/stage.js";
@@ -44,20 +47,27 @@ class LocalEngine implements Engine<Table, PipelineModel> {
 
   constructor(private readonly s: EngineSetup) {}
 
-  async load(stages: readonly PipelineStage[]): Promise<LoadedData<Table>> {
+  async load(stages: readonly PipelineStage[], steps: readonly PrepareStep[] = []): Promise<LoadedData<Table>> {
     const { spec, baseDir } = this.s.loaded;
     const { table, input } = await readSource(spec.source, baseDir, spec.seed, this.s.base.progress, this.s.base.warn);
     this.s.base.log(`read ${table.numRows.toLocaleString("en-US")} rows`);
     // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
-    foldSchema(stages as PipelineStage[], table.schema);
-    checkRatingsFinite(spec.pipeline, table, input.path ? displayPath(input.path) : "the source");
+    // prepare's steps come first, each error naming prepare[i]; the rating checks then see what they leave.
+    foldSchema(stages as PipelineStage[], prepareSchema(steps.map((s) => s.stage), table.schema));
+    this.sourceName = input.path ? displayPath(input.path) : "the source";
     if (spec.items) this.items = await readItems(spec.items, baseDir);
     return { data: table, rows: table.numRows, input, table, itemsInput: this.items?.input };
   }
 
-  async prepare(data: Table, steps: readonly PrepareStep[]): Promise<Table> {
-    if (steps.length > 0) throw new Error(`prepare: no local step runs yet (${steps.map((s) => s.name).join(", ")})`);
-    return data;
+  private sourceName = "the source";
+
+  async prepare(data: Table, steps: readonly PrepareStep[]): Promise<{ data: Table; funnel: FunnelStep[] }> {
+    const { spec } = this.s.loaded;
+    const apply = () => applyPrepare(steps.map((s) => s.stage), data, this.s.ctxFor("prepare"), recommenderIdColumns(spec.pipeline));
+    const prepared = steps.length > 0 ? await this.s.time("prepare", apply) : await apply();
+    const out = prepared.table;
+    checkRatingsFinite(spec.pipeline, out, out === data ? this.sourceName : `the data after prepare (read from ${this.sourceName})`);
+    return { data: out, funnel: prepared.funnel };
   }
 
   async split(data: Table, splitter: Splitter, ctx: RunContext): Promise<SplitData<Table>> {

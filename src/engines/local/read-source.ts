@@ -6,6 +6,7 @@ import { LEADING_ZEROS_KEY } from "../../core/table.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../../core/run-context.js";
 import { readTable, readTableSample } from "../../io/read-table.js";
+import { formatFromExtension } from "../../io/table-format.js";
 import { sha256Path } from "../../io/hash-path.js";
 import type { SourceSpec } from "../../spec/spec.js";
 import { syntheticRatings } from "../../io/synthetic-ratings.js";
@@ -24,6 +25,7 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
   if (!existsSync(path)) {
     throw new InputError("E_FILE", `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
   }
+  refuseNullValuesForBinary(source, path);
   let task: ReturnType<ProgressSink["start"]> | undefined;
   const table = await readTable(shown, {
     format: source.format,
@@ -32,6 +34,7 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
     delimiter: source.delimiter,
     encoding: source.encoding,
     types: source.types,
+    nullValues: source.nullValues,
     onProgress: (done: number, total: number) => {
       task ??= progress.start(`reading ${source.path}`, total, "B");
       task.tick(done);
@@ -57,6 +60,15 @@ export async function readSourceSchema(source: SourceSpec, baseDir: string, seed
   if (!existsSync(path)) {
     throw new InputError("E_FILE", `source.path: data file ${displayPath(path)} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
   }
-  const { format, header, columns, delimiter, encoding, types } = source;
-  return (await readTableSample(displayPath(path), { format, header, columns, delimiter, encoding, types })).schema;
+  refuseNullValuesForBinary(source, path);
+  const { format, header, columns, delimiter, encoding, types, nullValues } = source;
+  return (await readTableSample(displayPath(path), { format, header, columns, delimiter, encoding, types, nullValues })).schema;
+}
+
+/** Parquet and Arrow files store their nulls: a list of strings to read as null means the user expected a text file. */
+function refuseNullValuesForBinary(source: SourceSpec & { kind: "file" }, path: string): void {
+  const format = source.format ?? formatFromExtension(path) ?? (statSync(path).isDirectory() ? "parquet" : undefined);
+  if (source.nullValues !== undefined && (format === "parquet" || format === "arrow")) {
+    throw new InputError("E_SPEC", `source.nullValues: applies to csv, tsv and jsonl files; ${displayPath(path)} is ${format}, which stores its nulls itself: remove nullValues`);
+  }
 }

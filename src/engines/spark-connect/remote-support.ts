@@ -34,6 +34,8 @@ export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): str
     const r = remote.refuse?.(s.params);
     if (r) out.push(`${where}.${r.key}: ${r.reason}`);
   };
+  // The prepare block runs in the local engine only so far (Spark plans for its steps are not written yet).
+  if (spec.prepare.length > 0) out.push(`prepare: data-preparation steps run only in recpipe's own engine so far; run without --remote, or prepare the data on the cluster first`);
   check(spec.split, "split");
   spec.pipeline.forEach((s, i) => check(s, `pipeline[${i}]`));
   spec.evaluate.forEach((s, i) => check(s, `evaluate[${i}]`));

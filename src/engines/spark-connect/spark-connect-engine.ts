@@ -75,9 +75,9 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
     return { data: data.relation, rows: data.rows, input: data.input, table: data.table };
   }
 
-  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<Relation> {
+  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation }> {
     if (steps.length > 0) throw new InputError("E_UNSUPPORTED", `prepare: no step runs on Spark Connect yet (${steps.map((s) => s.name).join(", ")})`);
-    return data;
+    return { data };
   }
 
   async split(data: Relation, splitter: Splitter, ctx: RunContext): Promise<SplitData<Relation>> {

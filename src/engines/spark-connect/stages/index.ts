@@ -9,6 +9,7 @@
  */
 import type { StageDefinition } from "../../../core/define-stage.js";
 import { alsRemote } from "./als.js";
+import { binarizerRemote } from "./binarizer.js";
 import { crossValidatorRemote } from "./cross-validator.js";
 import { globalMeanRemote } from "./global-mean.js";
 import { indexToStringRemote } from "./index-to-string.js";
@@ -36,6 +37,7 @@ export const remoteStages: readonly RemoteStage[] = [
   mostPopularRemote,
   crossValidatorRemote,
   trainValidationSplitRemote,
+  binarizerRemote,
 ];
 
 const byDefinition = new Map<StageDefinition, RemoteStage>(remoteStages.map((r) => [r.definition, r]));

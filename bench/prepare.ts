@@ -1,0 +1,129 @@
+/**
+ * Data preparation on N ratings (default 10M): drop-na + a SQL filter + drop-duplicates + iterative 5-core, the
+ * issue's target workload, timed against its pandas twin (bench/prepare_pandas.py) on the same CSV.
+ *
+ *   npx tsx bench/prepare.ts [--rows 10000000] [--csv FILE] [--keep-csv] [--pandas .venv/bin/python]
+ *
+ * Writes (unless --csv names one) a CSV `user_id,item_id,rating,timestamp` with 1% "N/A" ratings, 1% negative
+ * timestamps and 5% later duplicates of (user, item) pairs; users Zipf-ish over N/50 ids, items over N/200. Reads it
+ * with nullValues: ["N/A"] (timed apart), then applies the four steps with prepare's own code and prints, per step,
+ * the wall seconds and the rows left, then the peak RSS and the table's bytes. With --pandas PYTHON it also runs
+ * the twin on the same file and prints its lines; both print the same row counts, which the script checks. Take no
+ * figures on a loaded machine.
+ */
+import { spawnSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Table } from "apache-arrow";
+import { buildStage } from "../src/core/define-stage.js";
+import { quietContext } from "../src/core/run-context.js";
+import type { Transformer } from "../src/core/stage.js";
+import { readTable } from "../src/io/read-table.js";
+import { createRegistry } from "../stages/index.js";
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt?: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const ROWS = Number(opt("rows", "10000000"));
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** mulberry32: the same file for the same --rows on every machine. */
+function random(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function writeCsv(file: string, n: number): Promise<void> {
+  const r = random(17);
+  const users = Math.max(10, Math.floor(n / 50));
+  const items = Math.max(10, Math.floor(n / 200));
+  const out = createWriteStream(file);
+  out.write("user_id,item_id,rating,timestamp\n");
+  const base = Math.floor(n * 0.95);
+  const keepU = new Int32Array(Math.min(n - base, base));
+  const keepI = new Int32Array(keepU.length);
+  let chunk = "";
+  for (let k = 0; k < n; k++) {
+    let u: number, i: number;
+    if (k < base) {
+      // Squaring a uniform skews activity and popularity towards small ids, as real data is skewed.
+      u = Math.floor(r() * r() * users);
+      i = Math.floor(r() * r() * items);
+      if (k < keepU.length) (keepU[k] = u), (keepI[k] = i);
+    } else {
+      const j = Math.floor(r() * keepU.length);
+      u = keepU[j];
+      i = keepI[j];
+    }
+    const rating = r() < 0.01 ? "N/A" : String(1 + Math.floor(r() * 5));
+    const ts = r() < 0.01 ? -1 : 1_500_000_000 + Math.floor(r() * 1e8);
+    chunk += `${u},${i},${rating},${ts}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((res) => out.once("drain", () => res()));
+      chunk = "";
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+}
+
+const STEPS: [string, Record<string, unknown>][] = [
+  ["drop-na", { cols: ["rating"] }],
+  ["sql-transformer", { statement: "SELECT * FROM __THIS__ WHERE timestamp >= 0" }],
+  ["drop-duplicates", { cols: ["user_id", "item_id"], keep: "last", orderBy: "timestamp" }],
+  ["min-count-filter", { userCol: "user_id", itemCol: "item_id", minUserCount: 5, minItemCount: 5, iterative: true }],
+];
+
+function tableBytes(t: Table): number {
+  let b = 0;
+  for (const f of t.schema.fields) for (const d of t.getChild(f.name)!.data) b += d.byteLength;
+  return b;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "recpipe-bench-prepare-"));
+  const csv = opt("csv") ?? path.join(dir, "ratings.csv");
+  if (!opt("csv")) await writeCsv(csv, ROWS);
+  console.log(`load ${loadavg()[0].toFixed(2)}; ${csv}`);
+  const registry = createRegistry();
+  const ctx = quietContext({ workers: 1 });
+  let t0 = performance.now();
+  let table = await readTable(csv, { format: "csv", nullValues: ["N/A"] });
+  console.log(`recpipe read ${((performance.now() - t0) / 1000).toFixed(3)} s, ${table.numRows} rows, ${(tableBytes(table) / 1e6).toFixed(0)} MB`);
+  const counts: number[] = [];
+  const all0 = performance.now();
+  for (const [type, params] of STEPS) {
+    if (!registry.has(type)) {
+      console.log(`recpipe ${type}: not registered in this build (skipped; the pandas twin skips it too)`);
+      continue;
+    }
+    const step = buildStage(registry.get(type), params) as Transformer;
+    t0 = performance.now();
+    table = await step.transform(table, ctx);
+    counts.push(table.numRows);
+    console.log(`recpipe ${type} ${((performance.now() - t0) / 1000).toFixed(3)} s -> ${table.numRows} rows`);
+  }
+  console.log(`recpipe prepare total ${((performance.now() - all0) / 1000).toFixed(3)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  const python = opt("pandas");
+  if (python) {
+    const skip = STEPS.filter(([type]) => !registry.has(type)).map(([type]) => type);
+    const p = spawnSync(python, [path.join(here, "prepare_pandas.py"), csv, ...(skip.length ? ["--skip", skip.join(",")] : [])], { encoding: "utf8" });
+    process.stdout.write(p.stdout);
+    if (p.status !== 0) throw new Error(`prepare_pandas.py exited ${p.status}: ${p.stderr.slice(-2000)}`);
+    const theirs = /counts (\[[^\]]*\])/.exec(p.stdout)?.[1];
+    if (theirs !== JSON.stringify(counts)) throw new Error(`row counts differ: recpipe ${JSON.stringify(counts)}, pandas ${theirs}`);
+    console.log("same row counts after every step");
+  }
+  if (!opt("csv") && !args.includes("--keep-csv")) rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

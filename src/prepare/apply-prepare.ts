@@ -1,0 +1,72 @@
+import type { Schema, Table } from "apache-arrow";
+import { InputError, isInputError, RecpipeError } from "../core/errors.js";
+import type { RunContext } from "../core/run-context.js";
+import type { Transformer } from "../core/stage.js";
+import { funnelStep, type FunnelStep, type IdColumns } from "./funnel.js";
+
+/**
+ * The `prepare:` block: transformer steps applied in order to the whole source before the split, recorded (the
+ * funnel) but not saved in the model. Any Transformer stage can be a step (drop-na, sql-transformer, ...).
+ */
+
+/** Where a step is in the file, for messages: `prepare[2] (drop-duplicates)`. */
+function stepLabel(i: number, step: Transformer): string {
+  return `prepare[${i}] (${step.type}${step.name !== step.type ? ` "${step.name}"` : ""})`;
+}
+
+/**
+ * A step's exit-2 error, re-addressed to its place in the file: a message that starts with the step's name
+ * ("drop-na.cols[0]: ...") has the name replaced by `prepare[i] (type)`, any other is prefixed with it.
+ */
+function readdressed(e: unknown, i: number, step: Transformer): unknown {
+  if (!isInputError(e)) return e;
+  const label = stepLabel(i, step);
+  const msg = e.message.startsWith(`${step.name}.`) || e.message.startsWith(`${step.name}:`) ? label + e.message.slice(step.name.length) : `${label}: ${e.message}`;
+  return new InputError((e as RecpipeError).code as never, msg, { cause: e });
+}
+
+/** Spark's transformSchema folded over the steps: columns and types checked before any data is read whole. */
+export function prepareSchema(steps: readonly Transformer[], schema: Schema): Schema {
+  return steps.reduce((s, st, i) => {
+    try {
+      return st.transformSchema(s);
+    } catch (e) {
+      throw readdressed(e, i, st);
+    }
+  }, schema);
+}
+
+export interface Prepared {
+  table: Table;
+  funnel: FunnelStep[];
+}
+
+/**
+ * Applies the steps in order and records the funnel after each. A step that leaves no rows is exit 2 naming it and
+ * what it received, rather than an obscure "no ratings" later from the split or the fit.
+ */
+export async function applyPrepare(steps: readonly Transformer[], table: Table, ctx: RunContext, cols: IdColumns): Promise<Prepared> {
+  const funnel: FunnelStep[] = [funnelStep(table, { step: "source" }, cols)];
+  let cur = table;
+  for (let i = 0; i < steps.length; i++) {
+    const st = steps[i];
+    let out: Table;
+    try {
+      out = await st.transform(cur, ctx);
+    } catch (e) {
+      throw readdressed(e, i, st);
+    }
+    const before = funnel[funnel.length - 1];
+    if (out.numRows === 0) {
+      const counts = [before.users !== undefined ? `${before.users.toLocaleString("en-US")} users` : "", before.items !== undefined ? `${before.items.toLocaleString("en-US")} items` : ""].filter(Boolean).join(", ");
+      throw new InputError(
+        "E_DATA",
+        `${stepLabel(i, st)}: left no rows: it received ${before.rows.toLocaleString("en-US")} rows${counts ? ` (${counts})` : ""} and kept none (params ${JSON.stringify(st.params)}); loosen it or remove it`,
+      );
+    }
+    funnel.push(funnelStep(out, { step: `prepare[${i}]`, type: st.type, name: st.name }, cols));
+    ctx.log(`${stepLabel(i, st)}: ${before.rows.toLocaleString("en-US")} -> ${out.numRows.toLocaleString("en-US")} rows`);
+    cur = out;
+  }
+  return { table: cur, funnel };
+}
