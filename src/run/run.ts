@@ -1,19 +1,11 @@
 import { InputError } from "../core/errors.js";
-import { spawnSeed } from "../core/rng.js";
-import { quietContext, type RunContext } from "../core/run-context.js";
-import type { Engine } from "../engines/engine.js";
 import type { TuneResult } from "../model/tune-result.js";
-import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/build-stages.js";
-import { loadPipelineFile } from "../spec/load-pipeline-file.js";
-import { recpipeVersion } from "./manifest.js";
-import { pickEngine } from "./pick-engine.js";
 import { prepareSteps } from "./prepare-steps.js";
+import { startRun } from "./start-run.js";
 import { prepareNotes } from "../prepare/id-columns.js";
 import type { RunOptions, RunResult } from "./run-options.js";
 import { runNotes } from "./run-notes.js";
 import { choleskySolverNotes } from "./solver-note.js";
-import { sayOnce } from "../core/say-once.js";
-import { Timings } from "./timings.js";
 import { searchParamGrid } from "./tune.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import { writeRunDirectory } from "./write-run-directory.js";
@@ -26,20 +18,8 @@ export type { RunOptions, RunResult } from "./run-options.js";
  * where each phase runs, never which phases run. The CLI and the programmatic API both call this.
  */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
-  const kind = pickEngine(opts);
-  const timings = new Timings();
-  const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
-  const { spec, registry } = loaded;
-  // Before any work (no data read, no cluster contacted): the CLI reaches the MLflow tracking server here.
-  await opts.beforeWork?.(loaded);
-  // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
-  const base = quietContext({ workers: Math.max(1, opts.workers ?? kind.defaultWorkers()), ...(opts.progress ? { progress: opts.progress } : {}), log: sayOnce(opts.log ?? (() => undefined)), warn: sayOnce(opts.warn ?? (() => undefined)) });
-  const ctxFor = (name: string): RunContext => ({ ...base, seed: spawnSeed(spec.seed, name) });
-  const stages = buildPipelineStages(registry, spec.pipeline, spec.seed);
-  const evaluators = buildEvaluators(registry, spec.evaluate, spec.seed);
-  const splitter = buildSplitter(registry, spec.split, spec.seed);
-  const time = <T>(phase: string, fn: () => T | Promise<T>) => timings.time(phase, fn);
-  const engine: Engine = await kind.start({ loaded, base, ctxFor, time, client: `recpipe/${recpipeVersion()}` });
+  const { loaded, timings, time, base, ctxFor, stages, evaluators, splitter, engine } = await startRun(file, opts);
+  const { spec } = loaded;
   try {
     const steps = prepareSteps(loaded);
     const read = await time("read", () => engine.load(stages, steps));
@@ -49,7 +29,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
     // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
     if (rows.train === 0) {
-      throw new InputError("E_DATA", `split (${splitter.type}): no training rows: ${read.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`);
+      throw new InputError(
+        "E_DATA",
+        `split (${splitter.type}): no training rows: ${read.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`,
+      );
     }
     // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
     const test = split.test !== undefined && rows.test > 0 ? split.test : undefined;
@@ -89,13 +72,44 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
     });
     notes.push(...prepareNotes(funnel, spec.pipeline));
-    const runDir = await time("write", () => writeRunDirectory({
-      loaded, input: read.input, data: read.table, train: engine.localTable(seen), test: engine.localTable(split.test), engine: engine.record,
-      rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test }, model: saved, stages: toFit, metrics, trainMetrics: onTrain,
-      notes, baselines, tune, recommendations, reportRecommendations, timings, workers: base.workers, prepare: funnel,
-      itemAttributes: engine.itemAttributes?.(saved), itemsInput: read.itemsInput,
-    }, { outDir: opts.outDir, now: opts.now ?? new Date() }));
-    return { runDir, metrics, baselines, trainMetrics: onTrain, notes, timingsSeconds: timings.seconds, tune: tune?.summary, ...(funnel ? { prepare: funnel } : {}) };
+    const runDir = await time("write", () =>
+      writeRunDirectory(
+        {
+          loaded,
+          input: read.input,
+          data: read.table,
+          train: engine.localTable(seen),
+          test: engine.localTable(split.test),
+          engine: engine.record,
+          rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test },
+          model: saved,
+          stages: toFit,
+          metrics,
+          trainMetrics: onTrain,
+          notes,
+          baselines,
+          tune,
+          recommendations,
+          reportRecommendations,
+          timings,
+          workers: base.workers,
+          prepare: funnel,
+          itemAttributes: engine.itemAttributes?.(saved),
+          itemsInput: read.itemsInput,
+        },
+        { outDir: opts.outDir, now: opts.now ?? new Date() },
+      ),
+    );
+    return {
+      runDir,
+      metrics,
+      baselines,
+      trainMetrics: onTrain,
+      notes,
+      timingsSeconds: timings.seconds,
+      tune: tune?.summary,
+      ...(funnel ? { prepare: funnel } : {}),
+    };
   } catch (e) {
     // The phase that was running, for a failure that can name it (a Spark Connect server lost mid-run).
     throw await engine.failure(e, timings.running);
