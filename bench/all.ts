@@ -76,7 +76,9 @@ function runSection(s: BenchmarkSection): SectionResult {
 }
 
 const chosen = benchmarkSections.filter((s) => !only || only.includes(s.id));
-if (only) for (const id of only) if (!benchmarkSections.some((s) => s.id === id)) throw new Error(`--only: no section "${id}"; sections: ${benchmarkSections.map((s) => s.id).join(", ")}`);
+if (only)
+  for (const id of only)
+    if (!benchmarkSections.some((s) => s.id === id)) throw new Error(`--only: no section "${id}"; sections: ${benchmarkSections.map((s) => s.id).join(", ")}`);
 const began = new Date();
 const results = chosen.map(runSection);
 
@@ -94,7 +96,10 @@ const lines: string[] = [
 ];
 for (const r of results) {
   lines.push(`## ${r.section.title}`, "", r.section.about.trim(), "");
-  lines.push(`\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`, "");
+  lines.push(
+    `\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`,
+    "",
+  );
   if (r.failed) lines.push(`**Failed** (${r.failed}); its log is \`.bench-data/all/${r.section.id}.log\`.`, "");
   if (r.section.header && r.stdout.trim() !== "") lines.push(...r.section.header);
   lines.push(r.stdout.trim(), "");

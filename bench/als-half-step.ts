@@ -35,10 +35,23 @@ const implicit = mode !== "explicit" && mode !== "cgx";
 const gram = gramView(memory.buffer, layout);
 if (implicit) kernels.gramAccumulate(fixed.factors, 0, items, layout.kp, gram);
 const args: HalfStepArgs = {
-  indptr: users.indptr, indices: users.indices, values: users.values, src: fixed.factors, out: users.factors,
-  gram: implicit ? gram : null, kp: layout.kp, k, regParam: 0.1, alpha: 1, implicit,
-  solver: mode === "cg" || mode === "cgx" ? SOLVER_CG : SOLVER_CHOLESKY, cgSteps: Number(process.env.CG_STEPS ?? 3), rowStart: 0, rowEnd: 0,
-  scratch: scratchView(memory.buffer, layout, 0), cgGatherCapacity: layout.cgGatherCapacity,
+  indptr: users.indptr,
+  indices: users.indices,
+  values: users.values,
+  src: fixed.factors,
+  out: users.factors,
+  gram: implicit ? gram : null,
+  kp: layout.kp,
+  k,
+  regParam: 0.1,
+  alpha: 1,
+  implicit,
+  solver: mode === "cg" || mode === "cgx" ? SOLVER_CG : SOLVER_CHOLESKY,
+  cgSteps: Number(process.env.CG_STEPS ?? 3),
+  rowStart: 0,
+  rowEnd: 0,
+  scratch: scratchView(memory.buffer, layout, 0),
+  cgGatherCapacity: layout.cgGatherCapacity,
 };
 const ms: number[] = [];
 for (let pass = 0; pass < 5; pass++) {
@@ -54,4 +67,6 @@ for (let pass = 0; pass < 5; pass++) {
   ms.push((c.user + c.system) / 1000);
 }
 const best = Math.min(...ms.slice(1));
-console.log(`${mode} rank ${k}, ${rows} rows x ${n} ratings over ${items} items: ${best.toFixed(0)} ms CPU, ${((best * 1000) / rows).toFixed(2)} us a row, ${((best * 1e6) / nnz).toFixed(0)} ns a rating`);
+console.log(
+  `${mode} rank ${k}, ${rows} rows x ${n} ratings over ${items} items: ${best.toFixed(0)} ms CPU, ${((best * 1000) / rows).toFixed(2)} us a row, ${((best * 1e6) / nnz).toFixed(0)} ns a rating`,
+);

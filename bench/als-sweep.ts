@@ -34,16 +34,34 @@ async function runOne(c: Config): Promise<void> {
   const maxIter = 4;
   await trainAls(
     data,
-    { rank: c.rank, maxIter, regParam: 0.1, alpha: 1, implicitPrefs: c.mode !== "explicit", nonnegative: false, seed: 1, solver: c.mode === "explicit" ? "cholesky" : "cg" },
-    { workers: c.workers, onIteration: () => {
-      stamps.push(performance.now());
-      const u = process.cpuUsage(); // all threads of the process
-      cpu.push((u.user + u.system) / 1e6);
-    } },
+    {
+      rank: c.rank,
+      maxIter,
+      regParam: 0.1,
+      alpha: 1,
+      implicitPrefs: c.mode !== "explicit",
+      nonnegative: false,
+      seed: 1,
+      solver: c.mode === "explicit" ? "cholesky" : "cg",
+    },
+    {
+      workers: c.workers,
+      onIteration: () => {
+        stamps.push(performance.now());
+        const u = process.cpuUsage(); // all threads of the process
+        cpu.push((u.user + u.system) / 1e6);
+      },
+    },
   );
-  const sweeps = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000).sort((a, b) => a - b);
+  const sweeps = stamps
+    .slice(1)
+    .map((t, i) => (t - stamps[i]) / 1000)
+    .sort((a, b) => a - b);
   const median = sweeps[Math.floor(sweeps.length / 2)];
-  const cpuSweeps = cpu.slice(1).map((t, i) => t - cpu[i]).sort((a, b) => a - b);
+  const cpuSweeps = cpu
+    .slice(1)
+    .map((t, i) => t - cpu[i])
+    .sort((a, b) => a - b);
   const cpuMedian = cpuSweeps[Math.floor(cpuSweeps.length / 2)];
   const result = {
     ...c,
@@ -81,7 +99,9 @@ if (process.argv.includes("--one")) {
             continue;
           }
           const r = JSON.parse(line);
-          console.log(`| ${size} | ${rank} | ${mode} | ${workers} | ${r.secondsPerSweep.toFixed(3)} | ${r.cpuSecondsPerSweep.toFixed(3)} | ${(r.ratingsPerSecondPerCore / 1e6).toFixed(2)} | ${(r.nnz / r.cpuSecondsPerSweep / 1e6).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} |`);
+          console.log(
+            `| ${size} | ${rank} | ${mode} | ${workers} | ${r.secondsPerSweep.toFixed(3)} | ${r.cpuSecondsPerSweep.toFixed(3)} | ${(r.ratingsPerSecondPerCore / 1e6).toFixed(2)} | ${(r.nnz / r.cpuSecondsPerSweep / 1e6).toFixed(2)} | ${r.peakRssMiB.toFixed(0)} |`,
+          );
         }
       }
     }

@@ -51,7 +51,10 @@ function steady(s: Sweeps): { wall: number; cpu: number } {
 
 /** recpipe in a child process (fresh heap and tier-up, like implicit's), seconds per sweep. */
 function recpipeSweeps(size: string, rank: number, threads: number, solver: "cg" | "cholesky"): Sweeps {
-  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify({ size, rank, threads, solver })], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify({ size, rank, threads, solver })], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   const line = out.stdout.trim().split("\n").at(-1) ?? "";
   if (out.status !== 0 || !line.startsWith("{")) throw new Error(`recpipe ${size} ${solver} failed: ${out.stderr}`);
   return JSON.parse(line) as Sweeps;
@@ -71,10 +74,13 @@ async function child(c: { size: string; rank: number; threads: number; solver: "
   await trainAls(
     r,
     { rank: c.rank, maxIter: SWEEPS, regParam: 0.1, alpha: 1, implicitPrefs: true, nonnegative: false, seed: 1, solver: c.solver },
-    { workers: c.threads, onIteration: () => {
-      stamps.push(performance.now());
-      cpuStamps.push(cpuNow());
-    } },
+    {
+      workers: c.threads,
+      onIteration: () => {
+        stamps.push(performance.now());
+        cpuStamps.push(cpuNow());
+      },
+    },
   );
   // the first stamp includes the CSR fill before sweep 1: only sweeps 2.. are compared
   const sweeps = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1])) / 1000);
@@ -91,7 +97,11 @@ function implicitSweeps(size: string, rank: number, threads: number, dir: string
   const items = denseIndex(r.item, item).length;
   const file = join(dir, `${size}.bin`);
   writeFileSync(file, Buffer.concat([Buffer.from(user.buffer), Buffer.from(item.buffer), Buffer.from(r.rating.buffer)]));
-  const out = spawnSync(python, [join(root, "bench/compare/implicit_sweeps.py"), file, String(s.nnz), String(users), String(items), String(rank), String(threads), String(SWEEPS)], { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
+  const out = spawnSync(
+    python,
+    [join(root, "bench/compare/implicit_sweeps.py"), file, String(s.nnz), String(users), String(items), String(rank), String(threads), String(SWEEPS)],
+    { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } },
+  );
   const line = out.stdout.trim().split("\n").at(-1) ?? "";
   if (out.status !== 0 || !line.startsWith("{")) throw new Error(`implicit ${size} failed: ${out.stderr}`);
   return JSON.parse(line) as Sweeps;
@@ -117,7 +127,9 @@ if (process.argv.includes("--child")) {
         const t = steady(recpipeSweeps(size, rank, threads, solver));
         return `${fmt(t)} | ${solver === "cg" ? "**" : ""}${(t.wall / imp.wall).toFixed(2)}x${solver === "cg" ? "**" : ""} (CPU ${(t.cpu / imp.cpu).toFixed(2)}x)`;
       });
-      console.log(`| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${rank} | ${threads} | ${fmt(imp)} | ${cells.join(" | ")} | ${load.toFixed(1)} |`);
+      console.log(
+        `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${rank} | ${threads} | ${fmt(imp)} | ${cells.join(" | ")} | ${load.toFixed(1)} |`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -28,7 +28,8 @@ written as Parquet, 2 threads on both sides. recpipe is the built CLI (\`recpipe
 baselines; the other is \`bench/compare/pandas_implicit_e2e.py\` (pandas, scipy, benfred/implicit), whose "split"
 includes indexing the ids and building the CSR. Each run starts both processes one after the other, alternating which
 goes first; wall time and peak RSS come from \`/usr/bin/time -v\`; medians over the runs.`,
-    targets: "recpipe's whole run at most 0.5x the pandas + scipy + implicit script's wall time, at rank 64 and at rank 10 (the issue's figures are for 10M ratings); baselines at most 5% of recpipe's wall.",
+    targets:
+      "recpipe's whole run at most 0.5x the pandas + scipy + implicit script's wall time, at rank 64 and at rank 10 (the issue's figures are for 10M ratings); baselines at most 5% of recpipe's wall.",
     commands: ({ quick }) => [[...tsx, "bench/e2e-compare.ts", "--rows", quick ? "2000000" : "10000000", "--ranks", quick ? "64,10" : "64,10", "--runs", "3"]],
   },
   {
@@ -40,10 +41,19 @@ report and model save. KuaiRec big-matrix shape: 12.5M rows, 7,176 users x 10,72
 ratios, repeated pairs. MovieLens-25M shape: 25M rows, 162,541 users x 59,047 items, integer ids. Phases are the
 medians of recpipe's own timings; "fit" includes the string-indexer (on ML-25M it casts the integer ids to strings, as
 Spark's StringIndexer does with a numeric column).`,
-    header: ["| shape | rows | read | split | fit | evaluate | baselines | write | wall | peak RSS | RMSE | runs (walls s) | 1-min load at start |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"],
+    header: [
+      "| shape | rows | read | split | fit | evaluate | baselines | write | wall | peak RSS | RMSE | runs (walls s) | 1-min load at start |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ],
     targets: "KuaiRec shape under 60 s and 2 GB; MovieLens-25M shape as CSV at most 15 s with peak memory at most 2.19 GB; as Parquet under 2 min and 3 GB.",
     commands: ({ quick }) =>
-      (quick ? ["kuairec-csv", "ml25m-csv"] : ["kuairec-csv", "ml25m-csv", "ml25m-parquet"]).map((shape) => [...tsx, "bench/e2e-scale.ts", shape, "--runs", "3"]),
+      (quick ? ["kuairec-csv", "ml25m-csv"] : ["kuairec-csv", "ml25m-csv", "ml25m-parquet"]).map((shape) => [
+        ...tsx,
+        "bench/e2e-scale.ts",
+        shape,
+        "--runs",
+        "3",
+      ]),
   },
   {
     id: "split-hash",
@@ -74,7 +84,20 @@ Zipf-Mandelbrot s = 1, q = 40, user activity Zipf s = 0.6). One sweep = the item
 the other three, each configuration in its own process (for its peak RSS). "explicit" = Cholesky, regParam 0.1;
 "implicit-cg" = implicitPrefs, alpha 1, solver cg (3 steps).`,
     targets: "25M ratings, 2 workers: rank 10 explicit at most 1 s a sweep; rank 64 implicit (cg) at most 2 s and explicit at most 2.5 s a sweep.",
-    commands: ({ quick }) => [[...tsx, "bench/als-sweep.ts", "--sizes", quick ? "25M" : "1M,10M,25M", "--ranks", "10,64", "--modes", "explicit,implicit-cg", "--workers", quick ? "2" : "1,2"]],
+    commands: ({ quick }) => [
+      [
+        ...tsx,
+        "bench/als-sweep.ts",
+        "--sizes",
+        quick ? "25M" : "1M,10M,25M",
+        "--ranks",
+        "10,64",
+        "--modes",
+        "explicit,implicit-cg",
+        "--workers",
+        quick ? "2" : "1,2",
+      ],
+    ],
   },
   {
     id: "als-vs-implicit",
@@ -96,7 +119,9 @@ included (\`test/properties/top-k-exact.test.ts\`). "scored" is the share of (us
 factors U(-0.5, 0.5), every norm about equal, the worst case for pruning. *fitted*: implicit ALS (alpha 1, regParam
 0.1, cg, 5 sweeps) on 10M Zipf ratings, seen items excluded.`,
     targets: "top-10 for all 162,541 users x 59,047 items at rank 10 in at most 3 s on 2 workers; rank 64, 200,000 x 50,000, at most 15 s.",
-    commands: ({ quick }) => [[...tsx, "bench/recommend-all.ts", "--runs", "3", "--workers", "2", ...(quick ? ["--cases", "rank10-random,rank10-fitted,rank64-fitted"] : [])]],
+    commands: ({ quick }) => [
+      [...tsx, "bench/recommend-all.ts", "--runs", "3", "--workers", "2", ...(quick ? ["--cases", "rank10-random,rank10-fitted,rank64-fitted"] : [])],
+    ],
   },
   {
     id: "similar-items",
@@ -134,7 +159,15 @@ and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2;
   {
     id: "memory-estimate",
     title: "Memory estimate against measured peaks",
-    about: "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
-    commands: ({ quick }) => [[...tsx, "bench/memory-estimate.ts", "--cases", quick ? "synthetic-2m,synthetic-20m,ml25m-csv" : "synthetic-2m,synthetic-20m,implicit-10m-rank64,ml25m-csv"]],
+    about:
+      "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
+    commands: ({ quick }) => [
+      [
+        ...tsx,
+        "bench/memory-estimate.ts",
+        "--cases",
+        quick ? "synthetic-2m,synthetic-20m,ml25m-csv" : "synthetic-2m,synthetic-20m,implicit-10m-rank64,ml25m-csv",
+      ],
+    ],
   },
 ];

@@ -23,8 +23,21 @@ for (const parallelism of [1, 2]) {
     const t0 = performance.now();
     const r = spawnSync(
       process.execPath,
-      ["dist/src/cli/main.js", "run", "pipelines/movielens-100k-cv.yaml", "--json", "--quiet", "--workers", "2", "--out", ".bench-data/runs",
-        "--set", `source.path=${data}`, "--set", `tune.parallelism=${parallelism}`],
+      [
+        "dist/src/cli/main.js",
+        "run",
+        "pipelines/movielens-100k-cv.yaml",
+        "--json",
+        "--quiet",
+        "--workers",
+        "2",
+        "--out",
+        ".bench-data/runs",
+        "--set",
+        `source.path=${data}`,
+        "--set",
+        `tune.parallelism=${parallelism}`,
+      ],
       { encoding: "utf8" },
     );
     if (r.status !== 0) throw new Error(r.stderr);
@@ -32,5 +45,7 @@ for (const parallelism of [1, 2]) {
     tune = (JSON.parse(r.stdout) as { timingsSeconds: { tune: number } }).timingsSeconds.tune;
   }
   walls.sort((a, b) => a - b);
-  console.log(`| parallelism ${parallelism} | ${walls[Math.floor(runs / 2)].toFixed(2)} s | tune phase ${tune.toFixed(2)} s | runs ${walls.map((w) => w.toFixed(2)).join(", ")} |`);
+  console.log(
+    `| parallelism ${parallelism} | ${walls[Math.floor(runs / 2)].toFixed(2)} s | tune phase ${tune.toFixed(2)} s | runs ${walls.map((w) => w.toFixed(2)).join(", ")} |`,
+  );
 }

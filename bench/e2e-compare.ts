@@ -34,7 +34,21 @@ if (!existsSync("dist/src/cli/main.js")) throw new Error("no dist/: run `npm run
 const scale = rows / 10_000_000;
 const csv = join(DATA, `implicit-${rows}.csv`);
 if (!existsSync(csv)) {
-  const made = spawnSync(PY, ["bench/compare/make_implicit_csv.py", "--out", csv, "--rows", String(rows), "--users", String(Math.round(200_000 * scale)), "--items", String(Math.round(50_000 * Math.sqrt(scale)))], { stdio: "inherit" });
+  const made = spawnSync(
+    PY,
+    [
+      "bench/compare/make_implicit_csv.py",
+      "--out",
+      csv,
+      "--rows",
+      String(rows),
+      "--users",
+      String(Math.round(200_000 * scale)),
+      "--items",
+      String(Math.round(50_000 * Math.sqrt(scale))),
+    ],
+    { stdio: "inherit" },
+  );
   if (made.status !== 0) throw new Error("could not make the CSV");
 }
 
@@ -83,7 +97,10 @@ function script(rank: number): Timed {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const t = timeProcess([PY, "bench/compare/pandas_implicit_e2e.py", "--csv", csv, "--out", out, "--rank", String(rank), "--sweeps", String(sweeps), "--threads", "2"], env);
+  const t = timeProcess(
+    [PY, "bench/compare/pandas_implicit_e2e.py", "--csv", csv, "--out", out, "--rank", String(rank), "--sweeps", String(sweeps), "--threads", "2"],
+    env,
+  );
   const j = JSON.parse(t.stdout.trim().split("\n").at(-1)!) as { phases: Record<string, number>; "precisionAtK@10": number };
   rmSync(out, { recursive: true, force: true });
   return { wall: t.wall, rssMB: t.rssMB, phases: j.phases, precision: j["precisionAtK@10"] };
@@ -93,7 +110,9 @@ const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 const PHASES = ["read", "split", "fit", "evaluate", "baselines", "recommend", "write"];
 const load = loadavg()[0];
 const when = new Date().toISOString().slice(0, 16).replace("T", " ");
-console.log(`${rows.toLocaleString("en-US")} rows, ${sweeps} sweeps, 2 threads; ${runs} runs each, medians; ${when} UTC, 1-min load at start ${load.toFixed(1)}`);
+console.log(
+  `${rows.toLocaleString("en-US")} rows, ${sweeps} sweeps, 2 threads; ${runs} runs each, medians; ${when} UTC, 1-min load at start ${load.toFixed(1)}`,
+);
 console.log("");
 console.log(`| rank | tool | ${PHASES.join(" | ")} | wall | peak RSS | precision@10 | wall ratio |`);
 console.log(`|---|---|${PHASES.map(() => "---|").join("")}---|---|---|---|`);
@@ -108,11 +127,17 @@ for (const rank of ranks) {
       b.push(script(rank));
       a.push(recpipe(rank));
     }
-    console.error(`rank ${rank} run ${r + 1}: recpipe ${a.at(-1)!.wall.toFixed(1)} s ${JSON.stringify(a.at(-1)!.phases)}; script ${b.at(-1)!.wall.toFixed(1)} s ${JSON.stringify(b.at(-1)!.phases)}; load ${loadavg()[0].toFixed(1)}`);
+    console.error(
+      `rank ${rank} run ${r + 1}: recpipe ${a.at(-1)!.wall.toFixed(1)} s ${JSON.stringify(a.at(-1)!.phases)}; script ${b.at(-1)!.wall.toFixed(1)} s ${JSON.stringify(b.at(-1)!.phases)}; load ${loadavg()[0].toFixed(1)}`,
+    );
   }
   const cells = (xs: Timed[]) => PHASES.map((p) => (xs.some((x) => p in x.phases) ? med(xs.map((x) => x.phases[p] ?? 0)).toFixed(1) : "-")).join(" | ");
   const wa = med(a.map((x) => x.wall));
   const wb = med(b.map((x) => x.wall));
-  console.log(`| ${rank} | recpipe run | ${cells(a)} | **${wa.toFixed(1)} s** | ${med(a.map((x) => x.rssMB)).toFixed(0)} MB | ${med(a.map((x) => x.precision)).toFixed(4)} | **${(wa / wb).toFixed(2)}x** |`);
-  console.log(`| ${rank} | pandas + scipy + implicit | ${cells(b)} | ${wb.toFixed(1)} s | ${med(b.map((x) => x.rssMB)).toFixed(0)} MB | ${med(b.map((x) => x.precision)).toFixed(4)} | 1 |`);
+  console.log(
+    `| ${rank} | recpipe run | ${cells(a)} | **${wa.toFixed(1)} s** | ${med(a.map((x) => x.rssMB)).toFixed(0)} MB | ${med(a.map((x) => x.precision)).toFixed(4)} | **${(wa / wb).toFixed(2)}x** |`,
+  );
+  console.log(
+    `| ${rank} | pandas + scipy + implicit | ${cells(b)} | ${wb.toFixed(1)} s | ${med(b.map((x) => x.rssMB)).toFixed(0)} MB | ${med(b.map((x) => x.precision)).toFixed(4)} | 1 |`,
+  );
 }

@@ -21,10 +21,37 @@ import { writeTable } from "../src/io/write-table.js";
 const DATA = ".bench-data";
 mkdirSync(DATA, { recursive: true });
 
-interface Shape { rows: number; users: number; items: number; userSkew: number; itemSkew: number; header: string; ids: "string" | "int"; rating: (r: SeededRandom) => string }
+interface Shape {
+  rows: number;
+  users: number;
+  items: number;
+  userSkew: number;
+  itemSkew: number;
+  header: string;
+  ids: "string" | "int";
+  rating: (r: SeededRandom) => string;
+}
 const SHAPES: Record<string, Shape> = {
-  kuairec: { rows: 12_530_806, users: 7176, items: 10729, userSkew: 1, itemSkew: 1.6, header: "user_id,video_id,watch_ratio", ids: "string", rating: (r) => (r.nextDouble() * 3).toFixed(4) },
-  ml25m: { rows: 25_000_095, users: 162541, items: 59047, userSkew: 2, itemSkew: 3, header: "userId,movieId,rating,timestamp", ids: "int", rating: (r) => String(Math.min(5, Math.max(0.5, Math.round((3.5 + 1.05 * r.nextGaussian()) * 2) / 2))) },
+  kuairec: {
+    rows: 12_530_806,
+    users: 7176,
+    items: 10729,
+    userSkew: 1,
+    itemSkew: 1.6,
+    header: "user_id,video_id,watch_ratio",
+    ids: "string",
+    rating: (r) => (r.nextDouble() * 3).toFixed(4),
+  },
+  ml25m: {
+    rows: 25_000_095,
+    users: 162541,
+    items: 59047,
+    userSkew: 2,
+    itemSkew: 3,
+    header: "userId,movieId,rating,timestamp",
+    ids: "int",
+    rating: (r) => String(Math.min(5, Math.max(0.5, Math.round((3.5 + 1.05 * r.nextGaussian()) * 2) / 2))),
+  },
 };
 
 /** Index in [0, n) with a power-law skew: u^a concentrates mass on low indices for a > 1. */
@@ -41,7 +68,8 @@ async function csvFile(name: string): Promise<string> {
   out.write(s.header + "\n");
   let buf = "";
   for (let i = 0; i < s.rows; i++) {
-    const u = skewed(r, s.users, s.userSkew), it = skewed(r, s.items, s.itemSkew);
+    const u = skewed(r, s.users, s.userSkew),
+      it = skewed(r, s.items, s.itemSkew);
     buf += s.ids === "string" ? `u${u},v${it},${s.rating(r)}\n` : `${u + 1},${it + 1},${s.rating(r)},${1_100_000_000 + i}\n`;
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res()));
@@ -59,14 +87,19 @@ async function parquetFile(name: string): Promise<string> {
   if (existsSync(path)) return path;
   const s = SHAPES[name];
   const r = new SeededRandom(25);
-  const user = new Int32Array(s.rows), item = new Int32Array(s.rows), rating = new Float64Array(s.rows), ts = new Int32Array(s.rows);
+  const user = new Int32Array(s.rows),
+    item = new Int32Array(s.rows),
+    rating = new Float64Array(s.rows),
+    ts = new Int32Array(s.rows);
   for (let i = 0; i < s.rows; i++) {
     user[i] = skewed(r, s.users, s.userSkew) + 1;
     item[i] = skewed(r, s.items, s.itemSkew) + 1;
     rating[i] = Number(s.rating(r));
     ts[i] = 1_100_000_000 + i;
   }
-  await writeTable(new Table({ userId: makeVector(user), movieId: makeVector(item), rating: makeVector(rating), timestamp: makeVector(ts) }), path, { format: "parquet" });
+  await writeTable(new Table({ userId: makeVector(user), movieId: makeVector(item), rating: makeVector(rating), timestamp: makeVector(ts) }), path, {
+    format: "parquet",
+  });
   return path;
 }
 
@@ -98,7 +131,10 @@ const yaml = pipelineFor(which, file);
 const load = loadavg()[0];
 const results: { wall: number; rssMB: number; timings: Record<string, number>; rmse: number }[] = [];
 for (let k = 0; k < runs; k++) {
-  const r = spawnSync("/usr/bin/time", ["-v", process.execPath, "dist/src/cli/main.js", "run", yaml, "--json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync("/usr/bin/time", ["-v", process.execPath, "dist/src/cli/main.js", "run", yaml, "--json", "--quiet"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`run failed: ${r.stderr.slice(-2000)}`);
   const wallText = /Elapsed \(wall clock\) time.*: (.*)/.exec(r.stderr)![1];
   const parts = wallText.split(":").map(Number);

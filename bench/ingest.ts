@@ -13,7 +13,7 @@ mkdirSync(dir, { recursive: true });
 async function generate(file: string, line: (i: number, rnd: () => number) => string, header: string): Promise<void> {
   if (existsSync(file)) return;
   let seed = 12345;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const out = createWriteStream(file);
   out.write(header + "\n");
   let chunk = "";

@@ -100,12 +100,25 @@ function lastJson(out: ReturnType<typeof spawnSync>, who: string): Timing {
 }
 
 function recpipeRun(c: Config): Timing {
-  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify(c)], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify(c)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   return lastJson(out, `recpipe ${c.size}`);
 }
 
 function implicitRun(c: Config): Timing {
-  const args = [join(root, "bench/compare/implicit_item_knn.py"), c.file, String(SIZES[c.size].nnz), String(c.users), String(c.items), String(c.k), String(TOP_N), String(c.threads), c.weighting];
+  const args = [
+    join(root, "bench/compare/implicit_item_knn.py"),
+    c.file,
+    String(SIZES[c.size].nnz),
+    String(c.users),
+    String(c.items),
+    String(c.k),
+    String(TOP_N),
+    String(c.threads),
+    c.weighting,
+  ];
   const out = spawnSync(python, args, { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
   return lastJson(out, `implicit ${c.size}`);
 }
@@ -117,8 +130,11 @@ if (process.argv.includes("--child")) {
   const threads = Number(arg("threads", "2"));
   const weighting = arg("weighting", "none") as Config["weighting"];
   const dir = mkdtempSync(join(tmpdir(), "recpipe-item-knn-"));
-  const fmt = (t: Timing): string => `${t.fit.toFixed(2)} + ${t.recommend.toFixed(2)} = ${(t.fit + t.recommend).toFixed(2)} (CPU ${t.cpu.toFixed(1)}) | ${Math.round(t.maxRssMB)}`;
-  console.log(`| ratings (users x items) | k | weighting | threads | implicit fit + top-${TOP_N} s (CPU s) | implicit peak MB | recpipe fit + top-${TOP_N} s (CPU s) | recpipe peak MB | recpipe / implicit (time, memory) | 1-min load |`);
+  const fmt = (t: Timing): string =>
+    `${t.fit.toFixed(2)} + ${t.recommend.toFixed(2)} = ${(t.fit + t.recommend).toFixed(2)} (CPU ${t.cpu.toFixed(1)}) | ${Math.round(t.maxRssMB)}`;
+  console.log(
+    `| ratings (users x items) | k | weighting | threads | implicit fit + top-${TOP_N} s (CPU s) | implicit peak MB | recpipe fit + top-${TOP_N} s (CPU s) | recpipe peak MB | recpipe / implicit (time, memory) | 1-min load |`,
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   try {
     for (const size of arg("sizes", "1M,10M,25M").split(",")) {
@@ -131,7 +147,9 @@ if (process.argv.includes("--child")) {
       const imp = implicitRun(c);
       const rec = recpipeRun(c);
       const ratio = (rec.fit + rec.recommend) / (imp.fit + imp.recommend);
-      console.log(`| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${k} | ${weighting} | ${threads} | ${fmt(imp)} | ${fmt(rec)} | **${ratio.toFixed(2)}x**, ${(rec.maxRssMB / imp.maxRssMB).toFixed(2)}x | ${load.toFixed(1)} |`);
+      console.log(
+        `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${k} | ${weighting} | ${threads} | ${fmt(imp)} | ${fmt(rec)} | **${ratio.toFixed(2)}x**, ${(rec.maxRssMB / imp.maxRssMB).toFixed(2)}x | ${load.toFixed(1)} |`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -62,7 +62,10 @@ for (const name of wanted) {
   const m = /memory: about ([\d.]+) (GB|MB) for ([\d,]+) ratings/.exec(v.stdout);
   if (v.status !== 0 || !m) throw new Error(`validate ${name}: ${v.stderr || v.stdout}`);
   const estMB = Number(m[1]) * (m[2] === "GB" ? 1000 : 1);
-  const r = spawnSync("/usr/bin/time", ["-v", process.execPath, "dist/src/cli/main.js", "run", yaml, "--json", "--quiet"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync("/usr/bin/time", ["-v", process.execPath, "dist/src/cli/main.js", "run", yaml, "--json", "--quiet"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`run ${name}: ${r.stderr.slice(-2000)}`);
   const peakMB = (Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)![1]) * 1024) / 1e6;
   rmSync(JSON.parse(r.stdout).runDir, { recursive: true, force: true });

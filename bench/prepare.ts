@@ -58,7 +58,7 @@ async function writeCsv(file: string, n: number): Promise<void> {
       // Squaring a uniform skews activity and popularity towards small ids, as real data is skewed.
       u = Math.floor(r() * r() * users);
       i = Math.floor(r() * r() * items);
-      if (k < keepU.length) (keepU[k] = u), (keepI[k] = i);
+      if (k < keepU.length) ((keepU[k] = u), (keepI[k] = i));
     } else {
       const j = Math.floor(r() * keepU.length);
       u = keepU[j];

@@ -23,8 +23,20 @@ const data = resolve(arg("--data", "../shared/data/movielens-100k/u.data"));
 if (!existsSync(data)) throw new Error(`${data} not found: pass --data /path/to/u.data`);
 const { url, python, stop } = await startSparkConnect("4.0");
 const recpipeArgs = (remote: boolean) => [
-  "dist/src/cli/main.js", "run", "pipelines/movielens-100k-cv.yaml", "--json", "--quiet", "--workers", "2", "--out", ".bench-data/runs",
-  "--set", `source.path=${data}`, "--set", "evaluate=[{type: regression-evaluator, metricName: rmse}]", ...(remote ? ["--remote", url] : []),
+  "dist/src/cli/main.js",
+  "run",
+  "pipelines/movielens-100k-cv.yaml",
+  "--json",
+  "--quiet",
+  "--workers",
+  "2",
+  "--out",
+  ".bench-data/runs",
+  "--set",
+  `source.path=${data}`,
+  "--set",
+  "evaluate=[{type: regression-evaluator, metricName: rmse}]",
+  ...(remote ? ["--remote", url] : []),
 ];
 
 function timed(cmd: string, args: string[]): { seconds: number; rmse: number } {
@@ -45,10 +57,18 @@ for (let k = 0; k < runs; k++) {
 }
 stop();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const label = { local: "recpipe, local engine (2 workers)", remote: "recpipe --remote (Spark 4.0.5 Connect, local[2])", pyspark: "PySpark 4.0.5 Connect client, same server" };
+const label = {
+  local: "recpipe, local engine (2 workers)",
+  remote: "recpipe --remote (Spark 4.0.5 Connect, local[2])",
+  pyspark: "PySpark 4.0.5 Connect client, same server",
+};
 for (const key of ["local", "remote", "pyspark"] as const) {
   const r = results[key];
-  console.log(`| ${label[key]} | ${median(r.map((x) => x.seconds)).toFixed(1)} s | RMSE ${median(r.map((x) => x.rmse)).toFixed(4)} | runs ${r.map((x) => x.seconds.toFixed(1)).join(", ")} |`);
+  console.log(
+    `| ${label[key]} | ${median(r.map((x) => x.seconds)).toFixed(1)} s | RMSE ${median(r.map((x) => x.rmse)).toFixed(4)} | runs ${r.map((x) => x.seconds.toFixed(1)).join(", ")} |`,
+  );
 }
 const overhead = median(results.remote.map((x) => x.seconds)) / median(results.pyspark.map((x) => x.seconds)) - 1;
-console.log(`| recpipe's client vs PySpark's | ${(overhead * 100).toFixed(1)} % | | 1-min load during the runs: ${loads.map((l) => l.toFixed(1)).join(", ")} |`);
+console.log(
+  `| recpipe's client vs PySpark's | ${(overhead * 100).toFixed(1)} % | | 1-min load during the runs: ${loads.map((l) => l.toFixed(1)).join(", ")} |`,
+);

@@ -34,7 +34,9 @@ const seeds = arg("--seeds", "42,1,2,3,4").split(",").map(Number);
 const data = resolve(arg("--data", "../shared/data/movielens-100k/u.data"));
 if (!existsSync(data)) throw new Error(`${data} not found: pass --data /path/to/u.data`);
 
-const loaded = await loadPipelineFile("pipelines/movielens-100k.yaml", { set: [`source.path=${JSON.stringify(data)}`, "evaluate=[{type: regression-evaluator, metricName: rmse}]"] });
+const loaded = await loadPipelineFile("pipelines/movielens-100k.yaml", {
+  set: [`source.path=${JSON.stringify(data)}`, "evaluate=[{type: regression-evaluator, metricName: rmse}]"],
+});
 const { spec, registry } = loaded;
 const ctx = quietContext({ workers: 2 });
 const { table } = await readSource(spec.source, loaded.baseDir, spec.seed, silentProgress);
@@ -70,7 +72,10 @@ for (const seed of seeds) {
   const weights = spec.split.params.weights as number[];
   const cut = weights[0] / (weights[0] + weights[1]);
   const spark = { train: await ml.collect(sample(uploaded, 0, cut, seed), "train"), test: await ml.collect(sample(uploaded, cut, 1, seed), "test") };
-  for (const [name, s] of [["recpipe hash", local], ["Spark randomSplit", spark]] as const) {
+  for (const [name, s] of [
+    ["recpipe hash", local],
+    ["Spark randomSplit", spark],
+  ] as const) {
     const [a, b] = [await rmseLocal(s.train, s.test), await rmseSpark(s.train, s.test)];
     bySplit[name === "recpipe hash" ? "hash" : "spark"].push(a, b);
     modelGaps.push(Math.abs(a - b));
@@ -80,7 +85,9 @@ for (const seed of seeds) {
 const all = [...bySplit.hash, ...bySplit.spark];
 const mean = all.reduce((x, y) => x + y, 0) / all.length;
 const sd = Math.sqrt(all.reduce((x, y) => x + (y - mean) ** 2, 0) / (all.length - 1));
-console.log(`\nlargest model gap on a shared split: ${Math.max(...modelGaps).toFixed(5)}; RMSE across the ${all.length / 2} splits: mean ${mean.toFixed(4)}, sd ${sd.toFixed(4)}, range ${Math.min(...all).toFixed(4)}-${Math.max(...all).toFixed(4)}; 1-min load ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `\nlargest model gap on a shared split: ${Math.max(...modelGaps).toFixed(5)}; RMSE across the ${all.length / 2} splits: mean ${mean.toFixed(4)}, sd ${sd.toFixed(4)}, range ${Math.min(...all).toFixed(4)}-${Math.max(...all).toFixed(4)}; 1-min load ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+);
 await ml.releaseAll();
 await client.releaseSession();
 client.close();

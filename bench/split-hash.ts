@@ -59,8 +59,14 @@ function floats(n: number, f: (i: number) => number): Vector {
  */
 function stringIdTable(n: number, r: () => number, skewed: (size: number, a: number) => number): Table {
   const type = new Dictionary(new Utf8(), new Int32());
-  const users = vectorFromArray(Array.from({ length: 200_000 }, (_, k) => `u${k}`), new Utf8());
-  const items = vectorFromArray(Array.from({ length: 50_000 }, (_, k) => `i${k}`), new Utf8());
+  const users = vectorFromArray(
+    Array.from({ length: 200_000 }, (_, k) => `u${k}`),
+    new Utf8(),
+  );
+  const items = vectorFromArray(
+    Array.from({ length: 50_000 }, (_, k) => `i${k}`),
+    new Utf8(),
+  );
   const batches: Table[] = [];
   for (let start = 0; start < n; start += BATCH) {
     const len = Math.min(BATCH, n - start);
@@ -143,5 +149,7 @@ for (const name of CASES) {
   }
   const digest = createHash("sha256").update(sides).digest("hex").slice(0, 16);
   const m = (xs: [number, number][], k: 0 | 1) => median(xs.map((x) => x[k])).toFixed(3);
-  console.log(`| ${name} | ${ROWS.toLocaleString("en-US")} | ${m(hash, 0)} | ${m(hash, 1)} | ${m(split, 0)} | ${m(split, 1)} | ${train.toLocaleString("en-US")} | ${test.toLocaleString("en-US")} | ${digest} | ${load} |`);
+  console.log(
+    `| ${name} | ${ROWS.toLocaleString("en-US")} | ${m(hash, 0)} | ${m(hash, 1)} | ${m(split, 0)} | ${m(split, 1)} | ${train.toLocaleString("en-US")} | ${test.toLocaleString("en-US")} | ${digest} | ${load} |`,
+  );
 }

@@ -24,7 +24,10 @@ for (let i = 0; i < n; i++) {
   ratings[i] = 1 + ((s >>> 3) % 10) / 2;
   ts[i] = 1e9 + (s % 1e6);
 }
-const dict = vectorFromArray(Array.from({ length: users }, (_, i) => `u${i}`), new Utf8());
+const dict = vectorFromArray(
+  Array.from({ length: users }, (_, i) => `u${i}`),
+  new Utf8(),
+);
 const user = makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: n, nullCount: 0, data: codes, dictionary: dict }));
 const table = new Table({ user, item: makeVector(items), rating: makeVector(ratings), timestamp: makeVector(ts) });
 const ctx = quietContext();

@@ -54,4 +54,3 @@ export function zipfRatings({ nnz, users, items, seed }: { nnz: number; users: n
   }
   return r;
 }
-

@@ -16,14 +16,31 @@ export const MAXIMUM_PAGES = 65536;
 
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
 /** AssemblyScript source (beside its TypeScript twin of the same name in src/kernels/) -> shipped .wasm name. */
-const KERNELS = [["src/kernels/assembly/als-half-step.ts", "als"], ["src/kernels/assembly/top-k-dot.ts", "topk"], ["src/kernels/assembly/item-knn.ts", "itemknn"]];
+const KERNELS = [
+  ["src/kernels/assembly/als-half-step.ts", "als"],
+  ["src/kernels/assembly/top-k-dot.ts", "topk"],
+  ["src/kernels/assembly/item-knn.ts", "itemknn"],
+];
 for (const [source, name] of KERNELS) {
   const args = [
-    asc, source,
-    "-O3", "--runtime", "stub", "--noAssert", "--use", "abort=",
-    "--enable", "simd", "--enable", "threads",
-    "--sharedMemory", "--importMemory", "--maximumMemory", String(MAXIMUM_PAGES),
-    "--outFile", join(outDir, `${name}.wasm`),
+    asc,
+    source,
+    "-O3",
+    "--runtime",
+    "stub",
+    "--noAssert",
+    "--use",
+    "abort=",
+    "--enable",
+    "simd",
+    "--enable",
+    "threads",
+    "--sharedMemory",
+    "--importMemory",
+    "--maximumMemory",
+    String(MAXIMUM_PAGES),
+    "--outFile",
+    join(outDir, `${name}.wasm`),
   ];
   execFileSync(process.execPath, args, { cwd: root, stdio: "inherit" });
   console.log(`built ${join(outDir, `${name}.wasm`)}`);

@@ -23,7 +23,9 @@ try {
       continue;
     }
     if (!fresh.equals(committed)) {
-      console.error(`src/kernels/wasm/${f} differs from a fresh build of src/kernels/assembly/ (${committed.length} vs ${fresh.length} bytes); run npm run build:wasm and commit it`);
+      console.error(
+        `src/kernels/wasm/${f} differs from a fresh build of src/kernels/assembly/ (${committed.length} vs ${fresh.length} bytes); run npm run build:wasm and commit it`,
+      );
       bad++;
     }
   }

@@ -8,7 +8,9 @@ import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
 
 const bin = process.platform === "win32" ? "node_modules/.bin/depcruise.cmd" : "node_modules/.bin/depcruise";
-const graph = JSON.parse(execFileSync(bin, ["src", "stages", "--config", ".dependency-cruiser.cjs", "--output-type", "json"], { encoding: "utf8", maxBuffer: 1 << 28 }));
+const graph = JSON.parse(
+  execFileSync(bin, ["src", "stages", "--config", ".dependency-cruiser.cjs", "--output-type", "json"], { encoding: "utf8", maxBuffer: 1 << 28 }),
+);
 
 /** The folder a repository path belongs to, or undefined outside src/ and stages/ (node_modules, node: modules). */
 function folderOf(file) {

@@ -7,7 +7,17 @@ export { defineStage, buildStage, type StageDefinition, type StageInfo, type Sta
 export { StageRegistry } from "./core/registry.js";
 export { InputError, RecpipeError, type ErrorCode } from "./core/errors.js";
 export { quietContext, type RunContext, type ProgressSink } from "./core/run-context.js";
-export type { Estimator, Transformer, Model, Evaluator, Splitter, Recommender, RecommendationLists, ItemRecommendationLists, EvaluationInput } from "./core/stage.js";
+export type {
+  Estimator,
+  Transformer,
+  Model,
+  Evaluator,
+  Splitter,
+  Recommender,
+  RecommendationLists,
+  ItemRecommendationLists,
+  EvaluationInput,
+} from "./core/stage.js";
 export type { SavedStage } from "./core/saved-stage.js";
 // For plugin stages (docs/plugins.md): the column checks and Arrow helpers the built-in stages use.
 export { float64Column, requireNumeric, schemaWith, withColumns } from "./core/table.js";

@@ -19,7 +19,11 @@ const params = z.object({
   itemCol: z.string().min(1).default("item").describe("integer item id column"),
   ratingCol: z.string().min(1).default("rating").describe("rating column"),
   predictionCol: z.string().min(1).default("prediction").describe("output column: global mean + user bias + item bias"),
-  regParam: z.number().nonnegative().default(10).describe("damping of the user and item biases (a bias is a sum of residuals over count + regParam; Koren uses 10-25)"),
+  regParam: z
+    .number()
+    .nonnegative()
+    .default(10)
+    .describe("damping of the user and item biases (a bias is a sum of residuals over count + regParam; Koren uses 10-25)"),
   maxIter: z.number().int().positive().default(5).describe("alternating passes (item biases, then user biases)"),
 });
 type Params = z.output<typeof params>;
@@ -114,7 +118,10 @@ export const biasBaseline = defineStage({
         if (r.length === 0) throw new InputError("E_DATA", `${info.name}: no training rows`);
         for (let k = 0; k < r.length; k++) {
           if (!u.valid[k] || !i.valid[k] || Number.isNaN(r[k]))
-            throw new InputError("E_DATA", `${info.name}: training row ${k} has a null or NaN in "${!u.valid[k] ? p.userCol : !i.valid[k] ? p.itemCol : p.ratingCol}"`);
+            throw new InputError(
+              "E_DATA",
+              `${info.name}: training row ${k} has a null or NaN in "${!u.valid[k] ? p.userCol : !i.valid[k] ? p.itemCol : p.ratingCol}"`,
+            );
         }
         return biasModel(p, info, fitBiases(u.ids, i.ids, r, p.regParam, p.maxIter));
       },

@@ -31,8 +31,10 @@ const params = z
     if (single && p.thresholds !== undefined) issue("thresholds", "cannot be set for a single-column binarizer; use threshold");
     if (multi) {
       if (p.outputCols === undefined) issue("outputCols", "is required with inputCols");
-      else if (p.outputCols.length !== p.inputCols!.length) issue("outputCols", `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.outputCols.length}`);
-      if (p.thresholds !== undefined && p.thresholds.length !== p.inputCols!.length) issue("thresholds", `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.thresholds.length}`);
+      else if (p.outputCols.length !== p.inputCols!.length)
+        issue("outputCols", `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.outputCols.length}`);
+      if (p.thresholds !== undefined && p.thresholds.length !== p.inputCols!.length)
+        issue("thresholds", `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.thresholds.length}`);
     }
   });
 type Params = z.output<typeof params>;
@@ -66,9 +68,16 @@ function binarizerStage(p: Params, info: StageInfo): Transformer {
     inputs.forEach((c, i) => requireNumeric(schema, c, where(i)));
     outputs.forEach((c, i) => {
       // Spark: "Output column ... already exists."
-      if (schema.fields.some((f) => f.name === c)) throw new InputError("E_COLUMN", `${info.name}.${p.outputCols ? `outputCols[${i}]` : "outputCol"}: output column "${c}" already exists (Spark's Binarizer refuses to replace a column); pick another name`);
+      if (schema.fields.some((f) => f.name === c))
+        throw new InputError(
+          "E_COLUMN",
+          `${info.name}.${p.outputCols ? `outputCols[${i}]` : "outputCol"}: output column "${c}" already exists (Spark's Binarizer refuses to replace a column); pick another name`,
+        );
     });
-    return schemaWith(schema, outputs.map((c) => new Field(c, new Float64(), false)));
+    return schemaWith(
+      schema,
+      outputs.map((c) => new Field(c, new Float64(), false)),
+    );
   };
   return {
     role: "transformer",
@@ -93,7 +102,8 @@ function binarizerStage(p: Params, info: StageInfo): Transformer {
 function saved(p: Params, info: StageInfo): SavedStage {
   const all: Record<string, unknown> = { ...p, outputCol: p.inputCol !== undefined ? (p.outputCol ?? `${info.uid}__output`) : undefined };
   const maps = sparkParamMaps(all, info.explicitParams, undefined, params);
-  for (const m of [maps.paramMap, maps.defaultParamMap]) if (Array.isArray(m.thresholds)) m.thresholds = (m.thresholds as number[]).map((x) => new SparkDouble(x));
+  for (const m of [maps.paramMap, maps.defaultParamMap])
+    if (Array.isArray(m.thresholds)) m.thresholds = (m.thresholds as number[]).map((x) => new SparkDouble(x));
   return { className: CLASS, uid: info.uid, ...maps };
 }
 
@@ -103,7 +113,7 @@ export const binarizer = defineStage({
   doc:
     "Spark's Binarizer: a Double column that is 1.0 where the input is strictly greater than threshold and 0.0 " +
     "elsewhere (NaN and null give 0.0, as in Spark), for one column or several (inputCols, thresholds). Use it to " +
-    "train an implicit model on \"liked\" (rating > 3.5). In prepare: or inside pipeline:, where it is saved with the " +
+    'train an implicit model on "liked" (rating > 3.5). In prepare: or inside pipeline:, where it is saved with the ' +
     "model under Spark's class and applied by predict.",
   sparkClass: CLASS,
   uidPrefix: "binarizer",
@@ -112,8 +122,12 @@ export const binarizer = defineStage({
   loaders: {
     [CLASS]: (s): Transformer => {
       // Spark writes outputCol's default even in multi-column mode; it is not an explicit single-column param then.
-      const thresholds = (v: unknown) => (Array.isArray(v) ? v.map((x) => (x instanceof SparkDouble ? x.value : x === "NaN" ? NaN : x === "Inf" ? Infinity : x === "-Inf" ? -Infinity : x)) : v);
-      const paramMap: Record<string, unknown> = { ...s.paramMap, ...(s.paramMap.thresholds !== undefined ? { thresholds: thresholds(s.paramMap.thresholds) } : {}) };
+      const thresholds = (v: unknown) =>
+        Array.isArray(v) ? v.map((x) => (x instanceof SparkDouble ? x.value : x === "NaN" ? NaN : x === "Inf" ? Infinity : x === "-Inf" ? -Infinity : x)) : v;
+      const paramMap: Record<string, unknown> = {
+        ...s.paramMap,
+        ...(s.paramMap.thresholds !== undefined ? { thresholds: thresholds(s.paramMap.thresholds) } : {}),
+      };
       const defaults = { ...(s.defaultParamMap ?? {}) };
       if (paramMap.inputCols !== undefined) delete defaults.outputCol;
       const { params: p, info } = savedParamsAndInfo(params, TYPE, { ...s, paramMap, defaultParamMap: defaults });

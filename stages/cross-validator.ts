@@ -21,7 +21,10 @@ export const crossValidator = defineStage({
     collectSubModels: z
       .boolean()
       .default(false)
-      .refine((v) => !v, { message: "true is not supported: recpipe does not keep the numFolds x numParamMaps fitted sub-models (nor write Spark's subModels/ folder); every trial's metric per fold is in tuning.parquet. Remove the key or set it to false" })
+      .refine((v) => !v, {
+        message:
+          "true is not supported: recpipe does not keep the numFolds x numParamMaps fitted sub-models (nor write Spark's subModels/ folder); every trial's metric per fold is in tuning.parquet. Remove the key or set it to false",
+      })
       .describe("Spark keeps every fitted sub-model when true; recpipe refuses true (it keeps no sub-models; tuning.parquet has every trial's fold metrics)"),
     foldCol: z.string().default("").describe('integer column with each row\'s fold in [0, numFolds); "" draws folds at random'),
     ...tunerParams,

@@ -15,12 +15,10 @@ const params = z.object({
   keep: z
     .enum(["first", "last", "error"])
     .default("first")
-    .describe("which row of each duplicate group survives: first or last in orderBy order (ties, and no orderBy: file order); error: stop at the first duplicate (exit 2)"),
-  orderBy: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("numeric or string column that orders each group's rows (e.g. a timestamp), ascending; it must hold no nulls"),
+    .describe(
+      "which row of each duplicate group survives: first or last in orderBy order (ties, and no orderBy: file order); error: stop at the first duplicate (exit 2)",
+    ),
+  orderBy: z.string().min(1).optional().describe("numeric or string column that orders each group's rows (e.g. a timestamp), ascending; it must hold no nulls"),
 });
 type Params = z.output<typeof params>;
 
@@ -34,7 +32,11 @@ function orderValues(table: Table, col: string, where: string): Float64Array {
   if (isNumericType(f.type)) {
     const x = float64Column(table, col, where);
     for (let r = 0; r < x.length; r++) {
-      if (Number.isNaN(x[r])) throw new InputError("E_DATA", `${where}: column "${col}" must hold a value in every row to order duplicates by; row ${r} holds ${v.get(r) === null ? "null" : "NaN"} (drop them first with {type: drop-na, cols: [${col}]})`);
+      if (Number.isNaN(x[r]))
+        throw new InputError(
+          "E_DATA",
+          `${where}: column "${col}" must hold a value in every row to order duplicates by; row ${r} holds ${v.get(r) === null ? "null" : "NaN"} (drop them first with {type: drop-na, cols: [${col}]})`,
+        );
     }
     return x;
   }
@@ -42,7 +44,10 @@ function orderValues(table: Table, col: string, where: string): Float64Array {
   if (v.nullCount > 0) {
     let r = 0;
     while (v.isValid(r)) r++;
-    throw new InputError("E_DATA", `${where}: column "${col}" must hold a value in every row to order duplicates by; row ${r} holds null (drop them first with {type: drop-na, cols: [${col}]})`);
+    throw new InputError(
+      "E_DATA",
+      `${where}: column "${col}" must hold a value in every row to order duplicates by; row ${r} holds null (drop them first with {type: drop-na, cols: [${col}]})`,
+    );
   }
   return Float64Array.from(groupCodes(v, col, where).codes);
 }
@@ -91,7 +96,8 @@ export const dropDuplicates = defineStage({
         (p.cols ?? []).forEach((c, i) => requireField(schema, c, at(`cols[${i}]`)));
         if (p.orderBy !== undefined) {
           const f = requireField(schema, p.orderBy, at("orderBy"));
-          if (!isNumericType(f.type) && !isStringType(f.type)) throw new InputError("E_COLUMN", `${at("orderBy")}: column "${p.orderBy}" must be numeric or string to order by; found ${describeType(f.type)}`);
+          if (!isNumericType(f.type) && !isStringType(f.type))
+            throw new InputError("E_COLUMN", `${at("orderBy")}: column "${p.orderBy}" must be numeric or string to order by; found ${describeType(f.type)}`);
         }
         return schema;
       },
@@ -107,7 +113,10 @@ export const dropDuplicates = defineStage({
             const earlier = firstRow[keys[r]];
             if (earlier >= 0) {
               const values = cols.map((c) => `${c}=${String(table.getChild(c)!.get(r))}`).join(", ");
-              throw new InputError("E_DATA", `${at("keep")}: error: rows ${earlier} and ${r} are duplicates on [${cols.join(", ")}] (${values}); ${table.numRows - numKeys} rows duplicate an earlier one; set keep: first or last to drop them`);
+              throw new InputError(
+                "E_DATA",
+                `${at("keep")}: error: rows ${earlier} and ${r} are duplicates on [${cols.join(", ")}] (${values}); ${table.numRows - numKeys} rows duplicate an earlier one; set keep: first or last to drop them`,
+              );
             }
             firstRow[keys[r]] = r;
           }

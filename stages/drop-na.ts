@@ -8,17 +8,16 @@ import { DataType } from "apache-arrow";
 const CLASS = "recpipe.feature.DropNa";
 const TYPE = "drop-na";
 
-const params = z
-  .object({
-    cols: z.array(z.string().min(1)).min(1).optional().describe("columns to look at (Spark's subset); default: every column"),
-    how: z.enum(["any", "all"]).default("any").describe("any: drop a row with a null or NaN in any of cols; all: only when every one of cols is null or NaN"),
-    thresh: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe("keep rows with at least this many non-null, non-NaN values among cols; overrides how (Spark's na.drop(thresh))"),
-  });
+const params = z.object({
+  cols: z.array(z.string().min(1)).min(1).optional().describe("columns to look at (Spark's subset); default: every column"),
+  how: z.enum(["any", "all"]).default("any").describe("any: drop a row with a null or NaN in any of cols; all: only when every one of cols is null or NaN"),
+  thresh: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("keep rows with at least this many non-null, non-NaN values among cols; overrides how (Spark's na.drop(thresh))"),
+});
 
 /** Per row, how many of `cols` hold a value (not null, not NaN: Spark's na.drop counts NaN as missing). */
 export function presentCounts(table: Table, cols: readonly string[], where: string): Uint8Array | Int32Array {

@@ -13,7 +13,7 @@ const TYPE = "index-to-string";
 const params = z
   .object({
     inputCol: z.string().min(1).describe("numeric column of indices (e.g. a StringIndexer output or ALS recommendations)"),
-    outputCol: z.string().min(1).optional().describe("output string column; default: uid + \"__output\""),
+    outputCol: z.string().min(1).optional().describe('output string column; default: uid + "__output"'),
     labels: z.array(z.string()).optional().describe("the labels: index i becomes labels[i]"),
     labelsFrom: z
       .string()
@@ -24,7 +24,8 @@ const params = z
       ),
   })
   .superRefine((p, ctx) => {
-    if (p.labels !== undefined && p.labelsFrom !== undefined) ctx.addIssue({ code: "custom", path: ["labelsFrom"], message: "cannot be set together with labels" });
+    if (p.labels !== undefined && p.labelsFrom !== undefined)
+      ctx.addIssue({ code: "custom", path: ["labelsFrom"], message: "cannot be set together with labels" });
   });
 type Params = z.output<typeof params>;
 
@@ -87,7 +88,10 @@ function indexToStringStage(p: Params, info: StageInfo, labels: readonly string[
   const labelsNeeded = (): readonly string[] => {
     if (labels && labels.length > 0) return labels;
     if (p.labelsFrom !== undefined)
-      throw new InputError("E_SPEC", `${info.name}: labelsFrom "${p.labelsFrom}" was not resolved: it must name a string-indexer stage earlier in the pipeline`);
+      throw new InputError(
+        "E_SPEC",
+        `${info.name}: labelsFrom "${p.labelsFrom}" was not resolved: it must name a string-indexer stage earlier in the pipeline`,
+      );
     throw new InputError("E_SPEC", `${info.name}: IndexToString needs labels (or labelsFrom naming a string-indexer stage); none were given`);
   };
   const self: IndexToString = {

@@ -16,14 +16,24 @@ const params = z.object({
   iterative: z
     .boolean()
     .default(false)
-    .describe("repeat the filter until no user and no item is below its minimum (the k-core; Elliot's iterative_k_core, RecBole's repeated interval filter); false: one pass, both counts taken on the input"),
+    .describe(
+      "repeat the filter until no user and no item is below its minimum (the k-core; Elliot's iterative_k_core, RecBole's repeated interval filter); false: one pass, both counts taken on the input",
+    ),
 });
 
 /**
  * Which rows survive: a row is kept when its user has at least minUser kept rows and its item at least minItem.
  * One pass counts on the input; iterative passes recount the surviving rows until nothing changes. Typed arrays only.
  */
-export function minCountMask(users: Int32Array, numUsers: number, items: Int32Array, numItems: number, minUser: number, minItem: number, iterative: boolean): { keep: Uint8Array; rounds: number } {
+export function minCountMask(
+  users: Int32Array,
+  numUsers: number,
+  items: Int32Array,
+  numItems: number,
+  minUser: number,
+  minItem: number,
+  iterative: boolean,
+): { keep: Uint8Array; rounds: number } {
   const n = users.length;
   const keep = new Uint8Array(n).fill(1);
   const cu = new Int32Array(numUsers);

@@ -50,7 +50,8 @@ export const mostPopular = defineStage({
         self.transformSchema(table.schema);
         const u = idColumn(table, p.userCol, `${info.name}.userCol`);
         const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
-        if (u.numInvalid + i.numInvalid > 0) throw new InputError("E_DATA", `${info.name}: training rows have null or NaN ids in "${p.userCol}" or "${p.itemCol}"`);
+        if (u.numInvalid + i.numInvalid > 0)
+          throw new InputError("E_DATA", `${info.name}: training rows have null or NaN ids in "${p.userCol}" or "${p.itemCol}"`);
         return popularModel(p, info, itemPopularity(u.ids, i.ids));
       },
       withParams: (o) => rebuildWithParams(mostPopular, p, info, o),

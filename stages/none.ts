@@ -29,6 +29,10 @@ export const noSplit = defineStage({
   },
   example: () => ({
     params: {},
-    train: new Table({ user: makeVector(new Int32Array([1, 2, 3])), item: makeVector(new Int32Array([1, 1, 2])), rating: makeVector(new Float32Array([5, 3, 4])) }),
+    train: new Table({
+      user: makeVector(new Int32Array([1, 2, 3])),
+      item: makeVector(new Int32Array([1, 1, 2])),
+      rating: makeVector(new Float32Array([5, 3, 4])),
+    }),
   }),
 });

@@ -52,7 +52,12 @@ export async function expectedPercentileRank(
  * Test pairs per user (users ascending), items ascending within a user, weighted by labelCol: every valid pair, or
  * only those with labelCol >= relevanceThreshold. A negative weight would reward ranking an item low: refused.
  */
-function weightedTestPairs(test: Table, rec: Recommender, p: { labelCol: string; relevanceThreshold?: number }, where: string): { users: Int32Array; pairs: WeightedTestPairs } {
+function weightedTestPairs(
+  test: Table,
+  rec: Recommender,
+  p: { labelCol: string; relevanceThreshold?: number },
+  where: string,
+): { users: Int32Array; pairs: WeightedTestPairs } {
   const u = idColumn(test, rec.userCol, `${where} (test rows, the model's userCol)`);
   const it = idColumn(test, rec.itemCol, `${where} (test rows, the model's itemCol)`);
   requireNumeric(test.schema, p.labelCol, `${where}.labelCol`);
@@ -61,7 +66,11 @@ function weightedTestPairs(test: Table, rec: Recommender, p: { labelCol: string;
   for (let i = 0; i < r.length; i++) {
     if (!u.valid[i] || !it.valid[i] || Number.isNaN(r[i])) continue;
     if (p.relevanceThreshold !== undefined && r[i] < p.relevanceThreshold) continue;
-    if (r[i] < 0) throw new InputError("E_DATA", `${where}: expectedPercentileRank weights each test pair by ${p.labelCol}; expected values >= 0, found ${r[i]} in test row ${i}`);
+    if (r[i] < 0)
+      throw new InputError(
+        "E_DATA",
+        `${where}: expectedPercentileRank weights each test pair by ${p.labelCol}; expected values >= 0, found ${r[i]} in test row ${i}`,
+      );
     keep.push(i);
   }
   const rowsUsers = Int32Array.from(keep, (i) => u.ids[i]);

@@ -18,7 +18,9 @@ export const splitWeightsParam = () =>
     .length(2)
     .default([0.8, 0.2])
     .refine((w) => w[0] + w[1] > 0, { message: "must have a positive sum" })
-    .describe("[train, test] weights, normalised by their sum (Spark's randomSplit weights; recpipe takes exactly two: the first split is train, the second test)");
+    .describe(
+      "[train, test] weights, normalised by their sum (Spark's randomSplit weights; recpipe takes exactly two: the first split is train, the second test)",
+    );
 
 /** Fraction of rows (or of each user's rows) that goes to test. */
 export function testFraction(weights: readonly number[]): number {
@@ -96,7 +98,12 @@ export const randomSplit = defineStage({
   params: z.object({
     weights: splitWeightsParam(),
     seed: seedParam(),
-    method: z.enum(["hash", "spark"]).default("hash").describe("hash: draws from a hash of each row's values (fast, no sort); spark: Spark's sort-then-XORShiftRandom stream, exact for a one-partition DataFrame"),
+    method: z
+      .enum(["hash", "spark"])
+      .default("hash")
+      .describe(
+        "hash: draws from a hash of each row's values (fast, no sort); spark: Spark's sort-then-XORShiftRandom stream, exact for a one-partition DataFrame",
+      ),
   }),
   create(p, info): Splitter {
     return {

@@ -86,7 +86,11 @@ export const rankingEvaluator = defineStage({
   },
   example: () => ({
     params: { metricName: "ndcgAtK", k: 5 },
-    train: new Table({ user: makeVector(new Int32Array([0, 0, 1])), item: makeVector(new Int32Array([1, 2, 0])), rating: makeVector(new Float32Array([5, 4, 3])) }),
+    train: new Table({
+      user: makeVector(new Int32Array([0, 0, 1])),
+      item: makeVector(new Int32Array([1, 2, 0])),
+      rating: makeVector(new Float32Array([5, 4, 3])),
+    }),
   }),
 });
 
@@ -117,7 +121,8 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
       // A run that also recommends computes the lists once, for more users and a k at least this large (same order,
       // so its first k entries are this k's lists); otherwise they are computed here.
       const shared = input.topK && input.topK.k >= p.k && input.topKRecommender === rec ? input.topK : undefined;
-      const lists = shared ?? (await rec.recommendForUsers(users, p.k, ctx, input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined));
+      const lists =
+        shared ?? (await rec.recommendForUsers(users, p.k, ctx, input.trainTransformed ? seenPairs(input.trainTransformed, rec, info.name) : undefined));
       // Recommenders leave out users they do not know (Spark's recommendForUserSubset does the same), so the lists are
       // matched back by user id: a test user the model never saw (e.g. absent from a CV fold) gets an empty list, a miss.
       const listOf = new Map<number, number>();

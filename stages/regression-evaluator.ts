@@ -21,7 +21,7 @@ const params = z.object({
     .string()
     .min(1)
     .default("rating")
-    .describe("column with the true values; recpipe's default is \"rating\" (Spark's is \"label\"); it is always saved as set, so Spark reads the same column"),
+    .describe('column with the true values; recpipe\'s default is "rating" (Spark\'s is "label"); it is always saved as set, so Spark reads the same column'),
   predictionCol: z.string().min(1).default("prediction").describe("column with the predictions (Float or Double)"),
   weightCol: z.string().min(1).optional().describe("optional column of non-negative row weights; none means every row weighs 1"),
   throughOrigin: z.boolean().default(false).describe("r2 of a regression through the origin: 1 - SSerr / Σw·y²"),
@@ -75,7 +75,8 @@ function regressionEvaluatorOf(p: Params, info: StageInfo): Evaluator {
         requireNumeric(t.schema, p.weightCol, `${info.name}.weightCol`);
         weights = float64Column(t, p.weightCol, info.name);
         for (let i = 0; i < weights.length; i++)
-          if (!(weights[i] >= 0)) throw new InputError("E_DATA", `${info.name}: column "${p.weightCol}" row ${i}: weights must be non-negative numbers; got ${weights[i]}`);
+          if (!(weights[i] >= 0))
+            throw new InputError("E_DATA", `${info.name}: column "${p.weightCol}" row ${i}: weights must be non-negative numbers; got ${weights[i]}`);
       }
       let nanPreds = 0;
       for (let i = 0; i < preds.length; i++) if (Number.isNaN(preds[i])) nanPreds++;

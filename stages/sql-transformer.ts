@@ -12,7 +12,7 @@ const params = z.object({
     .string()
     .min(1)
     .describe(
-      "one Spark SQL SELECT in which `__THIS__` stands for the input table, e.g. \"SELECT *, log(1 + plays) AS confidence FROM __THIS__ WHERE ts >= 0\"; " +
+      'one Spark SQL SELECT in which `__THIS__` stands for the input table, e.g. "SELECT *, log(1 + plays) AS confidence FROM __THIS__ WHERE ts >= 0"; ' +
         "run locally by an embedded DuckDB after a rewrite to Spark's semantics (constructs it cannot match are refused: docs/sql-transformer.md), sent to Spark as written with --remote",
     ),
 });

@@ -18,8 +18,12 @@ export type StringOrderType = (typeof stringOrderTypes)[number];
 
 const params = z
   .object({
-    inputCol: z.string().min(1).optional().describe("input column (single-column mode): string or numeric; numbers are matched on Spark's cast to string (5 -> \"5\", 5.0 -> \"5.0\")"),
-    outputCol: z.string().min(1).optional().describe("output column (single-column mode), Double indices; default: uid + \"__output\""),
+    inputCol: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('input column (single-column mode): string or numeric; numbers are matched on Spark\'s cast to string (5 -> "5", 5.0 -> "5.0")'),
+    outputCol: z.string().min(1).optional().describe('output column (single-column mode), Double indices; default: uid + "__output"'),
     inputCols: z.array(z.string().min(1)).min(1).optional().describe("input columns (multi-column mode); excludes inputCol/outputCol"),
     outputCols: z.array(z.string().min(1)).min(1).optional().describe("output columns (multi-column mode), one per input column, distinct"),
     handleInvalid: z
@@ -35,15 +39,21 @@ const params = z
     // Spark's ParamValidators.checkSingleVsMultiColumnParams, checked when the YAML loads.
     const single = p.inputCol !== undefined;
     const multi = p.inputCols !== undefined;
-    if (single && multi) ctx.addIssue({ code: "custom", path: ["inputCols"], message: "cannot be set together with inputCol: use inputCol/outputCol or inputCols/outputCols" });
+    if (single && multi)
+      ctx.addIssue({ code: "custom", path: ["inputCols"], message: "cannot be set together with inputCol: use inputCol/outputCol or inputCols/outputCols" });
     else if (!single && !multi) ctx.addIssue({ code: "custom", path: ["inputCol"], message: "is required (or inputCols for several columns)" });
     if (multi && p.outputCol !== undefined) ctx.addIssue({ code: "custom", path: ["outputCol"], message: "cannot be used with inputCols; use outputCols" });
     if (single && p.outputCols !== undefined) ctx.addIssue({ code: "custom", path: ["outputCols"], message: "cannot be used with inputCol; use outputCol" });
     if (multi) {
       if (p.outputCols === undefined) ctx.addIssue({ code: "custom", path: ["outputCols"], message: "is required with inputCols" });
       else if (p.outputCols.length !== p.inputCols!.length)
-        ctx.addIssue({ code: "custom", path: ["outputCols"], message: `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.outputCols.length}` });
-      else if (new Set(p.outputCols).size !== p.outputCols.length) ctx.addIssue({ code: "custom", path: ["outputCols"], message: "must be distinct column names" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["outputCols"],
+          message: `must have as many entries as inputCols (${p.inputCols!.length}); got ${p.outputCols.length}`,
+        });
+      else if (new Set(p.outputCols).size !== p.outputCols.length)
+        ctx.addIssue({ code: "custom", path: ["outputCols"], message: "must be distinct column names" });
     }
   });
 type Params = z.output<typeof params>;
@@ -104,7 +114,10 @@ export const stringIndexer = defineStage({
       params: p,
       transformSchema(schema) {
         inputs.forEach((c, i) => checkInputType(schema, c, `${info.name}.${p.inputCols ? `inputCols[${i}]` : "inputCol"}`));
-        return schemaWith(schema, outputs.map((o) => new Field(o, new Float64(), false)));
+        return schemaWith(
+          schema,
+          outputs.map((o) => new Field(o, new Float64(), false)),
+        );
       },
       async fit(table, ctx) {
         self.transformSchema(table.schema);
@@ -210,7 +223,10 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
     transformSchema(schema) {
       const cols = present(schema);
       cols.forEach((i) => checkInputType(schema, inputs[i], `${info.name}.${p.inputCols ? `inputCols[${i}]` : "inputCol"}`));
-      return schemaWith(schema, cols.map((i) => new Field(outputs[i], new Float64(), false)));
+      return schemaWith(
+        schema,
+        cols.map((i) => new Field(outputs[i], new Float64(), false)),
+      );
     },
     transform(table: Table, ctx: RunContext) {
       const cols = present(table.schema);
@@ -238,8 +254,15 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
           if (p.handleInvalid === "keep") values[r] = numLabels;
           else if (p.handleInvalid === "skip") keep![r] = 0;
           else if (c < 0)
-            throw new InputError("E_DATA", `${info.name}: column "${col}" row ${r}: StringIndexer encountered NULL value. To handle or skip NULLS, try setting StringIndexer.handleInvalid.`);
-          else throw new InputError("E_DATA", `${info.name}: column "${col}" row ${r}: Unseen label: ${labels[c]}. To handle unseen labels, set Param handleInvalid to keep.`);
+            throw new InputError(
+              "E_DATA",
+              `${info.name}: column "${col}" row ${r}: StringIndexer encountered NULL value. To handle or skip NULLS, try setting StringIndexer.handleInvalid.`,
+            );
+          else
+            throw new InputError(
+              "E_DATA",
+              `${info.name}: column "${col}" row ${r}: Unseen label: ${labels[c]}. To handle unseen labels, set Param handleInvalid to keep.`,
+            );
         }
         out[outputs[i]] = makeVector(values);
       }

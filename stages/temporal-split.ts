@@ -51,7 +51,8 @@ export function readTimes(table: Table, timeCol: string, where: string): Float64
   requireNumeric(table.schema, timeCol, where);
   const times = float64Column(table, timeCol, where);
   for (let i = 0; i < times.length; i++)
-    if (Number.isNaN(times[i])) throw new InputError("E_DATA", `${where}: column "${timeCol}" row ${i} is null or NaN; a temporal split needs a time on every row`);
+    if (Number.isNaN(times[i]))
+      throw new InputError("E_DATA", `${where}: column "${timeCol}" row ${i} is null or NaN; a temporal split needs a time on every row`);
   return times;
 }
 

@@ -9,9 +9,13 @@ export const tunerParams = {
   baseOn: z
     .record(z.string(), z.unknown())
     .default({})
-    .describe('params fixed in every param map, e.g. {als.maxIter: 5} (PySpark\'s ParamGridBuilder.baseOn, which adds each as a one-value grid entry: they come first and are recorded with every map)'),
+    .describe(
+      "params fixed in every param map, e.g. {als.maxIter: 5} (PySpark's ParamGridBuilder.baseOn, which adds each as a one-value grid entry: they come first and are recorded with every map)",
+    ),
   refit: z
     .enum(["train", "all"])
     .default("train")
-    .describe("what the best param map is refitted on: train (the training split; the saved model is the one the test metrics score) or all (every row, for production: test metrics still come from the best params fitted on train, then the saved model and recommendations are refitted on train + test)"),
+    .describe(
+      "what the best param map is refitted on: train (the training split; the saved model is the one the test metrics score) or all (every row, for production: test metrics still come from the best params fitted on train, then the saved model and recommendations are refitted on train + test)",
+    ),
 };

@@ -27,8 +27,21 @@ export async function startSparkConnect(line: "4.0" | "4.3" = "4.0"): Promise<Be
   const log = resolve(`.bench-data/spark-connect-server-${port}.log`);
   const server = spawn(
     `${sparkHome}/bin/spark-submit`,
-    ["--class", "org.apache.spark.sql.connect.service.SparkConnectServer", "--master", "local[2]", "--driver-memory", "2g",
-      "--conf", `spark.connect.grpc.binding.port=${port}`, "--conf", "spark.connect.grpc.binding.address=127.0.0.1", "--conf", "spark.ui.enabled=false", "spark-internal"],
+    [
+      "--class",
+      "org.apache.spark.sql.connect.service.SparkConnectServer",
+      "--master",
+      "local[2]",
+      "--driver-memory",
+      "2g",
+      "--conf",
+      `spark.connect.grpc.binding.port=${port}`,
+      "--conf",
+      "spark.connect.grpc.binding.address=127.0.0.1",
+      "--conf",
+      "spark.ui.enabled=false",
+      "spark-internal",
+    ],
     { env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: "127.0.0.1" }, stdio: ["ignore", openSync(log, "w"), openSync(log, "a")], detached: true },
   );
   const stop = () => {

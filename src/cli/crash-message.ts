@@ -42,7 +42,10 @@ export function crashMessage(end: ChildEnd): string {
 /** The line V8 prints for a fatal error ("FATAL ERROR: ...", "Fatal JavaScript ..."), if any. */
 function lastFatalLine(tail: string): string | undefined {
   // V8's own summary line, not the native stack frames printed after it (which also name "OutOfMemory").
-  const lines = tail.split("\n").map((l) => l.trim()).filter((l) => /^(#\s*)?(FATAL ERROR:|Fatal JavaScript|Fatal error in (?!,))/i.test(l));
+  const lines = tail
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /^(#\s*)?(FATAL ERROR:|Fatal JavaScript|Fatal error in (?!,))/i.test(l));
   const line = lines.at(-1);
   return line ? line.replace(/^#\s*/, "").slice(0, 200) : undefined;
 }

@@ -2,7 +2,8 @@ import { isInputError, RecpipeError } from "../core/errors.js";
 import { MEMORY_ADVICE } from "./crash-message.js";
 
 /** JavaScript-visible allocation failures: a typed array, ArrayBuffer or wasm memory the engine could not provide. */
-const ALLOCATION_FAILED = /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|WebAssembly\.Memory|could not allocate memory|Out of memory/i;
+const ALLOCATION_FAILED =
+  /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|WebAssembly\.Memory|could not allocate memory|Out of memory/i;
 
 /**
  * Turns an error into the exit code the CLI promises (README, "Exit codes"): 2 for invalid input (message only, no stack unless

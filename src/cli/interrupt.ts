@@ -34,7 +34,9 @@ export function cleanUpOnSignals(): void {
     process.stderr.write(`${said}; ${cleanups.join("; ")} (Ctrl-C again to quit at once)\n`);
     const exit = (unfinished: string[]) => {
       if (unfinished.length > 0) {
-        process.stderr.write(`recpipe: not finished within ${CLEANUP_LIMIT_MS / 1000} s: ${unfinished.join("; ")}; the server frees them when the session expires\n`);
+        process.stderr.write(
+          `recpipe: not finished within ${CLEANUP_LIMIT_MS / 1000} s: ${unfinished.join("; ")}; the server frees them when the session expires\n`,
+        );
       }
       process.exit(1);
     };

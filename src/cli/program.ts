@@ -46,7 +46,20 @@ Examples:
   $ recpipe recommend --model runs/quickstart-20261123-101500/model --user u17 -k 10`,
   );
 
-for (const register of [registerRun, registerValidate, registerExplain, registerSchema, registerRecommend, registerPredict, registerInspect, registerReproduce, registerRuns, registerCompare, registerLog, registerDatasets]) {
+for (const register of [
+  registerRun,
+  registerValidate,
+  registerExplain,
+  registerSchema,
+  registerRecommend,
+  registerPredict,
+  registerInspect,
+  registerReproduce,
+  registerRuns,
+  registerCompare,
+  registerLog,
+  registerDatasets,
+]) {
   register(program);
 }
 

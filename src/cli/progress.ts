@@ -14,7 +14,12 @@ export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStre
 
 function barTask(stream: NodeJS.WriteStream, label: string, total: number, unit = ""): ProgressTask {
   const bar = new cliProgress.SingleBar(
-    { stream, format: `${label} [{bar}] {percentage}% {value}/{total}${unit ? ` ${unit}` : ""} {duration_formatted} (eta {eta_formatted})`, hideCursor: true, clearOnComplete: true },
+    {
+      stream,
+      format: `${label} [{bar}] {percentage}% {value}/{total}${unit ? ` ${unit}` : ""} {duration_formatted} (eta {eta_formatted})`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);

@@ -28,7 +28,12 @@ export function formatListing(l: RunListing, opts: { width?: number; columns?: s
   // The first metric outranks every param; the other metrics give way to the params that differ.
   const metric = (m: string): Column[] => [
     { name: m, cells: l.runs.map((r) => formatMetric(r.metrics[m])), right: true, priority: m === l.metricKeys[0] ? 2 : 4.5 },
-    { name: `${m} vs best baseline`, cells: l.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} ${r.gains[m].baseline}` : "")), right: true, priority: 6 },
+    {
+      name: `${m} vs best baseline`,
+      cells: l.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} ${r.gains[m].baseline}` : "")),
+      right: true,
+      priority: 6,
+    },
   ];
   const runCol: Column = { name: "run", cells: l.runs.map((r) => r.run), right: false, priority: 0 };
   const time: Column = { name: "time", cells: l.runs.map((r) => formatTime(r.createdAt)), right: false, priority: 5 };
@@ -43,8 +48,20 @@ export function formatListing(l: RunListing, opts: { width?: number; columns?: s
       runCol,
       time,
       status,
-      ...l.chosenKeys.map((k) => param(`best.${k.slice("tune.best.".length)}`, l.runs.map((r) => r.params[k]), 3)),
-      ...l.differingKeys.map((k) => param(k, l.runs.map((r) => r.differing[k]), 4)),
+      ...l.chosenKeys.map((k) =>
+        param(
+          `best.${k.slice("tune.best.".length)}`,
+          l.runs.map((r) => r.params[k]),
+          3,
+        ),
+      ),
+      ...l.differingKeys.map((k) =>
+        param(
+          k,
+          l.runs.map((r) => r.differing[k]),
+          4,
+        ),
+      ),
       ...l.metricKeys.flatMap(metric),
     ];
     const keep = new Set<Column>();
@@ -82,10 +99,29 @@ function pickColumn(
   const m = l.metricKeys.find((k) => name === k || name === `${k} vs best baseline`);
   if (m) return make.metric(m)[name === m ? 0 : 1];
   const key = name.startsWith("best.") ? `tune.${name}` : name;
-  if (l.differingKeys.includes(key)) return make.param(name, l.runs.map((r) => r.differing[key]), 0);
-  if (l.runs.some((r) => key in r.params)) return make.param(name, l.runs.map((r) => r.params[key]), 0);
-  const known = ["time", "status", ...l.metricKeys, ...l.chosenKeys.map((k) => k.slice("tune.".length)), ...new Set(l.runs.flatMap((r) => Object.keys(r.params)))];
-  throw new InputError("E_ARGS", `runs --columns ${name}: no listed run has a column or param "${name}"; columns: ${known.slice(0, 30).join(", ")}${known.length > 30 ? ", ..." : ""}`);
+  if (l.differingKeys.includes(key))
+    return make.param(
+      name,
+      l.runs.map((r) => r.differing[key]),
+      0,
+    );
+  if (l.runs.some((r) => key in r.params))
+    return make.param(
+      name,
+      l.runs.map((r) => r.params[key]),
+      0,
+    );
+  const known = [
+    "time",
+    "status",
+    ...l.metricKeys,
+    ...l.chosenKeys.map((k) => k.slice("tune.".length)),
+    ...new Set(l.runs.flatMap((r) => Object.keys(r.params))),
+  ];
+  throw new InputError(
+    "E_ARGS",
+    `runs --columns ${name}: no listed run has a column or param "${name}"; columns: ${known.slice(0, 30).join(", ")}${known.length > 30 ? ", ..." : ""}`,
+  );
 }
 
 /** Words joined into lines of at most `width` characters (a longer word gets a line of its own). */

@@ -3,11 +3,18 @@ import type { FinishedRun } from "../tracking/finished-run.js";
 import { logFinishedRun, TrackingIncompleteError, type LoggedRun } from "../tracking/log-run.js";
 import { resolveTrackingTarget, type TrackingTarget } from "../tracking/tracking-target.js";
 
-export const TRACK_HELP = "log the finished run to this MLflow tracking server, http(s)://HOST:PORT (default: $MLFLOW_TRACKING_URI, then the file's tracking.mlflow)";
-export const EXPERIMENT_HELP = "MLflow experiment, created when missing (default: $MLFLOW_EXPERIMENT_NAME, then the file's tracking.experiment, then the pipeline's name)";
+export const TRACK_HELP =
+  "log the finished run to this MLflow tracking server, http(s)://HOST:PORT (default: $MLFLOW_TRACKING_URI, then the file's tracking.mlflow)";
+export const EXPERIMENT_HELP =
+  "MLflow experiment, created when missing (default: $MLFLOW_EXPERIMENT_NAME, then the file's tracking.experiment, then the pipeline's name)";
 
 /** `--track URI` / `--no-track` / `--experiment NAME` over the environment and a `tracking:` block. */
-export function trackingTarget(o: { track?: string | boolean; experiment?: string }, file: { mlflow?: string; experiment?: string } | undefined, fileLabel: string, defaultExperiment: string): TrackingTarget | undefined {
+export function trackingTarget(
+  o: { track?: string | boolean; experiment?: string },
+  file: { mlflow?: string; experiment?: string } | undefined,
+  fileLabel: string,
+  defaultExperiment: string,
+): TrackingTarget | undefined {
   return resolveTrackingTarget({
     flag: o.track === false ? false : typeof o.track === "string" ? o.track : undefined,
     experimentFlag: o.experiment,
@@ -31,7 +38,9 @@ export type TrackingOutcome = { logged: LoggedRun } | { failed: TrackingIncomple
 export async function logRun(session: TrackingSession, run: FinishedRun, log: (m: string) => void): Promise<TrackingOutcome> {
   try {
     const logged = await logFinishedRun(session, run, log);
-    log(`mlflow: logged ${logged.artifacts} artifacts${logged.model ? " and the model (model/)" : ""}${logged.childRuns ? `, ${logged.childRuns} child runs` : ""}: ${logged.url}`);
+    log(
+      `mlflow: logged ${logged.artifacts} artifacts${logged.model ? " and the model (model/)" : ""}${logged.childRuns ? `, ${logged.childRuns} child runs` : ""}: ${logged.url}`,
+    );
     return { logged };
   } catch (e) {
     if (e instanceof TrackingIncompleteError) return { failed: e };

@@ -65,4 +65,3 @@ function excludedByUser(exclude: { users: Int32Array; items: Int32Array }, numUs
   for (let j = 0; j < n; j++) if (du[j] >= 0 && di[j] >= 0) excludeItems[fill[du[j]]++] = di[j];
   return { excludePtr, excludeItems };
 }
-

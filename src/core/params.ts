@@ -5,10 +5,4 @@ import { z } from "zod";
  */
 export const columnName = (doc: string) => z.string().min(1).describe(doc);
 
-export const seedParam = () =>
-  z
-    .number()
-    .int()
-    .optional()
-    .describe("random seed (Spark HasSeed); default: derived from the pipeline seed and the stage name");
-
+export const seedParam = () => z.number().int().optional().describe("random seed (Spark HasSeed); default: derived from the pipeline seed and the stage name");

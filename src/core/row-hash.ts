@@ -108,7 +108,17 @@ function columnHasher(v: Vector, salt: number): ColumnHasher {
  * Hashes of rows [from, from+count) of one chunk into h[at..]. A sliced chunk's values start at its first row; only
  * null bitmaps (handled by the caller) are addressed from d.offset.
  */
-function hashRows(d: Data, from: number, count: number, h: Int32Array, at: number, ints: IntHashTable | undefined, byCode: Int32Array | undefined, v: Vector, chunkStart: number): void {
+function hashRows(
+  d: Data,
+  from: number,
+  count: number,
+  h: Int32Array,
+  at: number,
+  ints: IntHashTable | undefined,
+  byCode: Int32Array | undefined,
+  v: Vector,
+  chunkStart: number,
+): void {
   const t = d.type;
   if (byCode) {
     const codes = d.values as Int32Array;

@@ -92,7 +92,7 @@ export class XORShiftRandom {
     const hi0 = this.hi;
     const lo0 = this.lo;
     const hi1 = hi0 ^ ((hi0 << 21) | (lo0 >>> 11));
-    const lo1 = (lo0 ^ (lo0 << 21)) ^ (hi1 >>> 3); // s >>> 35 only reaches the low half
+    const lo1 = lo0 ^ (lo0 << 21) ^ (hi1 >>> 3); // s >>> 35 only reaches the low half
     this.hi = hi1 ^ ((hi1 << 4) | (lo1 >>> 28));
     this.lo = lo1 ^ (lo1 << 4);
     return this.lo;

@@ -64,23 +64,13 @@ export interface Recommender {
    * Top `k` items for each user in `users` (unknown users get an empty list), score descending, ties to the larger id.
    * `exclude` lists (user, item) pairs never to return (already seen in training).
    */
-  recommendForUsers(
-    users: Int32Array,
-    k: number,
-    ctx: RunContext,
-    exclude?: { users: Int32Array; items: Int32Array },
-  ): Promise<RecommendationLists>;
+  recommendForUsers(users: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<RecommendationLists>;
   /**
    * The other direction (Spark's recommendForAllItems / recommendForItemSubset): the top `k` users for each item in
    * `items`, score descending, ties to the larger id; unknown items get an empty list. `exclude` lists (user, item)
    * pairs never to return. Optional: a model whose scores do not rank users per item (popularity) leaves it out.
    */
-  recommendForItems?(
-    items: Int32Array,
-    k: number,
-    ctx: RunContext,
-    exclude?: { users: Int32Array; items: Int32Array },
-  ): Promise<ItemRecommendationLists>;
+  recommendForItems?(items: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<ItemRecommendationLists>;
 }
 
 /** Top users per item: row q holds counts[q] user ids for items[q] in users[q*k ..], best first; -1 / NaN pad. */

@@ -1,16 +1,4 @@
-import {
-  Bool,
-  DataType,
-  Field,
-  Precision,
-  makeData,
-  makeVector,
-  Schema,
-  Table,
-  Utf8,
-  Vector,
-  vectorFromArray,
-} from "apache-arrow";
+import { Bool, DataType, Field, Precision, makeData, makeVector, Schema, Table, Utf8, Vector, vectorFromArray } from "apache-arrow";
 import { didYouMean, InputError } from "./errors.js";
 
 /**
@@ -67,7 +55,10 @@ export const FIRST_MISSING_KEY = "recpipe.firstMissingAt";
 
 function notNumeric(where: string, name: string, f: Field | undefined, type: DataType = f!.type): InputError {
   const reason = f?.metadata.get(TEXT_REASON_KEY);
-  return new InputError("E_COLUMN", `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`);
+  return new InputError(
+    "E_COLUMN",
+    `${where}: column "${name}" must be numeric; found ${describeType(type)}${reason ? ` (read as text because ${reason})` : ""}`,
+  );
 }
 
 /** Schema with `fields` appended, replacing same-named fields (Spark's withColumn on a schema). */
@@ -84,7 +75,13 @@ function columnOf(table: Table, name: string, where = "table"): Vector {
 
 /** A numeric column as Float64 (nulls become NaN), one contiguous array. */
 export function float64Column(table: Table, name: string, where = "table"): Float64Array {
-  return numericInto(columnOf(table, name, where), new Float64Array(table.numRows), name, where, table.schema.fields.find((f) => f.name === name));
+  return numericInto(
+    columnOf(table, name, where),
+    new Float64Array(table.numRows),
+    name,
+    where,
+    table.schema.fields.find((f) => f.name === name),
+  );
 }
 
 /**
@@ -226,7 +223,8 @@ function partitionVector(v: Vector, side: Uint8Array, n0: number, n1: number): [
       else if (s === 1) dst1[o1++] = src[off + i];
     }
   }
-  const make = (data: Int32Array, n: number) => makeVector(makeData({ type: t, length: n, nullCount: 0, data, ...(dict ? { dictionary: first.dictionary } : {}) } as never) as never) as Vector;
+  const make = (data: Int32Array, n: number) =>
+    makeVector(makeData({ type: t, length: n, nullCount: 0, data, ...(dict ? { dictionary: first.dictionary } : {}) } as never) as never) as Vector;
   return [make(dst0, n0), make(dst1, n1)];
 }
 

@@ -80,7 +80,11 @@ export function explainStage(def: StageDefinition): string {
 }
 
 function doubleParamNames(def: StageDefinition): Set<string> {
-  return new Set(paramDocs(def).filter((p) => p.type === "number").map((p) => p.name));
+  return new Set(
+    paramDocs(def)
+      .filter((p) => p.type === "number")
+      .map((p) => p.name),
+  );
 }
 
 function wrap(text: string, width: number): string[] {

@@ -11,9 +11,14 @@ import { syntheticRatingsParams } from "../io/synthetic-ratings.js";
 export function pipelineJsonSchema(registry: StageRegistry): Record<string, unknown> {
   // Prepare-only steps (drop-na, ...) are offered in prepare: and never inside pipeline:, which refuses them.
   const stagesOf = (roles: StageRole[], prepareOnly = true) => {
-    const variants = registry.list(roles).filter((d) => prepareOnly || !d.prepareOnly).map((d) =>
-      d.params.extend({ type: z.literal(d.type).describe(d.doc), name: z.string().optional().describe("name used by --set and tuning keys (default: type)") }).strict(),
-    );
+    const variants = registry
+      .list(roles)
+      .filter((d) => prepareOnly || !d.prepareOnly)
+      .map((d) =>
+        d.params
+          .extend({ type: z.literal(d.type).describe(d.doc), name: z.string().optional().describe("name used by --set and tuning keys (default: type)") })
+          .strict(),
+      );
     return variants.length === 1 ? variants[0] : z.union(variants as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   };
   // The loader's own top-level schema (name pattern, seed, include, plugins, docs), with each section it validates in
@@ -21,10 +26,19 @@ export function pipelineJsonSchema(registry: StageRegistry): Record<string, unkn
   const s = topLevel.shape;
   const file = topLevel.extend({
     source: z.union([fileSourceParams, syntheticRatingsParams.extend({ type: z.literal("synthetic-ratings") })]).describe(s.source.description!),
-    prepare: z.array(stagesOf(["transformer"])).optional().describe(s.prepare.description!),
+    prepare: z
+      .array(stagesOf(["transformer"]))
+      .optional()
+      .describe(s.prepare.description!),
     split: stagesOf(["split"]).optional().describe(s.split.description!),
-    pipeline: z.array(stagesOf(["estimator", "transformer"], false)).min(1).describe(s.pipeline.description!),
-    evaluate: z.array(stagesOf(["evaluator"])).optional().describe(s.evaluate.description!),
+    pipeline: z
+      .array(stagesOf(["estimator", "transformer"], false))
+      .min(1)
+      .describe(s.pipeline.description!),
+    evaluate: z
+      .array(stagesOf(["evaluator"]))
+      .optional()
+      .describe(s.evaluate.description!),
     tune: stagesOf(["tuner"]).optional().describe(s.tune.description!),
     recommend: recommendParams.optional().describe(s.recommend.description!),
     items: itemsParams.optional().describe(s.items.description!),

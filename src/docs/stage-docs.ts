@@ -37,7 +37,16 @@ export function renderStageDocs(registry: StageRegistry): string {
 
 function renderStage(def: StageDefinition): string[] {
   const spark = def.sparkClass.startsWith("recpipe.") ? `none (recpipe only; saved as \`${def.sparkClass}\`)` : `\`${def.sparkClass}\``;
-  const lines = [`### ${def.type}`, "", `Role: ${def.role}. Spark class: ${spark}.`, "", def.doc, "", "| param | type | default | allowed / range | doc |", "|---|---|---|---|---|"];
+  const lines = [
+    `### ${def.type}`,
+    "",
+    `Role: ${def.role}. Spark class: ${spark}.`,
+    "",
+    def.doc,
+    "",
+    "| param | type | default | allowed / range | doc |",
+    "|---|---|---|---|---|",
+  ];
   const docs = paramDocs(def);
   for (const p of docs) {
     const def_ = p.default === undefined ? "" : `\`${formatParamValue(p.default, p.type === "number")}\``;

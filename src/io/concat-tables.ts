@@ -13,5 +13,8 @@ export function concatTables(tables: Table[], where: string): Table {
   const nonEmpty = tables.filter((t) => t.numRows > 0);
   if (nonEmpty.length === 0) return first;
   // Batches keep the first part's schema object so metadata and nullability stay those of the first file.
-  return new Table(first.schema, nonEmpty.flatMap((t) => t.batches));
+  return new Table(
+    first.schema,
+    nonEmpty.flatMap((t) => t.batches),
+  );
 }

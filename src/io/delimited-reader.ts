@@ -2,15 +2,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data, type DataType } from "apache-arrow";
 import { InputError, didYouMean } from "../core/errors.js";
-import {
-  NOT_INTEGER,
-  NOT_NUMERIC,
-  NumericColumnBuilder,
-  PUSHED,
-  StringColumnBuilder,
-  type ColumnBuilder,
-  type DeclaredType,
-} from "./column-builders.js";
+import { NOT_INTEGER, NOT_NUMERIC, NumericColumnBuilder, PUSHED, StringColumnBuilder, type ColumnBuilder, type DeclaredType } from "./column-builders.js";
 import { latin1 } from "./number-scanner.js";
 import { FIRST_MISSING_KEY, LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
 
@@ -52,7 +44,10 @@ class RestartAsString {
  */
 export async function readDelimited(file: string, opts: DelimitedOptions): Promise<Table> {
   if (opts.delimiter.length === 0 || /["\r\n]/.test(opts.delimiter)) {
-    throw new InputError("E_SPEC", `${file}: delimiter must be one or more characters other than a quote or a line break, got ${JSON.stringify(opts.delimiter)}`);
+    throw new InputError(
+      "E_SPEC",
+      `${file}: delimiter must be one or more characters other than a quote or a line break, got ${JSON.stringify(opts.delimiter)}`,
+    );
   }
   const forcedString = new Map<number, string>();
   for (;;) {
@@ -219,7 +214,8 @@ class DelimitedParser {
               pos++;
             }
             if (pos >= end) {
-              if (final) throw new InputError("E_DATA", `${this.fileName}:${this.line}: unterminated quoted field (no closing quote before the end of the file)`);
+              if (final)
+                throw new InputError("E_DATA", `${this.fileName}:${this.line}: unterminated quoted field (no closing quote before the end of the file)`);
               return rowStart;
             }
             if (pos + 1 < end && b[pos + 1] === QUOTE) {
@@ -345,14 +341,15 @@ class DelimitedParser {
       }
       const r = builders[i].push(src, s, e, row);
       if (r !== PUSHED) this.fieldError(i, src, s, e, r);
-      else if (this.numeric[i] && this.firstMissing[i] === undefined && isNonFiniteLiteral(src, s)) this.firstMissing[i] = `${this.fileName}:${this.line} ('${latin1(src, s, e)}')`;
+      else if (this.numeric[i] && this.firstMissing[i] === undefined && isNonFiniteLiteral(src, s))
+        this.firstMissing[i] = `${this.fileName}:${this.line} ('${latin1(src, s, e)}')`;
     }
     this.rows = row + 1;
   }
 
   private escapes(b: Uint8Array, s: number, e: number): number {
     let n = 0;
-    for (let i = s; i < e; i++) if (b[i] === QUOTE) i++, n++;
+    for (let i = s; i < e; i++) if (b[i] === QUOTE) (i++, n++);
     return n;
   }
 
@@ -408,7 +405,10 @@ class DelimitedParser {
     const types = this.opts.types ?? {};
     for (const key of Object.keys(types)) {
       if (!seen.has(key)) {
-        throw new InputError("E_COLUMN", `${this.fileName}: types names column "${key}", which the file does not have${didYouMean(key, names)}; columns are ${names.join(", ")}`);
+        throw new InputError(
+          "E_COLUMN",
+          `${this.fileName}: types names column "${key}", which the file does not have${didYouMean(key, names)}; columns are ${names.join(", ")}`,
+        );
       }
     }
     this.names = names;

@@ -48,7 +48,10 @@ export async function verifyCrc(file: string, crcBytes: Uint8Array, shown: strin
   const crc = Buffer.from(crcBytes.buffer, crcBytes.byteOffset, crcBytes.byteLength);
   const crcShown = path.join(path.dirname(shown), crcFileName(path.basename(shown)));
   if (crc.length < HEADER_BYTES || MAGIC.some((b, i) => crc[i] !== b) || (crc.length - HEADER_BYTES) % 4 !== 0) {
-    throw new InputError("E_MODEL", `${crcShown}: not a Hadoop checksum file (expected "crc\\0", a chunk size and 4 bytes per chunk; found ${crc.length} bytes starting ${JSON.stringify(crc.subarray(0, 4).toString("latin1"))}); the model directory is damaged`);
+    throw new InputError(
+      "E_MODEL",
+      `${crcShown}: not a Hadoop checksum file (expected "crc\\0", a chunk size and 4 bytes per chunk; found ${crc.length} bytes starting ${JSON.stringify(crc.subarray(0, 4).toString("latin1"))}); the model directory is damaged`,
+    );
   }
   const chunkSize = crc.readInt32BE(4);
   if (chunkSize <= 0) throw new InputError("E_MODEL", `${crcShown}: chunk size must be positive; found ${chunkSize}; the model directory is damaged`);
@@ -58,17 +61,23 @@ export async function verifyCrc(file: string, crcBytes: Uint8Array, shown: strin
     const size = (await handle.stat()).size;
     const chunks = Math.ceil(size / chunkSize);
     if (chunks !== expectedChunks) {
-      throw new InputError("E_MODEL", `${shown}: ${size} bytes, but its checksum file ${path.basename(crcShown)} covers ${expectedChunks} chunk(s) of ${chunkSize} bytes; the file was truncated or extended after it was saved (the model directory is damaged)`);
+      throw new InputError(
+        "E_MODEL",
+        `${shown}: ${size} bytes, but its checksum file ${path.basename(crcShown)} covers ${expectedChunks} chunk(s) of ${chunkSize} bytes; the file was truncated or extended after it was saved (the model directory is damaged)`,
+      );
     }
     const slice = Math.max(chunkSize, Math.floor(READ_SLICE / chunkSize) * chunkSize);
     const buf = Buffer.alloc(Math.min(slice, Math.max(size, 1)));
-    for (let offset = 0, c = 0; offset < size; ) {
+    for (let offset = 0, c = 0; offset < size;) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - offset), offset);
       if (bytesRead === 0) break;
       for (let s = 0; s < bytesRead; s += chunkSize, c++) {
         if (crc32(buf.subarray(s, Math.min(s + chunkSize, bytesRead))) !== crc.readUInt32BE(HEADER_BYTES + 4 * c)) {
           const from = offset + s;
-          throw new InputError("E_MODEL", `${shown}: checksum mismatch in bytes ${from}-${Math.min(from + chunkSize, size) - 1} (checked against ${path.basename(crcShown)}); the file was changed or damaged after it was saved`);
+          throw new InputError(
+            "E_MODEL",
+            `${shown}: checksum mismatch in bytes ${from}-${Math.min(from + chunkSize, size) - 1} (checked against ${path.basename(crcShown)}); the file was changed or damaged after it was saved`,
+          );
         }
       }
       offset += bytesRead;

@@ -2,21 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import {
-  Bool,
-  DataType,
-  Field,
-  Float32,
-  Float64,
-  Int32,
-  Int64,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  makeData,
-  type Data,
-} from "apache-arrow";
+import { Bool, DataType, Field, Float32, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, makeData, type Data } from "apache-arrow";
 import { InputError, didYouMean } from "../core/errors.js";
 import { FIRST_MISSING_KEY } from "../core/table.js";
 import { dictionaryFromStrings, type DeclaredType } from "./column-builders.js";
@@ -50,7 +36,10 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     throw new InputError("E_FILE", `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { cause: e });
   }
   if (total === 0) throw new InputError("E_DATA", `${file}: file is empty (no rows)`);
-  const stream = createReadStream(file, { encoding: opts.encoding === "latin1" ? "latin1" : "utf8", highWaterMark: opts.maxRows !== undefined ? 64 << 10 : 8 << 20 });
+  const stream = createReadStream(file, {
+    encoding: opts.encoding === "latin1" ? "latin1" : "utf8",
+    highWaterMark: opts.maxRows !== undefined ? 64 << 10 : 8 << 20,
+  });
   const values = new Map<string, Cell[]>();
   let rows = 0;
   let lineNo = 0;
@@ -106,7 +95,12 @@ export async function readJsonLines(file: string, opts: JsonlOptions): Promise<T
     // A numeric column's first null (or missing key) is kept with its line, so a check on the data can name it.
     const cells = values.get(names[i])!;
     const r = DataType.isInt(d.type) || DataType.isFloat(d.type) ? cells.findIndex((c) => c === null || c === "NaN") : -1;
-    const at = r < 0 ? undefined : (nulledAt.get(names[i]) !== undefined && nulledAt.get(names[i])!.startsWith(`${name}:${lineOfRow[r]} `) ? nulledAt.get(names[i]) : `${name}:${lineOfRow[r]} (${cells[r] === null ? "null or missing" : "'NaN'"})`);
+    const at =
+      r < 0
+        ? undefined
+        : nulledAt.get(names[i]) !== undefined && nulledAt.get(names[i])!.startsWith(`${name}:${lineOfRow[r]} `)
+          ? nulledAt.get(names[i])
+          : `${name}:${lineOfRow[r]} (${cells[r] === null ? "null or missing" : "'NaN'"})`;
     return new Field(names[i], d.type, true, at !== undefined ? new Map([[FIRST_MISSING_KEY, at]]) : undefined);
   });
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });

@@ -29,7 +29,10 @@ export function encodeMetadata(saved: SavedStage, where: string): string {
 
 /** Parses a metadata line into the SavedStage fields it carries (no tables or children). */
 export function decodeMetadata(text: string, file: string): SavedStage {
-  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "");
+  const line = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== "");
   if (line === undefined) throw new InputError("E_MODEL", `${file}: metadata file is empty`);
   let obj: unknown;
   try {

@@ -20,7 +20,9 @@ export const syntheticRatingsParams = z
       .min(0)
       .max(1)
       .default(0)
-      .describe("how much the planted taste decides WHICH items a user rates (0 = at random; 1 = the best of 3 random candidates), so ranking metrics have something to find"),
+      .describe(
+        "how much the planted taste decides WHICH items a user rates (0 = at random; 1 = the best of 3 random candidates), so ranking metrics have something to find",
+      ),
     seed: z.number().int().optional().describe("default: the pipeline seed"),
   })
   .strict();
@@ -127,7 +129,10 @@ function grow(a: Int32Array, capacity: number): Int32Array {
 }
 
 function dictionaryColumn(codes: Int32Array, prefix: string, size: number): Vector {
-  const labels = vectorFromArray(Array.from({ length: size }, (_, i) => `${prefix}${i}`), new Utf8());
+  const labels = vectorFromArray(
+    Array.from({ length: size }, (_, i) => `${prefix}${i}`),
+    new Utf8(),
+  );
   const type = new Dictionary(new Utf8(), new Int32());
   return makeVector(makeData({ type, length: codes.length, nullCount: 0, data: codes, dictionary: labels }));
 }
@@ -143,7 +148,8 @@ function cumulativePopularity(items: number, skew: number): Float64Array | null 
 
 function drawItem(cum: Float64Array | null, items: number, x: number): number {
   if (!cum) return Math.floor(x * items);
-  let lo = 0, hi = cum.length - 1;
+  let lo = 0,
+    hi = cum.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (cum[mid] < x) lo = mid + 1;
@@ -151,4 +157,3 @@ function drawItem(cum: Float64Array | null, items: number, x: number): number {
   }
   return lo;
 }
-

@@ -8,7 +8,7 @@ export class ValidityBitmap {
   setNull(row: number, capacity: number): void {
     if (this.bits === null) {
       this.bits = new Uint8Array((capacity >> 3) + 1).fill(0xff);
-    } else if ((row >> 3) >= this.bits.length) {
+    } else if (row >> 3 >= this.bits.length) {
       this.grow(capacity);
     }
     this.bits[row >> 3] &= ~(1 << (row & 7));

@@ -15,7 +15,7 @@ export function describeWriteError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = (e as NodeJS.ErrnoException).code;
   const m = /^([A-Z]+): ([^,]+)/.exec(e.message);
-  return m ? `${m[1]}: ${m[2]}` : code ?? e.message;
+  return m ? `${m[1]}: ${m[2]}` : (code ?? e.message);
 }
 
 /** Wraps an environment write error as InputError("E_FILE") naming `what`; anything else is rethrown unchanged. */

@@ -58,7 +58,12 @@ export interface AlsSideViews {
 }
 
 export function planAlsLayout(
-  nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
+  nUsers: number,
+  nItems: number,
+  nnz: number,
+  rank: number,
+  precision: AlsPrecision,
+  scratchSlots: number,
   /** Longest row on either side when the CG solver is used (it gathers whole rows), else 0. */
   cgMaxRowLength = 0,
   /** The sides whose CSR this memory holds (both unless the state is split into one memory per side). */
@@ -133,8 +138,14 @@ export interface AlsSpaces {
 }
 
 export function planAlsSpaces(
-  nUsers: number, nItems: number, nnz: number, rank: number, precision: AlsPrecision, scratchSlots: number,
-  cgMaxRowLength: number, maxBytes: number,
+  nUsers: number,
+  nItems: number,
+  nnz: number,
+  rank: number,
+  precision: AlsPrecision,
+  scratchSlots: number,
+  cgMaxRowLength: number,
+  maxBytes: number,
 ): AlsSpaces {
   const single = planAlsLayout(nUsers, nItems, nnz, rank, precision, scratchSlots, cgMaxRowLength);
   if (single.totalBytes <= maxBytes) return { layouts: [single], user: 0, item: 0 };

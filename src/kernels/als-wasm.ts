@@ -30,9 +30,23 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 
 interface AlsExports {
   solveRows(
-    indptr: number, indices: number, values: number, src: number, out: number, gram: number,
-    kp: number, k: number, regParam: number, alpha: number, implicit: number, solver: number, cgSteps: number,
-    rowStart: number, rowEnd: number, scratch: number, cgGatherCapacity: number,
+    indptr: number,
+    indices: number,
+    values: number,
+    src: number,
+    out: number,
+    gram: number,
+    kp: number,
+    k: number,
+    regParam: number,
+    alpha: number,
+    implicit: number,
+    solver: number,
+    cgSteps: number,
+    rowStart: number,
+    rowEnd: number,
+    scratch: number,
+    cgGatherCapacity: number,
   ): number;
   gramAccumulate(Y: number, rowStart: number, rowEnd: number, kp: number, out: number): void;
   scratchBytes(kp: number): number;
@@ -80,8 +94,23 @@ export function instantiateAlsKernels(bytes: Uint8Array, memory: AlsWasmMemory):
   return {
     solveRows: (a: HalfStepArgs) =>
       ex.solveRows(
-        a.indptr.byteOffset, a.indices.byteOffset, a.values.byteOffset, f32(a.src), f32(a.out), f32(a.gram),
-        a.kp, a.k, a.regParam, a.alpha, a.implicit ? 1 : 0, a.solver, a.cgSteps, a.rowStart, a.rowEnd, a.scratch.byteOffset, a.cgGatherCapacity,
+        a.indptr.byteOffset,
+        a.indices.byteOffset,
+        a.values.byteOffset,
+        f32(a.src),
+        f32(a.out),
+        f32(a.gram),
+        a.kp,
+        a.k,
+        a.regParam,
+        a.alpha,
+        a.implicit ? 1 : 0,
+        a.solver,
+        a.cgSteps,
+        a.rowStart,
+        a.rowEnd,
+        a.scratch.byteOffset,
+        a.cgGatherCapacity,
       ),
     gramAccumulate: (Y, rowStart, rowEnd, kp, outGram) => ex.gramAccumulate(f32(Y), rowStart, rowEnd, kp, f32(outGram)),
   };

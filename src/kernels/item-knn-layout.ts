@@ -147,8 +147,22 @@ export function planRecommendLayout(p: RecommendProblem, base = ITEM_KNN_BASE_OF
   const scratchBytesPerWorker = align16(p.nItems * 8 + p.num * 12);
   const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
   return {
-    ...p, rowPtr, rowItems, rowRatings, nbrIdx, nbrSim, nbrCount, queryRows, exclIndptr, exclIndices, outIdx, outScores, control,
-    scratch, scratchBytesPerWorker, totalBytes: a.end(),
+    ...p,
+    rowPtr,
+    rowItems,
+    rowRatings,
+    nbrIdx,
+    nbrSim,
+    nbrCount,
+    queryRows,
+    exclIndptr,
+    exclIndices,
+    outIdx,
+    outScores,
+    control,
+    scratch,
+    scratchBytesPerWorker,
+    totalBytes: a.end(),
   };
 }
 
@@ -186,7 +200,13 @@ export function recommendViews(buffer: ArrayBufferLike, l: RecommendLayout): Rec
 }
 
 /** Scratch of worker slot `slot`: the accumulator over all items, then heap scores (f64) and heap indices (i32). */
-export function scratchOffsets(scratch: number, bytesPerWorker: number, slot: number, nItems: number, heapCap: number): { acc: number; heapScore: number; heapIdx: number } {
+export function scratchOffsets(
+  scratch: number,
+  bytesPerWorker: number,
+  slot: number,
+  nItems: number,
+  heapCap: number,
+): { acc: number; heapScore: number; heapIdx: number } {
   const acc = scratch + slot * bytesPerWorker;
   const heapScore = acc + nItems * 8;
   const heapIdx = heapScore + heapCap * 8;

@@ -5,9 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { itemNeighbourRows, KnnHeap, recommendFromNeighbourRows } from "./item-knn.js";
-import {
-  ITEM_KNN_CHUNK_ROWS, neighbourViews, recommendViews, scratchOffsets, type NeighbourLayout, type RecommendLayout,
-} from "./item-knn-layout.js";
+import { ITEM_KNN_CHUNK_ROWS, neighbourViews, recommendViews, scratchOffsets, type NeighbourLayout, type RecommendLayout } from "./item-knn-layout.js";
 
 /** 65536 pages = 4 GiB, as scripts/build-wasm.mjs declares: an imported shared memory must match the declared maximum. */
 const ITEM_KNN_MAX_PAGES = 65536;
@@ -15,14 +13,44 @@ const PAGE_BYTES = 65536;
 
 interface ItemKnnExports {
   itemNeighbourRows(
-    colPtr: number, colUsers: number, colVals: number, rowPtr: number, rowItems: number, rowVals: number, norms: number,
-    outIdx: number, outScores: number, nItems: number, k: number, shrinkage: number, rowStart: number, rowEnd: number,
-    acc: number, heapScore: number, heapIdx: number,
+    colPtr: number,
+    colUsers: number,
+    colVals: number,
+    rowPtr: number,
+    rowItems: number,
+    rowVals: number,
+    norms: number,
+    outIdx: number,
+    outScores: number,
+    nItems: number,
+    k: number,
+    shrinkage: number,
+    rowStart: number,
+    rowEnd: number,
+    acc: number,
+    heapScore: number,
+    heapIdx: number,
   ): void;
   recommendFromNeighbourRows(
-    rowPtr: number, rowItems: number, rowRatings: number, nbrIdx: number, nbrSim: number, nbrCount: number, queryRows: number,
-    exclIndptr: number, exclIndices: number, hasExcl: number, outIdx: number, outScores: number, k: number, num: number,
-    qStart: number, qEnd: number, acc: number, heapScore: number, heapIdx: number,
+    rowPtr: number,
+    rowItems: number,
+    rowRatings: number,
+    nbrIdx: number,
+    nbrSim: number,
+    nbrCount: number,
+    queryRows: number,
+    exclIndptr: number,
+    exclIndices: number,
+    hasExcl: number,
+    outIdx: number,
+    outScores: number,
+    k: number,
+    num: number,
+    qStart: number,
+    qEnd: number,
+    acc: number,
+    heapScore: number,
+    heapIdx: number,
   ): void;
 }
 
@@ -36,13 +64,9 @@ export function itemKnnWasmModule(): WebAssembly.Module {
 export type ItemKnnEngine = "wasm" | "js";
 
 /** The shared bytes a job runs on: a shared wasm memory (with the module every thread instantiates) or a SharedArrayBuffer. */
-export type ItemKnnShared =
-  | { engine: "wasm"; memory: WebAssembly.Memory; module: WebAssembly.Module }
-  | { engine: "js"; buffer: ArrayBufferLike };
+export type ItemKnnShared = { engine: "wasm"; memory: WebAssembly.Memory; module: WebAssembly.Module } | { engine: "js"; buffer: ArrayBufferLike };
 
-export type ItemKnnJob =
-  | { kind: "neighbours"; layout: NeighbourLayout; shrinkage: number }
-  | { kind: "recommend"; layout: RecommendLayout };
+export type ItemKnnJob = { kind: "neighbours"; layout: NeighbourLayout; shrinkage: number } | { kind: "recommend"; layout: RecommendLayout };
 
 /** Shared memory (or buffer) for `bytes`; wasm32 caps one memory at 4 GiB. */
 export function allocateItemKnnShared(engine: ItemKnnEngine, bytes: number, threads: number): ItemKnnShared {
@@ -77,10 +101,48 @@ export function runItemKnnChunks(shared: ItemKnnShared, job: ItemKnnJob, slot: n
       const end = Math.min(rows, start + ITEM_KNN_CHUNK_ROWS);
       if (job.kind === "neighbours") {
         const n = job.layout;
-        kernel.itemNeighbourRows(n.colPtr, n.colUsers, n.colVals, n.rowPtr, n.rowItems, n.rowVals, n.norms, n.outIdx, n.outScores, n.nItems, n.k, job.shrinkage, start, end, s.acc, s.heapScore, s.heapIdx);
+        kernel.itemNeighbourRows(
+          n.colPtr,
+          n.colUsers,
+          n.colVals,
+          n.rowPtr,
+          n.rowItems,
+          n.rowVals,
+          n.norms,
+          n.outIdx,
+          n.outScores,
+          n.nItems,
+          n.k,
+          job.shrinkage,
+          start,
+          end,
+          s.acc,
+          s.heapScore,
+          s.heapIdx,
+        );
       } else {
         const r = job.layout;
-        kernel.recommendFromNeighbourRows(r.rowPtr, r.rowItems, r.rowRatings, r.nbrIdx, r.nbrSim, r.nbrCount, r.queryRows, r.exclIndptr, r.exclIndices, r.exclusionNnz >= 0 ? 1 : 0, r.outIdx, r.outScores, r.k, r.num, start, end, s.acc, s.heapScore, s.heapIdx);
+        kernel.recommendFromNeighbourRows(
+          r.rowPtr,
+          r.rowItems,
+          r.rowRatings,
+          r.nbrIdx,
+          r.nbrSim,
+          r.nbrCount,
+          r.queryRows,
+          r.exclIndptr,
+          r.exclIndices,
+          r.exclusionNnz >= 0 ? 1 : 0,
+          r.outIdx,
+          r.outScores,
+          r.k,
+          r.num,
+          start,
+          end,
+          s.acc,
+          s.heapScore,
+          s.heapIdx,
+        );
       }
     }
     return;

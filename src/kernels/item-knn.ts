@@ -92,7 +92,14 @@ export class KnnHeap {
 
 /** The k nearest neighbours of items [rowStart, rowEnd); `acc` is nItems zeros on entry and on exit. */
 export function itemNeighbourRows(
-  v: NeighbourViews, nItems: number, k: number, shrinkage: number, rowStart: number, rowEnd: number, acc: Float64Array, heap: KnnHeap,
+  v: NeighbourViews,
+  nItems: number,
+  k: number,
+  shrinkage: number,
+  rowStart: number,
+  rowEnd: number,
+  acc: Float64Array,
+  heap: KnnHeap,
 ): void {
   const { colPtr, colUsers, colVals, rowPtr, rowItems, rowVals, norms, outIdx, outScores } = v;
   for (let i = rowStart; i < rowEnd; i++) {
@@ -131,9 +138,7 @@ export function itemNeighbourRows(
 }
 
 /** The top `num` items for queries [qStart, qEnd) from the neighbour lists; `acc` is nItems zeros on entry and exit. */
-export function recommendFromNeighbourRows(
-  v: RecommendViews, k: number, num: number, qStart: number, qEnd: number, acc: Float64Array, heap: KnnHeap,
-): void {
+export function recommendFromNeighbourRows(v: RecommendViews, k: number, num: number, qStart: number, qEnd: number, acc: Float64Array, heap: KnnHeap): void {
   const { rowPtr, rowItems, rowRatings, nbrIdx, nbrSim, nbrCount, queryRows, exclIndptr, exclIndices, outIdx, outScores } = v;
   for (let q = qStart; q < qEnd; q++) {
     const r = queryRows[q];

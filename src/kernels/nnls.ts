@@ -30,8 +30,7 @@ export function nnlsSolve(ata: Float64Array, atb: Float64Array, n: number, outX:
     matVec(tmp, d);
     return top / (dot(tmp, d) + 1e-20);
   };
-  const stop = (step: number, ndir: number, nx: number): boolean =>
-    Number.isNaN(step) || step < 1e-7 || step > 1e40 || ndir < 1e-12 * nx || ndir < 1e-32;
+  const stop = (step: number, ndir: number, nx: number): boolean => Number.isNaN(step) || step < 1e-7 || step > 1e40 || ndir < 1e-12 * nx || ndir < 1e-32;
 
   const iterMax = Math.max(400, 20 * n);
   let lastNorm = 0;

@@ -16,10 +16,27 @@ export type TopKEngine = "wasm" | "js";
 
 interface TopKExports {
   topKDot(
-    queries: number, rank: number, panels: number, nTargets: number, num: number,
-    exclIndptr: number, exclIndices: number, hasExcl: number, outIdx: number, outScores: number,
-    heapScore: number, heapIdx: number, heapSize: number, thr: number, qStart: number, qEnd: number, blockPanels: number,
-    slotTarget: number, stripeNorms: number, queryBounds: number, stop: number,
+    queries: number,
+    rank: number,
+    panels: number,
+    nTargets: number,
+    num: number,
+    exclIndptr: number,
+    exclIndices: number,
+    hasExcl: number,
+    outIdx: number,
+    outScores: number,
+    heapScore: number,
+    heapIdx: number,
+    heapSize: number,
+    thr: number,
+    qStart: number,
+    qEnd: number,
+    blockPanels: number,
+    slotTarget: number,
+    stripeNorms: number,
+    queryBounds: number,
+    stop: number,
   ): void;
 }
 
@@ -41,9 +58,7 @@ export function createTopKMemory(bytes: number): WebAssembly.Memory {
 }
 
 /** What a thread needs to run its share: the shared bytes, and for wasm the memory and module. */
-export type TopKShared =
-  | { engine: "wasm"; memory: WebAssembly.Memory; module: WebAssembly.Module }
-  | { engine: "js"; buffer: ArrayBufferLike };
+export type TopKShared = { engine: "wasm"; memory: WebAssembly.Memory; module: WebAssembly.Module } | { engine: "js"; buffer: ArrayBufferLike };
 
 export function sharedBuffer(shared: TopKShared): ArrayBufferLike {
   return shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
@@ -76,9 +91,27 @@ export function runTopKRange(shared: TopKShared, l: TopKLayout, qStart: number, 
   const blockPanels = blockPanelsFor(l.rank);
   for (let q = qStart; q < qEnd; q += l.chunk) {
     kernel.topKDot(
-      l.queries, l.rank, l.panels, l.nTargets, l.num, l.exclIndptr, l.exclIndices, hasExcl, l.outIdx, l.outScores,
-      heapScore, heapIdx, heapSize, thr, q, Math.min(q + l.chunk, qEnd), blockPanels,
-      l.slotTarget, l.stripeNorms, l.queryBounds, stop,
+      l.queries,
+      l.rank,
+      l.panels,
+      l.nTargets,
+      l.num,
+      l.exclIndptr,
+      l.exclIndices,
+      hasExcl,
+      l.outIdx,
+      l.outScores,
+      heapScore,
+      heapIdx,
+      heapSize,
+      thr,
+      q,
+      Math.min(q + l.chunk, qEnd),
+      blockPanels,
+      l.slotTarget,
+      l.stripeNorms,
+      l.queryBounds,
+      stop,
     );
   }
 }

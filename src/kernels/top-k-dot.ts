@@ -88,7 +88,22 @@ export function planTopKLayout(p: TopKProblem, base = TOPK_BASE_OFFSET, chunk = 
   const outScores = take(p.nQueries * p.num * 4);
   const scratchBytesPerWorker = align16(chunk * p.num * 8 + chunk * 12);
   const scratch = take(scratchBytesPerWorker * Math.max(1, p.workers));
-  return { ...p, queries, panels, slotTarget, stripeNorms, queryBounds, exclIndptr, exclIndices, outIdx, outScores, scratch, scratchBytesPerWorker, chunk, totalBytes: at };
+  return {
+    ...p,
+    queries,
+    panels,
+    slotTarget,
+    stripeNorms,
+    queryBounds,
+    exclIndptr,
+    exclIndices,
+    outIdx,
+    outScores,
+    scratch,
+    scratchBytesPerWorker,
+    chunk,
+    totalBytes: at,
+  };
 }
 
 /** Typed-array views of a layout over its buffer. */
@@ -159,9 +174,7 @@ export function prepareQueries(queries: Float32Array, v: TopKViews, l: TopKLayou
  * Row-major targets (stride `rank`) into panels of 4: out[(p * rank + d) * 4 + lane] = row (4p + lane), where
  * row t is targets[order[t]] when an order is given, else targets[t].
  */
-export function packTargetPanels(
-  targets: Float32Array, nTargets: number, rank: number, out: Float32Array, order?: Int32Array,
-): void {
+export function packTargetPanels(targets: Float32Array, nTargets: number, rank: number, out: Float32Array, order?: Int32Array): void {
   out.fill(0);
   for (let t = 0; t < nTargets; t++) {
     const base = (t >> 2) * rank * 4 + (t & 3);

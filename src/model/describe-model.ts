@@ -20,8 +20,11 @@ export async function describeDirectory(dir: string): Promise<string> {
     const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Record<string, unknown>;
     lines.push(`run directory ${dir}`);
     lines.push(`  recpipe ${String(m.recpipeVersion)}, node ${String(m.nodeVersion)}, ${String(m.platform)}, created ${String(m.createdAt)}`);
-    lines.push(`  pipeline ${String(m.pipelineFile)} (sha256 ${String(m.pipelineSha256).slice(0, 16)}...), seed ${String(m.seed)}, workers ${String(m.workers)}`);
-    for (const i of (m.inputs as Record<string, unknown>[]) ?? []) lines.push(`  input ${String(i.path ?? i.kind)}: ${String(i.rows)} rows${i.sha256 ? `, sha256 ${String(i.sha256).slice(0, 16)}...` : ""}`);
+    lines.push(
+      `  pipeline ${String(m.pipelineFile)} (sha256 ${String(m.pipelineSha256).slice(0, 16)}...), seed ${String(m.seed)}, workers ${String(m.workers)}`,
+    );
+    for (const i of (m.inputs as Record<string, unknown>[]) ?? [])
+      lines.push(`  input ${String(i.path ?? i.kind)}: ${String(i.rows)} rows${i.sha256 ? `, sha256 ${String(i.sha256).slice(0, 16)}...` : ""}`);
     lines.push(`  metrics ${JSON.stringify(m.metrics)}`);
     lines.push(`  artefacts: ${((m.artefacts as unknown[]) ?? []).length} files hashed in manifest.json`);
     modelDir = join(dir, "model");
@@ -36,17 +39,30 @@ export async function describeDirectory(dir: string): Promise<string> {
   // "can load it" is said only after building the model, with every check a load makes (factor ids, params), passed.
   if (notes.unsupported.length === 0) modelFromSaved(saved, modelDir, registry);
   lines.push(notes.unsupported.length ? `recpipe cannot load it: unsupported ${notes.unsupported.join(", ")}` : "recpipe can load it");
-  lines.push(notes.recpipeOnly.length ? `Spark cannot load it: recpipe-only classes ${notes.recpipeOnly.join(", ")}` : "Spark can load it (Spark ML layout and class names)");
+  lines.push(
+    notes.recpipeOnly.length
+      ? `Spark cannot load it: recpipe-only classes ${notes.recpipeOnly.join(", ")}`
+      : "Spark can load it (Spark ML layout and class names)",
+  );
   return lines.join("\n");
 }
 
-function walk(s: SavedStage, path: string, depth: number, out: string[], isKnown: (c: string) => boolean, notes: { recpipeOnly: string[]; unsupported: string[] }): void {
+function walk(
+  s: SavedStage,
+  path: string,
+  depth: number,
+  out: string[],
+  isKnown: (c: string) => boolean,
+  notes: { recpipeOnly: string[]; unsupported: string[] },
+): void {
   const pad = "  ".repeat(depth);
   const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.includes(s.className) || isKnown(s.className);
   if (s.className.startsWith("recpipe.")) notes.recpipeOnly.push(s.className);
   // A tuned model's estimator/ and evaluator/ are only needed to re-fit (loadModel skips them), so they do not block loading.
   else if (!known && !(depth > 0 && /(^|\/)(estimator|evaluator)(\/|$)/.test(path))) notes.unsupported.push(`${s.className} (${path || "."})`);
-  out.push(`${pad}${path ? `${path}: ` : ""}${s.className} uid=${s.uid}${s.sparkVersion ? ` sparkVersion=${s.sparkVersion}` : ""}${known ? "" : "  [not implemented by recpipe]"}`);
+  out.push(
+    `${pad}${path ? `${path}: ` : ""}${s.className} uid=${s.uid}${s.sparkVersion ? ` sparkVersion=${s.sparkVersion}` : ""}${known ? "" : "  [not implemented by recpipe]"}`,
+  );
   const params = { ...(s.defaultParamMap ?? {}), ...s.paramMap };
   const shown = Object.entries(params).filter(([k]) => k !== "estimatorParamMaps" && k !== "stageUids");
   if (shown.length) out.push(`${pad}  params: ${shown.map(([k, v]) => `${k}=${JSON.stringify(v)}${k in s.paramMap ? "" : " (default)"}`).join(", ")}`);

@@ -17,9 +17,15 @@ export class ItemAttributes {
   private readonly strings = new Map<string, Vector>();
 
   /** `table` holds `idCol` then `cols`, one row per id; `where` names the source in errors (file and key). */
-  constructor(readonly table: Table, readonly idCol: string, readonly cols: readonly string[], where: string) {
+  constructor(
+    readonly table: Table,
+    readonly idCol: string,
+    readonly cols: readonly string[],
+    where: string,
+  ) {
     const ids = table.getChild(idCol);
-    if (!ids) throw new InputError("E_COLUMN", `${where}: expected the id column "${idCol}"; found columns ${table.schema.fields.map((f) => f.name).join(", ")}`);
+    if (!ids)
+      throw new InputError("E_COLUMN", `${where}: expected the id column "${idCol}"; found columns ${table.schema.fields.map((f) => f.name).join(", ")}`);
     for (let i = 0; i < table.numRows; i++) {
       const v = ids.get(i) as unknown;
       if (v === null || v === undefined) throw new InputError("E_DATA", `${where}: row ${i + 1} has no ${idCol}; expected an item id in every row`);
@@ -70,12 +76,24 @@ export class ItemAttributes {
     let dict = this.strings.get(col);
     if (!dict) {
       const v = this.table.getChild(col)!;
-      dict = vectorFromArray(Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? null), new Utf8());
+      dict = vectorFromArray(
+        Array.from({ length: v.length }, (_, i) => (v.get(i) as string | null) ?? null),
+        new Utf8(),
+      );
       this.strings.set(col, dict);
     }
     const { bitmap, nulls } = validity(rows);
     const indices = Int32Array.from(rows, (r) => (r < 0 ? 0 : r));
-    return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: rows.length, nullCount: nulls, nullBitmap: nulls ? bitmap : undefined, data: indices, dictionary: dict }));
+    return makeVector(
+      makeData({
+        type: new Dictionary(new Utf8(), new Int32()),
+        length: rows.length,
+        nullCount: nulls,
+        nullBitmap: nulls ? bitmap : undefined,
+        data: indices,
+        dictionary: dict,
+      }),
+    );
   }
 }
 
@@ -99,5 +117,10 @@ function validity(rows: Int32Array): { bitmap: Uint8Array; nulls: number } {
 /** Values of `v` at `rows` (-1: null), keeping the column's type. */
 function gather(v: Vector, rows: Int32Array, asString: boolean): Vector {
   const values = Array.from(rows, (r) => (r < 0 ? null : (v.get(r) as unknown)));
-  return asString ? vectorFromArray(values.map((x) => (x === null ? null : String(x))), new Utf8()) : vectorFromArray(values, v.type);
+  return asString
+    ? vectorFromArray(
+        values.map((x) => (x === null ? null : String(x))),
+        new Utf8(),
+      )
+    : vectorFromArray(values, v.type);
 }

@@ -85,7 +85,8 @@ function originOf(s: SavedStage, uid: string): string | undefined {
 }
 
 function collectUnsupported(s: SavedStage, registry: StageRegistry, path: string, out: string[]): void {
-  const known = s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.has(s.className) || registry.loaderFor(s.className) !== undefined;
+  const known =
+    s.className === PIPELINE_MODEL_CLASS || s.className === PIPELINE_CLASS || TUNED.has(s.className) || registry.loaderFor(s.className) !== undefined;
   if (!known) out.push(`${s.className} (${path})`);
   for (const c of s.children ?? []) {
     // A tuned model's estimator/ and evaluator/ are only needed to re-fit; only bestModel/ must load.
@@ -111,7 +112,8 @@ function toFitted(s: SavedStage, registry: StageRegistry): FittedStage | Pipelin
   } catch (e) {
     if (isInputError(e)) throw e;
     // A loader that fails on what the files hold (e.g. a param value its schema rejects) is bad input, not a crash.
-    const msg = e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; ") : e instanceof Error ? e.message : String(e);
+    const msg =
+      e instanceof ZodError ? e.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; ") : e instanceof Error ? e.message : String(e);
     throw new InputError("E_MODEL", `${s.origin ?? s.uid}/metadata: ${s.className} cannot be built from its saved params: ${msg}`, { cause: e });
   }
 }

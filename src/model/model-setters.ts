@@ -29,9 +29,16 @@ export function applyModelSetters(model: PipelineModel, sets: string[]): Pipelin
     const hits = model.stages.map((s, i) => i).filter((i) => settable[i].includes(param) && (type === undefined || model.stages[i].type === type));
     if (hits.length === 0) {
       const offer = model.stages.map((s, i) => (settable[i].length ? `${s.type}: ${settable[i].join(", ")}` : "")).filter(Boolean);
-      throw new InputError("E_ARGS", `--set ${text}: no stage of the model lets "${key}" be set at use; settable: ${offer.join("; ") || "nothing (no stage of this model has setters)"}`);
+      throw new InputError(
+        "E_ARGS",
+        `--set ${text}: no stage of the model lets "${key}" be set at use; settable: ${offer.join("; ") || "nothing (no stage of this model has setters)"}`,
+      );
     }
-    if (hits.length > 1) throw new InputError("E_ARGS", `--set ${text}: ${hits.length} stages have "${param}" (${hits.map((i) => model.stages[i].type).join(", ")}); say which with --set <type>.${param}=...`);
+    if (hits.length > 1)
+      throw new InputError(
+        "E_ARGS",
+        `--set ${text}: ${hits.length} stages have "${param}" (${hits.map((i) => model.stages[i].type).join(", ")}); say which with --set <type>.${param}=...`,
+      );
     overrides.set(hits[0], { ...(overrides.get(hits[0]) ?? {}), [param]: value });
   }
   const stages = model.stages.map((s, i): FittedStage => {

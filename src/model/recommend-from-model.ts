@@ -40,8 +40,10 @@ export async function recommendItemsFromModel(
   ctx: RunContext,
 ): Promise<ModelItemRecommendations> {
   const rec = loaded.model.recommender();
-  if (!rec) throw new InputError("E_MODEL", `${loaded.dir}: the model (${loaded.saved.className}) cannot rank: it has no recommender stage such as an ALSModel`);
-  if (!rec.recommendForItems) throw new InputError("E_MODEL", `${loaded.dir}: the model's recommender (${rec.type}) cannot rank users for an item; --item needs an ALSModel`);
+  if (!rec)
+    throw new InputError("E_MODEL", `${loaded.dir}: the model (${loaded.saved.className}) cannot rank: it has no recommender stage such as an ALSModel`);
+  if (!rec.recommendForItems)
+    throw new InputError("E_MODEL", `${loaded.dir}: the model's recommender (${rec.type}) cannot rank users for an item; --item needs an ALSModel`);
   const userIds = new IdLabels(loaded.model, rec.userCol);
   const itemIds = new IdLabels(loaded.model, rec.itemCol);
   let items: Int32Array;
@@ -61,7 +63,9 @@ export async function recommendItemsFromModel(
       }),
     );
   }
-  const exclude = opts.excludeSeenFile ? await seenPairs(loaded, rec as FittedStage & { userCol: string; itemCol: string }, opts.excludeSeenFile, ctx) : undefined;
+  const exclude = opts.excludeSeenFile
+    ? await seenPairs(loaded, rec as FittedStage & { userCol: string; itemCol: string }, opts.excludeSeenFile, ctx)
+    : undefined;
   const lists = await rec.recommendForItems(items, opts.k, ctx, exclude);
   const out: ModelItemRecommendations = { itemCol: itemIds.sourceColumn, userCol: userIds.sourceColumn, items: [] };
   for (let q = 0; q < lists.items.length; q++) {
@@ -72,7 +76,12 @@ export async function recommendItemsFromModel(
   return out;
 }
 
-async function seenPairs(loaded: LoadedModel, rec: FittedStage & { userCol: string; itemCol: string }, file: string, ctx: RunContext): Promise<{ users: Int32Array; items: Int32Array }> {
+async function seenPairs(
+  loaded: LoadedModel,
+  rec: FittedStage & { userCol: string; itemCol: string },
+  file: string,
+  ctx: RunContext,
+): Promise<{ users: Int32Array; items: Int32Array }> {
   const seen = await readTable(file, {});
   const before = await loaded.model.transformBefore(seen, ctx, rec);
   return { users: toInt(before, rec.userCol, file), items: toInt(before, rec.itemCol, file) };
@@ -88,13 +97,16 @@ export async function recommendFromModel(
   ctx: RunContext,
 ): Promise<ModelRecommendations> {
   const rec = loaded.model.recommender();
-  if (!rec) throw new InputError("E_MODEL", `${loaded.dir}: the model (${loaded.saved.className}) cannot rank items: it has no recommender stage such as an ALSModel`);
+  if (!rec)
+    throw new InputError("E_MODEL", `${loaded.dir}: the model (${loaded.saved.className}) cannot rank items: it has no recommender stage such as an ALSModel`);
   const userIds = new IdLabels(loaded.model, rec.userCol);
   const itemIds = new IdLabels(loaded.model, rec.itemCol);
   let users: Int32Array;
   if (opts.users === "all") users = rec.knownUsers();
   else users = requestedUsers(rec, userIds, opts.users, "--user", ctx.warn);
-  const exclude = opts.excludeSeenFile ? await seenPairs(loaded, rec as FittedStage & { userCol: string; itemCol: string }, opts.excludeSeenFile, ctx) : undefined;
+  const exclude = opts.excludeSeenFile
+    ? await seenPairs(loaded, rec as FittedStage & { userCol: string; itemCol: string }, opts.excludeSeenFile, ctx)
+    : undefined;
   const lists = await rec.recommendForUsers(users, opts.k, ctx, exclude);
   const out: ModelRecommendations = { userCol: userIds.sourceColumn, itemCol: itemIds.sourceColumn, users: [] };
   for (let u = 0; u < lists.users.length; u++) {

@@ -28,7 +28,11 @@ export function recommendationsTable(
   k: number,
 ): RecommendationsTable {
   const rec = model.recommender();
-  if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
+  if (!rec)
+    throw new InputError(
+      "E_SPEC",
+      `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`,
+    );
   const userIds = new IdLabels(model, rec.userCol);
   const itemIds = new IdLabels(model, rec.itemCol);
   const userName = inputName(model, rec.userCol);
@@ -56,8 +60,15 @@ function inputName(model: PipelineModel, col: string): string {
 }
 
 function flatten(
-  keys: Int32Array, values: Int32Array, scores: Float32Array, counts: Int32Array, k: number,
-  keyIds: IdLabels, valueIds: IdLabels, keyName: string, valueName: string,
+  keys: Int32Array,
+  values: Int32Array,
+  scores: Float32Array,
+  counts: Int32Array,
+  k: number,
+  keyIds: IdLabels,
+  valueIds: IdLabels,
+  keyName: string,
+  valueName: string,
 ): Table {
   let n = 0;
   for (let q = 0; q < keys.length; q++) n += counts[q];

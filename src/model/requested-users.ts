@@ -8,7 +8,13 @@ import type { IdLabels } from "./id-labels.js";
  * Spark's recommendForUserSubset returns no row for it; when none of the requested users is known there is nothing to
  * recommend, and that is an input error naming `where`.
  */
-export function requestedUsers(rec: Recommender, userIds: IdLabels, requested: readonly (string | number)[], where: string, warn: (m: string) => void): Int32Array {
+export function requestedUsers(
+  rec: Recommender,
+  userIds: IdLabels,
+  requested: readonly (string | number)[],
+  where: string,
+  warn: (m: string) => void,
+): Int32Array {
   const known = new Set(rec.knownUsers());
   const out: number[] = [];
   const unknown: (string | number)[] = [];
@@ -17,7 +23,8 @@ export function requestedUsers(rec: Recommender, userIds: IdLabels, requested: r
     if (idx === undefined || !known.has(idx)) unknown.push(u);
     else out.push(idx);
   }
-  const why = "the model has no factors for a user it never saw in training (cold start; Spark's recommendForUserSubset returns no row for one either); recommend popular items to them instead, or refit with their ratings";
+  const why =
+    "the model has no factors for a user it never saw in training (cold start; Spark's recommendForUserSubset returns no row for one either); recommend popular items to them instead, or refit with their ratings";
   if (out.length === 0) {
     const who = unknown.length === 1 ? `user ${JSON.stringify(unknown[0])} is not` : `none of the users ${unknown.map((u) => JSON.stringify(u)).join(", ")} is`;
     throw new InputError("E_ARGS", `${where}: ${who} in the model's training data, so there is nothing to recommend: ${why}`);

@@ -58,14 +58,20 @@ export function tuningTable(t: TuneResult): Table {
     const key = `${e.stage}.${e.param}`;
     if (values.every((v) => typeof v === "number")) cols[key] = makeVector(Float64Array.from(values as number[]));
     else if (values.every((v) => typeof v === "boolean")) cols[key] = vectorFromArray(values as boolean[], new Bool());
-    else cols[key] = vectorFromArray(values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))), new Utf8());
+    else
+      cols[key] = vectorFromArray(
+        values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))),
+        new Utf8(),
+      );
   });
   const folds = t.trials[0]?.foldMetrics.length ?? 0;
   for (let f = 0; f < folds; f++) cols[`fold${f}`] = makeVector(Float64Array.from(t.trials.map((x) => x.foldMetrics[f])));
   cols[`mean_${t.summary.metric}`] = makeVector(Float64Array.from(t.trials.map((x) => x.mean)));
   cols[`std_${t.summary.metric}`] = makeVector(Float64Array.from(t.trials.map((x) => x.std)));
   cols.position = makeVector(Int32Array.from(t.trials.map((x) => x.rank)));
-  cols.error = vectorFromArray(t.trials.map((x) => (x.errors.length ? x.errors.join("; ") : null)), new Utf8());
+  cols.error = vectorFromArray(
+    t.trials.map((x) => (x.errors.length ? x.errors.join("; ") : null)),
+    new Utf8(),
+  );
   return new Table(cols);
 }
-

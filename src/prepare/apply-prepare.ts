@@ -21,7 +21,8 @@ function stepLabel(i: number, step: Transformer): string {
 function readdressed(e: unknown, i: number, step: Transformer): unknown {
   if (!isInputError(e)) return e;
   const label = stepLabel(i, step);
-  const msg = e.message.startsWith(`${step.name}.`) || e.message.startsWith(`${step.name}:`) ? label + e.message.slice(step.name.length) : `${label}: ${e.message}`;
+  const msg =
+    e.message.startsWith(`${step.name}.`) || e.message.startsWith(`${step.name}:`) ? label + e.message.slice(step.name.length) : `${label}: ${e.message}`;
   return new InputError((e as RecpipeError).code as never, msg, { cause: e });
 }
 
@@ -58,7 +59,12 @@ export async function applyPrepare(steps: readonly Transformer[], table: Table, 
     }
     const before = funnel[funnel.length - 1];
     if (out.numRows === 0) {
-      const counts = [before.users !== undefined ? `${before.users.toLocaleString("en-US")} users` : "", before.items !== undefined ? `${before.items.toLocaleString("en-US")} items` : ""].filter(Boolean).join(", ");
+      const counts = [
+        before.users !== undefined ? `${before.users.toLocaleString("en-US")} users` : "",
+        before.items !== undefined ? `${before.items.toLocaleString("en-US")} items` : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
       throw new InputError(
         "E_DATA",
         `${stepLabel(i, st)}: left no rows: it received ${before.rows.toLocaleString("en-US")} rows${counts ? ` (${counts})` : ""} and kept none (params ${JSON.stringify(st.params)}); loosen it or remove it`,

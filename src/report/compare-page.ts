@@ -25,15 +25,25 @@ export async function renderComparePage(d: ComparePageData): Promise<string> {
   );
   const labels = d.runs.map((r) => r.label);
   const diff = d.differences.length
-    ? htmlTable([{ text: "key" }, ...labels.map((l) => ({ text: l }))], d.differences.map((x) => ({ cells: [{ text: x.key }, ...x.values.map((v) => ({ text: v }))] })))
+    ? htmlTable(
+        [{ text: "key" }, ...labels.map((l) => ({ text: l }))],
+        d.differences.map((x) => ({ cells: [{ text: x.key }, ...x.values.map((v) => ({ text: v }))] })),
+      )
     : `<p class="note">Nothing differs: same resolved pipeline, data, seed and recpipe version.</p>`;
   const metricRows = d.metrics.map((m) => ({
-    cells: [{ text: m.name }, ...m.values.map((v, i): Cell => ({ text: v === undefined ? "" : formatDecimal(v) + (m.gains[i] ? ` (${m.gains[i]})` : ""), numeric: true }))],
+    cells: [
+      { text: m.name },
+      ...m.values.map((v, i): Cell => ({ text: v === undefined ? "" : formatDecimal(v) + (m.gains[i] ? ` (${m.gains[i]})` : ""), numeric: true })),
+    ],
   }));
   const metricsTable = htmlTable([{ text: "metric" }, ...labels.map((l) => ({ text: l, numeric: true }))], metricRows);
-  const points = d.metrics.flatMap((m) => m.values.flatMap((v, i) => (v === undefined ? [] : [{ name: m.name, value: v, model: `${labels[i]}: ${d.runs[i].run}` }])));
+  const points = d.metrics.flatMap((m) =>
+    m.values.flatMap((v, i) => (v === undefined ? [] : [{ name: m.name, value: v, model: `${labels[i]}: ${d.runs[i].run}` }])),
+  );
   const chart = await figure(metricsChartSpec(points), "chart-compare-metrics", "Each metric on the test set, one bar per run.");
-  const overlap = d.overlap.length ? `<ul>${d.overlap.map((o) => `<li><strong>${escapeHtml(o.label)}</strong>: ${escapeHtml(o.text)}</li>`).join("")}</ul>` : "";
+  const overlap = d.overlap.length
+    ? `<ul>${d.overlap.map((o) => `<li><strong>${escapeHtml(o.label)}</strong>: ${escapeHtml(o.text)}</li>`).join("")}</ul>`
+    : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -29,8 +29,14 @@ export async function renderReport(data: ReportData): Promise<string> {
   ].filter((s) => s !== "");
 
   const titles: Record<string, string> = {
-    data: "Data", prepare: "Prepare", metrics: "Metrics", training: "Training loss", tuning: "Tuning",
-    recommendations: "Recommendations", timings: "Timings", pipeline: "Pipeline",
+    data: "Data",
+    prepare: "Prepare",
+    metrics: "Metrics",
+    training: "Training loss",
+    tuning: "Tuning",
+    recommendations: "Recommendations",
+    timings: "Timings",
+    pipeline: "Pipeline",
   };
   const nav = sections
     .map((s) => /^<section id="([a-z]+)"/.exec(s)?.[1])

@@ -31,6 +31,5 @@ function renumberIds(svg: string, prefix: string): string {
   return svg
     .replace(/(\sid=")([^"]+)(")/g, (_, a: string, id: string, b: string) => a + (ids.get(id) ?? id) + b)
     .replace(/url\(#([^)]+)\)/g, (whole, id: string) => (ids.has(id) ? `url(#${ids.get(id)})` : whole))
-    .replace(/((?:xlink:)?href=")#([^"]+)(")/g, (whole, a: string, id: string, b: string) =>
-      ids.has(id) ? `${a}#${ids.get(id)}${b}` : whole);
+    .replace(/((?:xlink:)?href=")#([^"]+)(")/g, (whole, a: string, id: string, b: string) => (ids.has(id) ? `${a}#${ids.get(id)}${b}` : whole));
 }

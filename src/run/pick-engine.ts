@@ -8,6 +8,7 @@ import type { RunOptions } from "./run-options.js";
 export function pickEngine(opts: RunOptions): EngineKind {
   if (opts.remote) return sparkConnectEngine(opts.remote, opts.remoteModelPath, opts.remoteTimeout);
   if (opts.remoteModelPath) throw new InputError("E_ARGS", `--remote-model-path needs --remote (or SPARK_REMOTE): it saves the model on the Spark cluster`);
-  if (opts.remoteTimeout !== undefined) throw new InputError("E_ARGS", `--remote-timeout needs --remote (or SPARK_REMOTE): it limits the waits on a Spark Connect server`);
+  if (opts.remoteTimeout !== undefined)
+    throw new InputError("E_ARGS", `--remote-timeout needs --remote (or SPARK_REMOTE): it limits the waits on a Spark Connect server`);
   return localEngine;
 }

@@ -33,13 +33,20 @@ export function runNotes(o: {
     const [name, ms] = better[0];
     notes.push(
       `${o.modelName} scores WORSE than the ${name} baseline on ${metric}: ${fmt(value)} vs ${fmt(ms[metric])} (${larger ? "higher" : "lower"} is better)` +
-        (better.length > 1 ? `; also worse than ${better.slice(1).map(([n]) => n).join(", ")}` : ""),
+        (better.length > 1
+          ? `; also worse than ${better
+              .slice(1)
+              .map(([n]) => n)
+              .join(", ")}`
+          : ""),
     );
   }
   for (const e of o.tuningEdges ?? []) notes.push(`tuning: ${e}`);
   notes.push(...(o.solverNotes ?? []));
   if (o.refitAllRows !== undefined) {
-    notes.push(`tune.refit: all: the test metrics score the best params fitted on the training split; the saved model and recommendations were then refitted on all ${o.refitAllRows.toLocaleString("en-US")} rows`);
+    notes.push(
+      `tune.refit: all: the test metrics score the best params fitted on the training split; the saved model and recommendations were then refitted on all ${o.refitAllRows.toLocaleString("en-US")} rows`,
+    );
   }
   return notes;
 }

@@ -40,4 +40,3 @@ export interface RunOutcome {
   /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (absent on remote runs). */
   prepare?: FunnelStep[];
 }
-

@@ -38,7 +38,9 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
   const modelName = rec?.type ?? o.model.stages.at(-1)?.type ?? "model";
   for (const [name, value] of Object.entries(o.metrics)) metrics.push({ name, value, model: modelName });
   for (const [baseline, ms] of Object.entries(o.baselines)) for (const [name, value] of Object.entries(ms)) metrics.push({ name, value, model: baseline });
-  const lossHistory = o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory ? s.trainingHistory.map((value, i) => ({ model: s.name, iteration: i + 1, value })) : []));
+  const lossHistory = o.model.stages.flatMap((s) =>
+    "trainingHistory" in s && s.trainingHistory ? s.trainingHistory.map((value, i) => ({ model: s.name, iteration: i + 1, value })) : [],
+  );
   const out: ReportData = {
     name: o.loaded.spec.name,
     createdAt: now.toISOString(),
@@ -78,10 +80,20 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     const given = o.recommendations?.table ? o.recommendations : o.reportRecommendations;
     const sample =
       given?.table ??
-      (o.train ? (await recommendForRun(o.model, { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true }, o.train, quietContext({ workers: o.workers }))).table : undefined);
+      (o.train
+        ? (
+            await recommendForRun(
+              o.model,
+              { k: 5, users: firstUsers.length ? firstUsers : "all", excludeSeen: true },
+              o.train,
+              quietContext({ workers: o.workers }),
+            )
+          ).table
+        : undefined);
     if (sample) {
       // A sample computed here has no item attributes yet: join them as recommendations.parquet has them.
-      const withTitles = o.itemAttributes && sample.schema.fields.length <= 4 ? joinIntoTables({ table: sample, users: 0, items: 0, k: 0 }, o.itemAttributes).table! : sample;
+      const withTitles =
+        o.itemAttributes && sample.schema.fields.length <= 4 ? joinIntoTables({ table: sample, users: 0, items: 0, k: 0 }, o.itemAttributes).table! : sample;
       out.recommendations = sampleRecommendations(withTitles, 5);
       out.recommendationsTotalUsers = o.recommendations?.table ? o.recommendations.users : rec.knownUsers().length;
       out.recommendationsK = o.recommendations?.table ? o.recommendations.k : 5;
@@ -92,7 +104,9 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
 
 function sampleRecommendations(t: Table, users: number): NonNullable<ReportData["recommendations"]> {
   const [userField, , itemField] = t.schema.fields;
-  const u = t.getChild(userField.name)!, it = t.getChild(itemField.name)!, r = t.getChild("rating")!;
+  const u = t.getChild(userField.name)!,
+    it = t.getChild(itemField.name)!,
+    r = t.getChild("rating")!;
   const attrs = t.schema.fields.slice(4).map((f) => t.getChild(f.name)!);
   const out: NonNullable<ReportData["recommendations"]> = [];
   for (let i = 0; i < t.numRows; i++) {
@@ -102,7 +116,11 @@ function sampleRecommendations(t: Table, users: number): NonNullable<ReportData[
       out.push({ user, items: [] });
     }
     // Item attributes (`items:` titles) follow the rating column; shown beside the id.
-    const label = attrs.map((a) => a.get(i) as unknown).filter((v) => v !== null && v !== undefined).map(String).join(" · ");
+    const label = attrs
+      .map((a) => a.get(i) as unknown)
+      .filter((v) => v !== null && v !== undefined)
+      .map(String)
+      .join(" · ");
     out.at(-1)!.items.push({ item: String(it.get(i)), score: Number(r.get(i)), ...(label ? { label } : {}) });
   }
   return out;

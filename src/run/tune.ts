@@ -15,7 +15,12 @@ import { describeParamMap, expandGrid, overridesByStage, type ParamMap } from ".
  * at a time, each with its share of the workers; since every fit is deterministic for any worker count and every
  * trial uses the pipeline seed, results equal those of parallelism 1.
  */
-export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineStage[], ctxFor: (name: string) => RunContext, engine: TrialEngine): Promise<TuneResult> {
+export async function searchParamGrid(
+  loaded: LoadedPipeline,
+  stages: PipelineStage[],
+  ctxFor: (name: string) => RunContext,
+  engine: TrialEngine,
+): Promise<TuneResult> {
   const spec = loaded.spec.tune!;
   const tuner = buildTuner(loaded.registry, spec, loaded.spec.seed);
   const evaluator = buildFromSpec<Evaluator>(loaded.registry, spec.evaluator, loaded.spec.seed, "evaluator");
@@ -60,12 +65,25 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
   await Promise.all(Array.from({ length: parallelism }, worker));
   bar.done();
 
-  const trials = maps.map<TrialResult>((params, index) => ({ index, params, foldMetrics: metrics[index], ...meanStd(metrics[index]), rank: 0, errors: errors[index] }));
+  const trials = maps.map<TrialResult>((params, index) => ({
+    index,
+    params,
+    foldMetrics: metrics[index],
+    ...meanStd(metrics[index]),
+    rank: 0,
+    errors: errors[index],
+  }));
   rankTrials(trials, evaluator.isLargerBetter);
   const best = trials.find((t) => t.rank === 1 && !Number.isNaN(t.mean));
   if (!best) {
-    const why = trials.flatMap((t) => t.errors).slice(0, 3).join("; ");
-    throw new InputError("E_NUMERIC", `tune: every param map scored NaN on ${evaluator.metricKey}${why ? ` (${why})` : ""}; if the model predicts NaN for users or items unseen in a fold, set coldStartStrategy: drop`);
+    const why = trials
+      .flatMap((t) => t.errors)
+      .slice(0, 3)
+      .join("; ");
+    throw new InputError(
+      "E_NUMERIC",
+      `tune: every param map scored NaN on ${evaluator.metricKey}${why ? ` (${why})` : ""}; if the model predicts NaN for users or items unseen in a fold, set coldStartStrategy: drop`,
+    );
   }
   const summary: TuneSummary = {
     type: tuner.type,
@@ -78,7 +96,9 @@ export async function searchParamGrid(loaded: LoadedPipeline, stages: PipelineSt
     avgMetrics: trials.map((t) => t.mean),
     stdMetrics: trials.map((t) => t.std),
     failedTrials: trials.reduce((s, t) => s + t.errors.length, 0),
-    failures: trials.filter((t) => t.errors.length > 0).map((t) => ({ params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])), errors: t.errors })),
+    failures: trials
+      .filter((t) => t.errors.length > 0)
+      .map((t) => ({ params: Object.fromEntries(t.params.entries.map((e) => [`${e.stage}.${e.param}`, e.value])), errors: t.errors })),
     grid: maps.map((m) => Object.fromEntries(m.entries.map((e) => [`${e.stage}.${e.param}`, e.value]))),
     baselines: Object.fromEntries([...baselineFolds].map(([name, fm]) => [name, { foldMetrics: fm, ...meanStd(fm) }])),
   };
@@ -107,7 +127,8 @@ function meanStd(xs: number[]): { mean: number; std: number } {
 /** Rank 1 is the best mean; ties keep grid order (Spark: first index wins); NaN means rank after every number. */
 function rankTrials(trials: TrialResult[], larger: boolean): void {
   const order = [...trials].sort((a, b) => {
-    const an = Number.isNaN(a.mean), bn = Number.isNaN(b.mean);
+    const an = Number.isNaN(a.mean),
+      bn = Number.isNaN(b.mean);
     if (an || bn) return an === bn ? a.index - b.index : an ? 1 : -1;
     if (a.mean !== b.mean) return larger ? b.mean - a.mean : a.mean - b.mean;
     return a.index - b.index;

@@ -10,7 +10,12 @@ export interface TuningVerdicts {
   indistinguishable: number[];
 }
 
-export function tuningVerdicts(t: { grid: Record<string, unknown>[]; avgMetrics: number[]; stdMetrics: number[]; best: Record<string, unknown> }): TuningVerdicts {
+export function tuningVerdicts(t: {
+  grid: Record<string, unknown>[];
+  avgMetrics: number[];
+  stdMetrics: number[];
+  best: Record<string, unknown>;
+}): TuningVerdicts {
   // The first map equal to the best one is the winner (Spark: the first index wins ties).
   const bestIndex = t.grid.findIndex((m) => JSON.stringify(m) === JSON.stringify(t.best));
   const edges: TuningVerdicts["edges"] = [];
@@ -18,8 +23,10 @@ export function tuningVerdicts(t: { grid: Record<string, unknown>[]; avgMetrics:
     if (typeof best !== "number") continue;
     const values = [...new Set(t.grid.map((m) => m[key]).filter((v): v is number => typeof v === "number"))].sort((a, b) => a - b);
     if (values.length < 2) continue;
-    if (best === values[0]) edges.push({ key, value: best, direction: "below", message: `best ${key}=${best} is the smallest value tried: extend the grid below ${best}` });
-    else if (best === values[values.length - 1]) edges.push({ key, value: best, direction: "above", message: `best ${key}=${best} is the largest value tried: extend the grid above ${best}` });
+    if (best === values[0])
+      edges.push({ key, value: best, direction: "below", message: `best ${key}=${best} is the smallest value tried: extend the grid below ${best}` });
+    else if (best === values[values.length - 1])
+      edges.push({ key, value: best, direction: "above", message: `best ${key}=${best} is the largest value tried: extend the grid above ${best}` });
   }
   const bestMean = t.avgMetrics[bestIndex];
   const bestStd = t.stdMetrics[bestIndex];

@@ -27,7 +27,10 @@ export interface Validation {
  * and folds transformSchema over the pipeline, so a missing or misspelled column is caught. Fits nothing, reads no
  * file whole, hashes nothing, and runs no plugin unless allowed.
  */
-export async function validatePipeline(file: string, opts: { set?: string[]; allowPlugins?: boolean; remote?: string; remoteTimeout?: number } = {}): Promise<Validation> {
+export async function validatePipeline(
+  file: string,
+  opts: { set?: string[]; allowPlugins?: boolean; remote?: string; remoteTimeout?: number } = {},
+): Promise<Validation> {
   const loaded = await loadPipelineFile(file, { set: opts.set ?? [], allowPlugins: opts.allowPlugins });
   const { remote } = opts;
   const { spec, registry } = loaded;
@@ -42,5 +45,11 @@ export async function validatePipeline(file: string, opts: { set?: string[]; all
   if (spec.items) await checkItemsColumns(spec.items, loaded.baseDir);
   // prepare's steps first, each error naming prepare[i]; then the pipeline on what they give.
   const outputSchema = inputSchema ? foldSchema(stages, prepareSchema(prepareSteps, inputSchema)) : undefined;
-  return { loaded, inputSchema, outputSchema, memory, ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}) };
+  return {
+    loaded,
+    inputSchema,
+    outputSchema,
+    memory,
+    ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}),
+  };
 }

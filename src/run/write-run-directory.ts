@@ -44,8 +44,18 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.similarTable) await writeTable(o.recommendations.similarTable, join(tmp, "similar-items.parquet"), { format: "parquet" });
     // The objective after each ALS sweep, by stage name: report.html draws it, and tracking logs it as steps.
-    const trainingLoss = Object.fromEntries(o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory?.length ? [[s.name, s.trainingHistory]] : [])));
-    const metrics = { metrics: o.metrics, baselines: o.baselines, trainMetrics: o.trainMetrics, notes: o.notes, ...(o.tune ? { tune: o.tune.summary } : {}), ...(Object.keys(trainingLoss).length ? { trainingLoss } : {}), ...(o.prepare ? { prepare: o.prepare } : {}) };
+    const trainingLoss = Object.fromEntries(
+      o.model.stages.flatMap((s) => ("trainingHistory" in s && s.trainingHistory?.length ? [[s.name, s.trainingHistory]] : [])),
+    );
+    const metrics = {
+      metrics: o.metrics,
+      baselines: o.baselines,
+      trainMetrics: o.trainMetrics,
+      notes: o.notes,
+      ...(o.tune ? { tune: o.tune.summary } : {}),
+      ...(Object.keys(trainingLoss).length ? { trainingLoss } : {}),
+      ...(o.prepare ? { prepare: o.prepare } : {}),
+    };
     await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
     await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
     const manifest: Manifest = {

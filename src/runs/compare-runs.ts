@@ -42,8 +42,13 @@ export async function compareRuns(dirs: string[], opts: { registry?: StageRegist
   const registry = opts.registry ?? createRegistry();
   const runs: ListedRun[] = dirs.map((d) => {
     const abs = resolve(d);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new InputError("E_FILE", `compare: ${displayPath(abs)} is not a directory; give run directories (e.g. runs/quickstart-20260101-120000)`);
-    if (!looksLikeRunDirectory(abs)) throw new InputError("E_FILE", `compare: ${displayPath(abs)} is not a run directory (no pipeline.yaml, manifest.json or metrics.json); \`recpipe runs ${displayPath(abs)}\` lists the runs inside a folder`);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new InputError("E_FILE", `compare: ${displayPath(abs)} is not a directory; give run directories (e.g. runs/quickstart-20260101-120000)`);
+    if (!looksLikeRunDirectory(abs))
+      throw new InputError(
+        "E_FILE",
+        `compare: ${displayPath(abs)} is not a run directory (no pipeline.yaml, manifest.json or metrics.json); \`recpipe runs ${displayPath(abs)}\` lists the runs inside a folder`,
+      );
     const s = readRunSummary(abs, registry);
     return { ...s, differing: {}, gains: gainsOverBaselines(s) };
   });
@@ -74,7 +79,8 @@ async function readRecommendations(dir: string): Promise<Lists> {
   // recommendations.parquet is flat: <user or item col>, rank, <item or user col>, rating, best first per key.
   const [keyField, rankField, valueField] = t.schema.fields;
   if (!keyField || rankField?.name !== "rank" || !valueField) return { note: `${displayPath(file)} is not recpipe's flat recommendations table` };
-  const keys = t.getChild(keyField.name)!, values = t.getChild(valueField.name)!;
+  const keys = t.getChild(keyField.name)!,
+    values = t.getChild(valueField.name)!;
   const lists = new Map<string, string[]>();
   for (let i = 0; i < t.numRows; i++) {
     const k = String(keys.get(i));

@@ -54,8 +54,10 @@ export function listRuns(dirs: string[], opts: { sort?: string; name?: string; r
     }
     const larger = runs.find((r) => key in r.largerIsBetter)?.largerIsBetter[key] ?? false;
     runs.sort((a, b) => {
-      const x = a.metrics[key], y = b.metrics[key];
-      const xn = !Number.isFinite(x), yn = !Number.isFinite(y);
+      const x = a.metrics[key],
+        y = b.metrics[key];
+      const xn = !Number.isFinite(x),
+        yn = !Number.isFinite(y);
       if (xn || yn) return xn === yn ? newestFirst(a, b) : xn ? 1 : -1;
       return (larger ? y - x : x - y) || newestFirst(a, b);
     });
@@ -68,7 +70,12 @@ const CHOSEN = "tune.best.";
 
 /** `--name GLOB`: shell-style over the whole run name; `*` any run of characters, `?` one character. */
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`);
+  return new RegExp(
+    `^${glob
+      .split("")
+      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+      .join("")}$`,
+  );
 }
 
 /**
@@ -87,8 +94,13 @@ function newestFirst(a: RunSummary, b: RunSummary): number {
 
 /** A folder that is a run directory, or the run directories (finished or not) directly inside it. */
 function runDirectoriesIn(dir: string): string[] {
-  if (!existsSync(dir)) throw new InputError("E_FILE", `runs: ${displayPath(resolve(dir))} does not exist; give a folder of run directories (a pipeline's output.dir, e.g. runs) or a run directory`);
-  if (!statSync(dir).isDirectory()) throw new InputError("E_FILE", `runs: ${displayPath(resolve(dir))} is a file; give a folder of run directories or a run directory`);
+  if (!existsSync(dir))
+    throw new InputError(
+      "E_FILE",
+      `runs: ${displayPath(resolve(dir))} does not exist; give a folder of run directories (a pipeline's output.dir, e.g. runs) or a run directory`,
+    );
+  if (!statSync(dir).isDirectory())
+    throw new InputError("E_FILE", `runs: ${displayPath(resolve(dir))} is a file; give a folder of run directories or a run directory`);
   if (looksLikeRunDirectory(dir)) return [dir];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && (isTemporaryRunFolder(e.name) || !e.name.startsWith(".")))

@@ -34,7 +34,10 @@ const CLOCK_FILES = new Set(["report.html"]);
  * The first hash that does not match stops it before anything runs: a run directory that was changed after the run
  * (perhaps by whoever sent it) is not executed. Plugins named by its pipeline.yaml load only with `allowPlugins`.
  */
-export async function reproduce(runDir: string, opts: { workers?: number; progress?: ProgressSink; log?: (m: string) => void; allowPlugins?: boolean } = {}): Promise<Reproduction> {
+export async function reproduce(
+  runDir: string,
+  opts: { workers?: number; progress?: ProgressSink; log?: (m: string) => void; allowPlugins?: boolean } = {},
+): Promise<Reproduction> {
   const manifestPath = join(runDir, "manifest.json");
   if (!existsSync(manifestPath)) throw new InputError("E_FILE", `${runDir}: not a run directory (no manifest.json)`);
   let manifest: Manifest;
@@ -83,7 +86,13 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
   }
   const scratch = await mkdtemp(join(tmpdir(), "recpipe-reproduce-"));
   try {
-    const again = await run(join(runDir, "pipeline.yaml"), { outDir: scratch, workers: opts.workers ?? manifest.workers, progress: opts.progress, log: opts.log, allowPlugins: opts.allowPlugins });
+    const again = await run(join(runDir, "pipeline.yaml"), {
+      outDir: scratch,
+      workers: opts.workers ?? manifest.workers,
+      progress: opts.progress,
+      log: opts.log,
+      allowPlugins: opts.allowPlugins,
+    });
     const fresh = JSON.parse(await readFile(join(again.runDir, "manifest.json"), "utf8")) as Manifest;
     const byPath = new Map(fresh.artefacts.map((a) => [a.path, a]));
     for (const old of manifest.artefacts) {
@@ -100,7 +109,9 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
       if (await same(old, neu, runDir, again.runDir)) result.identical.push(old.path);
       else {
         const sameRows = old.path.endsWith(".parquet") && (await parquetRowsEqual(join(runDir, old.path), join(again.runDir, old.path)));
-        result.differences.push(`${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${sameRows ? " (same rows; the file bytes differ)" : ""}`);
+        result.differences.push(
+          `${old.path}: sha256 ${neu.sha256.slice(0, 16)}... differs from the recorded ${old.sha256.slice(0, 16)}...${sameRows ? " (same rows; the file bytes differ)" : ""}`,
+        );
       }
     }
     // Run directories written before recpipe wrote Hadoop checksum files (.<file>.crc beside each model file) record
@@ -108,7 +119,8 @@ export async function reproduce(runDir: string, opts: { workers?: number; progre
     const recordsChecksums = manifest.artefacts.some((a) => isChecksumFile(a.path));
     for (const extra of byPath.keys()) {
       if (CLOCK_FILES.has(extra)) continue;
-      if (!recordsChecksums && isChecksumFile(extra)) result.skipped.push(`${extra} (a checksum file; this run directory was written before recpipe wrote them)`);
+      if (!recordsChecksums && isChecksumFile(extra))
+        result.skipped.push(`${extra} (a checksum file; this run directory was written before recpipe wrote them)`);
       else result.differences.push(`${extra}: produced by the re-run but not recorded`);
     }
     result.differences.push(...funnelDifferences(manifest.prepare, fresh.prepare));
@@ -138,8 +150,7 @@ async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: st
   // metadata file (whose content is compared above).
   const crcOf = /^(.*\/metadata\/|metadata\/)\.(part-[^/]*)\.crc$/.exec(a.path);
   if (crcOf) {
-    const own = async (dir: string) =>
-      Buffer.from(hadoopCrc(await readFile(join(dir, crcOf[1], crcOf[2])))).equals(await readFile(join(dir, a.path)));
+    const own = async (dir: string) => Buffer.from(hadoopCrc(await readFile(join(dir, crcOf[1], crcOf[2])))).equals(await readFile(join(dir, a.path)));
     return (await own(dirA)) && (await own(dirB));
   }
   return false;

@@ -49,17 +49,31 @@ export function looksLikeRunDirectory(dir: string): boolean {
 
 export function readRunSummary(dir: string, registry: StageRegistry): RunSummary {
   const name = basename(dir);
-  const out: RunSummary = { dir, run: name, status: "complete", createdAt: new Date(statSync(dir).mtimeMs).toISOString(), params: {}, metrics: {}, baselines: {}, largerIsBetter: {} };
+  const out: RunSummary = {
+    dir,
+    run: name,
+    status: "complete",
+    createdAt: new Date(statSync(dir).mtimeMs).toISOString(),
+    params: {},
+    metrics: {},
+    baselines: {},
+    largerIsBetter: {},
+  };
   const temp = TEMP_SIBLING.exec(name);
   if (temp) {
     out.run = temp[1];
     out.status = "unfinished";
-    out.problem = processAlive(Number(temp[3])) ? `being written by process ${temp[3]}` : `interrupted while being written (process ${temp[3]} is gone); safe to delete`;
+    out.problem = processAlive(Number(temp[3]))
+      ? `being written by process ${temp[3]}`
+      : `interrupted while being written (process ${temp[3]} is gone); safe to delete`;
   }
   const problems: string[] = [];
   const pipeline = readYaml(join(dir, "pipeline.yaml"), problems);
   const manifest = readJson<Manifest>(join(dir, "manifest.json"), problems);
-  const metrics = readJson<{ metrics?: Record<string, number>; baselines?: Record<string, Record<string, number>>; tune?: { best?: Record<string, unknown> } }>(join(dir, "metrics.json"), problems);
+  const metrics = readJson<{ metrics?: Record<string, number>; baselines?: Record<string, Record<string, number>>; tune?: { best?: Record<string, unknown> } }>(
+    join(dir, "metrics.json"),
+    problems,
+  );
   if (pipeline) {
     out.params = flattenPipeline(pipeline);
     out.largerIsBetter = metricDirections(pipeline, registry);
@@ -142,7 +156,8 @@ export function flattenPipeline(resolved: Record<string, unknown>): Record<strin
       // `baselines: [most-popular, {name: knn, pipeline: [...]}]`: keyed by name, a model baseline's stages by theirs.
       for (const b of v) {
         if (typeof b === "string") out[`baselines.${b}`] = "built-in";
-        else if (b && typeof b === "object") walk((b as Record<string, unknown>).pipeline, `baselines.${String((b as Record<string, unknown>).name)}.pipeline`, top);
+        else if (b && typeof b === "object")
+          walk((b as Record<string, unknown>).pipeline, `baselines.${String((b as Record<string, unknown>).name)}.pipeline`, top);
       }
     } else if (Array.isArray(v) && (STAGE_LISTS.has(key) || (top === "baselines" && key.endsWith(".pipeline")))) {
       v.forEach((s, i) => {

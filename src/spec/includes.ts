@@ -11,7 +11,10 @@ import { readYamlFile, type YamlFile } from "./yaml-file.js";
 export function resolveIncludes(file: YamlFile, chain: string[] = []): { value: Record<string, unknown>; files: YamlFile[] } {
   const own = file.value;
   if (own === null || typeof own !== "object" || Array.isArray(own)) {
-    throw new InputError("E_SPEC", `${file.display}: a pipeline file must be a mapping of keys (name, source, pipeline, ...); found ${own === null ? "an empty document" : Array.isArray(own) ? "a list" : typeof own}`);
+    throw new InputError(
+      "E_SPEC",
+      `${file.display}: a pipeline file must be a mapping of keys (name, source, pipeline, ...); found ${own === null ? "an empty document" : Array.isArray(own) ? "a list" : typeof own}`,
+    );
   }
   const obj = own as Record<string, unknown>;
   const files: YamlFile[] = [file];

@@ -61,7 +61,10 @@ export async function loadPipelineFile(path: string, opts: LoadOptions = {}): Pr
     // A plugin named on the command line would let a copied `--set` string run code; plugins come from files only.
     const fromSet = overrides.find((o) => o.path[0] === "plugins");
     if (fromSet) {
-      throw new InputError("E_ARGS", `--set ${fromSet.text}: plugins cannot be set from the command line (not even with --allow-plugins); list plugin modules under plugins: in the pipeline file`);
+      throw new InputError(
+        "E_ARGS",
+        `--set ${fromSet.text}: plugins cannot be set from the command line (not even with --allow-plugins); list plugin modules under plugins: in the pipeline file`,
+      );
     }
     if (plugins.length > 0 && !opts.allowPlugins) {
       throw new InputError(

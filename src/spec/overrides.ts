@@ -64,7 +64,8 @@ export function applyOverrides(obj: Record<string, unknown>, sets: string[]): { 
 export function keySegments(key: string, text = key): string[] {
   const segs: string[] = [];
   let i = 0;
-  const bad = (why: string) => new InputError("E_ARGS", `--set ${text}: ${why} in key "${key}" (write a key with dots in it as tune.paramGrid["als.regParam"])`);
+  const bad = (why: string) =>
+    new InputError("E_ARGS", `--set ${text}: ${why} in key "${key}" (write a key with dots in it as tune.paramGrid["als.regParam"])`);
   while (i < key.length) {
     if (key[i] === "[") {
       const q = key[i + 1];

@@ -31,7 +31,9 @@ export const fileSourceParams = z
     nullValues: z
       .array(z.string())
       .optional()
-      .describe('csv/tsv/jsonl: cells equal to one of these strings read as null (pandas\' na_values, Spark\'s nullValue), e.g. ["", "N/A"]; an empty cell is always null'),
+      .describe(
+        'csv/tsv/jsonl: cells equal to one of these strings read as null (pandas\' na_values, Spark\'s nullValue), e.g. ["", "N/A"]; an empty cell is always null',
+      ),
   })
   .strict();
 
@@ -59,10 +61,28 @@ const idList = z.union([z.literal("all"), z.array(z.union([z.string(), z.number(
 export const recommendParams = z
   .object({
     k: z.number().int().min(1).default(10).describe("items per user (and users per item)"),
-    users: idList.optional().describe('top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` or `similarItems` is given (Spark: recommendForAllUsers / recommendForUserSubset)'),
-    items: idList.optional().describe('top users for each item: "all" or a list of item ids (original ids), written to item-recommendations.parquet (Spark: recommendForAllItems / recommendForItemSubset)'),
-    similarItems: z.number().int().min(1).optional().describe("k most similar items of every item the model knows, by cosine of ALS item factors or by item-knn similarity, written to similar-items.parquet (<item col>, rank, similar<Item col>, score)"),
-    excludeSeen: z.boolean().default(true).describe("never return a (user, item) pair rated in training, in either direction (Spark excludes nothing: set false for Spark's lists)"),
+    users: idList
+      .optional()
+      .describe(
+        'top items for each user: "all" or a list of user ids (original ids); default "all" unless `items` or `similarItems` is given (Spark: recommendForAllUsers / recommendForUserSubset)',
+      ),
+    items: idList
+      .optional()
+      .describe(
+        'top users for each item: "all" or a list of item ids (original ids), written to item-recommendations.parquet (Spark: recommendForAllItems / recommendForItemSubset)',
+      ),
+    similarItems: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "k most similar items of every item the model knows, by cosine of ALS item factors or by item-knn similarity, written to similar-items.parquet (<item col>, rank, similar<Item col>, score)",
+      ),
+    excludeSeen: z
+      .boolean()
+      .default(true)
+      .describe("never return a (user, item) pair rated in training, in either direction (Spark excludes nothing: set false for Spark's lists)"),
   })
   .strict();
 
@@ -77,10 +97,19 @@ export const trackingParams = z
       .string()
       .min(1)
       // The resolved pipeline.yaml keeps this block: a password in it would land in every run directory.
-      .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u), "must not hold credentials (user:password@ or token@); set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD instead")
+      .refine(
+        (u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u),
+        "must not hold credentials (user:password@ or token@); set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD instead",
+      )
       .optional()
-      .describe("MLflow tracking server, http(s)://HOST:PORT[/PATH] (env MLFLOW_TRACKING_URI and --track take precedence); credentials come from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD, never from this file"),
-    experiment: z.string().min(1).optional().describe("MLflow experiment, created when missing (default: the pipeline's name; env MLFLOW_EXPERIMENT_NAME and --experiment take precedence)"),
+      .describe(
+        "MLflow tracking server, http(s)://HOST:PORT[/PATH] (env MLFLOW_TRACKING_URI and --track take precedence); credentials come from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD, never from this file",
+      ),
+    experiment: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("MLflow experiment, created when missing (default: the pipeline's name; env MLFLOW_EXPERIMENT_NAME and --experiment take precedence)"),
   })
   .strict();
 
@@ -90,20 +119,37 @@ export const trackingParams = z
  */
 export const topLevel = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'").describe("names the run directory"),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'")
+      .describe("names the run directory"),
     seed: z.number().int().default(42).describe("seeds every random step that sets none of its own"),
     include: z.array(z.string()).optional().describe("fragments (e.g. from configs/) merged in before this file's own keys"),
     plugins: z.array(z.string()).default([]).describe("modules that define extra stages with defineStage()"),
     source: z.record(z.string(), z.unknown()).describe("a data file, or {type: synthetic-ratings, ...}"),
-    items: z.record(z.string(), z.unknown()).optional().describe("item attributes {path, idCol, cols} joined by item id into recommendations, the CLI's output and the report"),
-    prepare: z.array(z.record(z.string(), z.unknown())).default([]).describe("data preparation: transformer steps applied in order to the whole source before the split; recorded in the run, not saved in the model"),
-    split: z.record(z.string(), z.unknown()).default({ type: "random-split", weights: [0.8, 0.2] }).describe("produces train and test"),
+    items: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("item attributes {path, idCol, cols} joined by item id into recommendations, the CLI's output and the report"),
+    prepare: z
+      .array(z.record(z.string(), z.unknown()))
+      .default([])
+      .describe("data preparation: transformer steps applied in order to the whole source before the split; recorded in the run, not saved in the model"),
+    split: z
+      .record(z.string(), z.unknown())
+      .default({ type: "random-split", weights: [0.8, 0.2] })
+      .describe("produces train and test"),
     pipeline: z.array(z.record(z.string(), z.unknown())).min(1).describe("stages fitted on train, applied to test"),
-    evaluate: z.array(z.record(z.string(), z.unknown())).default([{ type: "regression-evaluator", metricName: "rmse" }]).describe("evaluators run on the test predictions"),
+    evaluate: z
+      .array(z.record(z.string(), z.unknown()))
+      .default([{ type: "regression-evaluator", metricName: "rmse" }])
+      .describe("evaluators run on the test predictions"),
     baselines: z
       .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
       .optional()
-      .describe("models scored beside the pipeline with the same split and evaluators: built-in names (global-mean, bias-baseline, most-popular; the default is all three) and {name, pipeline: [...]} model pipelines"),
+      .describe(
+        "models scored beside the pipeline with the same split and evaluators: built-in names (global-mean, bias-baseline, most-popular; the default is all three) and {name, pipeline: [...]} model pipelines",
+      ),
     tune: z.record(z.string(), z.unknown()).optional().describe("hyperparameter search on train"),
     recommend: z.record(z.string(), z.unknown()).optional().describe("writes recommendations.parquet"),
     output: z.record(z.string(), z.unknown()).default({ dir: "runs" }).describe("where run directories go"),
@@ -164,7 +210,11 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
   const split = section(() => validateStage(t.split, registry, "split", []), ["split"]);
   const pipeline = t.pipeline.map((s, i) => section(() => validateStage(s, registry, ["estimator", "transformer"], []), ["pipeline", i]));
   pipeline.forEach((s, i) => {
-    if (s && registry.get(s.type).prepareOnly) issues.push({ path: ["pipeline", i, "type"], message: `${s.type} drops rows, so it is a prepare step, not part of a fitted model: move it to \`prepare:\`` });
+    if (s && registry.get(s.type).prepareOnly)
+      issues.push({
+        path: ["pipeline", i, "type"],
+        message: `${s.type} drops rows, so it is a prepare step, not part of a fitted model: move it to \`prepare:\``,
+      });
   });
   const evaluate = t.evaluate.map((s, i) => section(() => validateStage(s, registry, "evaluator", []), ["evaluate", i]));
   const recommend = t.recommend === undefined ? undefined : section(() => parseWith(recommendParams, t.recommend), ["recommend"]);
@@ -174,21 +224,29 @@ export function validateSpec(input: unknown, registry: StageRegistry): PipelineS
   pipeline.forEach((s, i) => {
     if (!s) return;
     if (s.name.includes(".")) issues.push({ path: ["pipeline", i, "name"], message: `must not contain "."; got "${s.name}"` });
-    if (names.has(s.name)) issues.push({ path: ["pipeline", i, "name"], message: `"${s.name}" is already the name of pipeline[${names.get(s.name)}]; give one of them a distinct \`name\`` });
+    if (names.has(s.name))
+      issues.push({
+        path: ["pipeline", i, "name"],
+        message: `"${s.name}" is already the name of pipeline[${names.get(s.name)}]; give one of them a distinct \`name\``,
+      });
     names.set(s.name, i);
     // index-to-string's labelsFrom is resolved when the pipeline is fitted: it must name a string-indexer that is
     // fitted before it, or the run would fail only after reading and fitting everything.
     const from = (s.params as { labelsFrom?: unknown }).labelsFrom;
     if (typeof from === "string") {
       const j = names.get(from);
-      const earlier = pipeline.slice(0, i).map((x) => x?.name).filter((n): n is string => !!n);
+      const earlier = pipeline
+        .slice(0, i)
+        .map((x) => x?.name)
+        .filter((n): n is string => !!n);
       if (j === undefined || j >= i) {
         const later = pipeline.findIndex((x, k) => k > i && x?.name === from);
         issues.push({
           path: ["pipeline", i, "labelsFrom"],
-          message: later >= 0
-            ? `names "${from}", which is pipeline[${later}], after this stage; the string-indexer must come earlier`
-            : `no earlier pipeline stage is named "${from}"; earlier stages: ${earlier.join(", ") || "(none)"}`,
+          message:
+            later >= 0
+              ? `names "${from}", which is pipeline[${later}], after this stage; the string-indexer must come earlier`
+              : `no earlier pipeline stage is named "${from}"; earlier stages: ${earlier.join(", ") || "(none)"}`,
         });
       } else if (pipeline[j]?.type !== "string-indexer") {
         issues.push({ path: ["pipeline", i, "labelsFrom"], message: `names "${from}", a ${pipeline[j]?.type} stage; it must name a string-indexer` });
@@ -227,7 +285,11 @@ function prepareIssues(steps: (StageSpec | undefined)[]): ParamIssue[] {
     if (!s) return;
     if (s.name.includes(".")) issues.push({ path: ["prepare", i, "name"], message: `must not contain "."; got "${s.name}"` });
     const j = names.get(s.name);
-    if (j !== undefined) issues.push({ path: ["prepare", i, "name"], message: `"${s.name}" is already the name of prepare[${j}]; give one of them a distinct \`name\` (it addresses the step in --set prepare.<name>.<param>)` });
+    if (j !== undefined)
+      issues.push({
+        path: ["prepare", i, "name"],
+        message: `"${s.name}" is already the name of prepare[${j}]; give one of them a distinct \`name\` (it addresses the step in --set prepare.<name>.<param>)`,
+      });
     names.set(s.name, i);
   });
   return issues;
@@ -243,7 +305,12 @@ function validateSource(raw: Record<string, unknown>): SourceSpec {
   if ("type" in raw) {
     if (raw.type !== "synthetic-ratings") {
       const s = suggest(String(raw.type), ["synthetic-ratings"]);
-      throw new SpecError([{ path: ["type"], message: `unknown built-in source "${String(raw.type)}"${s ? ` (did you mean "${s}"?)` : ""}; known: synthetic-ratings (or give a file \`path\`)` }]);
+      throw new SpecError([
+        {
+          path: ["type"],
+          message: `unknown built-in source "${String(raw.type)}"${s ? ` (did you mean "${s}"?)` : ""}; known: synthetic-ratings (or give a file \`path\`)`,
+        },
+      ]);
     }
     const { type: _t, ...rest } = raw;
     return { kind: "synthetic", type: "synthetic-ratings", ...parseWith(syntheticRatingsParams, rest) };
@@ -253,14 +320,24 @@ function validateSource(raw: Record<string, unknown>): SourceSpec {
 
 export function validateStage(raw: Record<string, unknown>, registry: StageRegistry, role: StageRole | StageRole[], at: (string | number)[]): StageSpec {
   const { type, name, ...params } = raw;
-  if (typeof type !== "string") throw new SpecError([{ path: [...at, "type"], message: `is required (one of: ${registry.list(Array.isArray(role) ? role : [role]).map((d) => d.type).join(", ")})` }]);
+  if (typeof type !== "string")
+    throw new SpecError([
+      {
+        path: [...at, "type"],
+        message: `is required (one of: ${registry
+          .list(Array.isArray(role) ? role : [role])
+          .map((d) => d.type)
+          .join(", ")})`,
+      },
+    ]);
   let def: StageDefinition;
   try {
     def = registry.get(type, role, "type");
   } catch (e) {
     throw new SpecError([{ path: [...at, "type"], message: (e as Error).message.replace(/^type: /, "") }]);
   }
-  if (name !== undefined && (typeof name !== "string" || name.length === 0)) throw new SpecError([{ path: [...at, "name"], message: `must be a non-empty string; got ${JSON.stringify(name)}` }]);
+  if (name !== undefined && (typeof name !== "string" || name.length === 0))
+    throw new SpecError([{ path: [...at, "name"], message: `must be a non-empty string; got ${JSON.stringify(name)}` }]);
   const validated = parseParams(def, params) as Record<string, unknown>;
   return { type, name: (name as string | undefined) ?? type, params: validated, raw: params };
 }
@@ -278,16 +355,23 @@ function validateBaselines(raw: unknown[] | undefined, registry: StageRegistry):
     let spec: BaselineSpec | undefined;
     if (typeof entry === "string") {
       if (!(BUILTIN_BASELINES as readonly string[]).includes(entry)) {
-        issues.push({ path: [i], message: `expected a built-in baseline (${BUILTIN_BASELINES.join(", ")}) or {name, pipeline: [...]}; got "${entry}"${didYouMean(entry, BUILTIN_BASELINES)}` });
+        issues.push({
+          path: [i],
+          message: `expected a built-in baseline (${BUILTIN_BASELINES.join(", ")}) or {name, pipeline: [...]}; got "${entry}"${didYouMean(entry, BUILTIN_BASELINES)}`,
+        });
         return;
       }
       spec = { kind: "builtin", type: entry, name: entry };
     } else {
       const e = entry as Record<string, unknown>;
       const unknown = Object.keys(e).filter((k) => k !== "name" && k !== "pipeline");
-      for (const k of unknown) issues.push({ path: [i, k], message: `unknown key; a model baseline has \`name\` and \`pipeline\`${didYouMean(k, ["name", "pipeline"])}` });
+      for (const k of unknown)
+        issues.push({ path: [i, k], message: `unknown key; a model baseline has \`name\` and \`pipeline\`${didYouMean(k, ["name", "pipeline"])}` });
       if (typeof e.name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(e.name)) {
-        issues.push({ path: [i, "name"], message: `expected a name of letters, digits, '_' or '-' (it keys the baseline's metrics); got ${JSON.stringify(e.name)}` });
+        issues.push({
+          path: [i, "name"],
+          message: `expected a name of letters, digits, '_' or '-' (it keys the baseline's metrics); got ${JSON.stringify(e.name)}`,
+        });
       }
       if (!Array.isArray(e.pipeline) || e.pipeline.length === 0) {
         issues.push({ path: [i, "pipeline"], message: `expected a non-empty list of stages, as the top-level pipeline; got ${JSON.stringify(e.pipeline)}` });
@@ -296,7 +380,8 @@ function validateBaselines(raw: unknown[] | undefined, registry: StageRegistry):
       const stages: StageSpec[] = [];
       (e.pipeline as unknown[]).forEach((s, j) => {
         try {
-          if (!s || typeof s !== "object" || Array.isArray(s)) throw new SpecError([{ path: [], message: `expected a stage {type: ..., ...}; got ${JSON.stringify(s)}` }]);
+          if (!s || typeof s !== "object" || Array.isArray(s))
+            throw new SpecError([{ path: [], message: `expected a stage {type: ..., ...}; got ${JSON.stringify(s)}` }]);
           stages.push(validateStage(s as Record<string, unknown>, registry, ["estimator", "transformer"], []));
         } catch (err) {
           if (!(err instanceof SpecError)) throw err;
@@ -306,7 +391,8 @@ function validateBaselines(raw: unknown[] | undefined, registry: StageRegistry):
       if (typeof e.name !== "string") return;
       spec = { kind: "pipeline", name: e.name, pipeline: stages };
     }
-    if (seen.has(spec.name)) issues.push({ path: [i], message: `"${spec.name}" is already baselines[${seen.get(spec.name)}]; give each baseline a distinct name` });
+    if (seen.has(spec.name))
+      issues.push({ path: [i], message: `"${spec.name}" is already baselines[${seen.get(spec.name)}]; give each baseline a distinct name` });
     seen.set(spec.name, i);
     out.push(spec);
   });
@@ -328,12 +414,17 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
   const gridOnly = base.params.paramGrid as Record<string, unknown[]>;
   const baseOn = base.params.baseOn as Record<string, unknown>;
   for (const key of Object.keys(baseOn)) {
-    if (key in gridOnly) issues.push({ path: ["baseOn", key], message: `is also a paramGrid key; a param is either fixed (baseOn) or searched (paramGrid), not both` });
+    if (key in gridOnly)
+      issues.push({ path: ["baseOn", key], message: `is also a paramGrid key; a param is either fixed (baseOn) or searched (paramGrid), not both` });
   }
   // PySpark's baseOn is addGrid(param, [value]): one-value entries, before the searched ones.
   const rawGrid: Record<string, unknown[]> = { ...Object.fromEntries(Object.entries(baseOn).map(([k, v]) => [k, [v]])), ...gridOnly };
   const at = (key: string, i: number): (string | number)[] => (key in baseOn && !(key in gridOnly) ? ["baseOn", key] : ["paramGrid", key, i]);
-  if (Object.keys(gridOnly).length === 0) issues.push({ path: ["paramGrid"], message: "is empty; a search needs at least one `stage.param: [values]` entry (Spark: \"Validator requires non-empty estimatorParamMaps\")" });
+  if (Object.keys(gridOnly).length === 0)
+    issues.push({
+      path: ["paramGrid"],
+      message: 'is empty; a search needs at least one `stage.param: [values]` entry (Spark: "Validator requires non-empty estimatorParamMaps")',
+    });
   for (const [key, values] of Object.entries(rawGrid)) {
     const dot = key.indexOf(".");
     const stageName = dot < 0 ? "" : key.slice(0, dot);
@@ -341,14 +432,20 @@ function validateTune(raw: Record<string, unknown>, registry: StageRegistry, sta
     const stage = stages.get(stageName);
     if (!stage) {
       const s = suggest(stageName || key, stages.keys());
-      issues.push({ path: at(key, 0).slice(0, 2), message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}` });
+      issues.push({
+        path: at(key, 0).slice(0, 2),
+        message: `must be "<stage name>.<param>"; no pipeline stage is named "${stageName || key}"${s ? ` (did you mean "${s}"?)` : ""}; stages: ${[...stages.keys()].join(", ")}`,
+      });
       continue;
     }
     const def = registry.get(stage.type);
     const known = Object.keys(def.params.shape);
     if (!known.includes(param)) {
       const s = suggest(param, known);
-      issues.push({ path: at(key, 0).slice(0, 2), message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}` });
+      issues.push({
+        path: at(key, 0).slice(0, 2),
+        message: `stage "${stageName}" (${stage.type}) has no param "${param}"${s ? ` (did you mean "${s}"?)` : ""}`,
+      });
       continue;
     }
     const ok: unknown[] = [];

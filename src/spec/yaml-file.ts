@@ -21,7 +21,10 @@ export function readYamlFile(path: string, display: string): YamlFile {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError("E_FILE", `${display}: cannot read the pipeline file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code)})`);
+    throw new InputError(
+      "E_FILE",
+      `${display}: cannot read the pipeline file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code)})`,
+    );
   }
   return parseYamlText(text, path, display);
 }
@@ -38,7 +41,8 @@ export function parseYamlText(text: string, path: string, display: string): Yaml
     const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError("E_YAML", `${display}${pos ? `:${pos.line}:${pos.col}` : ""} is not valid YAML: ${first}`);
   }
-  for (const w of doc.warnings) if (w.code === "TAG_RESOLVE_FAILED") throw new InputError("E_YAML", `${display}: custom YAML tags are not allowed (${w.message.split("\n")[0]})`);
+  for (const w of doc.warnings)
+    if (w.code === "TAG_RESOLVE_FAILED") throw new InputError("E_YAML", `${display}: custom YAML tags are not allowed (${w.message.split("\n")[0]})`);
   const value = doc.toJS({ maxAliasCount: 100 });
   return { path, display, doc, lines, value };
 }

@@ -42,4 +42,3 @@ export async function openSandboxedDuckDB(): Promise<DuckDBConnection> {
   await conn.run("SET lock_configuration = true");
   return conn;
 }
-

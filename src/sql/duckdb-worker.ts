@@ -5,7 +5,19 @@
  *
  * The instance is sandboxed before any statement runs (duckdb-sandbox.ts).
  */
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBType, DuckDBDataChunk, ENUM, INTEGER, VARCHAR, BIGINT, DOUBLE, FLOAT, BOOLEAN } from "@duckdb/node-api";
+import {
+  DuckDBTypeId,
+  type DuckDBConnection,
+  type DuckDBType,
+  DuckDBDataChunk,
+  ENUM,
+  INTEGER,
+  VARCHAR,
+  BIGINT,
+  DOUBLE,
+  FLOAT,
+  BOOLEAN,
+} from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import { workerData, type MessagePort } from "node:worker_threads";
 import { openSandboxedDuckDB } from "./duckdb-sandbox.js";
@@ -212,7 +224,8 @@ async function describe(conn: DuckDBConnection, sql: string): Promise<{ name: st
     if (seen.has(name.toLowerCase())) throw new SqlFailure("bind", `the statement returns two columns named "${name}": give them different names with AS`);
     seen.add(name.toLowerCase());
     const mapped = resultType(duck);
-    if (!mapped) throw new SqlFailure("bind", `output column "${name}" has type ${duck.toString()}; recpipe tables hold integers, doubles, floats, booleans and strings`);
+    if (!mapped)
+      throw new SqlFailure("bind", `output column "${name}" has type ${duck.toString()}; recpipe tables hold integers, doubles, floats, booleans and strings`);
     out.push({ name, duck, mapped });
   }
   prepared.destroySync();
@@ -271,7 +284,8 @@ async function run(conn: DuckDBConnection, statement: string): Promise<SqlResult
         const width = cols[j].mapped.type === "string" ? enumWidthOf(vec) : buf.BYTES_PER_ELEMENT;
         const bytes = duckdb.vector_get_data(vec, n * width);
         if (cols[j].mapped.type === "string") {
-          const codes = width === 1 ? bytes : width === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+          const codes =
+            width === 1 ? bytes : width === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, n) : new Uint32Array(bytes.buffer, bytes.byteOffset, n);
           (buf as Int32Array).set(codes, at);
         } else new Uint8Array(buf.buffer, buf.byteOffset + at * width, n * width).set(bytes.subarray(0, n * width));
         const valid = duckdb.vector_get_validity(vec, ((n + 63) >> 6) * 8);
@@ -331,7 +345,11 @@ async function handle(req: SqlRequest): Promise<SqlReply> {
       return { ok: true, sql: await rewriteStatement(conn, req.statement) };
     case "describe": {
       const sql = await rewriteStatement(conn, req.statement);
-      await begin(conn, req.columns, req.columns.map(() => []));
+      await begin(
+        conn,
+        req.columns,
+        req.columns.map(() => []),
+      );
       const cols = await describe(conn, sql);
       return { ok: true, columns: cols.map((c) => ({ name: c.name, type: c.mapped.type })), sql };
     }

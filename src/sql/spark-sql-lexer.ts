@@ -84,8 +84,7 @@ export function rewriteSparkTokens(statement: string): { sql: string; mentionsTh
         out.push("=");
         continue;
       }
-      if (t.text === "//" || t.text === "$" || t.text === "?")
-        throw new RefusedConstruct(t.text, "not Spark SQL syntax");
+      if (t.text === "//" || t.text === "$" || t.text === "?") throw new RefusedConstruct(t.text, "not Spark SQL syntax");
       if (t.text === "[" || t.text === "]" || t.text === "{" || t.text === "}")
         throw new RefusedConstruct(t.text, "arrays, maps and structs are not supported locally (recpipe tables hold numbers, booleans and strings)");
     }

@@ -10,8 +10,28 @@ import { RefusedConstruct } from "./spark-sql-lexer.js";
 
 /** Spark functions that mean the same in DuckDB (checked by test/sql/spark-parity.test.ts on real Spark). */
 const SAME_MEANING = new Set([
-  "abs", "exp", "pow", "power", "nullif", "lower", "upper", "lcase", "ucase", "length", "trim", "ltrim", "rtrim",
-  "greatest", "least", "if", "count", "count_star", "sum", "avg", "min", "max",
+  "abs",
+  "exp",
+  "pow",
+  "power",
+  "nullif",
+  "lower",
+  "upper",
+  "lcase",
+  "ucase",
+  "length",
+  "trim",
+  "ltrim",
+  "rtrim",
+  "greatest",
+  "least",
+  "if",
+  "count",
+  "count_star",
+  "sum",
+  "avg",
+  "min",
+  "max",
 ]);
 
 /** Spark functions that DuckDB spells or computes differently: the macro or operator (engine setup) that matches. */
@@ -62,8 +82,7 @@ export interface CheckedTree {
 export function rewriteSparkTree(serialized: Json): CheckedTree {
   if (serialized.error) throw new Error("rewriteSparkTree: DuckDB reported a parse error");
   const statements = serialized.statements as Json[];
-  if (statements.length !== 1)
-    throw new RefusedConstruct(`${statements.length} statements`, "expected exactly one SELECT statement");
+  if (statements.length !== 1) throw new RefusedConstruct(`${statements.length} statements`, "expected exactly one SELECT statement");
   const root = statements[0].node as Json;
   queryNode(root, new Set(), true);
   return { tree: serialized };
@@ -91,7 +110,12 @@ function queryNode(node: Json, ctes: ReadonlySet<string>, top = false): void {
       return;
     }
     default:
-      throw new RefusedConstruct(String(node.type).replace(/_NODE$/, "").replace(/_/g, " "), "not supported in a sql-transformer statement");
+      throw new RefusedConstruct(
+        String(node.type)
+          .replace(/_NODE$/, "")
+          .replace(/_/g, " "),
+        "not supported in a sql-transformer statement",
+      );
   }
 }
 
@@ -108,7 +132,12 @@ function modifier(m: Json, names: ReadonlySet<string>): void {
       if ((m.distinct_on_targets as Json[]).length > 0) throw new RefusedConstruct("DISTINCT ON", "DuckDB-only syntax");
       return;
     default:
-      throw new RefusedConstruct(String(m.type).replace(/_MODIFIER$/, "").replace(/_/g, " "), "not supported in a sql-transformer statement");
+      throw new RefusedConstruct(
+        String(m.type)
+          .replace(/_MODIFIER$/, "")
+          .replace(/_/g, " "),
+        "not supported in a sql-transformer statement",
+      );
   }
 }
 
@@ -122,7 +151,10 @@ function selectNode(node: Json, names: ReadonlySet<string>, top: boolean): void 
     // Spark names an unnamed output expression after its text (`(rating * 2)`), DuckDB after its own form of it: the
     // output columns would be named differently, so an expression needs its own name.
     if (top && !e.alias && e.class !== "COLUMN_REF" && e.class !== "STAR")
-      throw new RefusedConstruct(`an output expression without a name (select item ${i + 1})`, "Spark and DuckDB name unnamed expressions differently; give it one with AS");
+      throw new RefusedConstruct(
+        `an output expression without a name (select item ${i + 1})`,
+        "Spark and DuckDB name unnamed expressions differently; give it one with AS",
+      );
     list[i] = expression(e, names);
   }
   // Spark 4.0's parser has no QUALIFY (PARSE_SYNTAX_ERROR): a file using it would run here and fail on a cluster.
@@ -140,7 +172,10 @@ function tableRef(ref: Json, names: ReadonlySet<string>): void {
     case "BASE_TABLE": {
       const name = ref.table_name as string;
       if (ref.schema_name || ref.catalog_name || ref.at_clause)
-        throw new RefusedConstruct(`table ${[ref.catalog_name, ref.schema_name, name].filter(Boolean).join(".")}`, "a statement reads only __THIS__ (the input table)");
+        throw new RefusedConstruct(
+          `table ${[ref.catalog_name, ref.schema_name, name].filter(Boolean).join(".")}`,
+          "a statement reads only __THIS__ (the input table)",
+        );
       if (name !== "__THIS__" && !names.has(name.toLowerCase()))
         throw new RefusedConstruct(`table ${name}`, "a statement reads only __THIS__ (the input table) and its own WITH queries");
       if (ref.sample) throw new RefusedConstruct("TABLESAMPLE", "sampling draws different rows in Spark and DuckDB");
@@ -191,7 +226,14 @@ function expression(e: Json, names: ReadonlySet<string>): Json {
       children("children");
       return e;
     case "OPERATOR":
-      if (!OPERATOR_TYPES.has(e.type as string)) throw new RefusedConstruct(String(e.type).replace(/^(OPERATOR|COMPARE)_/, "").toLowerCase().replace(/_/g, " "), "not supported in a sql-transformer statement");
+      if (!OPERATOR_TYPES.has(e.type as string))
+        throw new RefusedConstruct(
+          String(e.type)
+            .replace(/^(OPERATOR|COMPARE)_/, "")
+            .toLowerCase()
+            .replace(/_/g, " "),
+          "not supported in a sql-transformer statement",
+        );
       children("children");
       return e;
     case "BETWEEN":
@@ -236,7 +278,9 @@ function constant(e: Json): Json {
 
 /** The tree as JSON for json_deserialize_sql, integral doubles written as doubles. */
 export function writeTree(tree: CheckedTree): string {
-  return JSON.stringify(tree.tree).replace(new RegExp(`"${DOUBLE_MARK}(-?[0-9]+)"`, "g"), "$1.0").replace(new RegExp(`"${DOUBLE_MARK}([^"]+)"`, "g"), "$1");
+  return JSON.stringify(tree.tree)
+    .replace(new RegExp(`"${DOUBLE_MARK}(-?[0-9]+)"`, "g"), "$1.0")
+    .replace(new RegExp(`"${DOUBLE_MARK}([^"]+)"`, "g"), "$1");
 }
 
 function cast(e: Json, names: ReadonlySet<string>): Json {
@@ -256,7 +300,8 @@ function cast(e: Json, names: ReadonlySet<string>): Json {
 function func(e: Json, names: ReadonlySet<string>): Json {
   const name = (e.function_name as string).toLowerCase();
   // DuckDB writes a few built-ins (trim) with their schema; anything else qualified is not a Spark function.
-  if ((e.schema && e.schema !== "main") || (e.catalog && e.catalog !== "system")) throw new RefusedConstruct(`function ${e.schema}.${name}`, "unknown function");
+  if ((e.schema && e.schema !== "main") || (e.catalog && e.catalog !== "system"))
+    throw new RefusedConstruct(`function ${e.schema}.${name}`, "unknown function");
   if (e.filter) throw new RefusedConstruct(`${name}(...) FILTER`, "not supported locally");
   if ((e.order_bys as { orders: unknown[] }).orders.length > 0) throw new RefusedConstruct(`${name}(... ORDER BY ...)`, "DuckDB-only syntax");
   const args = e.children as Json[];
@@ -292,7 +337,8 @@ function windowExpr(e: Json, names: ReadonlySet<string>): Json {
   // are refused rather than checked bound by bound.
   const defaultFrame = e.start === "UNBOUNDED_PRECEDING" && e.end === "CURRENT_ROW_RANGE";
   const wholeFrame = e.start === "UNBOUNDED_PRECEDING" && e.end === "UNBOUNDED_FOLLOWING";
-  if (!defaultFrame && !wholeFrame) throw new RefusedConstruct(`${name}(...) OVER (... ROWS/RANGE BETWEEN ...)`, "explicit window frames are not supported locally");
+  if (!defaultFrame && !wholeFrame)
+    throw new RefusedConstruct(`${name}(...) OVER (... ROWS/RANGE BETWEEN ...)`, "explicit window frames are not supported locally");
   for (const key of ["children", "partitions"]) {
     const list = e[key] as Json[];
     for (let i = 0; i < list.length; i++) list[i] = expression(list[i], names);

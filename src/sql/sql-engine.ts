@@ -7,7 +7,23 @@
  * Public entry points: `describeSql(schema, statement, where)` (the output schema, running nothing on data, as Spark's
  * transformSchema) and `runSql(table, statement, where)` (the output table). `where` names the key in errors.
  */
-import { Bool, DataType, Dictionary, Field, Float32, Float64, Int32, Int64, makeData, makeVector, Schema, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import {
+  Bool,
+  DataType,
+  Dictionary,
+  Field,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  makeData,
+  makeVector,
+  Schema,
+  Table,
+  Utf8,
+  vectorFromArray,
+  type Vector,
+} from "apache-arrow";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -81,7 +97,10 @@ function explain(e: unknown, where: string): never {
   if (!(e instanceof SqlError)) throw e;
   switch (e.kind) {
     case "refused":
-      throw new InputError("E_SPEC", `${where}: expected a Spark SQL SELECT that recpipe's local engine runs exactly as Spark does; found ${e.message} (see docs/sql-transformer.md)`);
+      throw new InputError(
+        "E_SPEC",
+        `${where}: expected a Spark SQL SELECT that recpipe's local engine runs exactly as Spark does; found ${e.message} (see docs/sql-transformer.md)`,
+      );
     case "syntax":
       throw new InputError("E_SPEC", `${where}: expected a valid SQL SELECT; found a syntax error: ${e.message}`);
     case "bind":
@@ -103,8 +122,12 @@ function columnType(f: Field, where: string): SqlColumnType {
   }
   if (DataType.isFloat(t)) return t.precision === 2 ? "float64" : "float32";
   if (DataType.isBool(t)) return "bool";
-  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary)))) return "string";
-  throw new InputError("E_COLUMN", `${where}: column "${f.name}" has type ${describeType(t)}; the SQL engine reads integers, floats, doubles, booleans and strings`);
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || (DataType.isDictionary(t) && (DataType.isUtf8(t.dictionary) || DataType.isLargeUtf8(t.dictionary))))
+    return "string";
+  throw new InputError(
+    "E_COLUMN",
+    `${where}: column "${f.name}" has type ${describeType(t)}; the SQL engine reads integers, floats, doubles, booleans and strings`,
+  );
 }
 
 function specsOf(schema: Schema, where: string): SqlColumnSpec[] {
@@ -112,7 +135,14 @@ function specsOf(schema: Schema, where: string): SqlColumnSpec[] {
 }
 
 const arrowType = (t: SqlColumnType): DataType =>
-  ({ int32: new Int32(), int64: new Int64(), float32: new Float32(), float64: new Float64(), bool: new Bool(), string: new Dictionary(new Utf8(), new Int32()) })[t];
+  ({
+    int32: new Int32(),
+    int64: new Int64(),
+    float32: new Float32(),
+    float64: new Float64(),
+    bool: new Bool(),
+    string: new Dictionary(new Utf8(), new Int32()),
+  })[t];
 
 /** The output schema of `statement` on input `schema`, checked by DuckDB's binder on an empty input (no data read). */
 export function describeSql(schema: Schema, statement: string, where: string): Schema {
@@ -183,7 +213,8 @@ function columnInput(v: Vector, name: string, type: SqlColumnType, where: string
     for (let i = 0; i < n; i++) values[i] = v.get(i) ? 1 : 0;
     return { values, validity };
   }
-  const values = type === "int32" ? new Int32Array(n) : type === "int64" ? new BigInt64Array(n) : type === "float32" ? new Float32Array(n) : new Float64Array(n);
+  const values =
+    type === "int32" ? new Int32Array(n) : type === "int64" ? new BigInt64Array(n) : type === "float32" ? new Float32Array(n) : new Float64Array(n);
   let o = 0;
   for (const d of v.data) {
     // A sliced chunk's values start at its first row (src/core/table.ts); null rows carry an arbitrary value.

@@ -49,7 +49,6 @@ export type SqlRequest =
  * column, function or type), `runtime` (e.g. division by zero in the data), `internal` (a recpipe bug).
  */
 export type SqlReply =
-  | { ok: true; columns?: SqlSpecOrResult[]; sql?: string }
-  | { ok: false; kind: "refused" | "syntax" | "bind" | "runtime" | "internal"; message: string };
+  { ok: true; columns?: SqlSpecOrResult[]; sql?: string } | { ok: false; kind: "refused" | "syntax" | "bind" | "runtime" | "internal"; message: string };
 
 export type SqlSpecOrResult = SqlColumnSpec | SqlResultColumn;

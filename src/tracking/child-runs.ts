@@ -22,14 +22,17 @@ export function childRuns(tuning: Table, parentName: string, parentParams: Param
   const mean = names.find((n) => n.startsWith("mean_"));
   const metric = mean ? mean.slice("mean_".length) : "metric";
   const folds = names.filter((n) => /^fold\d+$/.test(n));
-  const paramCols = names.filter((n) => n !== "paramMap" && n !== "position" && n !== "error" && !folds.includes(n) && !n.startsWith("mean_") && !n.startsWith("std_"));
+  const paramCols = names.filter(
+    (n) => n !== "paramMap" && n !== "position" && n !== "error" && !folds.includes(n) && !n.startsWith("mean_") && !n.startsWith("std_"),
+  );
   const rows = tuning.toArray() as Record<string, unknown>[];
   return rows.map((row) => {
     const own = paramCols.map((c) => ({ key: mlflowKey(`pipeline.${c}`), value: paramValue(jsonValue(row[c])) }));
     const overridden = new Set(own.map((p) => p.key));
     const metrics: Metric[] = [];
     const push = (key: string, v: unknown) => {
-      if (typeof v === "number" || typeof v === "bigint") metrics.push({ key: mlflowKey(key), value: Number.isFinite(Number(v)) ? Number(v) : String(v), timestamp, step: 0 });
+      if (typeof v === "number" || typeof v === "bigint")
+        metrics.push({ key: mlflowKey(key), value: Number.isFinite(Number(v)) ? Number(v) : String(v), timestamp, step: 0 });
     };
     folds.forEach((f) => push(`${f}.${metric}`, row[f]));
     // A train-validation-split has one fold: MLflow logs its validation metric under the metric's own name.

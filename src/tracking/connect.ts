@@ -34,7 +34,8 @@ export async function connectToMlflow(target: TrackingTarget, opts: MlflowClient
     let exp = await experimentByName(first, target.experiment);
     if (!exp) {
       const made = await first.post<{ experiment_id?: string }>("experiments/create", { name: target.experiment });
-      if (!made.experiment_id) throw new InputError("E_TRACKING", `${where}: experiments/create answered without an experiment_id; is this an MLflow tracking server?`);
+      if (!made.experiment_id)
+        throw new InputError("E_TRACKING", `${where}: experiments/create answered without an experiment_id; is this an MLflow tracking server?`);
       exp = await experimentByName(first, target.experiment);
       created = true;
     }
@@ -60,7 +61,8 @@ export async function connectToMlflow(target: TrackingTarget, opts: MlflowClient
 async function experimentByName(client: MlflowClient, name: string): Promise<Experiment | undefined> {
   try {
     const r = await client.get<{ experiment?: Experiment }>("experiments/get-by-name", { experiment_name: name });
-    if (!r.experiment?.experiment_id) throw new MlflowHttpError("GET experiments/get-by-name", 200, undefined, "the answer has no experiment; is this an MLflow tracking server?", 1);
+    if (!r.experiment?.experiment_id)
+      throw new MlflowHttpError("GET experiments/get-by-name", 200, undefined, "the answer has no experiment; is this an MLflow tracking server?", 1);
     return r.experiment;
   } catch (e) {
     if (e instanceof MlflowHttpError && e.status === 404 && e.errorCode === "RESOURCE_DOES_NOT_EXIST") return undefined;
@@ -71,14 +73,23 @@ async function experimentByName(client: MlflowClient, name: string): Promise<Exp
 function asConnectError(e: unknown, where: string, target: TrackingTarget): unknown {
   if (e instanceof InputError) return e;
   if (e instanceof MlflowUnreachableError) {
-    return new InputError("E_TRACKING", `cannot reach ${where}: ${e.reason}; start the server (\`mlflow server --host 127.0.0.1 --port PORT\`), check the URL, or run without tracking (--no-track)`);
+    return new InputError(
+      "E_TRACKING",
+      `cannot reach ${where}: ${e.reason}; start the server (\`mlflow server --host 127.0.0.1 --port PORT\`), check the URL, or run without tracking (--no-track)`,
+    );
   }
   if (e instanceof MlflowHttpError) {
     if (e.status === 401 || e.status === 403) {
-      const sent = target.auth ? `credentials from ${target.auth.from} (${target.auth.kind})` : "no credentials (set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)";
-      return new InputError("E_TRACKING", `${where} refused recpipe: ${e.endpoint} answered HTTP ${e.status}${e.serverMessage ? ` (${e.serverMessage})` : ""}; recpipe sent ${sent}`);
+      const sent = target.auth
+        ? `credentials from ${target.auth.from} (${target.auth.kind})`
+        : "no credentials (set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)";
+      return new InputError(
+        "E_TRACKING",
+        `${where} refused recpipe: ${e.endpoint} answered HTTP ${e.status}${e.serverMessage ? ` (${e.serverMessage})` : ""}; recpipe sent ${sent}`,
+      );
     }
-    if (e.status === 404) return new InputError("E_TRACKING", `${where}: ${e.endpoint} answered HTTP 404; this is not an MLflow tracking server's REST API (check the URL's path)`);
+    if (e.status === 404)
+      return new InputError("E_TRACKING", `${where}: ${e.endpoint} answered HTTP 404; this is not an MLflow tracking server's REST API (check the URL's path)`);
     return new InputError("E_TRACKING", `${where}: ${e.message}; no run was started`);
   }
   return e;

@@ -41,13 +41,17 @@ const TUNED_MODELS = new Set(["org.apache.spark.ml.tuning.CrossValidatorModel", 
 export async function readFinishedRun(dir: string): Promise<FinishedRun> {
   const abs = resolve(dir);
   const shown = displayPath(abs);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new InputError("E_FILE", `${shown}: no such run directory; give a folder that \`recpipe run\` wrote (runs/<name>-<timestamp>)`);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new InputError("E_FILE", `${shown}: no such run directory; give a folder that \`recpipe run\` wrote (runs/<name>-<timestamp>)`);
   if (!existsSync(join(abs, "manifest.json")) && !existsSync(join(abs, "metrics.json")) && !existsSync(join(abs, "pipeline.yaml"))) {
     throw new InputError("E_FILE", `${shown}: not a run directory (no manifest.json, metrics.json or pipeline.yaml); give a folder that \`recpipe run\` wrote`);
   }
   const summary = readRunSummary(abs, createRegistry());
   if (summary.status !== "complete") {
-    throw new InputError("E_FILE", `${shown}: the run is ${summary.status} (${summary.problem}); only a complete run is logged to MLflow (\`recpipe runs ${shown}\` shows its state)`);
+    throw new InputError(
+      "E_FILE",
+      `${shown}: the run is ${summary.status} (${summary.problem}); only a complete run is logged to MLflow (\`recpipe runs ${shown}\` shows its state)`,
+    );
   }
   const pipeline = parse(readFileSync(join(abs, "pipeline.yaml"), "utf8"), { schema: "core" }) as Record<string, unknown>;
   const manifest = JSON.parse(readFileSync(join(abs, "manifest.json"), "utf8")) as Manifest;
@@ -75,7 +79,9 @@ export async function readFinishedRun(dir: string): Promise<FinishedRun> {
 function modelClassOf(dir: string): { className: string; sparkVersion?: string } | undefined {
   const meta = join(dir, "metadata");
   if (!existsSync(meta)) return undefined;
-  const part = readdirSync(meta).filter((f) => f.startsWith("part-") && !f.endsWith(".crc")).sort()[0];
+  const part = readdirSync(meta)
+    .filter((f) => f.startsWith("part-") && !f.endsWith(".crc"))
+    .sort()[0];
   if (!part) return undefined;
   const saved = decodeMetadata(readFileSync(join(meta, part), "utf8"), join(meta, part));
   return { className: saved.className, sparkVersion: saved.sparkVersion };

@@ -44,7 +44,12 @@ export const TUNED_MODEL_ARTIFACT_PATH = "tuned-model";
  * per param map of a search, then FINISHED. On a failure it marks the run FAILED where it can and throws
  * TrackingIncompleteError listing what was not logged.
  */
-export async function logFinishedRun(session: TrackingSession, run: FinishedRun, log: (m: string) => void = () => undefined, now: () => Date = () => new Date()): Promise<LoggedRun> {
+export async function logFinishedRun(
+  session: TrackingSession,
+  run: FinishedRun,
+  log: (m: string) => void = () => undefined,
+  now: () => Date = () => new Date(),
+): Promise<LoggedRun> {
   const { client, experimentId } = session;
   const createdMs = Date.parse(run.manifest.createdAt) || now().getTime();
   const durationMs = Math.round(Object.values(run.manifest.timingsSeconds ?? {}).reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) * 1000);
@@ -53,7 +58,9 @@ export async function logFinishedRun(session: TrackingSession, run: FinishedRun,
   const metrics = runMetrics(run, createdMs);
   const tags = runTags(run, { recpipeVersion: recpipeVersion() });
   const uploads = artifactPlan(run);
-  const children = run.tuning ? childRuns(run.tuning, run.name, params, String((run.metricsFile.tune as { type?: string } | undefined)?.type ?? ""), createdMs) : [];
+  const children = run.tuning
+    ? childRuns(run.tuning, run.name, params, String((run.metricsFile.tune as { type?: string } | undefined)?.type ?? ""), createdMs)
+    : [];
 
   const pending = new Map<string, string>([
     ["run", "the MLflow run itself"],
@@ -88,7 +95,13 @@ export async function logFinishedRun(session: TrackingSession, run: FinishedRun,
       pending.delete("model");
     }
     for (const c of children) {
-      const child = await createRun(session, c.name, startMs, [{ key: "mlflow.parentRunId", value: runId }, { key: "mlflow.runName", value: c.name }, { key: "mlflow.source.name", value: run.manifest.pipelineFile }, { key: "mlflow.source.type", value: "LOCAL" }, ...c.tags]);
+      const child = await createRun(session, c.name, startMs, [
+        { key: "mlflow.parentRunId", value: runId },
+        { key: "mlflow.runName", value: c.name },
+        { key: "mlflow.source.name", value: run.manifest.pipelineFile },
+        { key: "mlflow.source.type", value: "LOCAL" },
+        ...c.tags,
+      ]);
       await logBatches(session, child.runId, c.params, c.metrics);
       await setStatus(session, child.runId, c.failed ? "FAILED" : "FINISHED", createdMs);
       childrenLogged++;
@@ -97,17 +110,30 @@ export async function logFinishedRun(session: TrackingSession, run: FinishedRun,
     pending.delete("children");
     await setStatus(session, runId, "FINISHED", createdMs);
     pending.delete("status");
-    return { runId, experimentId, url: `${session.target.uri}/#/experiments/${experimentId}/runs/${runId}`, artifacts: uploads.length + (run.pipelineModelDir ? 1 : 0), childRuns: children.length, model: !!run.pipelineModelDir };
+    return {
+      runId,
+      experimentId,
+      url: `${session.target.uri}/#/experiments/${experimentId}/runs/${runId}`,
+      artifacts: uploads.length + (run.pipelineModelDir ? 1 : 0),
+      childRuns: children.length,
+      model: !!run.pipelineModelDir,
+    };
   } catch (e) {
     let marked = false;
-    if (runId) marked = await setStatus(session, runId, "FAILED", now().getTime()).then(() => true, () => false);
+    if (runId)
+      marked = await setStatus(session, runId, "FAILED", now().getTime()).then(
+        () => true,
+        () => false,
+      );
     pending.delete("status");
     const notLogged = [...pending.values()];
     const shown = displayPath(run.dir);
     const message =
       `logging to the MLflow tracking server at ${session.target.uri} failed: ${(e as Error).message}. ` +
       `The run directory ${shown} is complete. ` +
-      (runId ? `MLflow run ${runId} ${marked ? "is marked FAILED" : "could not be marked FAILED either"}; not logged: ${notLogged.join(", ")}. ` : "No MLflow run was created. ") +
+      (runId
+        ? `MLflow run ${runId} ${marked ? "is marked FAILED" : "could not be marked FAILED either"}; not logged: ${notLogged.join(", ")}. `
+        : "No MLflow run was created. ") +
       `Log it again when the server is back: recpipe log ${shown} --track ${session.target.uri} --experiment ${shellWord(session.target.experiment)}`;
     throw new TrackingIncompleteError(message, runId, notLogged, marked);
   }
@@ -118,7 +144,10 @@ function shellWord(s: string): string {
   return /^[\w.\-/:@]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-interface Upload { from: string; to: string }
+interface Upload {
+  from: string;
+  to: string;
+}
 
 /**
  * Run directory files -> artifact paths. The run's files keep their paths, except model/: an untuned run's
@@ -142,7 +171,12 @@ export function artifactPlan(run: FinishedRun): Upload[] {
 
 async function createRun(session: TrackingSession, name: string, startMs: number, tags: Tag[]): Promise<{ runId: string; artifactUri: string }> {
   const first = tags.slice(0, MAX_TAGS_PER_BATCH);
-  const r = await session.client.post<{ run?: { info?: { run_id?: string; artifact_uri?: string } } }>("runs/create", { experiment_id: session.experimentId, run_name: name, start_time: startMs, tags: first });
+  const r = await session.client.post<{ run?: { info?: { run_id?: string; artifact_uri?: string } } }>("runs/create", {
+    experiment_id: session.experimentId,
+    run_name: name,
+    start_time: startMs,
+    tags: first,
+  });
   const runId = r.run?.info?.run_id;
   if (!runId) throw new Error(`runs/create answered without a run_id`);
   for (const batch of chunks(tags.slice(MAX_TAGS_PER_BATCH), MAX_TAGS_PER_BATCH)) await session.client.post("runs/log-batch", { run_id: runId, tags: batch });

@@ -11,14 +11,20 @@ export class MlflowHttpError extends Error {
     readonly serverMessage: string,
     readonly tries: number,
   ) {
-    super(`${endpoint} answered HTTP ${status}${errorCode ? ` ${errorCode}` : ""}${serverMessage ? `: ${serverMessage}` : ""}${tries > 1 ? ` (after ${tries} tries)` : ""}`);
+    super(
+      `${endpoint} answered HTTP ${status}${errorCode ? ` ${errorCode}` : ""}${serverMessage ? `: ${serverMessage}` : ""}${tries > 1 ? ` (after ${tries} tries)` : ""}`,
+    );
     this.name = "MlflowHttpError";
   }
 }
 
 /** No answer: connection refused, DNS failure, TLS failure, or no response within the timeout. */
 export class MlflowUnreachableError extends Error {
-  constructor(readonly endpoint: string, readonly reason: string, readonly tries: number) {
+  constructor(
+    readonly endpoint: string,
+    readonly reason: string,
+    readonly tries: number,
+  ) {
     super(`${endpoint}: no answer (${reason})${tries > 1 ? ` after ${tries} tries` : ""}`);
     this.name = "MlflowUnreachableError";
   }
@@ -42,7 +48,10 @@ export class MlflowClient {
   readonly timeoutMs: number;
   readonly retryUnanswered: boolean;
 
-  constructor(readonly target: TrackingTarget, opts: MlflowClientOptions = {}) {
+  constructor(
+    readonly target: TrackingTarget,
+    opts: MlflowClientOptions = {},
+  ) {
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retryUnanswered = opts.retryUnanswered ?? true;
@@ -78,11 +87,24 @@ export class MlflowClient {
     try {
       return (text ? JSON.parse(text) : {}) as T;
     } catch {
-      throw new MlflowHttpError(name, 200, undefined, `the answer is not JSON (${JSON.stringify(text.slice(0, 80))}...); is this an MLflow tracking server?`, 1);
+      throw new MlflowHttpError(
+        name,
+        200,
+        undefined,
+        `the answer is not JSON (${JSON.stringify(text.slice(0, 80))}...); is this an MLflow tracking server?`,
+        1,
+      );
     }
   }
 
-  private async send(method: string, url: string, name: string, body: string | Uint8Array | undefined, headers: Record<string, string>, timeoutMs: number): Promise<string> {
+  private async send(
+    method: string,
+    url: string,
+    name: string,
+    body: string | Uint8Array | undefined,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {

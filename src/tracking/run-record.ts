@@ -3,10 +3,21 @@ import { flattenPipeline } from "../runs/run-summary.js";
 import type { FinishedRun } from "./finished-run.js";
 import { MAX_TAG_VALUE_LENGTH, mlflowKey, paramValue, truncate } from "./mlflow-keys.js";
 
-export interface Param { key: string; value: string }
-export interface Tag { key: string; value: string }
+export interface Param {
+  key: string;
+  value: string;
+}
+export interface Tag {
+  key: string;
+  value: string;
+}
 /** A metric as log-batch takes it; a non-finite value goes as the string MLflow's JSON parser reads ("NaN"). */
-export interface Metric { key: string; value: number | string; timestamp: number; step: number }
+export interface Metric {
+  key: string;
+  value: number | string;
+  timestamp: number;
+  step: number;
+}
 
 /** Keys of the resolved pipeline that are not params of the experiment: the run's name, paths of where it went. */
 const NOT_PARAMS = [/^name$/, /^output\./, /^tracking\./];

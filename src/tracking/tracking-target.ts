@@ -1,9 +1,7 @@
 import { InputError } from "../core/errors.js";
 
 /** How recpipe authenticates to the tracking server, as MLflow's own clients read it from the environment. */
-export type TrackingAuth =
-  | { kind: "bearer"; token: string; from: string }
-  | { kind: "basic"; username: string; password: string; from: string };
+export type TrackingAuth = { kind: "bearer"; token: string; from: string } | { kind: "basic"; username: string; password: string; from: string };
 
 /** A tracking server and experiment, resolved from the command line, the environment and the pipeline file. */
 export interface TrackingTarget {
@@ -36,7 +34,13 @@ export interface TrackingSources {
 export function resolveTrackingTarget(s: TrackingSources): TrackingTarget | undefined {
   if (s.flag === false) return undefined;
   const envUri = s.env.MLFLOW_TRACKING_URI?.trim();
-  const [raw, uriFrom] = s.flag ? [s.flag, "--track"] : envUri ? [envUri, "MLFLOW_TRACKING_URI"] : s.file?.mlflow ? [s.file.mlflow, `tracking.mlflow in ${s.fileLabel}`] : [undefined, ""];
+  const [raw, uriFrom] = s.flag
+    ? [s.flag, "--track"]
+    : envUri
+      ? [envUri, "MLFLOW_TRACKING_URI"]
+      : s.file?.mlflow
+        ? [s.file.mlflow, `tracking.mlflow in ${s.fileLabel}`]
+        : [undefined, ""];
   if (raw === undefined) return undefined;
   const uri = checkTrackingUri(raw, uriFrom);
   const envExperiment = s.env.MLFLOW_EXPERIMENT_NAME?.trim();
@@ -53,19 +57,30 @@ export function checkTrackingUri(raw: string, from: string): string {
     throw new InputError("E_TRACKING", `${from}: expected an MLflow tracking server URL, http(s)://HOST:PORT; got "${raw}"`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InputError("E_TRACKING", `${from}: recpipe logs to an MLflow tracking server over HTTP (http:// or https://); got a ${url.protocol.replace(/:$/, "")} URI ("${url.protocol}..."); start one with \`mlflow server\` and give its URL, or run without tracking (--no-track)`);
+    throw new InputError(
+      "E_TRACKING",
+      `${from}: recpipe logs to an MLflow tracking server over HTTP (http:// or https://); got a ${url.protocol.replace(/:$/, "")} URI ("${url.protocol}..."); start one with \`mlflow server\` and give its URL, or run without tracking (--no-track)`,
+    );
   }
   if (url.username || url.password) {
-    throw new InputError("E_TRACKING", `${from}: the URL must not hold credentials (user:password@); set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, instead`);
+    throw new InputError(
+      "E_TRACKING",
+      `${from}: the URL must not hold credentials (user:password@); set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, instead`,
+    );
   }
-  if (url.search || url.hash) throw new InputError("E_TRACKING", `${from}: expected http(s)://HOST:PORT[/PATH] without a query or fragment; got "${url.origin}${url.pathname}${url.search ? "?..." : "#..."}"`);
+  if (url.search || url.hash)
+    throw new InputError(
+      "E_TRACKING",
+      `${from}: expected http(s)://HOST:PORT[/PATH] without a query or fragment; got "${url.origin}${url.pathname}${url.search ? "?..." : "#..."}"`,
+    );
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 function authFromEnv(env: NodeJS.ProcessEnv): { auth?: TrackingAuth } {
   const token = env.MLFLOW_TRACKING_TOKEN;
   if (token) return { auth: { kind: "bearer", token, from: "MLFLOW_TRACKING_TOKEN" } };
-  const username = env.MLFLOW_TRACKING_USERNAME, password = env.MLFLOW_TRACKING_PASSWORD;
+  const username = env.MLFLOW_TRACKING_USERNAME,
+    password = env.MLFLOW_TRACKING_PASSWORD;
   if (username && password) return { auth: { kind: "basic", username, password, from: "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD" } };
   if (username || password) {
     const [set, unset] = username ? ["MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"] : ["MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_USERNAME"];

@@ -5,9 +5,7 @@
  * number of threads.
  */
 import type { SolverCode, SolveRows } from "../kernels/als-half-step.js";
-import {
-  ALS_CHUNK_RATINGS, ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide,
-} from "../kernels/als-layout.js";
+import { ALS_CHUNK_RATINGS, ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 
 /** One half-step, as posted to workers (numbers and strings only). */
 export interface AlsHalfStepJob {
@@ -49,10 +47,23 @@ export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout:
   const starts = chunkStarts(dst.indptr, rows);
   const chunks = starts.length - 1;
   const args = {
-    indptr: dst.indptr, indices: dst.indices, values: dst.values, src: src.factors, out: dst.factors,
-    gram: job.implicit ? gramView(buffer, layout) : null, kp: layout.kp, k: layout.k,
-    regParam: job.regParam, alpha: job.alpha, implicit: job.implicit, solver: job.solver, cgSteps: job.cgSteps,
-    rowStart: 0, rowEnd: 0, scratch: scratchView(buffer, layout, slot), cgGatherCapacity: layout.cgGatherCapacity,
+    indptr: dst.indptr,
+    indices: dst.indices,
+    values: dst.values,
+    src: src.factors,
+    out: dst.factors,
+    gram: job.implicit ? gramView(buffer, layout) : null,
+    kp: layout.kp,
+    k: layout.k,
+    regParam: job.regParam,
+    alpha: job.alpha,
+    implicit: job.implicit,
+    solver: job.solver,
+    cgSteps: job.cgSteps,
+    rowStart: 0,
+    rowEnd: 0,
+    scratch: scratchView(buffer, layout, slot),
+    cgGatherCapacity: layout.cgGatherCapacity,
   };
   for (;;) {
     const c = Atomics.add(control, 0, 1);

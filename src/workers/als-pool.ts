@@ -43,7 +43,11 @@ function workerScript(): URL {
   const self = import.meta.url;
   if (!self.endsWith(".ts")) return new URL("./als-worker.js", self);
   // the ESM build of the api: the .cjs one resolves its hooks module relative to the wrong directory
-  const tsxApi = pathToFileURL(createRequire(self).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const tsxApi = pathToFileURL(
+    createRequire(self)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
   const entry = new URL("./als-worker.ts", self).href;
   const code = `const api = await import(${JSON.stringify(tsxApi)}); (api.register ?? api.default.register)(); await import(${JSON.stringify(entry)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
@@ -65,7 +69,9 @@ export class AlsPool {
         const data: AlsWorkerData = {
           engine: o.engine,
           spaces: o.spaces.map((s) => ({ layout: s.layout, memory: s.memory, buffer: o.engine === "js" ? s.buffer : null })),
-          sideSpace: o.sideSpace, wasmBytes: o.wasmBytes, slot: 1 + i,
+          sideSpace: o.sideSpace,
+          wasmBytes: o.wasmBytes,
+          slot: 1 + i,
         };
         const w = new Worker(url, { workerData: data });
         pool.workers.push(w);

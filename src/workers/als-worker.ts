@@ -49,6 +49,6 @@ port.on("message", (msg: { type: string } & AlsHalfStepJob) => {
     runChunks(solvers[space], buffers[space], data.spaces[space].layout, msg, data.slot);
     port.postMessage({ type: "done" });
   } catch (e) {
-    port.postMessage({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) });
+    port.postMessage({ type: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });

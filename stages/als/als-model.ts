@@ -48,7 +48,8 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
     settableParams: SPARK_ALS_MODEL_PARAMS,
     withParams(overrides: Record<string, unknown>): AlsModel {
       const bad = Object.keys(overrides).filter((k) => !SPARK_ALS_MODEL_PARAMS.includes(k));
-      if (bad.length) throw new InputError("E_ARGS", `ALSModel: ${bad.join(", ")} cannot be set on a fitted model; settable: ${SPARK_ALS_MODEL_PARAMS.join(", ")}`);
+      if (bad.length)
+        throw new InputError("E_ARGS", `ALSModel: ${bad.join(", ")} cannot be set on a fitted model; settable: ${SPARK_ALS_MODEL_PARAMS.join(", ")}`);
       const q = alsParams.parse({ ...p, ...overrides });
       return alsModel(q, { ...info, explicitParams: new Set([...info.explicitParams, ...Object.keys(overrides)]) }, user, item, history);
     },
@@ -71,7 +72,12 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
     },
     // The same top-k kernel with the factor roles swapped (items query, users are the targets), as Spark's
     // recommendForAllItems is recommendForAll(itemFactors, userFactors).
-    async recommendForItems(items: Int32Array, k: number, ctx: RunContext, exclude?: { users: Int32Array; items: Int32Array }): Promise<ItemRecommendationLists> {
+    async recommendForItems(
+      items: Int32Array,
+      k: number,
+      ctx: RunContext,
+      exclude?: { users: Int32Array; items: Int32Array },
+    ): Promise<ItemRecommendationLists> {
       const top = await topFor(item, user, items, k, ctx, exclude ? { queryIds: exclude.items, targetIds: exclude.users } : undefined);
       return { items: top.queryIds, users: top.ids, scores: top.scores, counts: top.counts, k };
     },
@@ -95,7 +101,12 @@ export function alsModel(p: AlsParams, info: StageInfo, user: FactorSet, item: F
  * get an empty row, as the Recommender contract says.
  */
 async function topFor(
-  queries: FactorSet, targets: FactorSet, ids: Int32Array, k: number, ctx: RunContext, exclude?: { queryIds: Int32Array; targetIds: Int32Array },
+  queries: FactorSet,
+  targets: FactorSet,
+  ids: Int32Array,
+  k: number,
+  ctx: RunContext,
+  exclude?: { queryIds: Int32Array; targetIds: Int32Array },
 ): Promise<{ queryIds: Int32Array; ids: Int32Array; scores: Float32Array; counts: Int32Array }> {
   const query = ids === queries.ids ? queries : subset(queries, ids);
   const top = await recommendTopK(query, targets, k, { workers: ctx.workers, exclude });

@@ -22,8 +22,10 @@ export function factorTable(f: FactorSet): Table {
 export function factorSetFrom(t: Table, rank: number, where: string): FactorSet {
   const idCol = t.getChild("id");
   const feat = t.getChild("features");
-  if (!idCol || !feat) throw new InputError("E_MODEL", `${where}: a factor table needs columns id and features; found ${t.schema.fields.map((f) => f.name).join(", ")}`);
-  if (!(DataType.isInt(idCol.type) && idCol.type.bitWidth === 32)) throw new InputError("E_MODEL", `${where}: column id must be int32; found ${String(idCol.type)}`);
+  if (!idCol || !feat)
+    throw new InputError("E_MODEL", `${where}: a factor table needs columns id and features; found ${t.schema.fields.map((f) => f.name).join(", ")}`);
+  if (!(DataType.isInt(idCol.type) && idCol.type.bitWidth === 32))
+    throw new InputError("E_MODEL", `${where}: column id must be int32; found ${String(idCol.type)}`);
   if (!DataType.isList(feat.type) || !DataType.isFloat(feat.type.children[0].type) || feat.type.children[0].type.precision !== 1) {
     throw new InputError("E_MODEL", `${where}: column features must be list<float32>; found ${String(feat.type)}`);
   }
@@ -39,13 +41,15 @@ export function factorSetFrom(t: Table, rank: number, where: string): FactorSet 
     const vals = child.values as Float32Array;
     for (let i = 0; i < d.length; i++, row++) {
       if (!isValid(d.nullBitmap, d.offset + i) && d.nullCount > 0) throw new InputError("E_MODEL", `${where}: row ${row} has null features`);
-      const s = offs[d.offset + i], e = offs[d.offset + i + 1];
+      const s = offs[d.offset + i],
+        e = offs[d.offset + i + 1];
       if (e - s !== rank) throw new InputError("E_MODEL", `${where}: rank is ${rank} in the metadata but row ${row} has ${e - s} features`);
       ids[row] = (idData.values as Int32Array)[idData.offset + i];
       const features = vals.subarray(child.offset + s, child.offset + e);
       // ALS never produces an infinite or NaN factor; one here means the file was damaged, and would poison every score.
       for (let j = 0; j < rank; j++) {
-        if (!Number.isFinite(features[j])) throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has a non-finite feature (${features[j]}); the factors are damaged`);
+        if (!Number.isFinite(features[j]))
+          throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has a non-finite feature (${features[j]}); the factors are damaged`);
       }
       values.set(features, row * rank);
     }

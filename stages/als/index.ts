@@ -45,10 +45,21 @@ export const als = defineStage({
       const { raw, explicit } = paramsFromSaved(s, Object.keys(alsParams.shape));
       const p = alsParams.parse(raw);
       const rank = Number(s.extra?.rank);
-      if (!Number.isInteger(rank) || rank < 1) throw new InputError("E_MODEL", `${at}/metadata: "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
-      const uf = s.tables?.userFactors, itf = s.tables?.itemFactors;
-      if (!uf || !itf) throw new InputError("E_MODEL", `${at}: ALSModel needs userFactors/ and itemFactors/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
-      return alsModel(p, { uid: s.uid, name: "als", explicitParams: explicit }, factorSetFrom(uf, rank, `${at}/userFactors`), factorSetFrom(itf, rank, `${at}/itemFactors`));
+      if (!Number.isInteger(rank) || rank < 1)
+        throw new InputError("E_MODEL", `${at}/metadata: "rank" must be an integer >= 1; found ${JSON.stringify(s.extra?.rank)}`);
+      const uf = s.tables?.userFactors,
+        itf = s.tables?.itemFactors;
+      if (!uf || !itf)
+        throw new InputError(
+          "E_MODEL",
+          `${at}: ALSModel needs userFactors/ and itemFactors/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`,
+        );
+      return alsModel(
+        p,
+        { uid: s.uid, name: "als", explicitParams: explicit },
+        factorSetFrom(uf, rank, `${at}/userFactors`),
+        factorSetFrom(itf, rank, `${at}/itemFactors`),
+      );
     },
   },
   example: () => {
@@ -79,11 +90,28 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
       const bar = ctx.progress.start(`${where}: ALS sweeps`, p.maxIter, "sweeps");
       const f = await trainAls(
         r,
-        { rank: p.rank, maxIter: p.maxIter, regParam: p.regParam, alpha: p.alpha, implicitPrefs: p.implicitPrefs, nonnegative: p.nonnegative, seed: p.seed ?? ctx.seed, solver: p.solver, numUserBlocks: p.numUserBlocks, numItemBlocks: p.numItemBlocks },
+        {
+          rank: p.rank,
+          maxIter: p.maxIter,
+          regParam: p.regParam,
+          alpha: p.alpha,
+          implicitPrefs: p.implicitPrefs,
+          nonnegative: p.nonnegative,
+          seed: p.seed ?? ctx.seed,
+          solver: p.solver,
+          numUserBlocks: p.numUserBlocks,
+          numItemBlocks: p.numItemBlocks,
+        },
         { workers: ctx.workers, onIteration: (i) => bar.tick(i), computeLoss: true },
       );
       bar.done();
-      return alsModel(p, info, { ids: f.userIds, factors: f.userFactors, rank: f.rank }, { ids: f.itemIds, factors: f.itemFactors, rank: f.rank }, f.lossHistory);
+      return alsModel(
+        p,
+        info,
+        { ids: f.userIds, factors: f.userFactors, rank: f.rank },
+        { ids: f.itemIds, factors: f.itemFactors, rank: f.rank },
+        f.lossHistory,
+      );
     },
     withParams: (o) => rebuildWithParams(als, p, info, o),
     save() {

@@ -31,7 +31,10 @@ export function ratings(table: Table, col: string, where: string): Float32Array 
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
-      throw new InputError("E_DATA", `${where}: Ratings MUST NOT be Null or NaN (nor infinite): column ${col} row ${i} of the training split is ${Number.isNaN(v[i]) ? "null/NaN" : v[i]}`);
+      throw new InputError(
+        "E_DATA",
+        `${where}: Ratings MUST NOT be Null or NaN (nor infinite): column ${col} row ${i} of the training split is ${Number.isNaN(v[i]) ? "null/NaN" : v[i]}`,
+      );
     }
     out[i] = v[i];
   }

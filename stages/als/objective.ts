@@ -12,8 +12,15 @@ import type { FactorArray } from "../../src/kernels/als-half-step.js";
 import type { AlsSideViews } from "../../src/kernels/als-layout.js";
 
 export function alsObjective(
-  users: AlsSideViews, items: AlsSideViews, k: number, kp: number,
-  regParam: number, alpha: number, implicit: boolean, itemGram: FactorArray | null, userStride = 1,
+  users: AlsSideViews,
+  items: AlsSideViews,
+  k: number,
+  kp: number,
+  regParam: number,
+  alpha: number,
+  implicit: boolean,
+  itemGram: FactorArray | null,
+  userStride = 1,
 ): number {
   const X = users.factors;
   const Y = items.factors;

@@ -3,7 +3,21 @@ import { columnName, seedParam } from "../../src/core/params.js";
 
 const storageLevel = (doc: string) =>
   z
-    .enum(["NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY", "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP"])
+    .enum([
+      "NONE",
+      "DISK_ONLY",
+      "DISK_ONLY_2",
+      "DISK_ONLY_3",
+      "MEMORY_ONLY",
+      "MEMORY_ONLY_2",
+      "MEMORY_ONLY_SER",
+      "MEMORY_ONLY_SER_2",
+      "MEMORY_AND_DISK",
+      "MEMORY_AND_DISK_2",
+      "MEMORY_AND_DISK_SER",
+      "MEMORY_AND_DISK_SER_2",
+      "OFF_HEAP",
+    ])
     .default("MEMORY_AND_DISK")
     .describe(`${doc} (Spark caching only; accepted and recorded for compatibility, no effect in recpipe)`);
 
@@ -32,7 +46,10 @@ export const alsParams = z.object({
   itemCol: columnName("column of item ids (integers in int32 range)").default("item"),
   ratingCol: z.string().default("rating").describe('column of ratings; "" means every rating is 1.0'),
   predictionCol: columnName("output column of predicted ratings (float32)").default("prediction"),
-  solver: z.enum(["cholesky", "cg"]).default("cholesky").describe("beyond Spark: cholesky (exact, Spark's) or cg (conjugate gradient, as benfred/implicit; fast for implicit feedback at high rank)"),
+  solver: z
+    .enum(["cholesky", "cg"])
+    .default("cholesky")
+    .describe("beyond Spark: cholesky (exact, Spark's) or cg (conjugate gradient, as benfred/implicit; fast for implicit feedback at high rank)"),
 });
 
 export type AlsParams = z.output<typeof alsParams>;

@@ -4,8 +4,13 @@
  * which makes every float sum over a row deterministic.
  */
 export function fillCsr(
-  rowOf: Int32Array, colOf: Int32Array, rating: Float32Array, rows: number,
-  outIndptr: Int32Array, outIndices: Int32Array, outValues: Float32Array,
+  rowOf: Int32Array,
+  colOf: Int32Array,
+  rating: Float32Array,
+  rows: number,
+  outIndptr: Int32Array,
+  outIndices: Int32Array,
+  outValues: Float32Array,
 ): void {
   const nnz = rowOf.length;
   outIndptr.fill(0);

@@ -6,14 +6,7 @@
  */
 import { InputError } from "../../src/core/errors.js";
 import { planTopKLayout, prepareQueries, prepareTargets, topKViews } from "../../src/kernels/top-k-dot.js";
-import {
-  createTopKMemory,
-  runTopKRange,
-  sharedBuffer,
-  topKWasmModule,
-  type TopKEngine,
-  type TopKShared,
-} from "../../src/kernels/top-k-dot-wasm.js";
+import { createTopKMemory, runTopKRange, sharedBuffer, topKWasmModule, type TopKEngine, type TopKShared } from "../../src/kernels/top-k-dot-wasm.js";
 import { runTopKOnWorkers } from "../../src/workers/topk-pool.js";
 import { makeIdLookup } from "../../src/kernels/id-lookup.js";
 
@@ -57,10 +50,16 @@ function orderById(ids: Int32Array): Int32Array {
 
 /** CSR over query rows of the excluded target positions (in id order), rows sorted for binary search. */
 function buildExclusion(
-  query: FactorSet, targetIds: Int32Array, order: Int32Array, exclude: { queryIds: Int32Array; targetIds: Int32Array },
+  query: FactorSet,
+  targetIds: Int32Array,
+  order: Int32Array,
+  exclude: { queryIds: Int32Array; targetIds: Int32Array },
 ): { indptr: Int32Array; indices: Int32Array } {
   if (exclude.queryIds.length !== exclude.targetIds.length) {
-    throw new InputError("E_DATA", `exclude: ${exclude.queryIds.length} query ids but ${exclude.targetIds.length} target ids; expected one of each per seen pair`);
+    throw new InputError(
+      "E_DATA",
+      `exclude: ${exclude.queryIds.length} query ids but ${exclude.targetIds.length} target ids; expected one of each per seen pair`,
+    );
   }
   const queryRow = makeIdLookup(query.ids);
   const targetRow = makeIdLookup(targetIds);

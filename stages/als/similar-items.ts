@@ -29,7 +29,11 @@ export function normalisedFactors(f: FactorSet): FactorSet {
  * order; an item without factors gets an empty row. `cache` keeps the normalised factors across calls on one model.
  */
 export async function similarItemsByCosine(
-  itemFactors: FactorSet, items: Int32Array, k: number, ctx: RunContext, cache: { normalised?: FactorSet },
+  itemFactors: FactorSet,
+  items: Int32Array,
+  k: number,
+  ctx: RunContext,
+  cache: { normalised?: FactorSet },
 ): Promise<SimilarItemLists> {
   const all = (cache.normalised ??= normalisedFactors(itemFactors));
   const row = new Map<number, number>();

@@ -14,13 +14,19 @@
  */
 import { InputError } from "../../src/core/errors.js";
 import {
-  DEFAULT_CG_STEPS, SOLVER_CG, SOLVER_CHOLESKY, SOLVER_NNLS, gramAccumulateJs, solveRowsJs,
-  type FactorArray, type GramAccumulate, type SolverCode, type SolveRows,
+  DEFAULT_CG_STEPS,
+  SOLVER_CG,
+  SOLVER_CHOLESKY,
+  SOLVER_NNLS,
+  gramAccumulateJs,
+  solveRowsJs,
+  type FactorArray,
+  type GramAccumulate,
+  type SolverCode,
+  type SolveRows,
 } from "../../src/kernels/als-half-step.js";
 import { ALS_CHUNK_ROWS, gramView, planAlsSpaces, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
-import {
-  ALS_WASM_MAX_LAYOUT_BYTES, alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes,
-} from "../../src/kernels/als-wasm.js";
+import { ALS_WASM_MAX_LAYOUT_BYTES, alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../../src/kernels/als-wasm.js";
 import { AlsPool } from "../../src/workers/als-pool.js";
 import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
@@ -126,7 +132,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   // Workers boot (module load, wasm compile) while this thread fills the CSR and the initial factors; they read
   // nothing until the first half-step job arrives.
   const poolStarting = AlsPool.start({
-    workers, engine, wasmBytes,
+    workers,
+    engine,
+    wasmBytes,
     spaces: layouts.map((layout, i) => ({ layout, memory: memories[i], buffer: engine === "js" ? buffers[i] : null })),
     sideSpace: { user: spaces.user, item: spaces.item },
     localSolveRows: kernels.map((k) => k.solveRows),
@@ -174,7 +182,12 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
         const space = spaces[side];
         if (p.implicitPrefs) computeGram(space, otherSide(side));
         const job: AlsHalfStepJob = {
-          side, regParam: p.regParam, alpha: p.alpha, implicit: p.implicitPrefs, solver, cgSteps: DEFAULT_CG_STEPS,
+          side,
+          regParam: p.regParam,
+          alpha: p.alpha,
+          implicit: p.implicitPrefs,
+          solver,
+          cgSteps: DEFAULT_CG_STEPS,
         };
         const failed = await pool.halfStep(job);
         if (failed >= 0) {

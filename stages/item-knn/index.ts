@@ -38,9 +38,15 @@ export const itemKnn = defineStage({
       const at = s.origin ?? `ItemKNNModel ${s.uid}`;
       const { params, info } = savedParamsAndInfo(itemKnnParams, "item-knn", s);
       const k = Number(s.extra?.numNeighbours);
-      if (!Number.isInteger(k) || k < 1) throw new InputError("E_MODEL", `${at}/metadata: "numNeighbours" must be an integer >= 1; found ${JSON.stringify(s.extra?.numNeighbours)}`);
-      const nb = s.tables?.neighbours, ur = s.tables?.userRatings;
-      if (!nb || !ur) throw new InputError("E_MODEL", `${at}: ItemKNNModel needs neighbours/ and userRatings/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`);
+      if (!Number.isInteger(k) || k < 1)
+        throw new InputError("E_MODEL", `${at}/metadata: "numNeighbours" must be an integer >= 1; found ${JSON.stringify(s.extra?.numNeighbours)}`);
+      const nb = s.tables?.neighbours,
+        ur = s.tables?.userRatings;
+      if (!nb || !ur)
+        throw new InputError(
+          "E_MODEL",
+          `${at}: ItemKNNModel needs neighbours/ and userRatings/ Parquet folders; found ${Object.keys(s.tables ?? {}).join(", ") || "none"}`,
+        );
       return itemKnnModel(params, info, stateFromTables(nb, ur, k, at));
     },
   },
@@ -58,7 +64,10 @@ export const itemKnn = defineStage({
 /** Settings that zod cannot check one key at a time: refused before any data is read. */
 function checkParams(p: ItemKnnParams, where: string): void {
   if (p.weighting === "bm25" && p.shrinkage > 0) {
-    throw new InputError("E_SPEC", `${where}.shrinkage: weighting bm25 has no cosine denominator to shrink (implicit's BM25Recommender is a plain dot product); expected 0 with bm25, found ${p.shrinkage}`);
+    throw new InputError(
+      "E_SPEC",
+      `${where}.shrinkage: weighting bm25 has no cosine denominator to shrink (implicit's BM25Recommender is a plain dot product); expected 0 with bm25, found ${p.shrinkage}`,
+    );
   }
 }
 
@@ -82,7 +91,11 @@ function itemKnnEstimator(p: ItemKnnParams, info: StageInfo): Estimator {
       const r = ratings(table, p.ratingCol, where);
       if (p.weighting !== "none") {
         const bad = r.findIndex((x) => x < 0);
-        if (bad >= 0) throw new InputError("E_DATA", `${where}: weighting ${p.weighting} needs ratings >= 0 (counts); column ${p.ratingCol} row ${bad} of the training split is ${r[bad]}`);
+        if (bad >= 0)
+          throw new InputError(
+            "E_DATA",
+            `${where}: weighting ${p.weighting} needs ratings >= 0 (counts); column ${p.ratingCol} row ${bad} of the training split is ${r[bad]}`,
+          );
       }
       const bar = ctx.progress.start(`${where}: item neighbours`, 1, "steps");
       try {

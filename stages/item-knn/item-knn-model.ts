@@ -101,7 +101,11 @@ export function itemKnnModel(p: ItemKnnParams, info: StageInfo, state: ItemKnnSt
  * model does not know can never be recommended anyway, and are dropped.
  */
 function exclusionRows(
-  exclude: { users: Int32Array; items: Int32Array }, queryRows: Int32Array, userRow: (id: number) => number, itemRow: (id: number) => number, nUsers: number,
+  exclude: { users: Int32Array; items: Int32Array },
+  queryRows: Int32Array,
+  userRow: (id: number) => number,
+  itemRow: (id: number) => number,
+  nUsers: number,
 ): { indptr: Int32Array; indices: Int32Array } {
   if (exclude.users.length !== exclude.items.length) {
     throw new InputError("E_DATA", `exclude: ${exclude.users.length} user ids but ${exclude.items.length} item ids; expected one of each per seen pair`);

@@ -20,9 +20,10 @@ export interface ItemKnnState {
 }
 
 function listVector(type: Int32 | Float32, offsets: Int32Array, values: Int32Array | Float32Array): Vector {
-  const child = type instanceof Int32
-    ? makeData({ type, length: values.length, nullCount: 0, data: values as Int32Array })
-    : makeData({ type: type as Float32, length: values.length, nullCount: 0, data: values as Float32Array });
+  const child =
+    type instanceof Int32
+      ? makeData({ type, length: values.length, nullCount: 0, data: values as Int32Array })
+      : makeData({ type: type as Float32, length: values.length, nullCount: 0, data: values as Float32Array });
   const listType = new List(new Field("element", child.type, false));
   return makeVector(makeData({ type: listType, length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, child }));
 }
@@ -48,11 +49,20 @@ export function neighboursTable(s: ItemKnnState): Table {
 
 export function userRatingsTable(s: ItemKnnState): Table {
   const items = Int32Array.from(s.rows.rowItems, (i) => s.itemIds[i]);
-  return new Table({ id: int32Vector(s.userIds), items: listVector(new Int32(), s.rows.rowPtr, items), ratings: listVector(new Float32(), s.rows.rowPtr, s.rows.rowRatings) });
+  return new Table({
+    id: int32Vector(s.userIds),
+    items: listVector(new Int32(), s.rows.rowPtr, items),
+    ratings: listVector(new Float32(), s.rows.rowPtr, s.rows.rowRatings),
+  });
 }
 
 /** A table's (id, list<int32>, list<float32>) columns, rows in stored order, nulls and bad types refused. */
-function readLists(t: Table, listCol: string, valueCol: string, where: string): { ids: Int32Array; offsets: Int32Array; lists: Int32Array; values: Float32Array } {
+function readLists(
+  t: Table,
+  listCol: string,
+  valueCol: string,
+  where: string,
+): { ids: Int32Array; offsets: Int32Array; lists: Int32Array; values: Float32Array } {
   const names = t.schema.fields.map((f) => f.name);
   const col = (name: string) => {
     const v = t.getChild(name);
@@ -64,9 +74,12 @@ function readLists(t: Table, listCol: string, valueCol: string, where: string): 
   const lc = col(listCol);
   const vc = col(valueCol);
   const isList = (v: Vector, ok: (t: DataType) => boolean) => DataType.isList(v.type) && ok(v.type.children[0].type);
-  if (!(DataType.isInt(idCol.type) && idCol.type.bitWidth === 32)) throw new InputError("E_MODEL", `${where}: column id must be int32; found ${String(idCol.type)}`);
-  if (!isList(lc, (c) => DataType.isInt(c) && c.bitWidth === 32)) throw new InputError("E_MODEL", `${where}: column ${listCol} must be list<int32>; found ${String(lc.type)}`);
-  if (!isList(vc, (c) => DataType.isFloat(c) && c.precision === 1)) throw new InputError("E_MODEL", `${where}: column ${valueCol} must be list<float32>; found ${String(vc.type)}`);
+  if (!(DataType.isInt(idCol.type) && idCol.type.bitWidth === 32))
+    throw new InputError("E_MODEL", `${where}: column id must be int32; found ${String(idCol.type)}`);
+  if (!isList(lc, (c) => DataType.isInt(c) && c.bitWidth === 32))
+    throw new InputError("E_MODEL", `${where}: column ${listCol} must be list<int32>; found ${String(lc.type)}`);
+  if (!isList(vc, (c) => DataType.isFloat(c) && c.precision === 1))
+    throw new InputError("E_MODEL", `${where}: column ${valueCol} must be list<float32>; found ${String(vc.type)}`);
   const n = t.numRows;
   const ids = new Int32Array(n);
   const offsets = new Int32Array(n + 1);
@@ -83,13 +96,16 @@ function readLists(t: Table, listCol: string, valueCol: string, where: string): 
     const vChild = vd.children[0];
     for (let i = 0; i < idData.length; i++, row++) {
       ids[row] = (idData.values as Int32Array)[idData.offset + i];
-      const ls = lOff[ld.offset + i], le = lOff[ld.offset + i + 1];
-      const vs = vOff[vd.offset + i], ve = vOff[vd.offset + i + 1];
+      const ls = lOff[ld.offset + i],
+        le = lOff[ld.offset + i + 1];
+      const vs = vOff[vd.offset + i],
+        ve = vOff[vd.offset + i + 1];
       if (le - ls !== ve - vs) throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has ${le - ls} ${listCol} but ${ve - vs} ${valueCol}`);
       listParts.push((lChild.values as Int32Array).subarray(lChild.offset + ls, lChild.offset + le));
       const vals = (vChild.values as Float32Array).subarray(vChild.offset + vs, vChild.offset + ve);
       for (let j = 0; j < vals.length; j++) {
-        if (!Number.isFinite(vals[j])) throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has a non-finite ${valueCol} value (${vals[j]}); the file is damaged`);
+        if (!Number.isFinite(vals[j]))
+          throw new InputError("E_MODEL", `${where}: row ${row} (id ${ids[row]}) has a non-finite ${valueCol} value (${vals[j]}); the file is damaged`);
       }
       valueParts.push(vals);
       offsets[row + 1] = offsets[row] + (le - ls);
@@ -122,7 +138,11 @@ export function stateFromTables(neighbours: Table, userRatings: Table, k: number
     for (let t = 0; t < len; t++) {
       const id = nb.lists[nb.offsets[i] + t];
       const j = itemRow(id);
-      if (j < 0 || j === i) throw new InputError("E_MODEL", `${at}/neighbours: item ${itemIds[i]} lists ${j < 0 ? "unknown item" : "itself as"} ${id}; expected other items of the model`);
+      if (j < 0 || j === i)
+        throw new InputError(
+          "E_MODEL",
+          `${at}/neighbours: item ${itemIds[i]} lists ${j < 0 ? "unknown item" : "itself as"} ${id}; expected other items of the model`,
+        );
       idx[i * k + t] = j;
       sims[i * k + t] = nb.values[nb.offsets[i] + t];
     }
@@ -132,7 +152,11 @@ export function stateFromTables(neighbours: Table, userRatings: Table, k: number
     for (let p = ur.offsets[u]; p < ur.offsets[u + 1]; p++) {
       const j = itemRow(ur.lists[p]);
       if (j < 0) throw new InputError("E_MODEL", `${at}/userRatings: user ${ur.ids[u]} rated item ${ur.lists[p]}, which ${at}/neighbours does not list`);
-      if (p > ur.offsets[u] && j <= rowItems[p - 1]) throw new InputError("E_MODEL", `${at}/userRatings: user ${ur.ids[u]}'s items must be distinct and ascending; found ${ur.lists[p]} after ${ur.lists[p - 1]}`);
+      if (p > ur.offsets[u] && j <= rowItems[p - 1])
+        throw new InputError(
+          "E_MODEL",
+          `${at}/userRatings: user ${ur.ids[u]}'s items must be distinct and ascending; found ${ur.lists[p]} after ${ur.lists[p - 1]}`,
+        );
       rowItems[p] = j;
     }
   }

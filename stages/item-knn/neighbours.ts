@@ -62,12 +62,24 @@ export interface DenseTopN {
 }
 
 export async function recommendFromNeighbours(
-  m: RatingRows, nbrs: NeighbourLists, queryRows: Int32Array, num: number, exclusion: { indptr: Int32Array; indices: Int32Array } | null, o: KernelOptions,
+  m: RatingRows,
+  nbrs: NeighbourLists,
+  queryRows: Int32Array,
+  num: number,
+  exclusion: { indptr: Int32Array; indices: Int32Array } | null,
+  o: KernelOptions,
 ): Promise<DenseTopN> {
   const nQueries = queryRows.length;
   const threads = threadsFor(o.workers, nQueries);
   const layout = planRecommendLayout({
-    nUsers: m.nUsers, nItems: m.nItems, nnz: m.rowItems.length, k: nbrs.k, nQueries, num, exclusionNnz: exclusion ? exclusion.indices.length : -1, workers: threads,
+    nUsers: m.nUsers,
+    nItems: m.nItems,
+    nnz: m.rowItems.length,
+    k: nbrs.k,
+    nQueries,
+    num,
+    exclusionNnz: exclusion ? exclusion.indices.length : -1,
+    workers: threads,
   });
   const shared = allocateItemKnnShared(o.engine ?? "wasm", layout.totalBytes, threads);
   const v = recommendViews(itemKnnBuffer(shared), layout);

@@ -6,7 +6,9 @@ import type { BadInputCase, CaseContext } from "./case.js";
 import { csv, edit, NUMERIC_RATINGS_CSV, PIPELINE, PIPELINE_ALS_ONLY, RATINGS_CSV, ratingsParquet, ratingsRows, write } from "./fixtures.js";
 
 /** A case over the fixture pipeline whose data file is `data` (named `file`). */
-function dataCase(c: Omit<BadInputCase, "area" | "setup" | "args"> & { data: () => string | Uint8Array; file?: string; yaml?: string; args?: string[] }): BadInputCase {
+function dataCase(
+  c: Omit<BadInputCase, "area" | "setup" | "args"> & { data: () => string | Uint8Array; file?: string; yaml?: string; args?: string[] },
+): BadInputCase {
   const { data, file = "ratings.csv", yaml = PIPELINE, args, ...rest } = c;
   return {
     area: "data file",
@@ -67,7 +69,11 @@ export const dataCases: BadInputCase[] = [
   dataCase({
     id: "prepare-order-by-nulls",
     input: "drop-duplicates `orderBy` on a column with an empty cell",
-    data: () => csv(ratingsRows().map((r, i) => [...r, i === 3 ? "" : String(i)]), ["user", "item", "rating", "ts"]),
+    data: () =>
+      csv(
+        ratingsRows().map((r, i) => [...r, i === 3 ? "" : String(i)]),
+        ["user", "item", "rating", "ts"],
+      ),
     yaml: withPrepare("  - {type: drop-duplicates, cols: [user, item], keep: last, orderBy: ts}"),
     exit: 2,
     message: ["prepare[0] (drop-duplicates).orderBy", 'column "ts" must hold a value in every row', "row 3 holds null", "drop-na"],
@@ -211,7 +217,7 @@ export const dataCases: BadInputCase[] = [
     input: "quoted id holding a newline and a doubled quote",
     data: () => RATINGS_CSV + '"new\nuser ""x""",i1,4\n"new\nuser ""x""",i2,5\n',
     exit: 0,
-    outcome: "works: one id `new⏎user \"x\"`, rows counted correctly",
+    outcome: 'works: one id `new⏎user "x"`, rows counted correctly',
     verify: (r, c) => expect(inputRows(r.stdout, c)).toBe(NROWS + 2),
   }),
   dataCase({
@@ -234,7 +240,13 @@ export const dataCases: BadInputCase[] = [
     id: "unicode-ids",
     input: "unicode user and item ids (CJK, emoji, accents, a quoted comma)",
     yaml: PIPELINE + "recommend: {k: 3, users: all, excludeSeen: true}\n",
-    data: () => csv(ratingsRows((u) => quoteIfNeeded(UNICODE_USERS[u - 1]), (i) => UNICODE_ITEMS[i - 1])),
+    data: () =>
+      csv(
+        ratingsRows(
+          (u) => quoteIfNeeded(UNICODE_USERS[u - 1]),
+          (i) => UNICODE_ITEMS[i - 1],
+        ),
+      ),
     exit: 0,
     outcome: "runs; recommendations.parquet carries the original ids, byte for byte",
     verify: (r, c) => {

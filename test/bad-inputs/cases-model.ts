@@ -51,7 +51,10 @@ export const modelCases: BadInputCase[] = [
     setup: (c) => {
       const als = copyModel(c);
       const meta = path.join(als, "metadata/part-00000");
-      writeFileSync(meta, readFileSync(meta, "utf8").replace("org.apache.spark.ml.recommendation.ALSModel", "org.apache.spark.ml.classification.LogisticRegressionModel"));
+      writeFileSync(
+        meta,
+        readFileSync(meta, "utf8").replace("org.apache.spark.ml.recommendation.ALSModel", "org.apache.spark.ml.classification.LogisticRegressionModel"),
+      );
       rmSync(path.join(als, "metadata/.part-00000.crc"));
     },
     args: ["recommend", "--model", "model", "--all"],

@@ -176,7 +176,11 @@ export const pipelineFileCases: BadInputCase[] = [
     id: "ranking-metric-global-mean",
     input: "ranking metric on a model that cannot rank (`global-mean`)",
     yaml: edit(
-      edit(PIPELINE, "  - type: als\n    userCol: userIndex\n    itemCol: itemIndex\n    ratingCol: rating\n    rank: 2\n    maxIter: 2\n    coldStartStrategy: drop\n", "  - type: global-mean\n"),
+      edit(
+        PIPELINE,
+        "  - type: als\n    userCol: userIndex\n    itemCol: itemIndex\n    ratingCol: rating\n    rank: 2\n    maxIter: 2\n    coldStartStrategy: drop\n",
+        "  - type: global-mean\n",
+      ),
       "metricName: rmse}",
       "metricName: rmse}\n  - {type: ranking-evaluator, metricName: ndcgAtK, k: 5}",
     ),

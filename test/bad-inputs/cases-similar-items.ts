@@ -57,7 +57,13 @@ export const similarItemsCases: BadInputCase[] = [
   itemsCase({
     id: "similar-items-no-item-vectors",
     input: "`recommend: {similarItems: 3}` on a model without item vectors (most-popular)",
-    yaml: edit(PIPELINE, "  - type: als\n    userCol: userIndex\n    itemCol: itemIndex\n    ratingCol: rating\n    rank: 2\n    maxIter: 2\n    coldStartStrategy: drop\n", "  - {type: most-popular, userCol: userIndex, itemCol: itemIndex}\n").replace("evaluate:\n  - {type: regression-evaluator, metricName: rmse}\n", "evaluate:\n  - {type: ranking-evaluator, metricName: ndcgAtK, k: 3}\n") + "recommend: {similarItems: 3}\n",
+    yaml:
+      edit(
+        PIPELINE,
+        "  - type: als\n    userCol: userIndex\n    itemCol: itemIndex\n    ratingCol: rating\n    rank: 2\n    maxIter: 2\n    coldStartStrategy: drop\n",
+        "  - {type: most-popular, userCol: userIndex, itemCol: itemIndex}\n",
+      ).replace("evaluate:\n  - {type: regression-evaluator, metricName: rmse}\n", "evaluate:\n  - {type: ranking-evaluator, metricName: ndcgAtK, k: 3}\n") +
+      "recommend: {similarItems: 3}\n",
     exit: 2,
     message: ["recommend.similarItems", "expected a model with item vectors", "most-popular"],
   }),

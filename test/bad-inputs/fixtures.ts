@@ -85,9 +85,18 @@ export function ratingsParquet(ratings: "float" | "string" = "float"): Uint8Arra
     ratings === "float"
       ? tableFromArrays({ user: rows.map((r) => r[0]), item: rows.map((r) => r[1]), rating: Float32Array.from(rows.map((r) => Number(r[2]))) })
       : new Table({
-          user: vectorFromArray(rows.map((r) => r[0]), new Utf8()),
-          item: vectorFromArray(rows.map((r) => r[1]), new Utf8()),
-          rating: vectorFromArray(rows.map((r) => r[2]), new Utf8()),
+          user: vectorFromArray(
+            rows.map((r) => r[0]),
+            new Utf8(),
+          ),
+          item: vectorFromArray(
+            rows.map((r) => r[1]),
+            new Utf8(),
+          ),
+          rating: vectorFromArray(
+            rows.map((r) => r[2]),
+            new Utf8(),
+          ),
         });
   return writeParquetBytes(table);
 }

@@ -40,7 +40,7 @@ export function renderDoc(outcomes: CaseOutcome[]): string {
   ];
   outcomes.forEach(({ c, shown }, i) => {
     const cmd = `${c.shellPrefix ? `${c.shellPrefix}; ` : ""}recpipe ${c.args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ")}`;
-    const answer = c.exit === 0 ? c.outcome ?? "" : code(shown).replace(/\n/g, "`<br>`");
+    const answer = c.exit === 0 ? (c.outcome ?? "") : code(shown).replace(/\n/g, "`<br>`");
     lines.push(`| ${i + 1} | ${c.area} | ${cell(c.input)} | ${cell(code(cmd))} | ${c.exit} | ${cell(answer)} |`);
   });
   return lines.join("\n") + "\n";

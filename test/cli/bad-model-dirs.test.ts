@@ -174,4 +174,3 @@ describe("bad model directories exit 2 with a message naming the path", () => {
     expect(out.recommendations[0].recommendations).toHaveLength(2);
   });
 });
-

@@ -10,7 +10,11 @@ import { repoRoot } from "./run-cli.js";
 
 describe("node_modules/.bin/recpipe", () => {
   it("is made by the prepare script, not by a dependency on the package itself", () => {
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string>; devDependencies: Record<string, string>; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(pkg.scripts.prepare).toContain("scripts/link-bin.mjs");
     expect({ ...pkg.dependencies, ...pkg.devDependencies }).not.toHaveProperty("recpipe");
   });

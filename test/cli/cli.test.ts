@@ -21,7 +21,12 @@ describe("recpipe run", () => {
   it("runs the quickstart: one JSON object on stdout, a complete run directory, ALS beating the baselines", () => {
     const r = recpipe(["run", "pipelines/quickstart.yaml", "--json", "--quiet", "--out", out, "--workers", "2"]);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { runDir: string; metrics: Record<string, number>; baselines: Record<string, Record<string, number>>; timingsSeconds: Record<string, number> };
+    const j = JSON.parse(r.stdout) as {
+      runDir: string;
+      metrics: Record<string, number>;
+      baselines: Record<string, Record<string, number>>;
+      timingsSeconds: Record<string, number>;
+    };
     expect(Object.keys(j.metrics)).toEqual(["rmse", "mae", "ndcgAtK@10"]);
     // Planted rank-5 data with noise 0.3: ALS gets close to the noise; the global mean cannot.
     expect(j.metrics.rmse).toBeLessThan(0.4);
@@ -37,7 +42,9 @@ describe("recpipe run", () => {
     expect(stages[1]).toMatch(/^1_als_[0-9a-f]{12}$/);
     const manifest = JSON.parse(readFileSync(join(j.runDir, "manifest.json"), "utf8")) as { artefacts: { path: string }[]; seed: number };
     expect(manifest.seed).toBe(42);
-    expect(manifest.artefacts.map((a) => a.path)).toContain("model/stages/" + stages[1] + "/userFactors/" + readdirSync(join(j.runDir, "model/stages", stages[1], "userFactors")).find((f) => f.endsWith(".parquet")));
+    expect(manifest.artefacts.map((a) => a.path)).toContain(
+      "model/stages/" + stages[1] + "/userFactors/" + readdirSync(join(j.runDir, "model/stages", stages[1], "userFactors")).find((f) => f.endsWith(".parquet")),
+    );
     expect(readdirSync(out).filter((n) => n.startsWith("."))).toEqual([]);
   });
 

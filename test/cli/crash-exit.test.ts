@@ -54,7 +54,10 @@ function start(nodeArgs: string[], args: string[]) {
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -84,7 +87,9 @@ describe("a crash no JavaScript can catch", () => {
 
   it("names V8's invalid-size abort and the OOM killer's SIGKILL as memory, anything else as an internal error", () => {
     const fatal = "\n#\n# Fatal error in , line 0\n# Fatal JavaScript invalid size error 169220804 (see crbug.com/1201626)\n#\n";
-    expect(crashMessage({ code: null, signal: "SIGTRAP", stderrTail: fatal })).toMatch(/^recpipe: out of memory.*Fatal JavaScript invalid size error 169220804/);
+    expect(crashMessage({ code: null, signal: "SIGTRAP", stderrTail: fatal })).toMatch(
+      /^recpipe: out of memory.*Fatal JavaScript invalid size error 169220804/,
+    );
     expect(crashMessage({ code: null, signal: "SIGKILL", stderrTail: "" })).toMatch(/killed \(signal SIGKILL\).*out of memory/);
     expect(crashMessage({ code: 139, signal: null, stderrTail: "" })).toMatch(/^recpipe: internal error.*exit code 139/);
   });

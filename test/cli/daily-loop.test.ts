@@ -106,7 +106,8 @@ describe("tune.refit: all", () => {
     const k = await quickstart(tune.replace("refit: all", "refit: train"));
     expect(j.metrics).toEqual(k.metrics);
     expect(j.notes.join("\n")).toMatch(/tune\.refit: all: .*refitted on all [\d,]+ rows/);
-    const users = async (dir: string) => (await readTable(join(dir, "model", "bestModel", "stages", readdirSync(join(dir, "model", "bestModel", "stages"))[1], "userFactors"), {})).numRows;
+    const users = async (dir: string) =>
+      (await readTable(join(dir, "model", "bestModel", "stages", readdirSync(join(dir, "model", "bestModel", "stages"))[1], "userFactors"), {})).numRows;
     // Every user with a rating is in the refitted model; the train-only model misses users whose ratings all went to test.
     expect(await users(j.runDir)).toBeGreaterThanOrEqual(await users(k.runDir));
     expect(await users(j.runDir)).toBe(300);
@@ -115,10 +116,20 @@ describe("tune.refit: all", () => {
 
 describe("collectSubModels", () => {
   it("true is refused with a message saying why and what to do (recpipe keeps no sub-models)", () => {
-    const r = runCli(["validate", "pipelines/quickstart.yaml", "--set", "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: true}"]);
+    const r = runCli([
+      "validate",
+      "pipelines/quickstart.yaml",
+      "--set",
+      "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: true}",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/tune\.collectSubModels true is not supported: recpipe does not keep .* Remove the key or set it to false; got true/);
-    const ok = runCli(["validate", "pipelines/quickstart.yaml", "--set", "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: false}"]);
+    const ok = runCli([
+      "validate",
+      "pipelines/quickstart.yaml",
+      "--set",
+      "tune={type: cross-validator, evaluator: {type: regression-evaluator}, paramGrid: {als.rank: [2]}, collectSubModels: false}",
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
   });
 });
@@ -127,7 +138,9 @@ describe("--set source.path with another extension", () => {
   it("says which --set source.format/header to add when the file's block sets format explicitly", () => {
     const r = runCli(["validate", "pipelines/movielens-100k.yaml", "--set", "source.path=ratings.csv"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--set source\.path=ratings\.csv: the pipeline file's source says format: tsv, but "ratings\.csv" is named like csv; add --set source\.format=csv \(and --set source\.header=true if its first line names the columns\)/);
+    expect(r.stderr).toMatch(
+      /--set source\.path=ratings\.csv: the pipeline file's source says format: tsv, but "ratings\.csv" is named like csv; add --set source\.format=csv \(and --set source\.header=true if its first line names the columns\)/,
+    );
   });
 });
 
@@ -145,7 +158,11 @@ describe("runs started in the same second", () => {
     const p = (n: number) => String(n).padStart(2, "0");
     for (let s = 0; s < 120; s++) {
       const d = new Date(Date.now() + s * 1000);
-      const taken = join(folder, "runs", `tiny-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+      const taken = join(
+        folder,
+        "runs",
+        `tiny-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`,
+      );
       mkdirSync(taken, { recursive: true });
       writeFileSync(join(taken, "not-a-run"), "");
     }
@@ -170,7 +187,9 @@ describe("Cholesky where cg is several times faster", () => {
     const j = await quickstart(...implicit);
     const said = j.notes.filter((n) => /solver cholesky/.test(n));
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(/^als solves implicit feedback at rank 32 with solver cholesky \(Spark's, the default\); solver cg fitted about 2\.5x faster \(2\.3-2\.8x at rank 64, 3M-25M ratings, BENCHMARKS\.md\).*--set pipeline\.als\.solver=cg/);
+    expect(said[0]).toMatch(
+      /^als solves implicit feedback at rank 32 with solver cholesky \(Spark's, the default\); solver cg fitted about 2\.5x faster \(2\.3-2\.8x at rank 64, 3M-25M ratings, BENCHMARKS\.md\).*--set pipeline\.als\.solver=cg/,
+    );
     expect((await quickstart(...implicit, "pipeline.als.solver=cg")).notes.join("\n")).not.toMatch(/solver cholesky/);
     expect((await quickstart(...implicit, "pipeline.als.rank=16")).notes.join("\n")).not.toMatch(/solver cholesky/);
     const text = runCli(["run", "pipelines/quickstart.yaml", ...implicit.flatMap((s) => ["--set", s]), ...small.filter((a) => a !== "--json")]);

@@ -85,7 +85,10 @@ describe("one byte changed in any kind of file is refused on load, naming the fi
       const at = bytes.length >> 1;
       bytes[at] = /[0-9]/.test(String.fromCharCode(bytes[at])) ? (bytes[at] === 0x39 ? 0x38 : bytes[at] + 1) : bytes[at] ^ 0x01;
       writeFileSync(path.join(m, file), bytes);
-      for (const args of [["inspect", m], ["recommend", "--model", m, "--all", "-k", "3"]]) {
+      for (const args of [
+        ["inspect", m],
+        ["recommend", "--model", m, "--all", "-k", "3"],
+      ]) {
         const r = runCli(args);
         expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toContain(`${file}: checksum mismatch in bytes`);
@@ -120,7 +123,10 @@ describe("without .crc files", () => {
     for (const f of readdirSync(folder, { withFileTypes: false }) as string[]) unlinkSync(path.join(folder, f));
     // 80 users were indexed (ids 0-79 at most): id -65495 and 65495 cannot be theirs.
     await writeTable(alsFactorTable([-65495, 0, 1, 65495], 3), path.join(folder, "part-00000.parquet"), { format: "parquet" });
-    for (const args of [["inspect", m], ["recommend", "--model", m, "--all", "-k", "2"]]) {
+    for (const args of [
+      ["inspect", m],
+      ["recommend", "--model", m, "--all", "-k", "2"],
+    ]) {
       const r = runCli(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`stages/${als}/userFactors: id -65495 is outside the range of the string indexer that produces column "u"`));

@@ -16,7 +16,23 @@ beforeAll(() => {
 });
 
 describe("--help", () => {
-  const commands = [[], ["run"], ["validate"], ["explain"], ["schema"], ["recommend"], ["predict"], ["inspect"], ["reproduce"], ["runs"], ["compare"], ["log"], ["datasets"], ["datasets", "list"], ["datasets", "fetch"]];
+  const commands = [
+    [],
+    ["run"],
+    ["validate"],
+    ["explain"],
+    ["schema"],
+    ["recommend"],
+    ["predict"],
+    ["inspect"],
+    ["reproduce"],
+    ["runs"],
+    ["compare"],
+    ["log"],
+    ["datasets"],
+    ["datasets", "list"],
+    ["datasets", "fetch"],
+  ];
   const help = new Map<string, string>();
   // Node start-up dominates; the help texts are gathered concurrently once.
   beforeAll(async () => {
@@ -24,7 +40,9 @@ describe("--help", () => {
       commands.map(
         (c) =>
           new Promise<void>((done, fail) =>
-            execFile(process.execPath, [cli, ...c, "--help"], { encoding: "utf8" }, (err, stdout) => (err ? fail(err) : (help.set(c.join(" "), stdout), done()))),
+            execFile(process.execPath, [cli, ...c, "--help"], { encoding: "utf8" }, (err, stdout) =>
+              err ? fail(err) : (help.set(c.join(" "), stdout), done()),
+            ),
           ),
       ),
     );

@@ -27,13 +27,18 @@ describe("npm pack + npm install -g", () => {
 
     const work = join(tmp, "work");
     execFileSync("mkdir", ["-p", work]);
-    writeFileSync(join(work, "tiny.yaml"), `name: tiny
+    writeFileSync(
+      join(work, "tiny.yaml"),
+      `name: tiny
 source: {type: synthetic-ratings, users: 100, items: 50, density: 0.2}
 pipeline:
   - {type: string-indexer, inputCols: [user, item], outputCols: [u, i], handleInvalid: keep}
   - {type: als, userCol: u, itemCol: i, rank: 3, maxIter: 3, coldStartStrategy: drop}
-`);
-    const out = JSON.parse(execFileSync(bin, ["run", "tiny.yaml", "--json", "--quiet", "--workers", "1"], { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as { runDir: string; metrics: { rmse: number } };
+`,
+    );
+    const out = JSON.parse(
+      execFileSync(bin, ["run", "tiny.yaml", "--json", "--quiet", "--workers", "1"], { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    ) as { runDir: string; metrics: { rmse: number } };
     // output.dir (default runs) resolves from the pipeline file's folder.
     expect(out.runDir.startsWith(join(work, "runs", "tiny-"))).toBe(true);
     expect(Number.isFinite(out.metrics.rmse)).toBe(true);

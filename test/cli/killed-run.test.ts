@@ -38,7 +38,9 @@ afterAll(() => {
 
 /** Starts `recpipe run`, SIGKILLs it `afterMs` after `waitFor` appears on stderr (or after start), returns how it ended. */
 async function killMidway(outDir: string, afterMs: number, waitFor?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [cliMain, "run", path.join(dir, "big.yaml"), "--out", outDir, "--workers", "2"], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [cliMain, "run", path.join(dir, "big.yaml"), "--out", outDir, "--workers", "2"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   let timer: NodeJS.Timeout | undefined;
   const arm = () => (timer ??= setTimeout(() => child.kill("SIGKILL"), afterMs));

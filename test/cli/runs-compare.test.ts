@@ -12,7 +12,14 @@ const small = ["--set", "source.users=300", "--set", "source.items=200", "--set"
 let rank4 = "";
 let rank8 = "";
 
-type Listed = { run: string; status: string; problem?: string; metrics: Record<string, number>; differing: Record<string, unknown>; gains: Record<string, { gain: number; baseline: string }> };
+type Listed = {
+  run: string;
+  status: string;
+  problem?: string;
+  metrics: Record<string, number>;
+  differing: Record<string, unknown>;
+  gains: Record<string, { gain: number; baseline: string }>;
+};
 
 beforeAll(async () => {
   const a = await runCliAsync(["run", "pipelines/quickstart.yaml", "--set", "pipeline.als.rank=4", ...small]);
@@ -72,11 +79,20 @@ describe("recpipe runs", () => {
       expect(r.code, r.stderr).toBe(0);
       const runs = (JSON.parse(r.stdout) as { runs: Listed[] }).runs;
       const by = Object.fromEntries(runs.map((x) => [x.run, x]));
-      expect(Object.keys(by).sort()).toEqual(["quickstart-20260101-000001", "quickstart-20260101-000002", "quickstart-20260101-000003", "quickstart-20260101-000004", "quickstart-20260101-000005"]);
+      expect(Object.keys(by).sort()).toEqual([
+        "quickstart-20260101-000001",
+        "quickstart-20260101-000002",
+        "quickstart-20260101-000003",
+        "quickstart-20260101-000004",
+        "quickstart-20260101-000005",
+      ]);
       expect(by["quickstart-20260101-000001"].status).toBe("complete");
       expect(by["quickstart-20260101-000002"]).toMatchObject({ status: "damaged", problem: "recommendations.parquet is missing" });
       expect(by["quickstart-20260101-000003"]).toMatchObject({ status: "unfinished", problem: expect.stringMatching(/no manifest\.json/) });
-      expect(by["quickstart-20260101-000004"]).toMatchObject({ status: "unfinished", problem: expect.stringMatching(/interrupted .*process 999999999 is gone/) });
+      expect(by["quickstart-20260101-000004"]).toMatchObject({
+        status: "unfinished",
+        problem: expect.stringMatching(/interrupted .*process 999999999 is gone/),
+      });
       expect(by["quickstart-20260101-000005"]).toMatchObject({ status: "damaged", problem: expect.stringMatching(/metrics\.json is not valid JSON/) });
       const text = runCli(["runs", mixed]);
       expect(text.code).toBe(0);
@@ -137,7 +153,11 @@ describe("recpipe runs over mixed runs (one tuned, two not)", () => {
   afterAll(() => rmSync(mixed, { recursive: true, force: true }));
 
   it("collapses the tune block the untuned runs lack into one column, shows the tuner's choice, and fits 100 columns", () => {
-    const j = JSON.parse(runCli(["runs", mixed, "--json"]).stdout) as { runs: (Listed & { dir: string; params: Record<string, unknown> })[]; differingKeys: string[]; chosenKeys: string[] };
+    const j = JSON.parse(runCli(["runs", mixed, "--json"]).stdout) as {
+      runs: (Listed & { dir: string; params: Record<string, unknown> })[];
+      differingKeys: string[];
+      chosenKeys: string[];
+    };
     expect(j.differingKeys).toContain("tune");
     expect(j.differingKeys.filter((k) => k.startsWith("tune."))).toEqual([]);
     expect(j.chosenKeys).toEqual(["tune.best.als.regParam"]);
@@ -214,7 +234,10 @@ describe("recpipe compare", () => {
   it("a run compared with a copy of itself: nothing differs, 100% overlap", () => {
     const copy = join(out, "copy-of-rank4");
     cpSync(rank4, copy, { recursive: true });
-    const j = JSON.parse(runCli(["compare", rank4, copy, "--json"]).stdout) as { differences: unknown[]; overlap: { meanOverlap: number; usersCompared: number }[] };
+    const j = JSON.parse(runCli(["compare", rank4, copy, "--json"]).stdout) as {
+      differences: unknown[];
+      overlap: { meanOverlap: number; usersCompared: number }[];
+    };
     expect(j.differences).toEqual([]);
     expect(j.overlap[0].meanOverlap).toBe(1);
     expect(j.overlap[0].usersCompared).toBe(300);
@@ -231,8 +254,19 @@ describe("recpipe compare", () => {
 });
 
 describe("compare's overlap line", () => {
-  it("names the run a user is only in (B, C), not \"this run\"", () => {
-    const run = (name: string) => ({ dir: name, run: name, status: "complete" as const, createdAt: "2026-01-01T00:00:00Z", params: {}, metrics: {}, baselines: {}, largerIsBetter: {}, differing: {}, gains: {} });
+  it('names the run a user is only in (B, C), not "this run"', () => {
+    const run = (name: string) => ({
+      dir: name,
+      run: name,
+      status: "complete" as const,
+      createdAt: "2026-01-01T00:00:00Z",
+      params: {},
+      metrics: {},
+      baselines: {},
+      largerIsBetter: {},
+      differing: {},
+      gains: {},
+    });
     const c: RunComparison = {
       runs: [run("a"), run("b"), run("c")],
       differences: [],

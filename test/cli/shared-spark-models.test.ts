@@ -99,7 +99,11 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
       const message = (err as Error).message;
       expect(message).toContain(dir);
       const lines = message.split("\n");
-      for (const u of unsupported) expect(lines.some((l) => l.includes(`${u.className} (`) && l.endsWith(`${u.rel})`)), `${u.className} at ${u.rel}`).toBe(true);
+      for (const u of unsupported)
+        expect(
+          lines.some((l) => l.includes(`${u.className} (`) && l.endsWith(`${u.rel})`)),
+          `${u.className} at ${u.rel}`,
+        ).toBe(true);
       // Through the CLI: exit 2 with the same names, no stack trace.
       const pairs = path.join(tmp, `${name}-input.csv`);
       writeFileSync(pairs, "a,b\n1,2\n");
@@ -149,7 +153,8 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
     beforeAll(() => {
       const toMap = (tables: Table[]) => {
         const m = new Map<number, Float32Array>();
-        for (const t of tables) for (let r = 0; r < t.numRows; r++) m.set(t.getChild("id")!.get(r) as number, Float32Array.from(t.getChild("features")!.get(r) as Iterable<number>));
+        for (const t of tables)
+          for (let r = 0; r < t.numRows; r++) m.set(t.getChild("id")!.get(r) as number, Float32Array.from(t.getChild("features")!.get(r) as Iterable<number>));
         return m;
       };
       users = toMap(readFolder(path.join(ALS_DIR, "userFactors")));
@@ -157,7 +162,8 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
     });
 
     const dot = (u: number, i: number) => {
-      const a = users.get(u)!, b = items.get(i)!;
+      const a = users.get(u)!,
+        b = items.get(i)!;
       let s = 0;
       for (let r = 0; r < rank; r++) s += a[r] * b[r];
       return s;
@@ -170,7 +176,15 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
     });
 
     it("recpipe predict (CLI) gives the dot products of the stored factors, NaN for unknown ids", () => {
-      const pairs: [number, number][] = [[1, 1], [1, 50], [943, 1682], [500, 300], [17, 999], [5000, 1], [1, 99999]];
+      const pairs: [number, number][] = [
+        [1, 1],
+        [1, 50],
+        [943, 1682],
+        [500, 300],
+        [17, 999],
+        [5000, 1],
+        [1, 99999],
+      ];
       const input = path.join(tmp, "als-pairs.csv");
       writeFileSync(input, "userID,movieID\n" + pairs.map((p) => p.join(",")).join("\n") + "\n");
       const r = runCli(["predict", "--model", ALS_DIR, "--input", input]);
@@ -191,7 +205,10 @@ describe.skipIf(!have)("real Spark-saved models under shared/data/spark-models",
       const out = JSON.parse(r.stdout) as { recommendations: { userID: number; recommendations: { movieID: number; rating: number }[] }[] };
       expect(out.recommendations).toHaveLength(1);
       expect(out.recommendations[0].userID).toBe(1);
-      const want = [...items.keys()].map((i) => ({ i, s: dot(1, i) })).sort((a, b) => b.s - a.s).slice(0, 5);
+      const want = [...items.keys()]
+        .map((i) => ({ i, s: dot(1, i) }))
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 5);
       const got = out.recommendations[0].recommendations;
       expect(got.map((x) => x.movieID)).toEqual(want.map((w) => w.i));
       got.forEach((x, j) => expect(Math.abs(x.rating - want[j].s)).toBeLessThan(1e-5));

@@ -15,7 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // 30 users x 12 items with two taste groups; item 12 has no row in the items file (one warning).
 const rows: string[] = ["user,item,rating"];
-for (let u = 1; u <= 30; u++) for (let i = 1; i <= 12; i++) if ((u * 5 + i * 3) % 7 !== 0) rows.push(`${u},${100 + i},${(u % 2 === i % 2 ? 4 : 1) + ((u + i) % 2)}`);
+for (let u = 1; u <= 30; u++)
+  for (let i = 1; i <= 12; i++) if ((u * 5 + i * 3) % 7 !== 0) rows.push(`${u},${100 + i},${(u % 2 === i % 2 ? 4 : 1) + ((u + i) % 2)}`);
 const titles = ["id,title,year", ...Array.from({ length: 11 }, (_, i) => `${101 + i},"Film ${101 + i}, the sequel",${1990 + i}`)];
 
 let runDir = "";
@@ -85,7 +86,9 @@ describe("items, similar items and model baselines in a run", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ndcgAtK@5 \[als-implicit\]\s+\d\.\d+\s+\d\.\d+/);
     expect(r.stdout).toMatch(/expectedPercentileRank \[most-popular\]/);
-    const listed = JSON.parse(runCli(["runs", runDir, "--json"], { cwd: dir }).stdout) as { runs: { params: Record<string, unknown>; baselines: Record<string, unknown> }[] };
+    const listed = JSON.parse(runCli(["runs", runDir, "--json"], { cwd: dir }).stdout) as {
+      runs: { params: Record<string, unknown>; baselines: Record<string, unknown> }[];
+    };
     expect(listed.runs[0].params["baselines.als-implicit.pipeline.als.implicitPrefs"]).toBe(true);
     expect(listed.runs[0].params["baselines.most-popular"]).toBe("built-in");
     expect(Object.keys(listed.runs[0].baselines)).toContain("als-implicit");
@@ -103,7 +106,9 @@ describe("items, similar items and model baselines in a run", () => {
   it("recommend --similar-items gives original ids, titles on both sides, and never the item itself", () => {
     const r = runCli(["recommend", "--model", path.join(runDir, "model"), "--similar-items", "101", "-k", "3", "--format", "json"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { recommendations: { item: number; title: string; recommendations: { similarItem: number; score: number; similarTitle: string | null }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      recommendations: { item: number; title: string; recommendations: { similarItem: number; score: number; similarTitle: string | null }[] }[];
+    };
     expect(out.recommendations).toHaveLength(1);
     const [one] = out.recommendations;
     expect(one.item).toBe(101);

@@ -37,7 +37,8 @@ function write(name: string, statement: string): string {
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-sql-cli-"));
   const lines = ["user,item,rating,ts"];
-  for (let u = 0; u < 12; u++) for (let i = 0; i < 8; i++) if ((u * 7 + i * 3) % 4 !== 0) lines.push(`u${u},i${i},${1 + ((u + i) % 5)},${(u * i) % 9 === 0 ? -1 : u * 10 + i}`);
+  for (let u = 0; u < 12; u++)
+    for (let i = 0; i < 8; i++) if ((u * 7 + i * 3) % 4 !== 0) lines.push(`u${u},i${i},${1 + ((u + i) % 5)},${(u * i) % 9 === 0 ? -1 : u * 10 + i}`);
   writeFileSync(path.join(dir, "ratings.csv"), lines.join("\n") + "\n");
   writeFileSync(path.join(dir, "secret.csv"), `confidence\n${SECRET}\n`);
 });

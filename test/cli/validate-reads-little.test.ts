@@ -13,7 +13,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-validate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const rows: string[] = ["user,item,rating"];
-for (let i = 0; rows.join("\n").length < 1.5 * (1 << 20); i++) for (let j = 0; j < 100; j++) rows.push(`u${i % 500},i${(i * 7 + j) % 300},${1 + ((i + j) % 5)}`);
+for (let i = 0; rows.join("\n").length < 1.5 * (1 << 20); i++)
+  for (let j = 0; j < 100; j++) rows.push(`u${i % 500},i${(i * 7 + j) % 300},${1 + ((i + j) % 5)}`);
 const lastLine = rows.length + 1;
 rows.push("u1,i2,3,an extra field");
 writeFileSync(path.join(dir, "ratings.csv"), rows.join("\n") + "\n");

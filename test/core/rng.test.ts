@@ -3,7 +3,9 @@ import { SeededRandom, spawnSeed } from "../../src/core/rng.js";
 
 describe("seeded randomness", () => {
   it("repeats for the same seed and differs across seeds", () => {
-    const a = new SeededRandom(7), b = new SeededRandom(7), c = new SeededRandom(8);
+    const a = new SeededRandom(7),
+      b = new SeededRandom(7),
+      c = new SeededRandom(8);
     const xa = Array.from({ length: 5 }, () => a.nextDouble());
     expect(Array.from({ length: 5 }, () => b.nextDouble())).toEqual(xa);
     expect(Array.from({ length: 5 }, () => c.nextDouble())).not.toEqual(xa);
@@ -17,7 +19,11 @@ describe("seeded randomness", () => {
     const r = new SeededRandom(1);
     let s = 0;
     let inRange = true;
-    for (let i = 0; i < 100000; i++) { const x = r.nextDouble(); inRange &&= x >= 0 && x < 1; s += x; }
+    for (let i = 0; i < 100000; i++) {
+      const x = r.nextDouble();
+      inRange &&= x >= 0 && x < 1;
+      s += x;
+    }
     expect(inRange).toBe(true);
     expect(Math.abs(s / 100000 - 0.5)).toBeLessThan(0.01);
   });

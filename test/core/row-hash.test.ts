@@ -97,15 +97,16 @@ function goldenTable(): Table {
 describe("row hash sides", () => {
   it("give the split recorded before the hash was blocked (run directories made then reproduce)", () => {
     // Sides printed by the per-column implementation this one replaced, on the same table.
-    const before42 = "000101000001000000000000010000100000000000001100001001000101000000000010010100000000000001001000001001000001100000110010000000000000010001000000100010000000001100100000000010100001000100101000000000000000000000000000000010000010010000001000";
-    const before7 = "011001100020100202100110200001000010022002101100011012110112001102000000211101001010100101120002000001200010221002102012002011112222100212222210020102101111100221120100112120100210100200000012002000000022220122010000200000100000211000001011";
+    const before42 =
+      "000101000001000000000000010000100000000000001100001001000101000000000010010100000000000001001000001001000001100000110010000000000000010001000000100010000000001100100000000010100001000100101000000000000000000000000000000010000010010000001000";
+    const before7 =
+      "011001100020100202100110200001000010022002101100011012110112001102000000211101001010100101120002000001200010221002102012002011112222100212222210020102101111100221120100112120100210100200000012002000000022220122010000200000100000211000001011";
     const t = goldenTable();
     for (const block of [1, 64, 4096]) {
       expect(Array.from(rowHashSides(t, 42, [0.8, 0.2], block)).join("")).toBe(before42);
       expect(Array.from(rowHashSides(t, 7, [0.5, 0.3, 0.2], block)).join("")).toBe(before7);
     }
   });
-
 
   it("equal the per-column reference for every column type, chunking, nulls and block size", () => {
     const row = fc.record({
@@ -118,21 +119,34 @@ describe("row hash sides", () => {
       flag: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(row, { maxLength: 150 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }), fc.integer({ min: 1, max: 9 }), fc.integer(), fc.constantFrom([0.8, 0.2], [0.7, 0.2, 0.1], [1, 0], [0, 3], [0.1, 0.2, 0.3, 0.4]), (rows, cuts, otherCuts, block, seed, weights) => {
-        // Columns chunked at different rows: the Table re-slices them into common batches, so chunks have offsets.
-        const col = <T>(k: keyof (typeof rows)[number], make: (xs: T[]) => Vector, at = cuts) => chunked(rows.map((r) => r[k]), make as (xs: unknown[]) => Vector, at);
-        const t = new Table({
-          id: col("id", (xs: number[]) => vectorFromArray(xs, new Int32())),
-          wide: col("wide", (xs: (number | null)[]) => vectorFromArray(xs, new Int32())),
-          f64: col("f64", (xs: (number | null)[]) => vectorFromArray(xs, new Float64()), otherCuts),
-          f32: col("f32", (xs: number[]) => vectorFromArray(xs, new Float32())),
-          s: col("s", (xs: (string | null)[]) => vectorFromArray(xs, new Utf8()), otherCuts),
-          d: col("s", (xs: (string | null)[]) => vectorFromArray(xs, new Dictionary(new Utf8(), new Int32()))),
-          big: col("big", (xs: bigint[]) => vectorFromArray(xs, new Int64()), otherCuts),
-          flag: col("flag", (xs: boolean[]) => vectorFromArray(xs, new Bool())),
-        });
-        expect(Array.from(rowHashSides(t, seed, weights, block))).toEqual(Array.from(referenceSides(t, seed, weights)));
-      }),
+      fc.property(
+        fc.array(row, { maxLength: 150 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer(),
+        fc.constantFrom([0.8, 0.2], [0.7, 0.2, 0.1], [1, 0], [0, 3], [0.1, 0.2, 0.3, 0.4]),
+        (rows, cuts, otherCuts, block, seed, weights) => {
+          // Columns chunked at different rows: the Table re-slices them into common batches, so chunks have offsets.
+          const col = <T>(k: keyof (typeof rows)[number], make: (xs: T[]) => Vector, at = cuts) =>
+            chunked(
+              rows.map((r) => r[k]),
+              make as (xs: unknown[]) => Vector,
+              at,
+            );
+          const t = new Table({
+            id: col("id", (xs: number[]) => vectorFromArray(xs, new Int32())),
+            wide: col("wide", (xs: (number | null)[]) => vectorFromArray(xs, new Int32())),
+            f64: col("f64", (xs: (number | null)[]) => vectorFromArray(xs, new Float64()), otherCuts),
+            f32: col("f32", (xs: number[]) => vectorFromArray(xs, new Float32())),
+            s: col("s", (xs: (string | null)[]) => vectorFromArray(xs, new Utf8()), otherCuts),
+            d: col("s", (xs: (string | null)[]) => vectorFromArray(xs, new Dictionary(new Utf8(), new Int32()))),
+            big: col("big", (xs: bigint[]) => vectorFromArray(xs, new Int64()), otherCuts),
+            flag: col("flag", (xs: boolean[]) => vectorFromArray(xs, new Bool())),
+          });
+          expect(Array.from(rowHashSides(t, seed, weights, block))).toEqual(Array.from(referenceSides(t, seed, weights)));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -144,7 +158,9 @@ describe("row hash sides", () => {
     const dictionary = makeVector(makeData({ type: new Utf8(), length: 3, nullCount: 0, valueOffsets, data: Uint8Array.from(entries.flat()) }));
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 60 }), fc.integer(), (codes, seed) => {
-        const ids = makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: codes.length, nullCount: 0, data: Int32Array.from(codes), dictionary }));
+        const ids = makeVector(
+          makeData({ type: new Dictionary(new Utf8(), new Int32()), length: codes.length, nullCount: 0, data: Int32Array.from(codes), dictionary }),
+        );
         const t = new Table({ ids });
         expect(Array.from(rowHashSides(t, seed, [0.5, 0.5], 7))).toEqual(Array.from(referenceSides(t, seed, [0.5, 0.5])));
       }),

@@ -20,8 +20,14 @@ function ratings(n: number, batches: number): Table {
     const rows = Array.from({ length: Math.min(per, n - start) }, (_, j) => start + j);
     parts.push(
       new Table({
-        user: vectorFromArray(rows.map((r) => `u${r % 97}`), new Utf8()),
-        item: vectorFromArray(rows.map((r) => `i${(r * 7) % 61}`), new Utf8()),
+        user: vectorFromArray(
+          rows.map((r) => `u${r % 97}`),
+          new Utf8(),
+        ),
+        item: vectorFromArray(
+          rows.map((r) => `i${(r * 7) % 61}`),
+          new Utf8(),
+        ),
         rating: makeVector(Float64Array.from(rows, (r) => 1 + ((r * 13) % 5))),
       }),
     );

@@ -15,8 +15,14 @@ describe("docs/pipeline-file.md", () => {
   });
 
   it("has a row for every key of the source, recommend and output blocks, as `recpipe schema` knows them", () => {
-    const schema = pipelineJsonSchema(createRegistry()) as { properties: Record<string, { anyOf?: { properties: Record<string, unknown> }[]; properties?: Record<string, unknown> }> };
-    for (const [block, zodSchema] of [["source", fileSourceParams], ["recommend", recommendParams], ["output", outputParams]] as const) {
+    const schema = pipelineJsonSchema(createRegistry()) as {
+      properties: Record<string, { anyOf?: { properties: Record<string, unknown> }[]; properties?: Record<string, unknown> }>;
+    };
+    for (const [block, zodSchema] of [
+      ["source", fileSourceParams],
+      ["recommend", recommendParams],
+      ["output", outputParams],
+    ] as const) {
       for (const key of Object.keys(zodSchema.shape)) expect(generated, `${block}.${key}`).toContain(`| \`${key}\` |`);
     }
     for (const key of Object.keys(schema.properties.recommend.properties ?? {})) expect(generated).toContain(`| \`${key}\` |`);

@@ -28,7 +28,10 @@ describe("docs/plugins.md", () => {
     expect(Number.isFinite(j.metrics.rmse)).toBe(true);
     const stages = readdirSync(join(j.runDir, "model", "stages"));
     expect(stages[0]).toMatch(/^0_clip_[0-9a-f]+$/);
-    const metadata = JSON.parse(readFileSync(join(j.runDir, "model", "stages", stages[0], "metadata", "part-00000"), "utf8").split("\n")[0]) as { class: string; paramMap: Record<string, unknown> };
+    const metadata = JSON.parse(readFileSync(join(j.runDir, "model", "stages", stages[0], "metadata", "part-00000"), "utf8").split("\n")[0]) as {
+      class: string;
+      paramMap: Record<string, unknown>;
+    };
     expect(metadata.class).toBe("recpipe.examples.ClipRatings");
     expect(metadata.paramMap).toMatchObject({ inputCol: "rating", outputCol: "clipped", min: 1, max: 5 });
     // --set addresses the plugin's params like any stage's, and its schema refuses a bad value naming the key.

@@ -57,19 +57,39 @@ describe.each(["3.5", "4.0"] as const)("Spark %s loads a recpipe pipeline holdin
     const r = await run(path.join(dir, "p.yaml"), { workers: 1 });
     const model = await loadModel(path.join(r.runDir, "model"));
     const t = new Table({
-      user: vectorFromArray(input.map((x) => x.user), new Utf8()),
-      item: vectorFromArray(input.map((x) => x.item), new Utf8()),
-      rating: vectorFromArray(input.map((x) => x.rating), new Float64()),
-      plays: vectorFromArray(input.map((x) => x.plays), new Float64()),
+      user: vectorFromArray(
+        input.map((x) => x.user),
+        new Utf8(),
+      ),
+      item: vectorFromArray(
+        input.map((x) => x.item),
+        new Utf8(),
+      ),
+      rating: vectorFromArray(
+        input.map((x) => x.rating),
+        new Float64(),
+      ),
+      plays: vectorFromArray(
+        input.map((x) => x.plays),
+        new Float64(),
+      ),
     });
     const out = await model.model.transform(t, quietContext({ workers: 1 }));
-    ours = input.map((_, k) => Object.fromEntries(out.schema.fields.map((f) => {
-      const v = out.getChild(f.name)!.get(k) as number | string | null;
-      return [f.name, typeof v === "number" && Number.isNaN(v) ? null : v];
-    })));
+    ours = input.map((_, k) =>
+      Object.fromEntries(
+        out.schema.fields.map((f) => {
+          const v = out.getChild(f.name)!.get(k) as number | string | null;
+          return [f.name, typeof v === "number" && Number.isNaN(v) ? null : v];
+        }),
+      ),
+    );
     const rowsFile = path.join(dir, "rows.json");
     writeFileSync(rowsFile, JSON.stringify(input.map((x) => ({ ...x, rating: x.rating === null ? null : Number.isNaN(x.rating) ? "NaN" : x.rating }))));
-    theirs = await runSparkScript(env.available ? env.python : "", "spark_pipeline_transform.py", [path.join(r.runDir, "model"), rowsFile, "user STRING, item STRING, rating DOUBLE, plays DOUBLE"]);
+    theirs = await runSparkScript(env.available ? env.python : "", "spark_pipeline_transform.py", [
+      path.join(r.runDir, "model"),
+      rowsFile,
+      "user STRING, item STRING, rating DOUBLE, plays DOUBLE",
+    ]);
   }, 240_000);
 
   maybe("loads the binarizers as Spark's Binarizer and gives the same output rows", () => {
@@ -77,8 +97,20 @@ describe.each(["3.5", "4.0"] as const)("Spark %s loads a recpipe pipeline holdin
     // NaN gives 0.0 in both lines. A null gives 0.0 in Spark 4 (a SQL \`when\`, the current source, which recpipe
     // follows) but stays null in Spark 3.5 (a Scala UDF on a primitive Double): row 3's rating is null.
     const nullOut = line === "3.5" ? null : 0;
-    expect(theirs.rows.map((r) => [r.liked, r.high, r.played])).toEqual([[1, 1, 1], [0, 1, 0], [0, 0, 1], [nullOut, nullOut, 1], [0, 0, 0]]);
-    expect(ours.map((r) => [r.liked, r.high, r.played])).toEqual([[1, 1, 1], [0, 1, 0], [0, 0, 1], [0, 0, 1], [0, 0, 0]]);
+    expect(theirs.rows.map((r) => [r.liked, r.high, r.played])).toEqual([
+      [1, 1, 1],
+      [0, 1, 0],
+      [0, 0, 1],
+      [nullOut, nullOut, 1],
+      [0, 0, 0],
+    ]);
+    expect(ours.map((r) => [r.liked, r.high, r.played])).toEqual([
+      [1, 1, 1],
+      [0, 1, 0],
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 0],
+    ]);
     for (let k = 0; k < input.length; k++) {
       expect(ours[k].u).toBe(theirs.rows[k].u);
       expect(ours[k].i).toBe(theirs.rows[k].i);

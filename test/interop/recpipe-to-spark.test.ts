@@ -69,7 +69,16 @@ const labelPairs: [string, string][] = [
 
 /** recpipe's transform of labelPairs: rows it keeps (coldStartStrategy drop removes some), NaN as null. */
 async function recpipePredictions(loaded: LoadedModel): Promise<SparkPrediction[]> {
-  const t = new Table({ user: vectorFromArray(labelPairs.map((p) => p[0]), new Utf8()), item: vectorFromArray(labelPairs.map((p) => p[1]), new Utf8()) });
+  const t = new Table({
+    user: vectorFromArray(
+      labelPairs.map((p) => p[0]),
+      new Utf8(),
+    ),
+    item: vectorFromArray(
+      labelPairs.map((p) => p[1]),
+      new Utf8(),
+    ),
+  });
   const out = await loaded.model.transform(t, quietContext({ workers: 1 }));
   const pred = out.getChild("prediction")!.toArray() as Float32Array;
   const users = out.getChild("user")!.toArray() as string[];
@@ -127,7 +136,10 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
     plainModel = await loadModel(path.join(plain.runDir, "model"));
     tunedModel = await loadModel(path.join(tuned.runDir, "model"));
     const stagesDir = path.join(plain.runDir, "model", "stages");
-    const alsDir = path.join(stagesDir, readdirSync(stagesDir).find((d) => d.startsWith("1_"))!);
+    const alsDir = path.join(
+      stagesDir,
+      readdirSync(stagesDir).find((d) => d.startsWith("1_"))!,
+    );
     // The ALS stage alone works on the indices the indexer made; feed it a few (including one past every index).
     const indexPairs = [
       [0, 0],
@@ -137,7 +149,15 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
     ];
     for (const metric of [...SPARK_RANKING, ...RECPIPE_RANKING]) {
       const file = path.join(dir, `tuned-${metric}.yaml`);
-      writeFileSync(file, stringIdPipelineYaml(`tuned-${metric}`, { tuned: true, maxIter: 2, oneParamMap: true, tuneEvaluator: `{type: ranking-evaluator, metricName: ${metric}, k: 5}` }));
+      writeFileSync(
+        file,
+        stringIdPipelineYaml(`tuned-${metric}`, {
+          tuned: true,
+          maxIter: 2,
+          oneParamMap: true,
+          tuneEvaluator: `{type: ranking-evaluator, metricName: ${metric}, k: 5}`,
+        }),
+      );
       rankingTuned.set(metric, await run(file, { outDir: path.join(dir, "runs"), workers: 1 }));
     }
     const model = path.join(plain.runDir, "model");
@@ -148,9 +168,21 @@ describe.each(INTEROP_LINES)("Spark %s loads what recpipe's run() writes", (line
       { name: "als", kind: "als", dir: alsDir, pairs: indexPairs, k: K },
       { name: "cv", kind: "cv", dir: path.join(tuned.runDir, "model"), pairs: labelPairs, k: K },
       { name: "wrongMetadataCrc", kind: "pipeline", dir: withWrongCrc(model, path.join(dir, "bad-meta-crc"), "metadata/part-00000"), pairs: labelPairs, k: K },
-      { name: "wrongParquetCrc", kind: "pipeline", dir: withWrongCrc(model, path.join(dir, "bad-parquet-crc"), path.join(alsRel, "userFactors", userFactors)), pairs: labelPairs, k: K },
+      {
+        name: "wrongParquetCrc",
+        kind: "pipeline",
+        dir: withWrongCrc(model, path.join(dir, "bad-parquet-crc"), path.join(alsRel, "userFactors", userFactors)),
+        pairs: labelPairs,
+        k: K,
+      },
       ...[...rankingTuned].map(([metric, r]) => ({ name: `ranking-${metric}`, kind: "cv-evaluator", dir: path.join(r.runDir, "model"), pairs: [], k: K })),
-      ...RECPIPE_RANKING.map((metric) => ({ name: `best-${metric}`, kind: "pipeline", dir: path.join(rankingTuned.get(metric)!.runDir, "model", "bestModel"), pairs: labelPairs, k: K })),
+      ...RECPIPE_RANKING.map((metric) => ({
+        name: `best-${metric}`,
+        kind: "pipeline",
+        dir: path.join(rankingTuned.get(metric)!.runDir, "model", "bestModel"),
+        pairs: labelPairs,
+        k: K,
+      })),
     ];
     writeFileSync(path.join(dir, "jobs.json"), JSON.stringify(jobs));
     spark = await runSparkScript<SparkOut>(env.python, "spark_load_many.py", [path.join(dir, "jobs.json")]);

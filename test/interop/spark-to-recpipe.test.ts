@@ -78,8 +78,18 @@ describe.skipIf(!env.available)("recpipe loads and scores models that Spark fitt
     writeFileSync(path.join(dir, "pairs.json"), JSON.stringify(pairsToScore()));
     spark = await runSparkScript<SparkFit>(env.python, "spark_fit_als.py", [
       path.join(dir, "fit"),
-      "--users", String(USERS), "--items", String(ITEMS), "--rank", "4", "--max-iter", "6",
-      "--pairs", path.join(dir, "pairs.json"), "--k", String(K),
+      "--users",
+      String(USERS),
+      "--items",
+      String(ITEMS),
+      "--rank",
+      "4",
+      "--max-iter",
+      "6",
+      "--pairs",
+      path.join(dir, "pairs.json"),
+      "--k",
+      String(K),
     ]);
     als = await loadModel(spark.modelDir);
     pipeline = await loadModel(spark.pipelineDir);
@@ -108,7 +118,10 @@ describe.skipIf(!env.available)("recpipe loads and scores models that Spark fitt
     const ours = await recommendFromModel(als, { users: "all", k: K }, quietContext({ workers: 2 }));
     expect(ours.users.map((u) => u.user)).toEqual(spark.recommendations.map((r) => r.user));
     spark.recommendations.forEach((r, n) => {
-      expect(ours.users[n].items.map((x) => x.item), `user ${r.user}`).toEqual(r.recs.map(([item]) => item));
+      expect(
+        ours.users[n].items.map((x) => x.item),
+        `user ${r.user}`,
+      ).toEqual(r.recs.map(([item]) => item));
       r.recs.forEach(([, score], j) => expect(Math.abs(ours.users[n].items[j].rating - score)).toBeLessThan(TOL));
     });
   });
@@ -116,8 +129,14 @@ describe.skipIf(!env.available)("recpipe loads and scores models that Spark fitt
   it("PipelineModel: recpipe indexes the string ids as Spark's indexers did and predicts the same", async () => {
     const pairs = spark.pairs;
     const t = new Table({
-      userId: vectorFromArray(pairs.map((p) => `u${p[0]}`), new Utf8()),
-      itemId: vectorFromArray(pairs.map((p) => `i${p[1]}`), new Utf8()),
+      userId: vectorFromArray(
+        pairs.map((p) => `u${p[0]}`),
+        new Utf8(),
+      ),
+      itemId: vectorFromArray(
+        pairs.map((p) => `i${p[1]}`),
+        new Utf8(),
+      ),
     });
     const out = await pipeline.model.transform(t, quietContext({ workers: 2 }));
     expect(column(out, "userId")).toEqual(spark.pipelinePredictions.map((p) => p.user));
@@ -143,4 +162,3 @@ describe.skipIf(!env.available)("recpipe loads and scores models that Spark fitt
     expect(ours.users[0].items.map((x) => x.item)).toEqual(target.itemLabels);
   });
 });
-

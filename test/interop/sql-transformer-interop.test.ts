@@ -44,17 +44,31 @@ describe.each(INTEROP_LINES)("Spark %s's PipelineModel.load applies recpipe's sq
     writeFileSync(path.join(dir, "p.yaml"), PIPELINE);
     const result = await run(path.join(dir, "p.yaml"), { outDir: path.join(dir, "runs"), workers: 1 });
     const modelDir = path.join(result.runDir, "model");
-    const lines = readFileSync(path.join(dir, "ratings.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const lines = readFileSync(path.join(dir, "ratings.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
     const table = new Table({
-      user: vectorFromArray(lines.map((l) => l[0]), new Utf8()),
-      item: vectorFromArray(lines.map((l) => l[1]), new Utf8()),
+      user: vectorFromArray(
+        lines.map((l) => l[0]),
+        new Utf8(),
+      ),
+      item: vectorFromArray(
+        lines.map((l) => l[1]),
+        new Utf8(),
+      ),
       rating: makeVector(new Int32Array(lines.map((l) => Number(l[2])))),
     });
     const loaded = await loadModel(modelDir);
     const out = await loaded.model.transform(table, quietContext({ workers: 1 }));
     ours = { columns: out.schema.fields.map((f) => f.name), rows: tableRows(out) };
     const job = path.join(dir, "job.json");
-    const columns = [{ name: "user", type: "string" }, { name: "item", type: "string" }, { name: "rating", type: "int" }];
+    const columns = [
+      { name: "user", type: "string" },
+      { name: "item", type: "string" },
+      { name: "rating", type: "int" },
+    ];
     writeFileSync(job, JSON.stringify({ columns, rows: lines.map((l) => [l[0], l[1], Number(l[2])]), pipelines: [{ id: "model", dir: modelDir }] }));
     const res = await runSparkScript<{ results: Record<string, typeof theirs> }>(env.python, "spark_sql_cases.py", [job]);
     theirs = res.results.model;

@@ -32,7 +32,10 @@ export function writeStringIdRatings(dir: string, users: number, items: number, 
 }
 
 /** string-indexer (user,item -> userIndex,itemIndex, handleInvalid keep) + als; `tuned` adds a 2-fold CV over a 2x2 grid. */
-export function stringIdPipelineYaml(name: string, opts: { tuned?: boolean; maxIter?: number; csv?: string; tuneEvaluator?: string; oneParamMap?: boolean } = {}): string {
+export function stringIdPipelineYaml(
+  name: string,
+  opts: { tuned?: boolean; maxIter?: number; csv?: string; tuneEvaluator?: string; oneParamMap?: boolean } = {},
+): string {
   const lines = [
     `name: ${name}`,
     "seed: 11",

@@ -18,11 +18,32 @@ import { sparkEnv } from "./spark-env.js";
 const env = sparkEnv();
 const ORDERS = ["frequencyDesc", "frequencyAsc", "alphabetDesc", "alphabetAsc"] as const;
 // U+1F600 and U+20000 are surrogate pairs (0xD83D.., 0xD840..): below U+E000..U+FFFF in UTF-16, above them in UTF-8.
-const LABELS = ["a", "b", "\uff21", "\u{1F600}", "\u4e2d", "\u00e9", "\ue000", "\u{20000}", "Z", "\uffe5", "\u{1F600}", "a", "\u4e2d", "\u3042", "\uac00", "\u{1F600}"];
+const LABELS = [
+  "a",
+  "b",
+  "\uff21",
+  "\u{1F600}",
+  "\u4e2d",
+  "\u00e9",
+  "\ue000",
+  "\u{20000}",
+  "Z",
+  "\uffe5",
+  "\u{1F600}",
+  "a",
+  "\u4e2d",
+  "\u3042",
+  "\uac00",
+  "\u{1F600}",
+];
 
 async function recpipeOrder(order: string): Promise<string[]> {
   const def = createRegistry().get("string-indexer");
-  const est = def.create(def.params.parse({ inputCol: "s", outputCol: "i", stringOrderType: order }) as never, { uid: "strIdx_test", name: "si", explicitParams: new Set() }) as Estimator;
+  const est = def.create(def.params.parse({ inputCol: "s", outputCol: "i", stringOrderType: order }) as never, {
+    uid: "strIdx_test",
+    name: "si",
+    explicitParams: new Set(),
+  }) as Estimator;
   const table = new Table({ s: vectorFromArray(LABELS, new Utf8()), n: makeVector(new Int32Array(LABELS.length)) });
   const model = await est.fit(table, quietContext({ workers: 1 }));
   return [...(model as unknown as { labelsFor(c: string): readonly string[] }).labelsFor("i")!];

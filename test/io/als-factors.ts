@@ -5,7 +5,7 @@ export function alsFactorTable(ids: number[], rank: number, seed = 1): Table {
   const n = ids.length;
   const values = new Float32Array(n * rank);
   let s = seed;
-  for (let i = 0; i < values.length; i++) values[i] = ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) - 0.5;
+  for (let i = 0; i < values.length; i++) values[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296 - 0.5;
   const listType = new List(new Field("element", new Float32(), false));
   const idData = makeData({ type: new Int32(), length: n, data: Int32Array.from(ids) });
   const featData = makeData({

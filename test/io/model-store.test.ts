@@ -103,7 +103,10 @@ describe("model store", () => {
     const noMeta = path.join(dir, "no-meta");
     mkdirSync(noMeta);
     await expect(loadSavedStage(noMeta)).rejects.toMatchObject({ code: "E_MODEL", message: expect.stringMatching(/no-meta: no metadata\//) });
-    await expect(loadSavedStage(mk("notjson", "{oops"))).rejects.toMatchObject({ code: "E_MODEL", message: expect.stringMatching(/notjson\/metadata\/part-00000: metadata is not JSON/) });
+    await expect(loadSavedStage(mk("notjson", "{oops"))).rejects.toMatchObject({
+      code: "E_MODEL",
+      message: expect.stringMatching(/notjson\/metadata\/part-00000: metadata is not JSON/),
+    });
     await expect(loadSavedStage(mk("noclass", '{"uid":"x"}\n'))).rejects.toMatchObject({ code: "E_MODEL", message: expect.stringMatching(/no "class"/) });
     const linked = mk("linked", '{"class":"A","uid":"a"}\n');
     symlinkSync(dir, path.join(linked, "escape"));
@@ -117,7 +120,10 @@ describe("model store", () => {
   it("accepts Spark 4 metadata names, missing defaultParamMap and .crc files", async () => {
     const d = path.join(dir, "spark4");
     mkdirSync(path.join(d, "metadata"), { recursive: true });
-    writeFileSync(path.join(d, "metadata", "part-00000-0b6c7c1e-1111-2222-3333-444455556666-c000.txt"), '{"class":"org.apache.spark.ml.feature.IndexToString","timestamp":1,"sparkVersion":"2.3.0","uid":"idx","paramMap":{"inputCol":"i"}}\n');
+    writeFileSync(
+      path.join(d, "metadata", "part-00000-0b6c7c1e-1111-2222-3333-444455556666-c000.txt"),
+      '{"class":"org.apache.spark.ml.feature.IndexToString","timestamp":1,"sparkVersion":"2.3.0","uid":"idx","paramMap":{"inputCol":"i"}}\n',
+    );
     writeFileSync(path.join(d, "metadata", ".part-00000.crc"), "crc");
     const s = await loadSavedStage(d);
     expect(s.className).toBe("org.apache.spark.ml.feature.IndexToString");
@@ -127,7 +133,11 @@ describe("model store", () => {
 });
 
 describe.skipIf(!haveSparkModels)(`real Spark models in ${sparkModels}`, () => {
-  const dirs = haveSparkModels ? readdirSync(sparkModels, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  const dirs = haveSparkModels
+    ? readdirSync(sparkModels, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+    : [];
 
   it.each(dirs)("%s loads into a SavedStage tree", async (name) => {
     const s = await loadSavedStage(path.join(sparkModels, name));

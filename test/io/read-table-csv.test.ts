@@ -68,7 +68,7 @@ describe("readTable csv/tsv: types", () => {
 });
 
 describe("readTable csv/tsv: syntax", () => {
-  it("handles quotes with \"\" escapes, embedded delimiters and newlines, CRLF/LF mixed, BOM, blank lines at the end", async () => {
+  it('handles quotes with "" escapes, embedded delimiters and newlines, CRLF/LF mixed, BOM, blank lines at the end', async () => {
     const text = '\uFEFFname,note,n\r\n"Smith, J","said ""hi""\nthen left",1\n"plain",,2\r\nx,"",3\n\n\r\n';
     const t = await readTable(file("quotes.csv", text));
     expect(t.schema.fields.map((f) => f.name)).toEqual(["name", "note", "n"]);
@@ -145,7 +145,10 @@ describe("readTable csv/tsv: errors name file and line", () => {
     await expectInputError(readTable(file("empty.csv", "")), /empty\.csv: file is empty \(no header and no rows\)/);
     await expectInputError(readTable(file("blank.csv", "\n\n")), /blank\.csv: file is empty/);
     await expectInputError(readTable(file("head.csv", "a,b\n")), /head\.csv: no data rows after the header/);
-    await expectInputError(readTable(file("open.csv", 'a,b\n1,"abc\n2,3\n')), /open\.csv:2: unterminated quoted field \(no closing quote before the end of the file\)/);
+    await expectInputError(
+      readTable(file("open.csv", 'a,b\n1,"abc\n2,3\n')),
+      /open\.csv:2: unterminated quoted field \(no closing quote before the end of the file\)/,
+    );
     await expectInputError(readTable(file("t.csv", "rating\n1\n"), { types: { ratng: "float64" } }), /did you mean "rating"/);
   });
 });

@@ -7,7 +7,12 @@ const { file } = tempDir();
 /** MovieLens 1M's ratings.dat separates fields with "::": multi-character delimiters, as `datasets fetch ml-1m` needs. */
 describe("readTable with a multi-character delimiter", () => {
   it('reads "::" fields; a lone ":" inside a field is data, and quoted fields may hold the delimiter', async () => {
-    const t = await readTable(file("r.dat", '1::a:b::5::978300760\n2::"x::y"::3.5::978302109\n3::::1::7\n'), { format: "csv", delimiter: "::", header: false, columns: ["user", "item", "rating", "ts"] });
+    const t = await readTable(file("r.dat", '1::a:b::5::978300760\n2::"x::y"::3.5::978302109\n3::::1::7\n'), {
+      format: "csv",
+      delimiter: "::",
+      header: false,
+      columns: ["user", "item", "rating", "ts"],
+    });
     expect(columnValues(t, "user")).toEqual([1, 2, 3]);
     expect(columnValues(t, "item")).toEqual(["a:b", "x::y", null]); // an empty field is null, as with any delimiter
     expect(columnValues(t, "rating")).toEqual([5, 3.5, 1]);
@@ -18,7 +23,12 @@ describe("readTable with a multi-character delimiter", () => {
     const rows = 1_000_003;
     const lines: string[] = [];
     for (let i = 0; i < rows; i++) lines.push(`${i}::${i % 3706}::${1 + (i % 5)}::${978300000 + i}`);
-    const t = await readTable(file("big.dat", lines.join("\n") + "\n"), { format: "csv", delimiter: "::", header: false, columns: ["user", "item", "rating", "ts"] });
+    const t = await readTable(file("big.dat", lines.join("\n") + "\n"), {
+      format: "csv",
+      delimiter: "::",
+      header: false,
+      columns: ["user", "item", "rating", "ts"],
+    });
     expect(t.numRows).toBe(rows);
     const users = t.getChild("user")!.toArray() as Int32Array;
     const ratings = t.getChild("rating")!.toArray() as Int32Array;

@@ -22,8 +22,18 @@ export interface Problem {
 
 /** rows x cols ratings at the given density (at least `minPerRow` a row, some rows empty when minPerRow = 0). */
 export function makeProblem(o: {
-  rows: number; cols: number; k: number; perRow: number; seed: number; implicit?: boolean; solver?: SolverCode;
-  regParam?: number; alpha?: number; emptyEvery?: number; ratingsWithZeros?: boolean; cgGatherCapacity?: number;
+  rows: number;
+  cols: number;
+  k: number;
+  perRow: number;
+  seed: number;
+  implicit?: boolean;
+  solver?: SolverCode;
+  regParam?: number;
+  alpha?: number;
+  emptyEvery?: number;
+  ratingsWithZeros?: boolean;
+  cgGatherCapacity?: number;
 }): Problem {
   const rand = rng(o.seed);
   const kp = paddedRank(o.k);
@@ -74,9 +84,23 @@ export function makeProblem(o: {
   const kernels = instantiateAlsKernels(readAlsWasmBytes(), memory);
   if (o.implicit) kernels.gramAccumulate(src, 0, o.cols, kp, gram);
   const args: HalfStepArgs = {
-    indptr, indices, values, src, out, gram: o.implicit ? gram : null, kp, k: o.k,
-    regParam: o.regParam ?? 0.1, alpha: o.alpha ?? 2, implicit: !!o.implicit, solver: o.solver ?? 0, cgSteps: 3,
-    rowStart: 0, rowEnd: o.rows, scratch: new Uint8Array(buf, pScratch, scratchBytes), cgGatherCapacity: o.cgGatherCapacity ?? longest,
+    indptr,
+    indices,
+    values,
+    src,
+    out,
+    gram: o.implicit ? gram : null,
+    kp,
+    k: o.k,
+    regParam: o.regParam ?? 0.1,
+    alpha: o.alpha ?? 2,
+    implicit: !!o.implicit,
+    solver: o.solver ?? 0,
+    cgSteps: 3,
+    rowStart: 0,
+    rowEnd: o.rows,
+    scratch: new Uint8Array(buf, pScratch, scratchBytes),
+    cgGatherCapacity: o.cgGatherCapacity ?? longest,
   };
   const reset = (): void => out.set(warm);
   reset();

@@ -15,7 +15,17 @@ describe("ALS half-step: wasm kernel vs TypeScript twin", () => {
   for (const c of cases) {
     for (const k of [3, 10, 16, 33, 64]) {
       it(`${c.name}, rank ${k}: max |dx| <= ${c.tol} of max |x|`, () => {
-        const p = makeProblem({ rows: 400, cols: 300, k, perRow: 30, seed: k * 7 + c.solver, implicit: c.implicit, solver: c.solver, emptyEvery: 50, ratingsWithZeros: true });
+        const p = makeProblem({
+          rows: 400,
+          cols: 300,
+          k,
+          perRow: 30,
+          seed: k * 7 + c.solver,
+          implicit: c.implicit,
+          solver: c.solver,
+          emptyEvery: 50,
+          ratingsWithZeros: true,
+        });
         p.reset();
         expect(p.kernels.solveRows(p.args)).toBe(-1);
         const wasm = Float32Array.from(p.args.out);

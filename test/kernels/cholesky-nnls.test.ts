@@ -47,7 +47,10 @@ describe("choleskySolve", () => {
   for (const n of [1, 4, 10, 33]) {
     it(`matches ml-matrix on a random SPD ${n}x${n} system`, () => {
       const { A, b } = spd(n, n);
-      const expected = solve(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))), Matrix.columnVector(Array.from(b))).to1DArray();
+      const expected = solve(
+        new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))),
+        Matrix.columnVector(Array.from(b)),
+      ).to1DArray();
       const x = new Float64Array(n);
       expect(choleskySolve(Float64Array.from(A), b, n, x)).toBe(true);
       for (let i = 0; i < n; i++) expect(x[i]).toBeCloseTo(expected[i], 8);

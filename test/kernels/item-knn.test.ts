@@ -29,8 +29,13 @@ function matrixOf(nUsers: number, nItems: number, perUser: number, seed: number)
 function bruteNeighbours(m: RatingRows, weighting: ItemKnnWeighting, shrinkage: number, k: number, K1 = 1.2, B = 0.75): NeighbourLists {
   const nnz = m.rowItems.length;
   const w = {
-    colPtr: new Int32Array(m.nItems + 1), colUsers: new Int32Array(nnz), colVals: new Float32Array(nnz),
-    rowPtr: new Int32Array(m.nUsers + 1), rowItems: new Int32Array(nnz), rowVals: new Float32Array(nnz), norms: new Float64Array(m.nItems),
+    colPtr: new Int32Array(m.nItems + 1),
+    colUsers: new Int32Array(nnz),
+    colVals: new Float32Array(nnz),
+    rowPtr: new Int32Array(m.nUsers + 1),
+    rowItems: new Int32Array(nnz),
+    rowVals: new Float32Array(nnz),
+    norms: new Float64Array(m.nItems),
   };
   fillWeightedMatrix(m, weighting, K1, B, w);
   const dense = new Float64Array(m.nUsers * m.nItems);
@@ -66,7 +71,10 @@ function bruteRecommend(m: RatingRows, nb: NeighbourLists, users: number[], num:
       for (let t = 0; t < nb.counts[i]; t++) score[nb.idx[i * nb.k + t]] += m.rowRatings[p] * nb.sims[i * nb.k + t];
     }
     if (seen) for (let p = m.rowPtr[u]; p < m.rowPtr[u + 1]; p++) score[m.rowItems[p]] = 0;
-    const cand = [...score.keys()].filter((j) => score[j] !== 0).sort((a, b) => score[b] - score[a] || b - a).slice(0, num);
+    const cand = [...score.keys()]
+      .filter((j) => score[j] !== 0)
+      .sort((a, b) => score[b] - score[a] || b - a)
+      .slice(0, num);
     idx.push(cand);
     scores.push(cand.map((j) => Math.fround(score[j])));
   }
@@ -83,7 +91,13 @@ describe("item-knn kernels", () => {
     expect(Array.from(m.rowRatings)).toEqual([7, 3, 5]);
   });
 
-  for (const [weighting, shrinkage] of [["none", 0], ["none", 3], ["tfidf", 0], ["tfidf", 1.5], ["bm25", 0]] as Array<[ItemKnnWeighting, number]>) {
+  for (const [weighting, shrinkage] of [
+    ["none", 0],
+    ["none", 3],
+    ["tfidf", 0],
+    ["tfidf", 1.5],
+    ["bm25", 0],
+  ] as Array<[ItemKnnWeighting, number]>) {
     it(`neighbours equal the brute-force ones (weighting ${weighting}, shrinkage ${shrinkage}), wasm and TypeScript byte for byte`, async () => {
       const m = matrixOf(60, 45, 9, 11);
       const p = { k: 6, shrinkage, weighting, K1: 1.2, B: 0.75 };

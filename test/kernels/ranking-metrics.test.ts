@@ -4,7 +4,12 @@ import { rankingMetric, rankingScores, type RankingQueries } from "../../src/ker
 /** Queries from plain lists (relevant sets sorted, as the kernel requires). */
 function q(preds: number[][], rels: number[][]): RankingQueries {
   const ptr = (xs: number[][]) => Int32Array.from(xs.reduce((a, x) => [...a, a[a.length - 1] + x.length], [0]));
-  return { predPtr: ptr(preds), pred: Int32Array.from(preds.flat()), relPtr: ptr(rels), rel: Int32Array.from(rels.map((r) => [...r].sort((a, b) => a - b)).flat()) };
+  return {
+    predPtr: ptr(preds),
+    pred: Int32Array.from(preds.flat()),
+    relPtr: ptr(rels),
+    rel: Int32Array.from(rels.map((r) => [...r].sort((a, b) => a - b)).flat()),
+  };
 }
 const ln = Math.log;
 
@@ -38,14 +43,26 @@ describe("ranking metrics, hand-computed", () => {
   });
 
   it("hit rate and MRR", () => {
-    const two = q([[9, 1], [7, 8]], [[1], [3]]);
+    const two = q(
+      [
+        [9, 1],
+        [7, 8],
+      ],
+      [[1], [3]],
+    );
     expect(rankingMetric("hitRateAtK", two, 2)).toBe(0.5);
     expect(rankingMetric("hitRateAtK", two, 1)).toBe(0);
     expect(rankingMetric("mrrAtK", two, 2)).toBe(0.25);
   });
 
   it("a query with no relevant items scores 0 and counts in the mean (Spark)", () => {
-    const qs = q([[1, 2], [1, 2]], [[1], []]);
+    const qs = q(
+      [
+        [1, 2],
+        [1, 2],
+      ],
+      [[1], []],
+    );
     expect([...rankingScores("precisionAtK", qs, 2)]).toEqual([0.5, 0]);
     expect(rankingMetric("ndcgAtK", qs, 2)).toBe(0.5);
     expect(rankingMetric("meanAveragePrecision", qs, 2)).toBe(0.5);

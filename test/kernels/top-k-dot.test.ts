@@ -18,7 +18,7 @@ describe("top-k kernels on one layout", () => {
     const nTargets = 61;
     const num = 4;
     let s = 7;
-    const next = (): number => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+    const next = (): number => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
     const queries = Float32Array.from({ length: nQueries * rank }, next);
     const targets = Float32Array.from({ length: nTargets * rank }, next);
     const problem = { nQueries, nTargets, rank, num, exclusionNnz: -1, workers: 1 };

@@ -21,8 +21,12 @@ describe("baselines left out", () => {
   it("a pipeline without a recommender and regression metrics: bias-baseline needs user and item columns, most-popular predicts no ratings", async () => {
     const r = await runLogged("pipeline:\n  - {type: global-mean}\n");
     expect(r.baselines).toEqual(["global-mean"]);
-    expect(r.logs).toContainEqual(expect.stringMatching(/^baseline bias-baseline left out: it needs user and item columns, and the pipeline has no recommender/));
-    expect(r.logs).toContainEqual(expect.stringMatching(/^baseline most-popular left out: it ranks items but predicts no ratings, and the run has no ranking evaluator/));
+    expect(r.logs).toContainEqual(
+      expect.stringMatching(/^baseline bias-baseline left out: it needs user and item columns, and the pipeline has no recommender/),
+    );
+    expect(r.logs).toContainEqual(
+      expect.stringMatching(/^baseline most-popular left out: it ranks items but predicts no ratings, and the run has no ranking evaluator/),
+    );
   });
 
   it("regression metrics only: most-popular says it predicts no ratings", async () => {
@@ -31,7 +35,9 @@ describe("baselines left out", () => {
     );
     expect(r.baselines).toEqual(["global-mean", "bias-baseline"]);
     // Not even fitted: it could give none of the run's metrics.
-    expect(r.logs).toContainEqual(expect.stringMatching(/^baseline most-popular left out: it ranks items but predicts no ratings, and the run has no ranking evaluator/));
+    expect(r.logs).toContainEqual(
+      expect.stringMatching(/^baseline most-popular left out: it ranks items but predicts no ratings, and the run has no ranking evaluator/),
+    );
   });
 
   it("a tuned run says why a baseline is left out once, not once per fold and again for the test set", async () => {

@@ -52,13 +52,28 @@ describe("index-to-string labelsFrom", () => {
   });
 
   it("is refused when loading the file (exit 2, the line and the key) unless it names an earlier string-indexer", async () => {
-    const missing = await loadError(file("missing.yaml", `  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: index-to-string, inputCol: i, labelsFrom: indexer}\n`));
+    const missing = await loadError(
+      file(
+        "missing.yaml",
+        `  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: index-to-string, inputCol: i, labelsFrom: indexer}\n`,
+      ),
+    );
     expect(missing.exit).toBe(2);
-    expect(missing.message).toMatch(/missing\.yaml:5:\d+ pipeline\[1\] \(index-to-string\)\.labelsFrom no earlier pipeline stage is named "indexer"; earlier stages: string-indexer/);
-    const later = await loadError(file("later.yaml", `  - {type: index-to-string, inputCol: i, labelsFrom: ids}\n  - {type: string-indexer, name: ids, inputCols: [user, item], outputCols: [u, i]}\n`));
+    expect(missing.message).toMatch(
+      /missing\.yaml:5:\d+ pipeline\[1\] \(index-to-string\)\.labelsFrom no earlier pipeline stage is named "indexer"; earlier stages: string-indexer/,
+    );
+    const later = await loadError(
+      file(
+        "later.yaml",
+        `  - {type: index-to-string, inputCol: i, labelsFrom: ids}\n  - {type: string-indexer, name: ids, inputCols: [user, item], outputCols: [u, i]}\n`,
+      ),
+    );
     expect(later.message).toMatch(/names "ids", which is pipeline\[1\], after this stage/);
     const notIndexer = await loadError(
-      file("als.yaml", `  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: als, userCol: u, itemCol: i}\n  - {type: index-to-string, inputCol: i, labelsFrom: als}\n`),
+      file(
+        "als.yaml",
+        `  - {type: string-indexer, inputCols: [user, item], outputCols: [u, i]}\n  - {type: als, userCol: u, itemCol: i}\n  - {type: index-to-string, inputCol: i, labelsFrom: als}\n`,
+      ),
     );
     expect(notIndexer.message).toMatch(/names "als", a als stage; it must name a string-indexer/);
   });

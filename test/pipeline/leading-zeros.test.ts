@@ -12,14 +12,17 @@ writeFileSync(join(dir, "r.csv"), lines.join("\n") + "\n");
 
 function pipeline(types: string): string {
   const p = join(dir, `p${types ? "-typed" : ""}.yaml`);
-  writeFileSync(p, `name: zeros
+  writeFileSync(
+    p,
+    `name: zeros
 source: {path: r.csv${types}}
 split: {type: none}
 pipeline:
   - {type: string-indexer, inputCols: [user, asin], outputCols: [u, i]}
   - {type: als, userCol: u, itemCol: i, rank: 2, maxIter: 2}
 output: {dir: runs}
-`);
+`,
+  );
   return p;
 }
 

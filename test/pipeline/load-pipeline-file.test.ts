@@ -53,8 +53,12 @@ describe("loadPipelineFile", () => {
 
   it("suggests the right name for an unknown key, stage param and stage type", async () => {
     expect((await error(file("top.yaml", valid + "colour: blue\n"))).message).toMatch(/colour is not a known key/);
-    expect((await error(file("param.yaml", valid.replace("rank: 4", "rnak: 4")))).message).toMatch(/pipeline\[1\] \(als\)\.rnak is not a known key \(did you mean "rank"\?\)/);
-    expect((await error(file("type.yaml", valid.replace("type: als", "type: alss")))).message).toMatch(/unknown estimator or transformer type "alss" \(did you mean "als"\?\)/);
+    expect((await error(file("param.yaml", valid.replace("rank: 4", "rnak: 4")))).message).toMatch(
+      /pipeline\[1\] \(als\)\.rnak is not a known key \(did you mean "rank"\?\)/,
+    );
+    expect((await error(file("type.yaml", valid.replace("type: als", "type: alss")))).message).toMatch(
+      /unknown estimator or transformer type "alss" \(did you mean "als"\?\)/,
+    );
   });
 
   it("lists an enum's allowed values", async () => {
@@ -73,13 +77,16 @@ describe("loadPipelineFile", () => {
     expect(l.spec.pipeline[1].params.rank).toBe(16);
     expect(l.spec.pipeline[1].params.nonnegative).toBe(true);
     expect(l.spec.seed).toBe(7);
-    expect((await error(file("set2.yaml", valid), ["pipeline.als.rnak=3"])).message).toMatch(/--set pipeline\.als\.rnak=3: pipeline\[1\] \(als\)\.rnak is not a known key \(did you mean "rank"\?\)/);
+    expect((await error(file("set2.yaml", valid), ["pipeline.als.rnak=3"])).message).toMatch(
+      /--set pipeline\.als\.rnak=3: pipeline\[1\] \(als\)\.rnak is not a known key \(did you mean "rank"\?\)/,
+    );
     expect((await error(file("set3.yaml", valid), ["pipeline.alz.rank=3"])).message).toMatch(/no pipeline stage is named "alz" \(did you mean "als"\?\)/);
   });
 
   it("--set addresses a tuning grid key, which has a dot in it: plain, quoted in brackets, or bracketed", async () => {
     const tuned = valid + "tune:\n  type: cross-validator\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.rank: [4, 8], als.regParam: [0.09]}\n";
-    const grid = async (set: string[]) => Object.fromEntries((await loadPipelineFile(file("grid-set.yaml", tuned), { set })).spec.tune!.grid.map((g) => [`${g.stage}.${g.param}`, g.values]));
+    const grid = async (set: string[]) =>
+      Object.fromEntries((await loadPipelineFile(file("grid-set.yaml", tuned), { set })).spec.tune!.grid.map((g) => [`${g.stage}.${g.param}`, g.values]));
     for (const form of ["tune.paramGrid.als.regParam", 'tune.paramGrid["als.regParam"]', "tune.paramGrid['als.regParam']", "tune.paramGrid[als.regParam]"]) {
       expect(await grid([`${form}=[0.3,1,3]`]), form).toEqual({ "als.rank": [4, 8], "als.regParam": [0.3, 1, 3] });
     }
@@ -89,7 +96,9 @@ describe("loadPipelineFile", () => {
     expect(based.spec.tune!.params.baseOn).toEqual({ "als.maxIter": 3 });
     // A bracketed stage name under pipeline.
     expect((await loadPipelineFile(file("grid-br.yaml", valid), { set: ['pipeline["als"].rank=6'] })).spec.pipeline[1].params.rank).toBe(6);
-    expect((await error(file("grid-bad.yaml", tuned), ['tune.paramGrid["als.regParam=[1]'])).message).toMatch(/unclosed "\[".*tune\.paramGrid\["als\.regParam"\]/);
+    expect((await error(file("grid-bad.yaml", tuned), ['tune.paramGrid["als.regParam=[1]'])).message).toMatch(
+      /unclosed "\[".*tune\.paramGrid\["als\.regParam"\]/,
+    );
     expect((await error(file("grid-bad2.yaml", tuned), ["tune.paramGrid.als.rnk=[1]"])).message).toMatch(/has no param "rnk" \(did you mean "rank"\?\)/);
   });
 
@@ -113,8 +122,19 @@ describe("loadPipelineFile", () => {
   });
 
   it("loads a plugin stage through the same registry checks", async () => {
-    const l = await loadPipelineFile(file("plug.yaml", valid.replace("pipeline:\n", `plugins: [${join(process.cwd(), "test/fixtures/plugins/noop-transformer.ts")}]\npipeline:\n  - {type: noop-transformer, factor: 2}\n`)), { allowPlugins: true });
+    const l = await loadPipelineFile(
+      file(
+        "plug.yaml",
+        valid.replace(
+          "pipeline:\n",
+          `plugins: [${join(process.cwd(), "test/fixtures/plugins/noop-transformer.ts")}]\npipeline:\n  - {type: noop-transformer, factor: 2}\n`,
+        ),
+      ),
+      { allowPlugins: true },
+    );
     expect(l.spec.pipeline[0].type).toBe("noop-transformer");
-    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")), [], true)).message).toMatch(/plugins: "\.\/nope\.ts" not found \(expected a module at .*nope\.ts\)/);
+    expect((await error(file("plug2.yaml", valid.replace("pipeline:\n", "plugins: [./nope.ts]\npipeline:\n")), [], true)).message).toMatch(
+      /plugins: "\.\/nope\.ts" not found \(expected a module at .*nope\.ts\)/,
+    );
   });
 });

@@ -41,7 +41,10 @@ describe("a source far larger than memory", () => {
   }
 
   it("a run that fits passes the check and validate prints its estimate", async () => {
-    const yaml = file("small.yaml", huge(path.join(dir, "runs-small")).replace("users: 20000000, items: 2000000", "users: 200, items: 100").replace("density: 0.0001", "density: 0.1"));
+    const yaml = file(
+      "small.yaml",
+      huge(path.join(dir, "runs-small")).replace("users: 20000000, items: 2000000", "users: 200, items: 100").replace("density: 0.0001", "density: 0.1"),
+    );
     const r = await runCliAsync(["validate", yaml]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/memory: about \d+ MB for 2,000 ratings \(from the synthetic source's params: 200 users x 10 ratings each\)/);
@@ -81,10 +84,15 @@ describe("row counts without reading the file", () => {
     expect((await estimateRows(big))?.rows).toBe(262_144);
     // A file whose columns are named in the pipeline (no header) counts every line.
     const loaded = await loadPipelineFile(
-      file("named.yaml", `name: n\nseed: 1\nsource: {path: one-headerless.csv, columns: [user, item, rating]}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`),
+      file(
+        "named.yaml",
+        `name: n\nseed: 1\nsource: {path: one-headerless.csv, columns: [user, item, rating]}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`,
+      ),
     );
     await expect(checkRunFitsMemory(loaded.spec, dir, { totalBytes: 64e9, availableBytes: 64e9 })).resolves.toMatchObject({ rows: 2 });
-    const withHeader = await loadPipelineFile(file("header.yaml", `name: n\nseed: 1\nsource: {path: one.csv}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`));
+    const withHeader = await loadPipelineFile(
+      file("header.yaml", `name: n\nseed: 1\nsource: {path: one.csv}\npipeline:\n  - {type: als, userCol: user, itemCol: item, ratingCol: rating}\n`),
+    );
     await expect(checkRunFitsMemory(withHeader.spec, dir, { totalBytes: 64e9, availableBytes: 64e9 })).resolves.toMatchObject({ rows: 1 });
   });
 

@@ -22,7 +22,7 @@ describe("rating histogram", () => {
   });
 
   it("bins more than 20 distinct values into 20 equal-width bins over [min, max]", () => {
-    const values = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000 / 10); // 0 .. 99.9, each once
+    const values = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 10); // 0 .. 99.9, each once
     const h = ratingHistogram(new Table({ r: vectorFromArray(values, new Float32()) }), "r")!;
     expect(h).toHaveLength(20);
     expect(h.reduce((s, b) => s + b.count, 0)).toBe(1000);

@@ -30,7 +30,9 @@ describe("recommend.users", () => {
     const warnings: string[] = [];
     const r = await run(pipeline("[u1, nobody]"), { outDir: path.join(dir, "runs"), workers: 1, warn: (m) => warnings.push(m) });
     expect(r.runDir).toBeTruthy();
-    expect(warnings).toContainEqual(expect.stringContaining('recommend.users: user "nobody" is not in the model\'s training data, so it gets no recommendations'));
+    expect(warnings).toContainEqual(
+      expect.stringContaining('recommend.users: user "nobody" is not in the model\'s training data, so it gets no recommendations'),
+    );
   });
 
   it("none of the users known: exit 2 naming recommend.users", async () => {

@@ -6,8 +6,10 @@ import { gainsOverBaselines } from "../../src/runs/list-runs.js";
 
 describe("tuningVerdicts", () => {
   const grid = [
-    { "als.rank": 8, "als.regParam": 0.01 }, { "als.rank": 8, "als.regParam": 0.1 },
-    { "als.rank": 16, "als.regParam": 0.01 }, { "als.rank": 16, "als.regParam": 0.1 },
+    { "als.rank": 8, "als.regParam": 0.01 },
+    { "als.rank": 8, "als.regParam": 0.1 },
+    { "als.rank": 16, "als.regParam": 0.01 },
+    { "als.rank": 16, "als.regParam": 0.1 },
   ];
   it("flags a best value at the edge of the grid with the direction to extend it", () => {
     const v = tuningVerdicts({ grid, avgMetrics: [0.9, 0.95, 0.85, 0.99], stdMetrics: [0.01, 0.01, 0.01, 0.01], best: grid[2] });
@@ -28,7 +30,9 @@ describe("tuningVerdicts", () => {
 describe("runNotes", () => {
   it("names the baseline the model loses to, with both values, and stays quiet when the model wins", () => {
     const notes = runNotes({
-      modelName: "als", testRows: 10, splitType: "random-split",
+      modelName: "als",
+      testRows: 10,
+      splitType: "random-split",
       metrics: { rmse: 1.197, "ndcgAtK@10": 0.2 },
       baselines: { "global-mean": { rmse: 0.873 }, "bias-baseline": { rmse: 0.95 }, "most-popular": { "ndcgAtK@10": 0.1 } },
       largerIsBetter: { rmse: false, "ndcgAtK@10": true },
@@ -39,14 +43,34 @@ describe("runNotes", () => {
 
 describe("run listing helpers", () => {
   it("flattens stages by name so a param lines up across runs", () => {
-    expect(flattenPipeline({ seed: 1, pipeline: [{ type: "string-indexer", inputCol: "u" }, { type: "als", name: "mf", rank: 8 }], split: { type: "none" } })).toEqual({
-      seed: 1, "pipeline.string-indexer.type": "string-indexer", "pipeline.string-indexer.inputCol": "u", "pipeline.mf.type": "als", "pipeline.mf.rank": 8, "split.type": "none",
+    expect(
+      flattenPipeline({
+        seed: 1,
+        pipeline: [
+          { type: "string-indexer", inputCol: "u" },
+          { type: "als", name: "mf", rank: 8 },
+        ],
+        split: { type: "none" },
+      }),
+    ).toEqual({
+      seed: 1,
+      "pipeline.string-indexer.type": "string-indexer",
+      "pipeline.string-indexer.inputCol": "u",
+      "pipeline.mf.type": "als",
+      "pipeline.mf.rank": 8,
+      "split.type": "none",
     });
   });
   it("gain over the best baseline is signed so positive is better, for either direction", () => {
     const g = gainsOverBaselines({
-      dir: "", run: "", status: "complete", createdAt: "", params: {},
-      metrics: { rmse: 0.8, ndcg: 0.3 }, baselines: { a: { rmse: 1.0, ndcg: 0.2 }, b: { rmse: 0.9, ndcg: 0.1 } }, largerIsBetter: { rmse: false, ndcg: true },
+      dir: "",
+      run: "",
+      status: "complete",
+      createdAt: "",
+      params: {},
+      metrics: { rmse: 0.8, ndcg: 0.3 },
+      baselines: { a: { rmse: 1.0, ndcg: 0.2 }, b: { rmse: 0.9, ndcg: 0.1 } },
+      largerIsBetter: { rmse: false, ndcg: true },
     });
     expect(g.rmse.baseline).toBe("b");
     expect(g.rmse.gain).toBeCloseTo(0.1 / 0.9, 12);

@@ -85,7 +85,13 @@ describe("top-k once for evaluation and recommendations", () => {
   });
 
   it("selectLists cuts longer lists to k and picks users in the requested order", () => {
-    const from = { users: Int32Array.from([1, 2, 3]), k: 3, counts: Int32Array.from([3, 1, 0]), items: Int32Array.from([7, 8, 9, 4, -1, -1, -1, -1, -1]), scores: Float32Array.from([3, 2, 1, 5, NaN, NaN, NaN, NaN, NaN]) };
+    const from = {
+      users: Int32Array.from([1, 2, 3]),
+      k: 3,
+      counts: Int32Array.from([3, 1, 0]),
+      items: Int32Array.from([7, 8, 9, 4, -1, -1, -1, -1, -1]),
+      scores: Float32Array.from([3, 2, 1, 5, NaN, NaN, NaN, NaN, NaN]),
+    };
     const out = selectLists(from, Int32Array.from([2, 1, 99]), 2);
     expect(Array.from(out.items)).toEqual([4, -1, 7, 8, -1, -1]);
     expect(Array.from(out.counts)).toEqual([1, 2, 0]);

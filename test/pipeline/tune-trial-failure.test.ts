@@ -39,7 +39,10 @@ describe("a failing CV trial", () => {
     expect(tune.best).toEqual({ "als.ratingCol": "rating" });
     expect(tune.failures).toHaveLength(1);
     expect(tune.failures[0].params).toEqual({ "als.ratingCol": "user" });
-    expect(tune.failures[0].errors).toEqual([expect.stringMatching(/^fold 0: .*column "user" must be numeric/), expect.stringMatching(/^fold 1: .*column "user" must be numeric/)]);
+    expect(tune.failures[0].errors).toEqual([
+      expect.stringMatching(/^fold 0: .*column "user" must be numeric/),
+      expect.stringMatching(/^fold 1: .*column "user" must be numeric/),
+    ]);
     expect(warnings.filter((w) => w.includes('als.ratingCol="user"'))).toHaveLength(2);
 
     const table = readParquetBytes(readFileSync(path.join(result.runDir, "tuning.parquet")));

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), "recpipe-tune-"));
 const { table } = syntheticRatings({ users: 150, items: 80, rank: 3, density: 0.3, noise: 0.2, mean: 3.5, skew: 0, preference: 0 }, 4);
 const csv = join(dir, "ratings.csv");
 {
-  const u = table.getChild("user")!, i = table.getChild("item")!, r = table.getChild("rating")!, t = table.getChild("timestamp")!;
+  const u = table.getChild("user")!,
+    i = table.getChild("item")!,
+    r = table.getChild("rating")!,
+    t = table.getChild("timestamp")!;
   const lines = ["user,item,rating,timestamp"];
   for (let k = 0; k < table.numRows; k++) lines.push(`${u.get(k)},${i.get(k)},${Number(r.get(k)).toFixed(3)},${t.get(k)}`);
   // Users with one early rating: in a validation fold they are unknown to the fitted model (cold start).
@@ -54,7 +57,14 @@ describe("tuning", () => {
       { stage: "als", param: "rank", values: [2, 3] },
       { stage: "als", param: "regParam", values: [0.1, 0.2, 0.3] },
     ]);
-    expect(maps.map((m) => m.entries.map((e) => e.value))).toEqual([[2, 0.1], [2, 0.2], [2, 0.3], [3, 0.1], [3, 0.2], [3, 0.3]]);
+    expect(maps.map((m) => m.entries.map((e) => e.value))).toEqual([
+      [2, 0.1],
+      [2, 0.2],
+      [2, 0.3],
+      [3, 0.1],
+      [3, 0.2],
+      [3, 0.3],
+    ]);
   });
 
   it("never fits on the test split: every fit during tuning and the refit see only the training period", async () => {
@@ -85,7 +95,10 @@ describe("tuning", () => {
   });
 
   it("writes tuning.parquet with params, fold metrics, mean, std and rank", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"), { workers: 1, allowPlugins: true });
+    const r = await run(
+      pipeline("", "  type: train-validation-split\n  trainRatio: 0.7\n  evaluator: {type: regression-evaluator}\n  paramGrid: {als.regParam: [0.01, 1.0]}"),
+      { workers: 1, allowPlugins: true },
+    );
     const t = await readTable(join(r.runDir, "tuning.parquet"), {});
     expect(t.schema.fields.map((f) => f.name)).toEqual(["paramMap", "als.regParam", "fold0", "mean_rmse", "std_rmse", "position", "error"]);
     expect(t.numRows).toBe(2);
@@ -94,13 +107,22 @@ describe("tuning", () => {
 
   it("reports NaN metrics and never picks them", async () => {
     // coldStartStrategy nan: validation folds hold users unseen in the fit folds, so rmse is NaN for every map.
-    await expect(run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), { workers: 1, allowPlugins: true })).rejects.toThrow(
-      /every param map scored NaN on rmse.*coldStartStrategy: drop/,
-    );
+    await expect(
+      run(pipeline("nan", cv(1).replace("paramGrid: {als.rank: [2, 3], als.regParam: [0.01, 0.1, 1.0]}", "paramGrid: {als.rank: [2]}")), {
+        workers: 1,
+        allowPlugins: true,
+      }),
+    ).rejects.toThrow(/every param map scored NaN on rmse.*coldStartStrategy: drop/);
   });
 
   it("tunes a feature stage's param and fixes others with baseOn (PySpark's ParamGridBuilder.baseOn: one-value entries first)", async () => {
-    const r = await run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}"), { workers: 1, allowPlugins: true });
+    const r = await run(
+      pipeline(
+        "",
+        "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.maxIter: 2}\n  paramGrid: {string-indexer.handleInvalid: [keep, skip]}",
+      ),
+      { workers: 1, allowPlugins: true },
+    );
     expect(r.tune!.grid).toEqual([
       { "als.maxIter": 2, "string-indexer.handleInvalid": "keep" },
       { "als.maxIter": 2, "string-indexer.handleInvalid": "skip" },
@@ -111,8 +133,11 @@ describe("tuning", () => {
     const resolved = readFileSync(join(r.runDir, "pipeline.yaml"), "utf8");
     expect(resolved).not.toMatch(/baseOn/);
     expect(resolved).toMatch(/als\.maxIter:\s*\n\s*- 2/);
-    await expect(run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), { workers: 1, allowPlugins: true })).rejects.toThrow(
-      /tune\.baseOn\.als\.rank is also a paramGrid key/,
-    );
+    await expect(
+      run(pipeline("", "  type: train-validation-split\n  evaluator: {type: regression-evaluator}\n  baseOn: {als.rank: 2}\n  paramGrid: {als.rank: [2, 3]}"), {
+        workers: 1,
+        allowPlugins: true,
+      }),
+    ).rejects.toThrow(/tune\.baseOn\.als\.rank is also a paramGrid key/);
   });
 });

@@ -91,7 +91,8 @@ export function writeAmazonReviews(dir: string, dirty = false): string {
   const items = 150;
   const p = planted(users, items, 300);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  const reviewer = (u: number) => "A" + Array.from({ length: 12 + (u % 3) }, (_, j) => alphabet[(u * 7919 + j * 104729 + j * j * 31) % 36]).join("") + String(u);
+  const reviewer = (u: number) =>
+    "A" + Array.from({ length: 12 + (u % 3) }, (_, j) => alphabet[(u * 7919 + j * 104729 + j * j * 31) % 36]).join("") + String(u);
   const asin = (i: number) => (i % 10 === 0 ? String(1384719342 + i * 9973) : `B000${(i * 48271).toString(36).toUpperCase().padStart(6, "0")}`);
   const lines: string[] = [];
   const perItem = new Array<number>(items).fill(0);
@@ -126,8 +127,16 @@ export function writeAmazonReviews(dir: string, dirty = false): string {
       const o = JSON.parse(lines[(k * 131) % clean]) as { overall: number; unixReviewTime: number };
       lines.push(JSON.stringify({ ...o, overall: 6 - o.overall, unixReviewTime: o.unixReviewTime + 86400 }).replace(/"overall":(\d)(?=,)/, '"overall":$1.0'));
     }
-    for (let k = 0; k < 15; k++) lines.push(lines[(k * 197 + 7) % clean].replace(/"overall":\d\.0/, '"overall":"N/A"').replace(/"asin":"[^"]*"/, `"asin":"${asin((k * 13) % items)}"`));
-    for (let k = 0; k < 6; k++) for (let j = 0; j < 2; j++) lines.push(JSON.stringify({ reviewerID: `AONCE${k}`, asin: asin(k + j), overall: 5.0, unixReviewTime: 1262304000 + k }).replace(/"overall":(\d)(?=,)/, '"overall":$1.0'));
+    for (let k = 0; k < 15; k++)
+      lines.push(lines[(k * 197 + 7) % clean].replace(/"overall":\d\.0/, '"overall":"N/A"').replace(/"asin":"[^"]*"/, `"asin":"${asin((k * 13) % items)}"`));
+    for (let k = 0; k < 6; k++)
+      for (let j = 0; j < 2; j++)
+        lines.push(
+          JSON.stringify({ reviewerID: `AONCE${k}`, asin: asin(k + j), overall: 5.0, unixReviewTime: 1262304000 + k }).replace(
+            /"overall":(\d)(?=,)/,
+            '"overall":$1.0',
+          ),
+        );
   }
   const file = path.join(dir, "Musical_Instruments_5.json");
   writeFileSync(file, lines.join("\n") + "\n");
@@ -157,7 +166,9 @@ export function writeKuaiRecSmallMatrix(dir: string): string {
       const time = missing ? "" : `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 23)}`;
       const date = missing ? "" : d.toISOString().slice(0, 10).replaceAll("-", "");
       const negative = !missing && (u * items + i) % 89 === 5;
-      lines.push(`${u + 14},${i + 103},${playMs},${videoMs},${time},${date},${missing ? "" : negative ? "-1.000" : ts.toFixed(3)},${(playMs / videoMs).toString()}`);
+      lines.push(
+        `${u + 14},${i + 103},${playMs},${videoMs},${time},${date},${missing ? "" : negative ? "-1.000" : ts.toFixed(3)},${(playMs / videoMs).toString()}`,
+      );
     }
   }
   const rows = lines.length;

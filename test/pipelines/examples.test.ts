@@ -93,7 +93,9 @@ async function runExample(file: string, set: string[]): Promise<RunResult> {
 }
 
 describe("example pipelines on fixtures shaped like their data", () => {
-  const files = readdirSync(pipelinesDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(pipelinesDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 
   it("every file in pipelines/ has a fixture run", () => {
     expect(files.filter((f) => !(f in fixtureRuns))).toEqual([]);
@@ -152,7 +154,11 @@ describe.runIf(haveShared)("example pipelines on the real data in ../shared/data
   });
 
   it("movielens-100k-item-knn.yaml: nDCG@10 well above the most-popular baseline on ml-100k", async () => {
-    const r = await runExample("movielens-100k-item-knn.yaml", [`source.path=${JSON.stringify(ml100k)}`, "tune.numFolds=2", "tune.paramGrid={item-knn.k: [50], item-knn.weighting: [none, bm25]}"]);
+    const r = await runExample("movielens-100k-item-knn.yaml", [
+      `source.path=${JSON.stringify(ml100k)}`,
+      "tune.numFolds=2",
+      "tune.paramGrid={item-knn.k: [50], item-knn.weighting: [none, bm25]}",
+    ]);
     expect(r.tune?.failedTrials).toBe(0);
     expect(r.metrics["ndcgAtK@10"]).toBeGreaterThan(1.5 * r.baselines["most-popular"]["ndcgAtK@10"]);
   });
@@ -164,7 +170,12 @@ describe.runIf(haveShared)("example pipelines on the real data in ../shared/data
 
   it("lastfm-implicit-cv.yaml: search ranked by nDCG@10, result above most-popular", async () => {
     // Two maps and two folds keep it quick; the full 6-map grid runs on the fixture above.
-    const r = await runExample("lastfm-implicit-cv.yaml", [`source.path=${JSON.stringify(lastfm)}`, "tune.numFolds=2", "pipeline.als.maxIter=3", "tune.paramGrid={als.alpha: [0.01], als.regParam: [0.1, 10.0]}"]);
+    const r = await runExample("lastfm-implicit-cv.yaml", [
+      `source.path=${JSON.stringify(lastfm)}`,
+      "tune.numFolds=2",
+      "pipeline.als.maxIter=3",
+      "tune.paramGrid={als.alpha: [0.01], als.regParam: [0.1, 10.0]}",
+    ]);
     expect(r.tune?.metric).toBe("ndcgAtK@10");
     expect(r.tune?.isLargerBetter).toBe(true);
     expect(r.tune?.best).toEqual({ "als.alpha": 0.01, "als.regParam": 0.1 });

@@ -97,7 +97,9 @@ describe("prepare: in a run", () => {
 
   it("a null rating that no drop-na removes is exit 2 naming the line", async () => {
     const { file } = setUp("");
-    expect(await inputError(run(file, { workers: 1 }))).toMatch(/column "rating" must hold a finite number.*ratings\.csv:187 \('N\/A', one of source\.nullValues\)/);
+    expect(await inputError(run(file, { workers: 1 }))).toMatch(
+      /column "rating" must hold a finite number.*ratings\.csv:187 \('N\/A', one of source\.nullValues\)/,
+    );
     const later = setUp(`prepare:\n  - {type: drop-duplicates, cols: [user, item]}`);
     expect(await inputError(run(later.file, { workers: 1 }))).toMatch(/must hold a finite number.*after prepare/);
   });
@@ -109,13 +111,17 @@ describe("prepare: in a run", () => {
     expect(await inputError(validatePipeline(order.file))).toMatch(/prepare\[0\] \(drop-duplicates\)\.orderBy: column "when" not found/);
     const inPipeline = setUp("", "").file;
     writeFileSync(inPipeline, readFileSync(inPipeline, "utf8").replace("pipeline:\n", "pipeline:\n  - {type: drop-na}\n"));
-    expect(await inputError(validatePipeline(inPipeline))).toMatch(/pipeline\[0\] \(drop-na\)\.type drop-na drops rows, so it is a prepare step.*move it to `prepare:`/);
+    expect(await inputError(validatePipeline(inPipeline))).toMatch(
+      /pipeline\[0\] \(drop-na\)\.type drop-na drops rows, so it is a prepare step.*move it to `prepare:`/,
+    );
   });
 
   it("orderBy on a column with nulls is exit 2 naming the step and the row", async () => {
     const { dir, file } = setUp(`prepare:\n  - {type: drop-na, cols: [rating]}\n  - {type: drop-duplicates, cols: [user, item], orderBy: ts}`);
     writeFileSync(join(dir, "ratings.csv"), ratingsCsv().replace("u0,i0,1,0\n", "u0,i0,1,\n"));
-    expect(await inputError(run(file, { workers: 1 }))).toMatch(/prepare\[1\] \(drop-duplicates\)\.orderBy: column "ts" must hold a value in every row to order duplicates by; row 0 holds null \(drop them first with \{type: drop-na, cols: \[ts\]\}\)/);
+    expect(await inputError(run(file, { workers: 1 }))).toMatch(
+      /prepare\[1\] \(drop-duplicates\)\.orderBy: column "ts" must hold a value in every row to order duplicates by; row 0 holds null \(drop them first with \{type: drop-na, cols: \[ts\]\}\)/,
+    );
   });
 });
 
@@ -123,7 +129,9 @@ describe("source.nullValues", () => {
   it("jsonl: string values equal to a null value read as null, so a mixed column becomes numeric", async () => {
     const dir = mkdtempSync(join(tmpdir(), "recpipe-nullvalues-"));
     const rows = [];
-    for (let u = 0; u < 10; u++) for (let k = 0; k < 4; k++) rows.push(JSON.stringify({ user: `u${u}`, item: `i${(u + k) % 6}`, overall: u === 2 && k === 1 ? "N/A" : 1 + ((u + k) % 5) }));
+    for (let u = 0; u < 10; u++)
+      for (let k = 0; k < 4; k++)
+        rows.push(JSON.stringify({ user: `u${u}`, item: `i${(u + k) % 6}`, overall: u === 2 && k === 1 ? "N/A" : 1 + ((u + k) % 5) }));
     writeFileSync(join(dir, "r.jsonl"), rows.join("\n") + "\n");
     writeFileSync(
       join(dir, "p.yaml"),

@@ -12,7 +12,8 @@ import { createRegistry } from "../../stages/index.js";
 
 const ctx = quietContext();
 const col = (t: Table, name: string) => Array.from(t.getChild(name)!.toArray() as ArrayLike<unknown>);
-const apply = async (def: Parameters<typeof buildStage>[0], params: Record<string, unknown>, t: Table) => (buildStage(def, params) as Transformer).transform(t, ctx);
+const apply = async (def: Parameters<typeof buildStage>[0], params: Record<string, unknown>, t: Table) =>
+  (buildStage(def, params) as Transformer).transform(t, ctx);
 
 describe("drop-na (Spark's na.drop)", () => {
   const t = new Table({
@@ -51,29 +52,37 @@ describe("drop-duplicates", () => {
     expect(col(await apply(dropDuplicates, { cols: ["user", "item"], keep: "last", orderBy: "ts" }, t), "row")).toEqual([2, 3, 4, 5]);
   });
   it("keep error names the first duplicate; orderBy with a null is exit 2 naming the column", async () => {
-    await expect(apply(dropDuplicates, { cols: ["user", "item"], keep: "error" }, t)).rejects.toThrow(/rows 0 and 1 are duplicates on \[user, item\] \(user=a, item=1\)/);
+    await expect(apply(dropDuplicates, { cols: ["user", "item"], keep: "error" }, t)).rejects.toThrow(
+      /rows 0 and 1 are duplicates on \[user, item\] \(user=a, item=1\)/,
+    );
     const withNull = new Table({ user: vectorFromArray(["a", "a"]), ts: vectorFromArray([1, null]) });
-    await expect(apply(dropDuplicates, { cols: ["user"], orderBy: "ts" }, withNull)).rejects.toThrow(/drop-duplicates\.orderBy: column "ts" must hold a value in every row.*row 1 holds null/);
+    await expect(apply(dropDuplicates, { cols: ["user"], orderBy: "ts" }, withNull)).rejects.toThrow(
+      /drop-duplicates\.orderBy: column "ts" must hold a value in every row.*row 1 holds null/,
+    );
   });
   it("matches a Map-based reference on random data, whatever the key encoding", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 60 }), fc.boolean(), async (rows, last) => {
-        const table = new Table({
-          u: vectorFromArray(rows.map((r) => `u${r[0]}`)),
-          i: makeVector(Int32Array.from(rows.map((r) => r[1]))),
-          ts: makeVector(Float64Array.from(rows.map((r) => r[2]))),
-          row: makeVector(Int32Array.from(rows.map((_, k) => k))),
-        });
-        const best = new Map<string, number>();
-        rows.forEach((r, k) => {
-          const key = `${r[0]}/${r[1]}`;
-          const b = best.get(key);
-          if (b === undefined || (last ? r[2] >= rows[b][2] : r[2] < rows[b][2])) best.set(key, k);
-        });
-        const expected = [...best.values()].sort((a, b) => a - b);
-        const got = await apply(dropDuplicates, { cols: ["u", "i"], keep: last ? "last" : "first", orderBy: "ts" }, table);
-        expect(col(got, "row")).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 60 }),
+        fc.boolean(),
+        async (rows, last) => {
+          const table = new Table({
+            u: vectorFromArray(rows.map((r) => `u${r[0]}`)),
+            i: makeVector(Int32Array.from(rows.map((r) => r[1]))),
+            ts: makeVector(Float64Array.from(rows.map((r) => r[2]))),
+            row: makeVector(Int32Array.from(rows.map((_, k) => k))),
+          });
+          const best = new Map<string, number>();
+          rows.forEach((r, k) => {
+            const key = `${r[0]}/${r[1]}`;
+            const b = best.get(key);
+            if (b === undefined || (last ? r[2] >= rows[b][2] : r[2] < rows[b][2])) best.set(key, k);
+          });
+          const expected = [...best.values()].sort((a, b) => a - b);
+          const got = await apply(dropDuplicates, { cols: ["u", "i"], keep: last ? "last" : "first", orderBy: "ts" }, table);
+          expect(col(got, "row")).toEqual(expected);
+        },
+      ),
     );
   });
 });
@@ -83,7 +92,8 @@ describe("min-count-filter", () => {
   function reference(rows: [number, number][], mu: number, mi: number, iterative: boolean): number[] {
     let alive = rows.map((_, k) => k);
     for (;;) {
-      const cu = new Map<number, number>(), ci = new Map<number, number>();
+      const cu = new Map<number, number>(),
+        ci = new Map<number, number>();
       for (const k of alive) {
         cu.set(rows[k][0], (cu.get(rows[k][0]) ?? 0) + 1);
         ci.set(rows[k][1], (ci.get(rows[k][1]) ?? 0) + 1);
@@ -95,11 +105,25 @@ describe("min-count-filter", () => {
   }
   it("iterative k-core and one pass equal the reference on random data", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })), { maxLength: 120 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), (rows, mu, mi, it) => {
-        const { keep } = minCountMask(Int32Array.from(rows, (r) => r[0]), 10, Int32Array.from(rows, (r) => r[1]), 10, mu, mi, it);
-        const got = [...keep.keys()].filter((k) => keep[k]);
-        expect(got).toEqual(reference(rows, mu, mi, it));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })), { maxLength: 120 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        (rows, mu, mi, it) => {
+          const { keep } = minCountMask(
+            Int32Array.from(rows, (r) => r[0]),
+            10,
+            Int32Array.from(rows, (r) => r[1]),
+            10,
+            mu,
+            mi,
+            it,
+          );
+          const got = [...keep.keys()].filter((k) => keep[k]);
+          expect(got).toEqual(reference(rows, mu, mi, it));
+        },
+      ),
     );
   });
   it("a k-core removes a chain of users that a single pass leaves", async () => {
@@ -110,7 +134,8 @@ describe("min-count-filter", () => {
   });
   it("runs 10M rows in a few seconds on typed arrays", async () => {
     const n = 10_000_000;
-    const users = new Int32Array(n), items = new Int32Array(n);
+    const users = new Int32Array(n),
+      items = new Int32Array(n);
     let x = 12345;
     for (let r = 0; r < n; r++) {
       x = (Math.imul(x, 1103515245) + 12345) | 0;
@@ -147,7 +172,9 @@ describe("binarizer (Spark's Binarizer)", () => {
   it("saves under Spark's class with double params and loads back", () => {
     const s = (buildStage(binarizer, { inputCols: ["r"], outputCols: ["a"], thresholds: [3] }) as Transformer).save();
     expect(s.className).toBe("org.apache.spark.ml.feature.Binarizer");
-    const loaded = createRegistry().loaderFor(s.className)!(s, () => { throw new Error("no children"); }) as Transformer;
+    const loaded = createRegistry().loaderFor(s.className)!(s, () => {
+      throw new Error("no children");
+    }) as Transformer;
     expect(loaded.params).toMatchObject({ inputCols: ["r"], outputCols: ["a"], thresholds: [3] });
   });
 });

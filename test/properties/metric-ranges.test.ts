@@ -29,7 +29,10 @@ const names: RankingMetricName[] = ["meanAveragePrecision", "meanAveragePrecisio
  * above 1 in Spark too (e.g. AP([30, 30], {30}) = 2); the range property holds for real top-k lists only.
  */
 const queriesArb = fc
-  .array(fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 15 }), fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 10 })), { minLength: 1, maxLength: 20 })
+  .array(fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 15 }), fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 10 })), {
+    minLength: 1,
+    maxLength: 20,
+  })
   .map((qs) => {
     const predPtr = [0];
     const relPtr = [0];

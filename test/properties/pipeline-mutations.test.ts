@@ -50,7 +50,12 @@ const anyValue = fc.oneof(
 );
 
 type Mutation = { kind: "delete" | "rename" | "set"; pick: number; value: unknown; name: string };
-const mutationArb = fc.record({ kind: fc.constantFrom("delete", "rename", "set"), pick: fc.nat(), value: anyValue, name: fc.constantFrom("rnak", "typ", "evalute", "inputCol", "x") }) as fc.Arbitrary<Mutation>;
+const mutationArb = fc.record({
+  kind: fc.constantFrom("delete", "rename", "set"),
+  pick: fc.nat(),
+  value: anyValue,
+  name: fc.constantFrom("rnak", "typ", "evalute", "inputCol", "x"),
+}) as fc.Arbitrary<Mutation>;
 
 function mutate(obj: Record<string, unknown>, ms: Mutation[]): Record<string, unknown> {
   const out = structuredClone(obj);

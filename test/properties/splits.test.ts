@@ -34,7 +34,10 @@ describe("random-split properties", () => {
           [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
         }
         const again = randomSplitTable(tableOf(rows, shuffled), weights, seed);
-        const key = (t: Table) => ids(t).map((r) => `${rows[r].user}:${rows[r].rating}`).sort();
+        const key = (t: Table) =>
+          ids(t)
+            .map((r) => `${rows[r].user}:${rows[r].rating}`)
+            .sort();
         expect(key(again.train)).toEqual(key(train));
         expect(key(again.test)).toEqual(key(test));
       }),
@@ -46,17 +49,22 @@ describe("random-split properties", () => {
 describe("stratified-split properties", () => {
   it("gives every row exactly one side, deterministically, with round(n * fraction) test rows per user", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 300 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer(), (groups, fraction, seed) => {
-        const g = Int32Array.from(groups);
-        const numGroups = 16;
-        const side = stratifiedSplitSides(g, numGroups, fraction, seed);
-        expect(side.every((s) => s === 0 || s === 1)).toBe(true);
-        expect(stratifiedSplitSides(g, numGroups, fraction, seed)).toEqual(side);
-        for (let u = 0; u < numGroups; u++) {
-          const mine = groups.flatMap((x, i) => (x === u ? [side[i]] : []));
-          expect(mine.filter((s) => s === 1).length).toBe(Math.round(mine.length * fraction));
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer(),
+        (groups, fraction, seed) => {
+          const g = Int32Array.from(groups);
+          const numGroups = 16;
+          const side = stratifiedSplitSides(g, numGroups, fraction, seed);
+          expect(side.every((s) => s === 0 || s === 1)).toBe(true);
+          expect(stratifiedSplitSides(g, numGroups, fraction, seed)).toEqual(side);
+          for (let u = 0; u < numGroups; u++) {
+            const mine = groups.flatMap((x, i) => (x === u ? [side[i]] : []));
+            expect(mine.filter((s) => s === 1).length).toBe(Math.round(mine.length * fraction));
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -104,7 +104,10 @@ describe("top-k with norm pruning equals brute force", () => {
   });
 
   it("2 workers give the same bytes as 1 on a case where pruning stops scans early", async () => {
-    const c = fc.sample(caseArb.filter((x) => x.queries.ids.length >= 8 && x.targets.ids.length >= 100), { numRuns: 1, seed: 7 })[0];
+    const c = fc.sample(
+      caseArb.filter((x) => x.queries.ids.length >= 8 && x.targets.ids.length >= 100),
+      { numRuns: 1, seed: 7 },
+    )[0];
     for (const engine of ["wasm", "js"] as const) {
       const one = await recommendTopK(c.queries, c.targets, c.num, { workers: 1, engine, exclude: exclude(c) });
       const two = await recommendTopK(c.queries, c.targets, c.num, { workers: 2, engine, exclude: exclude(c) });
@@ -120,7 +123,7 @@ describe("top-k with norm pruning equals brute force", () => {
     const nQueries = 20;
     const nTargets = 4000;
     let a = 12345;
-    const rand = (): number => ((a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296) - 0.5;
+    const rand = (): number => (a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 4294967296 - 0.5;
     const targets = new Float32Array(nTargets * rank);
     for (let t = 0; t < nTargets; t++) {
       const scale = 10 ** (-3 * (t / nTargets));

@@ -30,8 +30,16 @@ describe.skipIf(!available)("report.html in chromium", () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1100, height: 900 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
   afterAll(async () => {
@@ -45,21 +53,29 @@ describe.skipIf(!available)("report.html in chromium", () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
-    page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
+    page.on("console", (msg) => {
+      if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    });
     page.on("pageerror", (err) => problems.push(`page: ${err.message}`));
-    page.on("request", (req) => { if (!req.url().startsWith("file:")) requests.push(req.url()); });
+    page.on("request", (req) => {
+      if (!req.url().startsWith("file:")) requests.push(req.url());
+    });
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
 
-    const charts = await page.locator("figure.chart").evaluateAll((figures) => figures.map((f) => {
-      const svg = f.querySelector("svg");
-      const box = svg?.getBoundingClientRect();
-      // Data marks only (vega's role-mark groups), not axes, grid lines or the background.
-      const marks = svg ? [...svg.querySelectorAll("g.role-mark > path, g.role-mark > rect, g.role-mark > line")].filter((m) => {
-        const b = m.getBoundingClientRect();
-        return b.width > 0 || b.height > 0;
-      }).length : 0;
-      return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, marks };
-    }));
+    const charts = await page.locator("figure.chart").evaluateAll((figures) =>
+      figures.map((f) => {
+        const svg = f.querySelector("svg");
+        const box = svg?.getBoundingClientRect();
+        // Data marks only (vega's role-mark groups), not axes, grid lines or the background.
+        const marks = svg
+          ? [...svg.querySelectorAll("g.role-mark > path, g.role-mark > rect, g.role-mark > line")].filter((m) => {
+              const b = m.getBoundingClientRect();
+              return b.width > 0 || b.height > 0;
+            }).length
+          : 0;
+        return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, marks };
+      }),
+    );
     expect(charts.map((c) => c.id)).toEqual(["chart-ratings", "chart-metrics", "chart-loss", "chart-tuning"]);
     for (const c of charts) {
       expect(c.width, c.id).toBeGreaterThan(100);
@@ -76,7 +92,10 @@ describe.skipIf(!available)("report.html in chromium", () => {
 
   it("keeps layouts inside the page: k = 20 recommendations wrap, long tuning labels are not cut, binned ratings chart", async () => {
     const data = typicalReportData();
-    data.recommendations = data.recommendations!.map((r) => ({ ...r, items: Array.from({ length: 20 }, (_, i) => ({ item: `B00${1000 + i}XYZ-long-asin`, score: 4 - i * 0.01 })) }));
+    data.recommendations = data.recommendations!.map((r) => ({
+      ...r,
+      items: Array.from({ length: 20 }, (_, i) => ({ item: `B00${1000 + i}XYZ-long-asin`, score: 4 - i * 0.01 })),
+    }));
     data.recommendationsK = 20;
     data.recommendationsTotalUsers = 943;
     data.tuning!.paramNames = ["als.rank", "als.regParam"];
@@ -95,10 +114,12 @@ describe.skipIf(!available)("report.html in chromium", () => {
       const items = document.querySelectorAll("#recommendations tbody tr:first-child ol.recs li").length;
       const svg = document.querySelector("#chart-tuning svg")!;
       const box = svg.getBoundingClientRect();
-      const cut = [...svg.querySelectorAll("text")].filter((t) => {
-        const b = t.getBoundingClientRect();
-        return b.left < box.left - 0.5 || b.right > box.right + 0.5 || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5 || t.textContent!.includes("…");
-      }).map((t) => t.textContent);
+      const cut = [...svg.querySelectorAll("text")]
+        .filter((t) => {
+          const b = t.getBoundingClientRect();
+          return b.left < box.left - 0.5 || b.right > box.right + 0.5 || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5 || t.textContent!.includes("…");
+        })
+        .map((t) => t.textContent);
       const bars = document.querySelectorAll("#chart-ratings g.role-mark > path").length;
       return { mainRight: main.right, tableRight: table.right, heading, items, cut, bars };
     });

@@ -21,7 +21,7 @@ function minimalReportData(): ReportData {
 describe("renderReport", () => {
   it("renders a well-formed page with every section of a typical run", async () => {
     const html = await renderReport(typicalReportData());
-    expect(html.startsWith("<!DOCTYPE html>\n<html lang=\"en\">")).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
     expect(unbalancedTags(html)).toEqual([]);
     expect(html).toContain("<title>movielens-100k-als · recpipe report</title>");
     for (const id of ["data", "metrics", "training", "tuning", "recommendations", "timings", "pipeline"]) {
@@ -169,18 +169,37 @@ describe("renderReport", () => {
     expect(unbalancedTags(html)).toEqual([]);
     expect(count(html, /<svg\b/g)).toBe(1);
     expect(html).toContain('id="chart-metrics"');
-    for (const absent of ["chart-ratings", "chart-loss", "chart-tuning", 'id="training"', 'id="tuning"', 'id="recommendations"', 'id="timings"', 'href="#tuning"']) {
+    for (const absent of [
+      "chart-ratings",
+      "chart-loss",
+      "chart-tuning",
+      'id="training"',
+      'id="tuning"',
+      'id="recommendations"',
+      'id="timings"',
+      'href="#tuning"',
+    ]) {
       expect(html, absent).not.toContain(absent);
     }
 
-    const empty = await renderReport({ ...minimalReportData(), metrics: [], data: { rows: 0, ratingHistogram: [] }, lossHistory: [], recommendations: [], timingsSeconds: {} });
+    const empty = await renderReport({
+      ...minimalReportData(),
+      metrics: [],
+      data: { rows: 0, ratingHistogram: [] },
+      lossHistory: [],
+      recommendations: [],
+      timingsSeconds: {},
+    });
     expect(count(empty, /<svg\b/g)).toBe(0);
     expect(empty).toContain("No test metrics were computed.");
   });
 
   it("keeps non-finite metrics in the table but out of the charts", async () => {
     const data = minimalReportData();
-    data.metrics = [{ name: "rmse", value: Number.NaN, model: "als" }, { name: "rmse", value: 1.1, model: "global-mean" }];
+    data.metrics = [
+      { name: "rmse", value: Number.NaN, model: "als" },
+      { name: "rmse", value: 1.1, model: "global-mean" },
+    ];
     data.lossHistory = [{ model: "als", iteration: 1, value: Number.POSITIVE_INFINITY }];
     const html = await renderReport(data);
     expect(html).toContain('<td class="num">NaN</td>');

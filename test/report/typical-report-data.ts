@@ -14,16 +14,30 @@ export function typicalReportData(): ReportData {
       rows.push({ params: { rank, regParam }, foldMetrics, mean, std, rank: 0 });
     }
   }
-  [...rows].sort((a, b) => a.mean - b.mean).forEach((r, i) => { r.rank = i + 1; });
+  [...rows]
+    .sort((a, b) => a.mean - b.mean)
+    .forEach((r, i) => {
+      r.rank = i + 1;
+    });
   return {
     name: "movielens-100k-als",
     createdAt: "2025-01-31T12:34:56Z",
     recpipeVersion: "0.1.0",
     pipelineYaml: "name: movielens-100k-als\nseed: 42\nsource:\n  path: ../data/ml-100k/u.data\n  format: tsv\npipeline:\n  - type: als\n    rank: 10\n",
     data: {
-      rows: 100_000, users: 943, items: 1682, sparsity: 1 - 100_000 / (943 * 1682),
-      ratingHistogram: [{ value: 1, count: 6110 }, { value: 2, count: 11370 }, { value: 3, count: 27145 }, { value: 4, count: 34174 }, { value: 5, count: 21201 }],
-      trainRows: 80_000, testRows: 20_000,
+      rows: 100_000,
+      users: 943,
+      items: 1682,
+      sparsity: 1 - 100_000 / (943 * 1682),
+      ratingHistogram: [
+        { value: 1, count: 6110 },
+        { value: 2, count: 11370 },
+        { value: 3, count: 27145 },
+        { value: 4, count: 34174 },
+        { value: 5, count: 21201 },
+      ],
+      trainRows: 80_000,
+      testRows: 20_000,
     },
     metrics: [
       { name: "rmse", value: 0.9132, model: "als" },

@@ -13,7 +13,17 @@ describe("model directory reads", () => {
   it("refuse a metadata/ folder that is a symlink to outside the model", async () => {
     const outside = path.join(tmp, "outside/metadata");
     mkdirSync(outside, { recursive: true });
-    writeFileSync(path.join(outside, "part-00000"), JSON.stringify({ class: "org.apache.spark.ml.PipelineModel", timestamp: 0, sparkVersion: "3.5.0", uid: "x", paramMap: { stageUids: [] }, defaultParamMap: {} }) + "\n");
+    writeFileSync(
+      path.join(outside, "part-00000"),
+      JSON.stringify({
+        class: "org.apache.spark.ml.PipelineModel",
+        timestamp: 0,
+        sparkVersion: "3.5.0",
+        uid: "x",
+        paramMap: { stageUids: [] },
+        defaultParamMap: {},
+      }) + "\n",
+    );
     // The same metadata inside a real folder loads: the refusal below is about the link, not the content.
     cpSync(path.join(tmp, "outside"), path.join(tmp, "ok"), { recursive: true });
     await expect(loadSavedStage(path.join(tmp, "ok"))).resolves.toMatchObject({ className: "org.apache.spark.ml.PipelineModel" });

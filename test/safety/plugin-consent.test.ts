@@ -31,7 +31,10 @@ writeFileSync(path.join(dir, "plain.yaml"), `name: consent\n${BODY}`);
 describe("plugins run only with consent", () => {
   for (const cmd of ["run", "validate"]) {
     it(`${cmd} refuses a file naming a plugin without --allow-plugins: exit 2, names the path and the flag, imports nothing`, () => {
-      const r = runCli([cmd, "with-plugin.yaml", "--quiet"].filter((a) => cmd === "run" || a !== "--quiet"), { cwd: dir, env });
+      const r = runCli(
+        [cmd, "with-plugin.yaml", "--quiet"].filter((a) => cmd === "run" || a !== "--quiet"),
+        { cwd: dir, env },
+      );
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain("./plugins/marker.mjs");
       expect(r.stderr).toContain("--allow-plugins");
@@ -66,7 +69,10 @@ describe("plugins run only with consent", () => {
 describe("recpipe reproduce and a run directory's plugins", () => {
   it("runs them only with --allow-plugins, and stops at the first hash mismatch before running anything", async () => {
     const stage = path.join(path.dirname(MARKER_PLUGIN), "marker-stage.ts");
-    writeFileSync(path.join(dir, "staged.yaml"), `name: staged\nplugins: [${stage}]\n${BODY.replace("pipeline:\n", "pipeline:\n  - {type: noop-transformer}\n")}`);
+    writeFileSync(
+      path.join(dir, "staged.yaml"),
+      `name: staged\nplugins: [${stage}]\n${BODY.replace("pipeline:\n", "pipeline:\n  - {type: noop-transformer}\n")}`,
+    );
     const ok = await runCliAsync(["run", "staged.yaml", "--json", "--quiet", "--allow-plugins"], { cwd: dir, env });
     expect(ok.code, ok.stderr).toBe(0);
     expect(existsSync(marker)).toBe(true);

@@ -99,17 +99,23 @@ describe("bad remote inputs", () => {
   });
 
   const info = serverInfo("4.0");
-  it.runIf(!("missing" in info))("a Spark error mid-fit: one line with Spark's error, exit 2, no run directory", async () => {
-    const server = await waitForServer(info);
-    const v = await runCliAsync(["validate", path.join(dir, "ok.yaml"), "--remote", server.url]);
-    expect(v.code, v.stderr).toBe(0);
-    expect(v.stdout).toMatch(/remote: Spark 4\.0\.\d+ at sc:\/\/127\.0\.0\.1:\d+; every stage runs on Spark Connect/);
-    const r = await runCliAsync(["run", path.join(dir, "big.yaml"), "--remote", server.url, "--quiet"]);
-    expect(r.code, r.stderr).toBe(2);
-    const lines = r.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    // Spark 4 (ANSI mode) refuses the id when ALS casts it to int: a data error, so exit 2.
-    expect(lines[0]).toMatch(/^recpipe: Spark error while fitting als \(ALS\) \[CAST_OVERFLOW, SparkArithmeticException\]: The value 3\.0E9D of the type "DOUBLE" cannot be cast to "INT" due to an overflow/);
-    expect(noRunDir()).toBe(true);
-  }, 300_000);
+  it.runIf(!("missing" in info))(
+    "a Spark error mid-fit: one line with Spark's error, exit 2, no run directory",
+    async () => {
+      const server = await waitForServer(info);
+      const v = await runCliAsync(["validate", path.join(dir, "ok.yaml"), "--remote", server.url]);
+      expect(v.code, v.stderr).toBe(0);
+      expect(v.stdout).toMatch(/remote: Spark 4\.0\.\d+ at sc:\/\/127\.0\.0\.1:\d+; every stage runs on Spark Connect/);
+      const r = await runCliAsync(["run", path.join(dir, "big.yaml"), "--remote", server.url, "--quiet"]);
+      expect(r.code, r.stderr).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      // Spark 4 (ANSI mode) refuses the id when ALS casts it to int: a data error, so exit 2.
+      expect(lines[0]).toMatch(
+        /^recpipe: Spark error while fitting als \(ALS\) \[CAST_OVERFLOW, SparkArithmeticException\]: The value 3\.0E9D of the type "DOUBLE" cannot be cast to "INT" due to an overflow/,
+      );
+      expect(noRunDir()).toBe(true);
+    },
+    300_000,
+  );
 });

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function advice(als: string, tune = "", checkpointDir?: string) {
   const file = path.join(dir, `p${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, `name: p\nseed: 1\nsource: {type: synthetic-ratings, users: 10, items: 10, rank: 2, density: 0.5}\nsplit: {type: random-split, weights: [0.8, 0.2]}\npipeline:\n  - {type: als, ${als}}\n${tune}`);
+  writeFileSync(
+    file,
+    `name: p\nseed: 1\nsource: {type: synthetic-ratings, users: 10, items: 10, rank: 2, density: 0.5}\nsplit: {type: random-split, weights: [0.8, 0.2]}\npipeline:\n  - {type: als, ${als}}\n${tune}`,
+  );
   const loaded = await loadPipelineFile(file);
   return checkpointAdvice(buildPipelineStages(loaded.registry, loaded.spec.pipeline, loaded.spec.seed), loaded.spec, checkpointDir);
 }
@@ -24,7 +27,12 @@ describe("ALS checkpoint advice", () => {
     expect(a).toMatch(/--conf spark\.checkpoint\.dir=DIR/);
     expect(a).toMatch(/setCheckpointDir/);
     // A grid value counts too.
-    expect(await advice("maxIter: 5", "tune:\n  type: cross-validator\n  numFolds: 2\n  evaluator: {type: regression-evaluator, metricName: rmse}\n  paramGrid: {als.maxIter: [5, 30]}\n")).toMatch(/maxIter 30 is past checkpointInterval 10/);
+    expect(
+      await advice(
+        "maxIter: 5",
+        "tune:\n  type: cross-validator\n  numFolds: 2\n  evaluator: {type: regression-evaluator, metricName: rmse}\n  paramGrid: {als.maxIter: [5, 30]}\n",
+      ),
+    ).toMatch(/maxIter 30 is past checkpointInterval 10/);
     expect(await advice("maxIter: 25, checkpointInterval: 5")).toMatch(/maxIter 25 is past checkpointInterval 5/);
   });
 

@@ -39,14 +39,21 @@ describe("Spark Connect client faults and headers", () => {
     const client = await SparkConnectClient.connect(parseRemoteUrl(url, {}), "test", { timeoutMs: 800 });
     proxy.stall();
     const t0 = Date.now();
-    const [a, b] = await Promise.all([client.execute(plan(), "fitting als").catch((e: unknown) => e), client.execute(plan(), "scoring fold 1").catch((e: unknown) => e)]);
+    const [a, b] = await Promise.all([
+      client.execute(plan(), "fitting als").catch((e: unknown) => e),
+      client.execute(plan(), "scoring fold 1").catch((e: unknown) => e),
+    ]);
     expect(Date.now() - t0).toBeLessThan(3_000);
     expect(a).toBeInstanceOf(ServerLostError);
     expect(isInputError(a)).toBe(false);
     expect((a as ServerLostError).exitCode).toBe(1);
     // The second request in flight fails with the same loss as soon as the first gives up.
     expect(b).toBe(a);
-    expect((a as Error).message).toMatch(new RegExp(`^Spark Connect server ${url.replace(/[./]/g, "\\$&")} was lost while (fitting als|scoring fold 1) \\(it stopped answering: nothing for 0\\.8 s, the --remote-timeout\\)`));
+    expect((a as Error).message).toMatch(
+      new RegExp(
+        `^Spark Connect server ${url.replace(/[./]/g, "\\$&")} was lost while (fitting als|scoring fold 1) \\(it stopped answering: nothing for 0\\.8 s, the --remote-timeout\\)`,
+      ),
+    );
     expect((a as ServerLostError).inPhase("tune").message).toMatch(/was lost during tune while/);
     // Later requests fail at once, and the cleanup does not wait on the stalled server.
     await expect(client.execute(plan(), "again")).rejects.toBe(a);

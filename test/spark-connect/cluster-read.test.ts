@@ -45,27 +45,35 @@ const users = async (runDir: string) => new Set((await readTable(path.join(runDi
 describe("Spark 4.0: a file:// source is read by the cluster", () => {
   const info = serverInfo("4.0");
 
-  it.runIf(!("missing" in info))("source.types: user ids declared as strings keep their leading zeros, as in a local run", async () => {
-    const server = await waitForServer(info);
-    const [remote, local] = await Promise.all([
-      run(path.join(dir, "declared.yaml"), { outDir: path.join(dir, "runs"), remote: server.url }),
-      run(path.join(dir, "local.yaml"), { outDir: path.join(dir, "runs"), workers: 1 }),
-    ]);
-    // Read by the cluster: the manifest records the file:// path itself as the input.
-    const manifest = JSON.parse(readFileSync(path.join(remote.runDir, "manifest.json"), "utf8"));
-    expect(manifest.inputs[0]).toMatchObject({ kind: "file", path: `file://${path.join(dir, "ratings.csv")}` });
-    const fromSpark = await users(remote.runDir);
-    expect(fromSpark.has("007")).toBe(true);
-    expect(fromSpark.has("7")).toBe(false);
-    expect([...fromSpark].sort()).toEqual([...(await users(local.runDir))].sort());
-  }, 300_000);
+  it.runIf(!("missing" in info))(
+    "source.types: user ids declared as strings keep their leading zeros, as in a local run",
+    async () => {
+      const server = await waitForServer(info);
+      const [remote, local] = await Promise.all([
+        run(path.join(dir, "declared.yaml"), { outDir: path.join(dir, "runs"), remote: server.url }),
+        run(path.join(dir, "local.yaml"), { outDir: path.join(dir, "runs"), workers: 1 }),
+      ]);
+      // Read by the cluster: the manifest records the file:// path itself as the input.
+      const manifest = JSON.parse(readFileSync(path.join(remote.runDir, "manifest.json"), "utf8"));
+      expect(manifest.inputs[0]).toMatchObject({ kind: "file", path: `file://${path.join(dir, "ratings.csv")}` });
+      const fromSpark = await users(remote.runDir);
+      expect(fromSpark.has("007")).toBe(true);
+      expect(fromSpark.has("7")).toBe(false);
+      expect([...fromSpark].sort()).toEqual([...(await users(local.runDir))].sort());
+    },
+    300_000,
+  );
 
-  it.runIf(!("missing" in info))("a source.types key naming no column: exit 2 naming the key, no run directory", async () => {
-    const server = await waitForServer(info);
-    const r = await runCliAsync(["run", path.join(dir, "misnamed.yaml"), "--remote", server.url, "--out", path.join(dir, "bad-runs"), "--quiet"]);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/source\.types\.usr: file:\/\/.*ratings\.csv has no column "usr" \(did you mean "user"\?\); columns are user, item, rating/);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(existsSync(path.join(dir, "bad-runs")) ? readdirSync(path.join(dir, "bad-runs")) : []).toEqual([]);
-  }, 300_000);
+  it.runIf(!("missing" in info))(
+    "a source.types key naming no column: exit 2 naming the key, no run directory",
+    async () => {
+      const server = await waitForServer(info);
+      const r = await runCliAsync(["run", path.join(dir, "misnamed.yaml"), "--remote", server.url, "--out", path.join(dir, "bad-runs"), "--quiet"]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/source\.types\.usr: file:\/\/.*ratings\.csv has no column "usr" \(did you mean "user"\?\); columns are user, item, rating/);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(path.join(dir, "bad-runs")) ? readdirSync(path.join(dir, "bad-runs")) : []).toEqual([]);
+    },
+    300_000,
+  );
 });

@@ -20,7 +20,10 @@ const cases = [
   { file: "quickstart.yaml", set: [] as string[] },
   { file: "movielens-100k.yaml", set: [`source.path=${JSON.stringify(ml100k)}`] },
   // Two folds, two param maps and five sweeps keep the remote search (4 trials, then the refit) affordable in CI.
-  { file: "movielens-100k-cv.yaml", set: [`source.path=${JSON.stringify(ml100k)}`, "tune.numFolds=2", "pipeline.als.maxIter=5", "tune.paramGrid={als.rank: [8], als.regParam: [0.05, 0.2]}"] },
+  {
+    file: "movielens-100k-cv.yaml",
+    set: [`source.path=${JSON.stringify(ml100k)}`, "tune.numFolds=2", "pipeline.als.maxIter=5", "tune.paramGrid={als.rank: [8], als.regParam: [0.05, 0.2]}"],
+  },
 ];
 
 const local = new Map<string, Promise<RunResult>>();
@@ -33,28 +36,35 @@ describe.each(SPARK_LINES)("Spark %s: pipeline files agree across engines", (lin
   const info = serverInfo(line);
   const enabled = !("missing" in info) && haveMl100k();
 
-  it.runIf(enabled).each(cases)("$file", async ({ file, set }) => {
-    const server = await waitForServer(info);
-    const [l, r] = await Promise.all([runLocal(file, set), run(path.join(repoRoot, "pipelines", file), { set, outDir: path.join(out, `remote-${line}`), remote: server.url })]);
-    expect(Object.keys(r.metrics).sort()).toEqual(Object.keys(l.metrics).sort());
-    for (const [k, v] of Object.entries(l.metrics)) {
-      expect(Number.isFinite(r.metrics[k]), `${k} on Spark`).toBe(true);
-      expect(Math.abs(r.metrics[k] - v), `${k}: local ${v}, Spark ${r.metrics[k]}`).toBeLessThanOrEqual(0.01);
-    }
-    // Same layout as a local run (the remote run has no training-loss history, which only the report shows).
-    expect(readdirSync(r.runDir).sort()).toEqual(readdirSync(l.runDir).sort());
-    const manifest = JSON.parse(readFileSync(path.join(r.runDir, "manifest.json"), "utf8"));
-    expect(manifest).toMatchObject({ engine: "spark-connect", remote: server.url });
-    expect(manifest.sparkVersion).toMatch(new RegExp(`^${line.replace(".", "\\.")}\\.`));
-    expect(JSON.parse(readFileSync(path.join(l.runDir, "manifest.json"), "utf8")).engine).toBe("local");
-    if (l.tune) {
-      expect(r.tune?.paramMaps).toBe(l.tune.paramMaps);
-      expect(r.tune?.folds).toBe(l.tune.folds);
-      expect(Math.abs(r.tune!.bestMetric - l.tune.bestMetric)).toBeLessThanOrEqual(0.01);
-    }
-    // The model fetched back loads and recommends locally.
-    const loaded = await loadModel(path.join(r.runDir, "model"));
-    expect(loaded.model.recommender()).toBeDefined();
-    expect(existsSync(path.join(r.runDir, "recommendations.parquet"))).toBe(existsSync(path.join(l.runDir, "recommendations.parquet")));
-  }, 900_000);
+  it.runIf(enabled).each(cases)(
+    "$file",
+    async ({ file, set }) => {
+      const server = await waitForServer(info);
+      const [l, r] = await Promise.all([
+        runLocal(file, set),
+        run(path.join(repoRoot, "pipelines", file), { set, outDir: path.join(out, `remote-${line}`), remote: server.url }),
+      ]);
+      expect(Object.keys(r.metrics).sort()).toEqual(Object.keys(l.metrics).sort());
+      for (const [k, v] of Object.entries(l.metrics)) {
+        expect(Number.isFinite(r.metrics[k]), `${k} on Spark`).toBe(true);
+        expect(Math.abs(r.metrics[k] - v), `${k}: local ${v}, Spark ${r.metrics[k]}`).toBeLessThanOrEqual(0.01);
+      }
+      // Same layout as a local run (the remote run has no training-loss history, which only the report shows).
+      expect(readdirSync(r.runDir).sort()).toEqual(readdirSync(l.runDir).sort());
+      const manifest = JSON.parse(readFileSync(path.join(r.runDir, "manifest.json"), "utf8"));
+      expect(manifest).toMatchObject({ engine: "spark-connect", remote: server.url });
+      expect(manifest.sparkVersion).toMatch(new RegExp(`^${line.replace(".", "\\.")}\\.`));
+      expect(JSON.parse(readFileSync(path.join(l.runDir, "manifest.json"), "utf8")).engine).toBe("local");
+      if (l.tune) {
+        expect(r.tune?.paramMaps).toBe(l.tune.paramMaps);
+        expect(r.tune?.folds).toBe(l.tune.folds);
+        expect(Math.abs(r.tune!.bestMetric - l.tune.bestMetric)).toBeLessThanOrEqual(0.01);
+      }
+      // The model fetched back loads and recommends locally.
+      const loaded = await loadModel(path.join(r.runDir, "model"));
+      expect(loaded.model.recommender()).toBeDefined();
+      expect(existsSync(path.join(r.runDir, "recommendations.parquet"))).toBe(existsSync(path.join(l.runDir, "recommendations.parquet")));
+    },
+    900_000,
+  );
 });

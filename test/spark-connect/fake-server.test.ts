@@ -22,12 +22,16 @@ describe("Spark Connect client against a fake server", () => {
     fake = await startFakeServer("3.5.8", () => []);
     const err = await SparkConnectClient.connect(parseRemoteUrl(fake.url, {}), "test").catch((e: unknown) => e);
     expect(err).toMatchObject({ exitCode: 2 });
-    expect(String((err as Error).message)).toBe(`Spark Connect server ${fake.url} runs Spark 3.5.8; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`);
+    expect(String((err as Error).message)).toBe(
+      `Spark Connect server ${fake.url} runs Spark 3.5.8; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`,
+    );
   });
 
   it("sends Fit as PySpark does: the JVM class, uid, typed params (arrays with element types), the dataset", async () => {
     fake = await startFakeServer("4.0.5", () => [
-      create(ExecutePlanResponseSchema, { responseType: { case: "mlCommandResult", value: { resultType: { case: "operatorInfo", value: { type: { case: "objRef", value: { id: "ref-1" } } } } } } }),
+      create(ExecutePlanResponseSchema, {
+        responseType: { case: "mlCommandResult", value: { resultType: { case: "operatorInfo", value: { type: { case: "objRef", value: { id: "ref-1" } } } } } },
+      }),
     ]);
     const client = await SparkConnectClient.connect(parseRemoteUrl(fake.url, {}), "test");
     const ml = new SparkMl(client);
@@ -71,26 +75,58 @@ describe("Spark Connect client against a fake server", () => {
     const errorWith = (errorClass: string, exception: string, message: string) => {
       const md = new Metadata();
       // google.rpc.Status { code=13, message, details=[Any{ type_url=ErrorInfo, value=ErrorInfo{reason, domain, metadata{errorClass}} }] }
-      const entry = new BinaryWriter().uint32((1 << 3) | 2).string("errorClass").uint32((2 << 3) | 2).string(errorClass).finish();
-      const info = new BinaryWriter().uint32((1 << 3) | 2).string(exception).uint32((2 << 3) | 2).string("org.apache.spark").uint32((3 << 3) | 2).bytes(entry).finish();
-      const any = new BinaryWriter().uint32((1 << 3) | 2).string("type.googleapis.com/google.rpc.ErrorInfo").uint32((2 << 3) | 2).bytes(info).finish();
-      const statusBytes = new BinaryWriter().uint32((3 << 3) | 2).bytes(any).finish();
+      const entry = new BinaryWriter()
+        .uint32((1 << 3) | 2)
+        .string("errorClass")
+        .uint32((2 << 3) | 2)
+        .string(errorClass)
+        .finish();
+      const info = new BinaryWriter()
+        .uint32((1 << 3) | 2)
+        .string(exception)
+        .uint32((2 << 3) | 2)
+        .string("org.apache.spark")
+        .uint32((3 << 3) | 2)
+        .bytes(entry)
+        .finish();
+      const any = new BinaryWriter()
+        .uint32((1 << 3) | 2)
+        .string("type.googleapis.com/google.rpc.ErrorInfo")
+        .uint32((2 << 3) | 2)
+        .bytes(info)
+        .finish();
+      const statusBytes = new BinaryWriter()
+        .uint32((3 << 3) | 2)
+        .bytes(any)
+        .finish();
       md.set("grpc-status-details-bin", Buffer.from(statusBytes));
       return Object.assign(new Error(message), { code: status.INTERNAL, details: message, metadata: md });
     };
-    let next = errorWith("UNRESOLVED_COLUMN.WITH_SUGGESTION", "org.apache.spark.sql.AnalysisException", "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `usr` cannot be resolved.\nplan...");
+    let next = errorWith(
+      "UNRESOLVED_COLUMN.WITH_SUGGESTION",
+      "org.apache.spark.sql.AnalysisException",
+      "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `usr` cannot be resolved.\nplan...",
+    );
     fake = await startFakeServer("4.0.5", () => next);
     const client = await SparkConnectClient.connect(parseRemoteUrl(fake.url, {}), "test");
     const ml = new SparkMl(client);
     const data = localRelation(tableToIPC(new Table({ u: makeVector(new Int32Array([1])) }), "stream"));
     const op = { className: "org.apache.spark.ml.recommendation.ALS", uid: "als_1", params: [] };
-    const e1 = (await ml.fit(op, data, "fitting als").then(() => undefined, (e: unknown) => e)) as Error & { exitCode: number };
+    const e1 = (await ml.fit(op, data, "fitting als").then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { exitCode: number };
     expect(e1.exitCode).toBe(2);
     expect(e1.message).toBe("Spark error while fitting als [UNRESOLVED_COLUMN.WITH_SUGGESTION, AnalysisException]: A column `usr` cannot be resolved.");
     next = errorWith("INTERNAL_ERROR", "org.apache.spark.SparkException", "Job aborted due to stage failure: executor lost");
-    const e2 = (await ml.fit(op, data, "fitting als").then(() => undefined, (e: unknown) => e)) as Error & { exitCode: number };
+    const e2 = (await ml.fit(op, data, "fitting als").then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { exitCode: number };
     expect(e2.exitCode).toBe(1);
-    expect(e2.message).toMatch(/^Spark error while fitting als \[INTERNAL_ERROR, SparkException\]: Job aborted due to stage failure: executor lost \(server sc:/);
+    expect(e2.message).toMatch(
+      /^Spark error while fitting als \[INTERNAL_ERROR, SparkException\]: Job aborted due to stage failure: executor lost \(server sc:/,
+    );
     client.close();
   });
 });

@@ -63,6 +63,8 @@ export async function startFakeServer(sparkVersion: string, answer: (r: ExecuteP
       ReleaseSession: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, create(ReleaseSessionResponseSchema, {})),
     },
   );
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
   return { url: `sc://127.0.0.1:${port}`, requests, headers, close: () => new Promise((r) => server.tryShutdown(() => r())) };
 }

@@ -21,40 +21,46 @@ import { repoRoot } from "./shared-data.js";
 
 describe.each(SPARK_LINES)("Spark %s: fetched-back model", (line) => {
   const info = serverInfo(line);
-  it.runIf(!("missing" in info))("quickstart (string-indexer + als): recpipe's predictions from the fetched model equal Spark's within 1e-5", async () => {
-    const server = await waitForServer(info);
-    // The quickstart's string ids exercise the indexer's labels as well as the factors.
-    const loaded = await loadPipelineFile(path.join(repoRoot, "pipelines", "quickstart.yaml"), { set: ["source.users=400", "source.items=300", "pipeline.als.maxIter=5"] });
-    const { spec, registry } = loaded;
-    const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
-    const ml = new SparkMl(client);
-    try {
-      const data = await remoteSource(ml, spec.source, loaded.baseDir, spec.seed, silentProgress);
-      const train = sample(data.relation, 0, 0.8, 11);
-      const test = sample(data.relation, 0.8, 1, 11);
-      const remote = await fitRemote(ml, registry, buildPipelineStages(registry, spec.pipeline, spec.seed), train, spec.seed, "");
-      const testRows = await ml.collect(test, "test rows");
-      const sparkPred = await ml.collect(sql("SELECT user, item, prediction FROM {p}", { p: remote.transform(test) }), "Spark's predictions");
-      const model = await fetchPipelineModel(remote, registry, "pipeline_test");
-      const ours = await model.transform(testRows, quietContext());
-      const key = (t: typeof ours, i: number) => `${String(t.getChild("user")!.get(i))}|${String(t.getChild("item")!.get(i))}`;
-      const spark = new Map<string, number>();
-      for (let i = 0; i < sparkPred.numRows; i++) spark.set(key(sparkPred, i), Number(sparkPred.getChild("prediction")!.get(i)));
-      expect(ours.numRows).toBe(sparkPred.numRows);
-      expect(ours.numRows).toBeGreaterThan(1000);
-      let worst = 0;
-      for (let i = 0; i < ours.numRows; i++) {
-        const s = spark.get(key(ours, i));
-        expect(s, key(ours, i)).toBeDefined();
-        worst = Math.max(worst, Math.abs(Number(ours.getChild("prediction")!.get(i)) - s!));
+  it.runIf(!("missing" in info))(
+    "quickstart (string-indexer + als): recpipe's predictions from the fetched model equal Spark's within 1e-5",
+    async () => {
+      const server = await waitForServer(info);
+      // The quickstart's string ids exercise the indexer's labels as well as the factors.
+      const loaded = await loadPipelineFile(path.join(repoRoot, "pipelines", "quickstart.yaml"), {
+        set: ["source.users=400", "source.items=300", "pipeline.als.maxIter=5"],
+      });
+      const { spec, registry } = loaded;
+      const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
+      const ml = new SparkMl(client);
+      try {
+        const data = await remoteSource(ml, spec.source, loaded.baseDir, spec.seed, silentProgress);
+        const train = sample(data.relation, 0, 0.8, 11);
+        const test = sample(data.relation, 0.8, 1, 11);
+        const remote = await fitRemote(ml, registry, buildPipelineStages(registry, spec.pipeline, spec.seed), train, spec.seed, "");
+        const testRows = await ml.collect(test, "test rows");
+        const sparkPred = await ml.collect(sql("SELECT user, item, prediction FROM {p}", { p: remote.transform(test) }), "Spark's predictions");
+        const model = await fetchPipelineModel(remote, registry, "pipeline_test");
+        const ours = await model.transform(testRows, quietContext());
+        const key = (t: typeof ours, i: number) => `${String(t.getChild("user")!.get(i))}|${String(t.getChild("item")!.get(i))}`;
+        const spark = new Map<string, number>();
+        for (let i = 0; i < sparkPred.numRows; i++) spark.set(key(sparkPred, i), Number(sparkPred.getChild("prediction")!.get(i)));
+        expect(ours.numRows).toBe(sparkPred.numRows);
+        expect(ours.numRows).toBeGreaterThan(1000);
+        let worst = 0;
+        for (let i = 0; i < ours.numRows; i++) {
+          const s = spark.get(key(ours, i));
+          expect(s, key(ours, i)).toBeDefined();
+          worst = Math.max(worst, Math.abs(Number(ours.getChild("prediction")!.get(i)) - s!));
+        }
+        expect(worst).toBeLessThanOrEqual(1e-5);
+        await remote.release();
+        expect(ml.liveModels).toBe(0);
+      } finally {
+        await ml.releaseAll();
+        await client.releaseSession();
+        client.close();
       }
-      expect(worst).toBeLessThanOrEqual(1e-5);
-      await remote.release();
-      expect(ml.liveModels).toBe(0);
-    } finally {
-      await ml.releaseAll();
-      await client.releaseSession();
-      client.close();
-    }
-  }, 600_000);
+    },
+    600_000,
+  );
 });

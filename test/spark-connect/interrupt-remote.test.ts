@@ -60,32 +60,36 @@ function runAndInterrupt(args: string[], marker: string, delayMs: number): Promi
 
 describe("Ctrl-C during a remote run", () => {
   const info = serverInfo("4.0");
-  it.runIf(!("missing" in info))("stops the fit, releases the session on the server, exits 1 with one line and leaves no run directory", async () => {
-    const server = await waitForServer(info);
-    const session = randomUUID();
-    const url = `${server.url}/;session_id=${session}`;
-    const r = await runAndInterrupt(["run", "slow.yaml", "--remote", url], "split:", 2_000);
-    expect(r.interrupted, `the run ended before the interrupt:\n${r.stderr}`).toBe(true);
-    expect(r.code, r.stderr).toBe(1);
-    const said = r.stderr.split("\n").filter((l) => /interrupt|error/i.test(l));
-    expect(said, r.stderr).toEqual([
-      `recpipe: interrupted (SIGINT); the run stopped before finishing and left no run directory; stopping the Spark jobs and releasing the server-side models and cached data at ${url} (Ctrl-C again to quit at once)`,
-    ]);
-    const runs = path.join(dir, "runs");
-    expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
+  it.runIf(!("missing" in info))(
+    "stops the fit, releases the session on the server, exits 1 with one line and leaves no run directory",
+    async () => {
+      const server = await waitForServer(info);
+      const session = randomUUID();
+      const url = `${server.url}/;session_id=${session}`;
+      const r = await runAndInterrupt(["run", "slow.yaml", "--remote", url], "split:", 2_000);
+      expect(r.interrupted, `the run ended before the interrupt:\n${r.stderr}`).toBe(true);
+      expect(r.code, r.stderr).toBe(1);
+      const said = r.stderr.split("\n").filter((l) => /interrupt|error/i.test(l));
+      expect(said, r.stderr).toEqual([
+        `recpipe: interrupted (SIGINT); the run stopped before finishing and left no run directory; stopping the Spark jobs and releasing the server-side models and cached data at ${url} (Ctrl-C again to quit at once)`,
+      ]);
+      const runs = path.join(dir, "runs");
+      expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
 
-    // The session is gone: the server refuses to take it up again (an unreleased session would simply be joined).
-    const err = await SparkConnectClient.connect(parseRemoteUrl(url, {}), "recpipe-test").then(
-      (c) => {
-        c.close();
-        return undefined;
-      },
-      (e: unknown) => e as Error,
-    );
-    expect(err?.message).toMatch(new RegExp(`INVALID_HANDLE\\.SESSION_CLOSED.*${session}`));
-    // ...and it was closed whole: Spark 4.0 gives up half-way (before dropping the session's models) when a session is
-    // released while one of its operations is still running.
-    const log = readFileSync("log" in info ? info.log : "", "utf8");
-    expect(log).not.toMatch(new RegExp(`error during: releaseSession\\. UserId: [^.]+\\. SessionId: ${session}`));
-  }, 180_000);
+      // The session is gone: the server refuses to take it up again (an unreleased session would simply be joined).
+      const err = await SparkConnectClient.connect(parseRemoteUrl(url, {}), "recpipe-test").then(
+        (c) => {
+          c.close();
+          return undefined;
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message).toMatch(new RegExp(`INVALID_HANDLE\\.SESSION_CLOSED.*${session}`));
+      // ...and it was closed whole: Spark 4.0 gives up half-way (before dropping the session's models) when a session is
+      // released while one of its operations is still running.
+      const log = readFileSync("log" in info ? info.log : "", "utf8");
+      expect(log).not.toMatch(new RegExp(`error during: releaseSession\\. UserId: [^.]+\\. SessionId: ${session}`));
+    },
+    180_000,
+  );
 });

@@ -58,10 +58,14 @@ export async function startOwnServer(line: SparkLine, port: number, conf: Record
   const child = spawn(
     path.join(sparkHome, "bin", "spark-submit"),
     [
-      "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-      "--master", "local[2]",
-      "--driver-memory", "1g",
-      "--driver-java-options", `-Dlog4j2.configurationFile=file:${path.join(repoRoot, "test", "spark-connect", "log4j2-server.properties")}`,
+      "--class",
+      "org.apache.spark.sql.connect.service.SparkConnectServer",
+      "--master",
+      "local[2]",
+      "--driver-memory",
+      "1g",
+      "--driver-java-options",
+      `-Dlog4j2.configurationFile=file:${path.join(repoRoot, "test", "spark-connect", "log4j2-server.properties")}`,
       ...confArgs,
       "spark-internal",
     ],

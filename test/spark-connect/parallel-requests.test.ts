@@ -54,20 +54,26 @@ describe("one relation in several requests", () => {
   });
 
   const info = serverInfo("4.0");
-  it.runIf(!("missing" in info))("Spark 4.0: eight requests at once over one nested sql() relation all succeed", async () => {
-    const server = await waitForServer(info);
-    const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
-    const ml = new SparkMl(client);
-    try {
-      const base = sql("SELECT id, rand(7) AS r FROM range(20000)");
-      const fold = sql("SELECT * FROM {d} WHERE r < 0.5", { d: base });
-      const counts = await Promise.all(Array.from({ length: 8 }, (_, i) => ml.collect(sql(`SELECT count(*) AS n, ${i} AS i FROM {f}`, { f: fold }), `count ${i}`)));
-      const n = counts.map((t) => Number(t.getChild("n")!.get(0)));
-      expect(new Set(n).size).toBe(1);
-      expect(n[0]).toBeGreaterThan(9000);
-    } finally {
-      await client.releaseSession();
-      client.close();
-    }
-  }, 300_000);
+  it.runIf(!("missing" in info))(
+    "Spark 4.0: eight requests at once over one nested sql() relation all succeed",
+    async () => {
+      const server = await waitForServer(info);
+      const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
+      const ml = new SparkMl(client);
+      try {
+        const base = sql("SELECT id, rand(7) AS r FROM range(20000)");
+        const fold = sql("SELECT * FROM {d} WHERE r < 0.5", { d: base });
+        const counts = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => ml.collect(sql(`SELECT count(*) AS n, ${i} AS i FROM {f}`, { f: fold }), `count ${i}`)),
+        );
+        const n = counts.map((t) => Number(t.getChild("n")!.get(0)));
+        expect(new Set(n).size).toBe(1);
+        expect(n[0]).toBeGreaterThan(9000);
+      } finally {
+        await client.releaseSession();
+        client.close();
+      }
+    },
+    300_000,
+  );
 });

@@ -40,35 +40,42 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("--remote-model-path on a real server", () => {
   const info = serverInfo("4.0");
   const spark = sparkEnv("4.0");
-  it.runIf(!("missing" in info) && spark.available)("Spark writes the model there, PipelineModel.load reads it, and the fetched-back model/ predicts the same", async () => {
-    const server = await waitForServer(info);
-    // The test server runs on this machine, so a local absolute path is on the cluster's file system.
-    const onCluster = path.join(dir, "cluster-model");
-    const r = await runCliAsync(["run", "pipeline.yaml", "--remote", server.url, "--remote-model-path", onCluster, "--json", "--quiet"], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    const runDir = (JSON.parse(r.stdout) as { runDir: string }).runDir;
+  it.runIf(!("missing" in info) && spark.available)(
+    "Spark writes the model there, PipelineModel.load reads it, and the fetched-back model/ predicts the same",
+    async () => {
+      const server = await waitForServer(info);
+      // The test server runs on this machine, so a local absolute path is on the cluster's file system.
+      const onCluster = path.join(dir, "cluster-model");
+      const r = await runCliAsync(["run", "pipeline.yaml", "--remote", server.url, "--remote-model-path", onCluster, "--json", "--quiet"], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const runDir = (JSON.parse(r.stdout) as { runDir: string }).runDir;
 
-    // Spark's own layout, written by Spark (its writers leave _SUCCESS markers; recpipe's writer is not involved).
-    expect(readdirSync(onCluster).sort()).toEqual(["metadata", "stages"]);
-    const stages = readdirSync(path.join(onCluster, "stages")).sort();
-    expect(stages).toHaveLength(2);
-    expect(stages[0]).toMatch(/^0_strIdx_/);
-    expect(stages[1]).toMatch(/^1_als_/);
-    expect(existsSync(path.join(onCluster, "stages", stages[1], "userFactors", "_SUCCESS"))).toBe(true);
-    const meta = readdirSync(path.join(onCluster, "metadata")).find((f) => f.startsWith("part-"))!;
-    expect(JSON.parse(readFileSync(path.join(onCluster, "metadata", meta), "utf8").trim())).toMatchObject({ class: "org.apache.spark.ml.PipelineModel", paramMap: { stageUids: stages.map((s) => s.replace(/^\d+_/, "")) } });
+      // Spark's own layout, written by Spark (its writers leave _SUCCESS markers; recpipe's writer is not involved).
+      expect(readdirSync(onCluster).sort()).toEqual(["metadata", "stages"]);
+      const stages = readdirSync(path.join(onCluster, "stages")).sort();
+      expect(stages).toHaveLength(2);
+      expect(stages[0]).toMatch(/^0_strIdx_/);
+      expect(stages[1]).toMatch(/^1_als_/);
+      expect(existsSync(path.join(onCluster, "stages", stages[1], "userFactors", "_SUCCESS"))).toBe(true);
+      const meta = readdirSync(path.join(onCluster, "metadata")).find((f) => f.startsWith("part-"))!;
+      expect(JSON.parse(readFileSync(path.join(onCluster, "metadata", meta), "utf8").trim())).toMatchObject({
+        class: "org.apache.spark.ml.PipelineModel",
+        paramMap: { stageUids: stages.map((s) => s.replace(/^\d+_/, "")) },
+      });
 
-    if (!spark.available) return;
-    const pairsArg = ["--pairs", path.join(dir, "pairs.json"), "--kind", "pipeline"];
-    const fromCluster = await runSparkScript<Score>(spark.python, "spark_load_and_score.py", [onCluster, ...pairsArg]);
-    const fetched = await runSparkScript<Score>(spark.python, "spark_load_and_score.py", [path.join(runDir, "model"), ...pairsArg]);
-    expect(fromCluster.predictions).toHaveLength(pairs.length);
-    expect(fetched.predictions.map((p) => [p.user, p.item])).toEqual(fromCluster.predictions.map((p) => [p.user, p.item]));
-    let worst = 0;
-    for (const [i, p] of fromCluster.predictions.entries()) {
-      expect(p.prediction, `${p.user} ${p.item}`).not.toBeNull();
-      worst = Math.max(worst, Math.abs(p.prediction! - fetched.predictions[i].prediction!));
-    }
-    expect(worst).toBeLessThanOrEqual(1e-5);
-  }, 600_000);
+      if (!spark.available) return;
+      const pairsArg = ["--pairs", path.join(dir, "pairs.json"), "--kind", "pipeline"];
+      const fromCluster = await runSparkScript<Score>(spark.python, "spark_load_and_score.py", [onCluster, ...pairsArg]);
+      const fetched = await runSparkScript<Score>(spark.python, "spark_load_and_score.py", [path.join(runDir, "model"), ...pairsArg]);
+      expect(fromCluster.predictions).toHaveLength(pairs.length);
+      expect(fetched.predictions.map((p) => [p.user, p.item])).toEqual(fromCluster.predictions.map((p) => [p.user, p.item]));
+      let worst = 0;
+      for (const [i, p] of fromCluster.predictions.entries()) {
+        expect(p.prediction, `${p.user} ${p.item}`).not.toBeNull();
+        worst = Math.max(worst, Math.abs(p.prediction! - fetched.predictions[i].prediction!));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-5);
+    },
+    600_000,
+  );
 });

@@ -24,10 +24,30 @@ describe("remote stages", () => {
 
   it("leave a stage without a remote file refused before connecting, naming it", () => {
     const registry = new StageRegistry(builtinStages);
-    const withRemote = validateSpec({ name: "x", source: { type: "synthetic-ratings" }, split: { type: "random-split" }, pipeline: [{ type: "als" }], evaluate: [{ type: "regression-evaluator" }] }, registry);
+    const withRemote = validateSpec(
+      {
+        name: "x",
+        source: { type: "synthetic-ratings" },
+        split: { type: "random-split" },
+        pipeline: [{ type: "als" }],
+        evaluate: [{ type: "regression-evaluator" }],
+      },
+      registry,
+    );
     expect(remoteRefusals(withRemote, registry)).toEqual([]);
-    const bias = validateSpec({ name: "x", source: { type: "synthetic-ratings" }, split: { type: "random-split" }, pipeline: [{ type: "bias-baseline" }], evaluate: [{ type: "regression-evaluator" }] }, registry);
-    expect(remoteRefusals(bias, registry)).toEqual([expect.stringMatching(/^pipeline\[0\] \(bias-baseline\)\.type: bias-baseline has no Spark Connect equivalent/)]);
+    const bias = validateSpec(
+      {
+        name: "x",
+        source: { type: "synthetic-ratings" },
+        split: { type: "random-split" },
+        pipeline: [{ type: "bias-baseline" }],
+        evaluate: [{ type: "regression-evaluator" }],
+      },
+      registry,
+    );
+    expect(remoteRefusals(bias, registry)).toEqual([
+      expect.stringMatching(/^pipeline\[0\] \(bias-baseline\)\.type: bias-baseline has no Spark Connect equivalent/),
+    ]);
     expect(remoteStageOf(registry.get("bias-baseline"))).toBeUndefined();
   });
 });

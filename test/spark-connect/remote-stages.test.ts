@@ -79,56 +79,67 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("Spark 4.0: train-validation-split and index-to-string", () => {
   const info = serverInfo("4.0");
 
-  it.runIf(!("missing" in info))("train-validation-split: one validation split, both param maps scored, the same winner as locally, refitted", async () => {
-    const server = await waitForServer(info);
-    const file = path.join(dir, "tvs.yaml");
-    const [l, r] = await Promise.all([run(file, { outDir: path.join(dir, "local"), workers: 1 }), run(file, { outDir: path.join(dir, "remote"), remote: server.url })]);
-    expect(r.tune).toMatchObject({ type: "train-validation-split", folds: 1, paramMaps: 2, failedTrials: 0 });
-    expect(r.tune!.avgMetrics.every(Number.isFinite)).toBe(true);
-    // regParam 50 flattens every factor to about zero: far worse on any validation split, on either engine.
-    expect(r.tune!.avgMetrics[1] - r.tune!.avgMetrics[0]).toBeGreaterThan(0.5);
-    expect(r.tune!.best).toEqual(l.tune!.best);
-    expect(r.tune!.best).toEqual({ "als.regParam": 0.05 });
-    expect(r.tune!.bestMetric).toBe(Math.min(...r.tune!.avgMetrics));
-    // The refit on all of train is what the test split scores, and what the fetched model/ holds.
-    expect(Number.isFinite(r.metrics.rmse)).toBe(true);
-    const meta = JSON.parse(readFileSync(path.join(r.runDir, "model", "metadata", "part-00000"), "utf8"));
-    expect(meta.class).toBe("org.apache.spark.ml.tuning.TrainValidationSplitModel");
-    expect(meta.paramMap.trainRatio).toBe(0.75);
-    const loaded = await loadModel(path.join(r.runDir, "model"));
-    expect(loaded.model.recommender()).toBeDefined();
-  }, 600_000);
+  it.runIf(!("missing" in info))(
+    "train-validation-split: one validation split, both param maps scored, the same winner as locally, refitted",
+    async () => {
+      const server = await waitForServer(info);
+      const file = path.join(dir, "tvs.yaml");
+      const [l, r] = await Promise.all([
+        run(file, { outDir: path.join(dir, "local"), workers: 1 }),
+        run(file, { outDir: path.join(dir, "remote"), remote: server.url }),
+      ]);
+      expect(r.tune).toMatchObject({ type: "train-validation-split", folds: 1, paramMaps: 2, failedTrials: 0 });
+      expect(r.tune!.avgMetrics.every(Number.isFinite)).toBe(true);
+      // regParam 50 flattens every factor to about zero: far worse on any validation split, on either engine.
+      expect(r.tune!.avgMetrics[1] - r.tune!.avgMetrics[0]).toBeGreaterThan(0.5);
+      expect(r.tune!.best).toEqual(l.tune!.best);
+      expect(r.tune!.best).toEqual({ "als.regParam": 0.05 });
+      expect(r.tune!.bestMetric).toBe(Math.min(...r.tune!.avgMetrics));
+      // The refit on all of train is what the test split scores, and what the fetched model/ holds.
+      expect(Number.isFinite(r.metrics.rmse)).toBe(true);
+      const meta = JSON.parse(readFileSync(path.join(r.runDir, "model", "metadata", "part-00000"), "utf8"));
+      expect(meta.class).toBe("org.apache.spark.ml.tuning.TrainValidationSplitModel");
+      expect(meta.paramMap.trainRatio).toBe(0.75);
+      const loaded = await loadModel(path.join(r.runDir, "model"));
+      expect(loaded.model.recommender()).toBeDefined();
+    },
+    600_000,
+  );
 
-  it.runIf(!("missing" in info))("index-to-string with labelsFrom: Spark's IndexToString gives back every item id, and so does the fetched model", async () => {
-    const server = await waitForServer(info);
-    const loaded = await loadPipelineFile(path.join(dir, "labels.yaml"));
-    const { spec, registry } = loaded;
-    const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
-    const ml = new SparkMl(client);
-    try {
-      const data = await remoteSource(ml, spec.source, loaded.baseDir, spec.seed, silentProgress);
-      const train = sample(data.relation, 0, 0.8, 11);
-      const test = sample(data.relation, 0.8, 1, 11);
-      const remote = await fitRemote(ml, registry, buildPipelineStages(registry, spec.pipeline, spec.seed), train, spec.seed, "");
-      const spark = await ml.collect(sql("SELECT user, item, itemLabel FROM {p}", { p: remote.transform(test) }), "Spark's labels");
-      expect(spark.numRows).toBeGreaterThan(1000);
-      const items = spark.getChild("item")!.toArray() as string[];
-      expect(spark.getChild("itemLabel")!.toArray()).toEqual(items);
-      // The fetched-back model (labels resolved from the cluster's indexer) maps the same rows the same way.
-      const testRows = await ml.collect(test, "test rows");
-      const ours = await (await fetchPipelineModel(remote, registry, "labels_test")).transform(testRows, quietContext());
-      expect(ours.numRows).toBe(spark.numRows);
-      for (let i = 0; i < ours.numRows; i++) expect(String(ours.getChild("itemLabel")!.get(i))).toBe(String(ours.getChild("item")!.get(i)));
-      await remote.release();
-      expect(ml.liveModels).toBe(0);
-    } finally {
-      await ml.releaseAll();
-      await client.releaseSession();
-      client.close();
-    }
-    // The whole file through the remote engine: a run directory whose model/ recpipe loads.
-    const r = await run(path.join(dir, "labels.yaml"), { outDir: path.join(dir, "remote"), remote: server.url });
-    expect(Number.isFinite(r.metrics.rmse)).toBe(true);
-    expect((await loadModel(path.join(r.runDir, "model"))).model.recommender()).toBeDefined();
-  }, 600_000);
+  it.runIf(!("missing" in info))(
+    "index-to-string with labelsFrom: Spark's IndexToString gives back every item id, and so does the fetched model",
+    async () => {
+      const server = await waitForServer(info);
+      const loaded = await loadPipelineFile(path.join(dir, "labels.yaml"));
+      const { spec, registry } = loaded;
+      const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
+      const ml = new SparkMl(client);
+      try {
+        const data = await remoteSource(ml, spec.source, loaded.baseDir, spec.seed, silentProgress);
+        const train = sample(data.relation, 0, 0.8, 11);
+        const test = sample(data.relation, 0.8, 1, 11);
+        const remote = await fitRemote(ml, registry, buildPipelineStages(registry, spec.pipeline, spec.seed), train, spec.seed, "");
+        const spark = await ml.collect(sql("SELECT user, item, itemLabel FROM {p}", { p: remote.transform(test) }), "Spark's labels");
+        expect(spark.numRows).toBeGreaterThan(1000);
+        const items = spark.getChild("item")!.toArray() as string[];
+        expect(spark.getChild("itemLabel")!.toArray()).toEqual(items);
+        // The fetched-back model (labels resolved from the cluster's indexer) maps the same rows the same way.
+        const testRows = await ml.collect(test, "test rows");
+        const ours = await (await fetchPipelineModel(remote, registry, "labels_test")).transform(testRows, quietContext());
+        expect(ours.numRows).toBe(spark.numRows);
+        for (let i = 0; i < ours.numRows; i++) expect(String(ours.getChild("itemLabel")!.get(i))).toBe(String(ours.getChild("item")!.get(i)));
+        await remote.release();
+        expect(ml.liveModels).toBe(0);
+      } finally {
+        await ml.releaseAll();
+        await client.releaseSession();
+        client.close();
+      }
+      // The whole file through the remote engine: a run directory whose model/ recpipe loads.
+      const r = await run(path.join(dir, "labels.yaml"), { outDir: path.join(dir, "remote"), remote: server.url });
+      expect(Number.isFinite(r.metrics.rmse)).toBe(true);
+      expect((await loadModel(path.join(r.runDir, "model"))).model.recommender()).toBeDefined();
+    },
+    600_000,
+  );
 });

@@ -16,22 +16,56 @@ const spark = serverInfo("4.0");
 const mlflow = mlflowServerInfo();
 const dir = mkdtempSync(path.join(os.tmpdir(), "recpipe-remote-tracking-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const NO_MLFLOW_ENV = { MLFLOW_TRACKING_URI: "", MLFLOW_EXPERIMENT_NAME: "", MLFLOW_TRACKING_TOKEN: "", MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "", SPARK_REMOTE: "" };
+const NO_MLFLOW_ENV = {
+  MLFLOW_TRACKING_URI: "",
+  MLFLOW_EXPERIMENT_NAME: "",
+  MLFLOW_TRACKING_TOKEN: "",
+  MLFLOW_TRACKING_USERNAME: "",
+  MLFLOW_TRACKING_PASSWORD: "",
+  SPARK_REMOTE: "",
+};
 
 describe.skipIf("missing" in spark || "missing" in mlflow)("a --remote run tracked in MLflow", () => {
   it("logs the Spark server's version and engine as tags, metrics equal to metrics.json, and the fetched model as an MLflow spark model", async () => {
     const [sc, ml] = await Promise.all([waitForServer(spark), waitForMlflow(mlflow)]);
     const r = await runCliAsync(
-      ["run", path.join(repoRoot, "pipelines", "quickstart.yaml"), "--remote", sc.url, "--track", ml.url, "--experiment", "remote-tracked", "--out", dir, "--json", "--quiet",
-        "--set", "source.users=200", "--set", "source.items=150", "--set", "pipeline.als.maxIter=3", "--set", "recommend.k=3"],
+      [
+        "run",
+        path.join(repoRoot, "pipelines", "quickstart.yaml"),
+        "--remote",
+        sc.url,
+        "--track",
+        ml.url,
+        "--experiment",
+        "remote-tracked",
+        "--out",
+        dir,
+        "--json",
+        "--quiet",
+        "--set",
+        "source.users=200",
+        "--set",
+        "source.items=150",
+        "--set",
+        "pipeline.als.maxIter=3",
+        "--set",
+        "recommend.k=3",
+      ],
       { env: NO_MLFLOW_ENV },
     );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { runDir: string; mlflow: { runId: string; status: string } };
     expect(out.mlflow.status).toBe("FINISHED");
-    const py = spawnSync(ml.python, [path.join(repoRoot, "test", "tracking", "mlflow_read.py"), "remote-tracked"], { encoding: "utf8", env: { ...process.env, ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: ml.url } });
+    const py = spawnSync(ml.python, [path.join(repoRoot, "test", "tracking", "mlflow_read.py"), "remote-tracked"], {
+      encoding: "utf8",
+      env: { ...process.env, ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: ml.url },
+    });
     expect(py.status, py.stderr).toBe(0);
-    const runs = (JSON.parse(py.stdout.replace(/\bNaN\b/g, "null")) as { runs: { id: string; status: string; tags: Record<string, string>; metrics: Record<string, number>; artifacts: string[] }[] }).runs;
+    const runs = (
+      JSON.parse(py.stdout.replace(/\bNaN\b/g, "null")) as {
+        runs: { id: string; status: string; tags: Record<string, string>; metrics: Record<string, number>; artifacts: string[] }[];
+      }
+    ).runs;
     expect(runs.map((x) => x.id)).toEqual([out.mlflow.runId]);
     const manifest = JSON.parse(readFileSync(path.join(out.runDir, "manifest.json"), "utf8"));
     const metrics = JSON.parse(readFileSync(path.join(out.runDir, "metrics.json"), "utf8"));

@@ -29,11 +29,20 @@ describe("sc:// URLs", () => {
 
   it("reads a Databricks URL: other parameters become gRPC headers (as PySpark's ChannelBuilder.metadata), the token never shows", () => {
     const u = parseRemoteUrl("sc://dbc-1234.cloud.databricks.com:443/;token=dapiSECRET;x-databricks-cluster-id=0123-456789-abcdef", {});
-    expect(u).toMatchObject({ host: "dbc-1234.cloud.databricks.com", port: 443, useSsl: true, token: "dapiSECRET", headers: [["x-databricks-cluster-id", "0123-456789-abcdef"]] });
+    expect(u).toMatchObject({
+      host: "dbc-1234.cloud.databricks.com",
+      port: 443,
+      useSsl: true,
+      token: "dapiSECRET",
+      headers: [["x-databricks-cluster-id", "0123-456789-abcdef"]],
+    });
     expect(u.display).toBe("sc://dbc-1234.cloud.databricks.com:443/;token=***;x-databricks-cluster-id=0123-456789-abcdef");
     expect(JSON.stringify({ ...u, token: undefined })).not.toContain("dapiSECRET");
     // Known keys are never headers; a header name gRPC would refuse, or one it sets itself, is exit 2.
-    expect(parseRemoteUrl("sc://h/;use_ssl=true;user_id=me;x-a=1;x-b=2", {}).headers).toEqual([["x-a", "1"], ["x-b", "2"]]);
+    expect(parseRemoteUrl("sc://h/;use_ssl=true;user_id=me;x-a=1;x-b=2", {}).headers).toEqual([
+      ["x-a", "1"],
+      ["x-b", "2"],
+    ]);
     expect(() => parseRemoteUrl("sc://h/;X-Upper=1", {})).toThrow(/parameter "X-Upper" cannot be sent as a gRPC header/);
     expect(() => parseRemoteUrl("sc://h/;authorization=Basic", {})).toThrow(/parameter "authorization" cannot be sent as a gRPC header/);
     expect(() => parseRemoteUrl("sc://h/;x-blob-bin=AA", {})).toThrow(expect.objectContaining({ exitCode: 2 }));

@@ -67,33 +67,39 @@ const runsIn = () => (existsSync(path.join(dir, "runs")) ? readdirSync(path.join
 
 describe("the server lost in the middle of a run", () => {
   const info = serverInfo("4.0");
-  it.runIf(!("missing" in info))("killed during tuning: exit 1 at once, one message naming the server and the phase, no run directory; restarted, it runs the next job", async () => {
-    const port = await freePort();
-    server = await startOwnServer("4.0", port);
-    const url = server.url;
-    // Killed 3 s into the tuning loop (the progress line of the trials shows every 5 s; the split line comes first).
-    let killing: Promise<void> | undefined;
-    const r = await runAndAct(["run", "cv.yaml", "--remote", url], /^split: /m, () => {
-      setTimeout(() => (killing = server!.kill()), 3_000);
-    });
-    await killing;
-    expect(r.code, r.stderr).toBe(1);
-    // Ends at once: no trial after the kill waits on the dead server (a healthy CV of this size takes far longer).
-    expect(r.endedAt - r.actedAt, r.stderr).toBeLessThan(3_000 + 15_000);
-    const errors = r.stderr.split("\n").filter((l) => l.startsWith("recpipe:"));
-    expect(errors, r.stderr).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`Spark Connect server ${url.replace(/[./]/g, "\\$&")} was lost during tune while (fitting|scoring|evaluating|caching|counting)`));
-    // No trial counted the loss as its own failure (a NaN score), and no hint about cold starts.
-    expect(r.stderr).not.toMatch(/NaN|coldStartStrategy|trial .* failed: .*(lost|unreachable|Connection|UNAVAILABLE)/);
-    expect(runsIn()).toEqual([]);
+  it.runIf(!("missing" in info))(
+    "killed during tuning: exit 1 at once, one message naming the server and the phase, no run directory; restarted, it runs the next job",
+    async () => {
+      const port = await freePort();
+      server = await startOwnServer("4.0", port);
+      const url = server.url;
+      // Killed 3 s into the tuning loop (the progress line of the trials shows every 5 s; the split line comes first).
+      let killing: Promise<void> | undefined;
+      const r = await runAndAct(["run", "cv.yaml", "--remote", url], /^split: /m, () => {
+        setTimeout(() => (killing = server!.kill()), 3_000);
+      });
+      await killing;
+      expect(r.code, r.stderr).toBe(1);
+      // Ends at once: no trial after the kill waits on the dead server (a healthy CV of this size takes far longer).
+      expect(r.endedAt - r.actedAt, r.stderr).toBeLessThan(3_000 + 15_000);
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("recpipe:"));
+      expect(errors, r.stderr).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        new RegExp(`Spark Connect server ${url.replace(/[./]/g, "\\$&")} was lost during tune while (fitting|scoring|evaluating|caching|counting)`),
+      );
+      // No trial counted the loss as its own failure (a NaN score), and no hint about cold starts.
+      expect(r.stderr).not.toMatch(/NaN|coldStartStrategy|trial .* failed: .*(lost|unreachable|Connection|UNAVAILABLE)/);
+      expect(runsIn()).toEqual([]);
 
-    // The same port, a new server: nothing of the lost session is left in recpipe, and the next run works.
-    // Restarted with a checkpoint directory: ALS past checkpointInterval then gets no checkpoint warning.
-    server = await startOwnServer("4.0", port, { "spark.checkpoint.dir": path.join(dir, "checkpoints") });
-    const again = await runCliAsync(["run", "plain.yaml", "--remote", url, "--quiet", "--set", "pipeline.als.maxIter=12"], { cwd: dir });
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).not.toMatch(/checkpoint/);
-    expect(runsIn()).toHaveLength(1);
-    expect(readdirSync(path.join(dir, "runs", runsIn()[0]))).toContain("manifest.json");
-  }, 420_000);
+      // The same port, a new server: nothing of the lost session is left in recpipe, and the next run works.
+      // Restarted with a checkpoint directory: ALS past checkpointInterval then gets no checkpoint warning.
+      server = await startOwnServer("4.0", port, { "spark.checkpoint.dir": path.join(dir, "checkpoints") });
+      const again = await runCliAsync(["run", "plain.yaml", "--remote", url, "--quiet", "--set", "pipeline.als.maxIter=12"], { cwd: dir });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).not.toMatch(/checkpoint/);
+      expect(runsIn()).toHaveLength(1);
+      expect(readdirSync(path.join(dir, "runs", runsIn()[0]))).toContain("manifest.json");
+    },
+    420_000,
+  );
 });

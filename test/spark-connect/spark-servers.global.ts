@@ -56,16 +56,25 @@ async function start(line: SparkLine): Promise<ServerInfo> {
   const child = spawn(
     path.join(sparkHome, "bin", "spark-submit"),
     [
-      "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-      "--master", "local[2]",
-      "--driver-memory", "2g",
-      "--driver-java-options", `-Dlog4j2.configurationFile=file:${path.join(repoRoot, "test", "spark-connect", "log4j2-server.properties")}`,
-      "--conf", `spark.connect.grpc.binding.port=${port}`,
-      "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
-      "--conf", "spark.driver.host=127.0.0.1",
-      "--conf", "spark.ui.enabled=false",
+      "--class",
+      "org.apache.spark.sql.connect.service.SparkConnectServer",
+      "--master",
+      "local[2]",
+      "--driver-memory",
+      "2g",
+      "--driver-java-options",
+      `-Dlog4j2.configurationFile=file:${path.join(repoRoot, "test", "spark-connect", "log4j2-server.properties")}`,
+      "--conf",
+      `spark.connect.grpc.binding.port=${port}`,
+      "--conf",
+      "spark.connect.grpc.binding.address=127.0.0.1",
+      "--conf",
+      "spark.driver.host=127.0.0.1",
+      "--conf",
+      "spark.ui.enabled=false",
       // Test data is small: Spark's default 200 shuffle partitions would be 200 near-empty tasks per shuffle.
-      "--conf", "spark.sql.shuffle.partitions=4",
+      "--conf",
+      "spark.sql.shuffle.partitions=4",
       "spark-internal",
     ],
     { env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: "127.0.0.1" }, stdio: ["ignore", out, out], detached: true },
@@ -75,7 +84,9 @@ async function start(line: SparkLine): Promise<ServerInfo> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const servers = wanted() ? await Promise.all(SPARK_LINES.map(start)) : SPARK_LINES.map((line) => ({ line, missing: "not started: this run did not select the Spark Connect tests" }));
+  const servers = wanted()
+    ? await Promise.all(SPARK_LINES.map(start))
+    : SPARK_LINES.map((line) => ({ line, missing: "not started: this run did not select the Spark Connect tests" }));
   project.provide("sparkConnectServers", servers);
   return () => {
     for (const c of children) {

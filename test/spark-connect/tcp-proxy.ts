@@ -49,7 +49,11 @@ function listen(server: Server, sockets: Set<Socket>, state: { stalled: boolean 
 export function tcpProxy(targetPort: number): Promise<Proxy> {
   const sockets = new Set<Socket>();
   const state = { stalled: false };
-  return listen(createServer((c) => pipeBoth(c, targetPort, () => state.stalled, sockets)), sockets, state);
+  return listen(
+    createServer((c) => pipeBoth(c, targetPort, () => state.stalled, sockets)),
+    sockets,
+    state,
+  );
 }
 
 export function tlsProxy(targetPort: number, key: Buffer, cert: Buffer): Promise<Proxy> {

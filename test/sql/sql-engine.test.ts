@@ -152,7 +152,10 @@ describe("schema checks without data, and Arrow in and out", () => {
     const n = (1 << 20) + 3000;
     const item = new Int32Array(n).map((_, i) => (i * 7919) % 1000);
     const rating = new Float32Array(n).map((_, i) => (i % 5) + 0.5);
-    const user = vectorFromArray(Array.from({ length: n }, (_, i) => `u${i % 3000}`), new Utf8());
+    const user = vectorFromArray(
+      Array.from({ length: n }, (_, i) => `u${i % 3000}`),
+      new Utf8(),
+    );
     const t = new Table({ user, item: makeVector(item), rating: makeVector(rating) });
     const out = runSql(t, "SELECT user, item, rating FROM __THIS__ WHERE item < 10", W);
     const keep = [...item.keys()].filter((i) => item[i] < 10);

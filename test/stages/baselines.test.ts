@@ -20,7 +20,11 @@ describe("bias-baseline", () => {
   });
 
   it("damps biases by regParam and predicts with what it knows for unknown ids", async () => {
-    const train = new Table({ user: makeVector(Int32Array.from([0, 1])), item: makeVector(Int32Array.from([5, 5])), rating: makeVector(Float32Array.from([5, 3])) });
+    const train = new Table({
+      user: makeVector(Int32Array.from([0, 1])),
+      item: makeVector(Int32Array.from([5, 5])),
+      rating: makeVector(Float32Array.from([5, 3])),
+    });
     const m = (await buildStage(biasBaseline, { regParam: 2, maxIter: 1 }).fit(train, ctx)) as Model & Recommender;
     const out = m.transform(new Table({ user: makeVector(Int32Array.from([0, 9])), item: makeVector(Int32Array.from([5, 6])) }), ctx) as Table;
     // mu 4; b_item5 = 0 ; b_user0 = 1/(2+1)

@@ -34,7 +34,7 @@ describe("regression metrics (Spark's RegressionMetrics)", () => {
     const ybar = (3 - 1 + 21) / W;
     const m2 = 1 * (3 - ybar) ** 2 + 2 * (-0.5 - ybar) ** 2 + 3 * (7 - ybar) ** 2;
     const variance = m2 / (W - (1 + 4 + 9) / W);
-    expect(regressionMetric("r2", y, p, w, false)).toBeCloseTo(1 - mse * W / (variance * (W - 1)), 12);
+    expect(regressionMetric("r2", y, p, w, false)).toBeCloseTo(1 - (mse * W) / (variance * (W - 1)), 12);
   });
 
   it("a NaN prediction makes the metric NaN and warns about coldStartStrategy", async () => {
@@ -58,7 +58,9 @@ describe("regression metrics (Spark's RegressionMetrics)", () => {
 
   it("rejects a non-Float prediction and a missing label column", async () => {
     const ev = buildStage(regressionEvaluator, {});
-    await expect(ev.evaluate({ predictions: new Table({ rating: makeVector(new Float32Array([1])), prediction: makeVector(new Int32Array([1])) }) }, ctx)).rejects.toThrow(/must be Float or Double/);
+    await expect(
+      ev.evaluate({ predictions: new Table({ rating: makeVector(new Float32Array([1])), prediction: makeVector(new Int32Array([1])) }) }, ctx),
+    ).rejects.toThrow(/must be Float or Double/);
     await expect(ev.evaluate({ predictions: new Table({ prediction: makeVector(new Float32Array([1])) }) }, ctx)).rejects.toThrow(/column "rating" not found/);
   });
 });
@@ -95,7 +97,11 @@ describe("ranking-evaluator", () => {
   it("relevanceThreshold keeps only well-rated test items; users left with none are not queried", async () => {
     const train = new Table({ user: makeVector(Int32Array.from([0, 1])), item: makeVector(Int32Array.from([1, 2])) });
     const model = (await buildStage(mostPopular, {}).fit(train, ctx)) as Model & Recommender;
-    const test = new Table({ user: makeVector(Int32Array.from([0, 1])), item: makeVector(Int32Array.from([2, 1])), rating: makeVector(Float32Array.from([5, 1])) });
+    const test = new Table({
+      user: makeVector(Int32Array.from([0, 1])),
+      item: makeVector(Int32Array.from([2, 1])),
+      rating: makeVector(Float32Array.from([5, 1])),
+    });
     const ev = buildStage(rankingEvaluator, { metricName: "hitRateAtK", k: 1, relevanceThreshold: 4 });
     expect(await ev.evaluate({ predictions: test, testTransformed: test, trainTransformed: train, recommender: model }, ctx)).toBe(1);
     expect(ev.save().extra).toEqual({ recpipeRelevanceThreshold: 4 });

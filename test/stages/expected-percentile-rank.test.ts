@@ -22,11 +22,21 @@ function fixedScores(scores: Record<number, number[]>): Recommender {
     knownItems: () => Int32Array.from({ length: nItems }, (_, i) => i),
     async recommendForUsers(users, k, _c, exclude): Promise<RecommendationLists> {
       const known = [...users].filter((u) => u in scores);
-      const out: RecommendationLists = { users: Int32Array.from(known), items: new Int32Array(known.length * k).fill(-1), scores: new Float32Array(known.length * k).fill(NaN), counts: new Int32Array(known.length), k };
+      const out: RecommendationLists = {
+        users: Int32Array.from(known),
+        items: new Int32Array(known.length * k).fill(-1),
+        scores: new Float32Array(known.length * k).fill(NaN),
+        counts: new Int32Array(known.length),
+        k,
+      };
       known.forEach((u, q) => {
         const seen = new Set<number>();
         exclude?.users.forEach((eu, j) => eu === u && seen.add(exclude.items[j]));
-        const list = scores[u].map((s, i) => [i, s] as const).filter(([i]) => !seen.has(i)).sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, k);
+        const list = scores[u]
+          .map((s, i) => [i, s] as const)
+          .filter(([i]) => !seen.has(i))
+          .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+          .slice(0, k);
         list.forEach(([i, s], j) => {
           out.items[q * k + j] = i;
           out.scores[q * k + j] = s;
@@ -39,7 +49,11 @@ function fixedScores(scores: Record<number, number[]>): Recommender {
 }
 
 const table = (users: number[], items: number[], ratings?: number[]) =>
-  new Table({ user: makeVector(Int32Array.from(users)), item: makeVector(Int32Array.from(items)), ...(ratings ? { rating: makeVector(Float32Array.from(ratings)) } : {}) });
+  new Table({
+    user: makeVector(Int32Array.from(users)),
+    item: makeVector(Int32Array.from(items)),
+    ...(ratings ? { rating: makeVector(Float32Array.from(ratings)) } : {}),
+  });
 
 describe("ranking-evaluator expectedPercentileRank", () => {
   // User 1 ranks items 0..4 as 0 (0.9), then 2 and 1 tied (0.5), 3 (0.1), 4 (0.0): PERCENT_RANK 0, 1/4, 1/4, 3/4, 1.

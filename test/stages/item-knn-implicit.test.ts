@@ -12,9 +12,18 @@ import { quietContext } from "../../src/core/run-context.js";
 import { itemKnn } from "../../stages/item-knn/index.js";
 import type { ItemKnnModel } from "../../stages/item-knn/item-knn-model.js";
 
-interface Lists { recommendK: number; neighbours: number[][]; neighbourScores: number[][]; recommend: number[][]; recommendScores: number[][] }
+interface Lists {
+  recommendK: number;
+  neighbours: number[][];
+  neighbourScores: number[][];
+  recommend: number[][];
+  recommendScores: number[][];
+}
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/item-knn/implicit-lists.json", import.meta.url), "utf8")) as {
-  k: number; nRec: number; matrix: { user: number[]; item: number[]; rating: number[] }; lists: Record<"none" | "tfidf" | "bm25", Lists>;
+  k: number;
+  nRec: number;
+  matrix: { user: number[]; item: number[]; rating: number[] };
+  lists: Record<"none" | "tfidf" | "bm25", Lists>;
 };
 const train = new Table({
   user: makeVector(Int32Array.from(fixture.matrix.user)),
@@ -30,9 +39,10 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Ma
  */
 function expectSameList(ours: number[], oursScores: number[], theirs: number[], theirScores: number[], what: string): number {
   expect(ours.length, `${what}: length`).toBe(theirs.length);
-  for (let t = 0; t < ours.length; t++) expect(close(oursScores[t], theirScores[t]), `${what}[${t}]: score ${oursScores[t]} vs implicit's ${theirScores[t]}`).toBe(true);
+  for (let t = 0; t < ours.length; t++)
+    expect(close(oursScores[t], theirScores[t]), `${what}[${t}]: score ${oursScores[t]} vs implicit's ${theirScores[t]}`).toBe(true);
   let tied = 0;
-  for (let s = 0; s < ours.length; ) {
+  for (let s = 0; s < ours.length;) {
     let e = s + 1;
     while (e < ours.length && close(theirScores[e], theirScores[s])) e++;
     if (e - s > 1) tied += e - s;
@@ -55,7 +65,13 @@ describe("item-knn equals benfred/implicit's item-item recommenders (fixture fro
       for (let i = 0; i < want.neighbours.length; i++) {
         const row = model.state.itemIds.indexOf(i);
         const ids = Array.from(n.idx.subarray(row * n.k, row * n.k + n.counts[row]), (j) => model.state.itemIds[j]);
-        tied += expectSameList(ids, Array.from(n.sims.subarray(row * n.k, row * n.k + n.counts[row])), want.neighbours[i], want.neighbourScores[i], `item ${i} neighbours`);
+        tied += expectSameList(
+          ids,
+          Array.from(n.sims.subarray(row * n.k, row * n.k + n.counts[row])),
+          want.neighbours[i],
+          want.neighbourScores[i],
+          `item ${i} neighbours`,
+        );
         positions += ids.length;
       }
       // ties are the exception, not what made the lists agree
@@ -64,13 +80,17 @@ describe("item-knn equals benfred/implicit's item-item recommenders (fixture fro
       const recModel = want.recommendK === fixture.k ? model : await fit(want.recommendK);
       const users = Int32Array.from({ length: want.recommend.length }, (_, u) => u);
       const recs = await recModel.recommendForUsers(users, fixture.nRec, quietContext(), {
-        users: Int32Array.from(fixture.matrix.user), items: Int32Array.from(fixture.matrix.item),
+        users: Int32Array.from(fixture.matrix.user),
+        items: Int32Array.from(fixture.matrix.item),
       });
       for (let u = 0; u < users.length; u++) {
         const at = u * recs.k;
         expectSameList(
-          Array.from(recs.items.subarray(at, at + recs.counts[u])), Array.from(recs.scores.subarray(at, at + recs.counts[u])),
-          want.recommend[u], want.recommendScores[u], `user ${u} recommendations`,
+          Array.from(recs.items.subarray(at, at + recs.counts[u])),
+          Array.from(recs.scores.subarray(at, at + recs.counts[u])),
+          want.recommend[u],
+          want.recommendScores[u],
+          `user ${u} recommendations`,
         );
       }
     });

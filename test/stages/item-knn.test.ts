@@ -29,7 +29,9 @@ const fit = async (params: Record<string, unknown>, t = train) => (await buildSt
 
 // Columns over users 1..3: x10 = (5,4,0), x20 = (3,2,4), x30 = (0,1,5).
 const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0) / Math.hypot(...a) / Math.hypot(...b);
-const x10 = [5, 4, 0], x20 = [3, 2, 4], x30 = [0, 1, 5];
+const x10 = [5, 4, 0],
+  x20 = [3, 2, 4],
+  x30 = [0, 1, 5];
 
 describe("item-knn", () => {
   it("neighbour lists: cosine of the item columns, the item itself never listed, most similar first", async () => {
@@ -51,7 +53,9 @@ describe("item-knn", () => {
     const m = await fit({ k: 2 });
     const out = await m.transform(table([1, 3, 4, 9], [30, 10, 10, 10]), quietContext());
     const p = out.getChild("prediction")!.toArray() as Float32Array;
-    const s13 = cos(x10, x30), s23 = cos(x20, x30), s12 = cos(x10, x20);
+    const s13 = cos(x10, x30),
+      s23 = cos(x20, x30),
+      s12 = cos(x10, x20);
     expect(p[0]).toBeCloseTo((s13 * 5 + s23 * 3) / (s13 + s23), 5); // user 1 rated 10 and 20, both neighbours of 30
     expect(p[1]).toBeCloseTo((s12 * 4 + s13 * 5) / (s12 + s13), 5);
     expect(p[2]).toBeNaN(); // user 4 rated none of 10's neighbours
@@ -81,7 +85,9 @@ describe("item-knn", () => {
     const saved = await loadSavedStage(dir);
     expect(saved.className).toBe("recpipe.recommendation.ItemKNNModel");
     const loader = itemKnn.loaders![saved.className];
-    const back = loader(saved, () => { throw new Error("no children"); }) as ItemKnnModel;
+    const back = loader(saved, () => {
+      throw new Error("no children");
+    }) as ItemKnnModel;
     expect(Array.from(back.state.neighbours.idx)).toEqual(Array.from(m.state.neighbours.idx));
     expect(Array.from(back.state.neighbours.sims)).toEqual(Array.from(m.state.neighbours.sims));
     const users = Int32Array.from([1, 2, 3, 4]);
@@ -96,7 +102,10 @@ describe("item-knn", () => {
 
   it("a damaged model is an input error naming the folder, what was expected and what was found", async () => {
     const saved = (await fit({ k: 2 })).save();
-    const load = (s: typeof saved) => itemKnn.loaders![s.className]({ ...s, origin: "runs/x/model" }, () => { throw new Error("no children"); });
+    const load = (s: typeof saved) =>
+      itemKnn.loaders![s.className]({ ...s, origin: "runs/x/model" }, () => {
+        throw new Error("no children");
+      });
     expect(() => load({ ...saved, tables: { ...saved.tables!, userRatings: saved.tables!.neighbours } })).toThrow(
       /runs\/x\/model\/userRatings: expected columns id, items, ratings; found id, neighbours, similarities/,
     );

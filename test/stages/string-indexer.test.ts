@@ -86,7 +86,9 @@ describe("string-indexer transform", () => {
       err = e;
     }
     expect(isInputError(err)).toBe(true);
-    expect(String((err as Error).message)).toMatch(/column "s" row 1: StringIndexer encountered NULL value\. To handle or skip NULLS, try setting StringIndexer\.handleInvalid\./);
+    expect(String((err as Error).message)).toMatch(
+      /column "s" row 1: StringIndexer encountered NULL value\. To handle or skip NULLS, try setting StringIndexer\.handleInvalid\./,
+    );
     expect((err as { code: string }).code).toBe("E_DATA");
   });
 
@@ -102,7 +104,10 @@ describe("string-indexer transform", () => {
   it("multi-column: each column has its own labels; skip drops a row invalid in any column", async () => {
     const t = new Table({ u: strings(["u1", "u2", "u1"]), it: makeVector(new Int32Array([3, 3, 4])) });
     const m = await fitOn(t, { inputCols: ["u", "it"], outputCols: ["ui", "ii"], handleInvalid: "skip" });
-    expect(m.labelsArray).toEqual([["u1", "u2"], ["3", "4"]]);
+    expect(m.labelsArray).toEqual([
+      ["u1", "u2"],
+      ["3", "4"],
+    ]);
     expect(m.inputCols).toEqual(["u", "it"]);
     expect(m.outputCols).toEqual(["ui", "ii"]);
     const out = m.transform(new Table({ u: strings(["u2", "u9", "u1"]), it: makeVector(new Int32Array([4, 3, 7])) }), ctx) as Table;
@@ -185,7 +190,10 @@ describe("string-indexer persistence", () => {
     const n = 1_000_000;
     const idx = new Int32Array(n);
     for (let i = 0; i < n; i++) idx[i] = (i * 7919) % 1000;
-    const labels = vectorFromArray(Array.from({ length: 1000 }, (_, i) => `id${i}`), new Utf8());
+    const labels = vectorFromArray(
+      Array.from({ length: 1000 }, (_, i) => `id${i}`),
+      new Utf8(),
+    );
     const { makeData, Dictionary: D } = await import("apache-arrow");
     const type = new D(new Utf8(), new Int32());
     const v = makeVector(makeData({ type, length: n, nullCount: 0, data: idx, dictionary: labels }));

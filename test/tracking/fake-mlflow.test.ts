@@ -18,7 +18,13 @@ import { MlflowClient, MlflowHttpError } from "../../src/tracking/mlflow-client.
 import { runCliAsync } from "../cli/run-cli.js";
 import { FakeMlflow } from "./fake-mlflow.js";
 
-const NO_MLFLOW_ENV = { MLFLOW_TRACKING_URI: "", MLFLOW_EXPERIMENT_NAME: "", MLFLOW_TRACKING_TOKEN: "", MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" };
+const NO_MLFLOW_ENV = {
+  MLFLOW_TRACKING_URI: "",
+  MLFLOW_EXPERIMENT_NAME: "",
+  MLFLOW_TRACKING_TOKEN: "",
+  MLFLOW_TRACKING_USERNAME: "",
+  MLFLOW_TRACKING_PASSWORD: "",
+};
 const TOKEN = "tok-SECRET-9f8e7d6c5b4a";
 const PASSWORD = "pw-SECRET-0a1b2c3d";
 
@@ -121,7 +127,9 @@ describe("recpipe run --track: refusals before any work (exit 2, no run director
     fake = await new FakeMlflow().start();
     fake.override = (r) => ({ status: 403, body: { error_code: "PERMISSION_DENIED", message: `user cannot write (${r.authorization})` } });
     const { file, runs } = pipeline("forbidden");
-    const r = await runCliAsync(["run", file, "--quiet"], { env: { ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: fake.url, MLFLOW_TRACKING_USERNAME: "ann", MLFLOW_TRACKING_PASSWORD: PASSWORD } });
+    const r = await runCliAsync(["run", file, "--quiet"], {
+      env: { ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: fake.url, MLFLOW_TRACKING_USERNAME: "ann", MLFLOW_TRACKING_PASSWORD: PASSWORD },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refused recpipe: .*HTTP 403/);
     expect(r.stderr).toContain("MLFLOW_TRACKING_URI");
@@ -178,9 +186,19 @@ describe("logFinishedRun within MLflow's limits", () => {
     const session = await connectToMlflow(target);
     const source = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`k${i}`, i]));
     const run: FinishedRun = {
-      dir, name: "limits-20260101-000000", files: [],
+      dir,
+      name: "limits-20260101-000000",
+      files: [],
       pipeline: { name: "limits", source, split: { type: "none", note: "x".repeat(7000) } },
-      manifest: { createdAt: new Date(0).toISOString(), timingsSeconds: {}, inputs: [], pipelineFile: "p.yaml", recpipeVersion: "0", seed: 1, engine: "local" } as unknown as Manifest,
+      manifest: {
+        createdAt: new Date(0).toISOString(),
+        timingsSeconds: {},
+        inputs: [],
+        pipelineFile: "p.yaml",
+        recpipeVersion: "0",
+        seed: 1,
+        engine: "local",
+      } as unknown as Manifest,
       metricsFile: { metrics: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`m${i}@10`, i / 7])), trainingLoss: { als: [3, 2, 1] } },
     };
     const logged = await logFinishedRun(session, run);
@@ -196,7 +214,11 @@ describe("logFinishedRun within MLflow's limits", () => {
     expect(params.find((p) => p.key === "split.note")!.value).toHaveLength(6000);
     expect(metrics.filter((m) => m.key.startsWith("test.m"))).toHaveLength(1500);
     expect(metrics.find((m) => m.key === "test.m3_at_10")!.value).toBe(3 / 7);
-    expect(metrics.filter((m) => m.key === "als.training_loss").map((m) => [m.step, m.value])).toEqual([[1, 3], [2, 2], [3, 1]]);
+    expect(metrics.filter((m) => m.key === "als.training_loss").map((m) => [m.step, m.value])).toEqual([
+      [1, 3],
+      [2, 2],
+      [3, 1],
+    ]);
     expect(fake.calls("runs/update").at(-1)).toMatchObject({ status: "FINISHED" });
   });
 });
@@ -205,7 +227,10 @@ describe("recpipe run --track: a failure part-way", () => {
   it("keeps the run directory complete, marks the MLflow run FAILED, says what was not logged and exits 1", async () => {
     fake = await new FakeMlflow().start();
     // The artifact store fails for good on the model's files (after the retries), as a full disk would.
-    fake.override = (r) => (r.method === "PUT" && r.path.includes("/model/") ? { status: 500, body: { error_code: "INTERNAL_ERROR", message: "No space left on device" } } : undefined);
+    fake.override = (r) =>
+      r.method === "PUT" && r.path.includes("/model/")
+        ? { status: 500, body: { error_code: "INTERNAL_ERROR", message: "No space left on device" } }
+        : undefined;
     const { file, runs } = pipeline("midway");
     const r = await runCliAsync(["run", file, "--track", fake.url, "--json", "--quiet"], { env: { ...NO_MLFLOW_ENV, MLFLOW_TRACKING_TOKEN: TOKEN } });
     expect(r.code).toBe(1);

@@ -5,7 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
-export interface RecordedRequest { method: string; path: string; authorization?: string; body: string; at: number }
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: string;
+  at: number;
+}
 export type Override = (req: RecordedRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined | "hang";
 
 export class FakeMlflow {
@@ -36,7 +42,13 @@ export class FakeMlflow {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const rec: RecordedRequest = { method: req.method!, path: req.url!, authorization: req.headers.authorization, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+    const rec: RecordedRequest = {
+      method: req.method!,
+      path: req.url!,
+      authorization: req.headers.authorization,
+      body: Buffer.concat(chunks).toString("utf8"),
+      at: Date.now(),
+    };
     this.requests.push(rec);
     const o = this.override(rec);
     if (o === "hang") return; // never answers
@@ -62,7 +74,11 @@ export class FakeMlflow {
     if (p === "runs/create") {
       const body = JSON.parse(rec.body) as { experiment_id: string };
       const id = `run${++this.runs}`;
-      return send(200, { run: { info: { run_id: id, experiment_id: body.experiment_id, artifact_uri: `mlflow-artifacts:/${body.experiment_id}/${id}/artifacts`, status: "RUNNING" } } });
+      return send(200, {
+        run: {
+          info: { run_id: id, experiment_id: body.experiment_id, artifact_uri: `mlflow-artifacts:/${body.experiment_id}/${id}/artifacts`, status: "RUNNING" },
+        },
+      });
     }
     if (p === "runs/log-batch" || p === "runs/update") return send(200, {});
     send(404, { error_code: "ENDPOINT_NOT_FOUND", message: `no ${rec.path}` });

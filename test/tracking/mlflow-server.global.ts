@@ -46,19 +46,24 @@ let dir: string | undefined;
 async function start(): Promise<MlflowServerInfo> {
   const probe = spawnSync(MLFLOW_PYTHON, ["-c", "import mlflow, pyspark; print(mlflow.__version__)"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) return { missing: `${MLFLOW_PYTHON} cannot import mlflow and pyspark; run \`bash scripts/setup-mlflow-venv.sh\`` };
-  if (probe.stdout.trim() !== "3.17.2") return { missing: `${MLFLOW_PYTHON} has mlflow ${probe.stdout.trim()}, not 3.17.2; run \`bash scripts/setup-mlflow-venv.sh\`` };
+  if (probe.stdout.trim() !== "3.17.2")
+    return { missing: `${MLFLOW_PYTHON} has mlflow ${probe.stdout.trim()}, not 3.17.2; run \`bash scripts/setup-mlflow-venv.sh\`` };
   dir = mkdtempSync(path.join(tmpdir(), "recpipe-mlflow-"));
   const port = await freePort();
   const log = path.join(dir, "server.log");
   const out = openSync(log, "w");
   const mlflowBin = path.join(path.dirname(MLFLOW_PYTHON), "mlflow");
   const startedAt = Date.now();
-  child = spawn(mlflowBin, ["server", "--backend-store-uri", `sqlite:///${path.join(dir, "mlflow.db")}`, "--host", "127.0.0.1", "--port", String(port), "--workers", "1"], {
-    cwd: dir, // artifacts land in ./mlartifacts
-    stdio: ["ignore", out, out],
-    detached: true,
-    env: { ...process.env, MLFLOW_TRACKING_URI: "", MLFLOW_TRACKING_TOKEN: "" },
-  });
+  child = spawn(
+    mlflowBin,
+    ["server", "--backend-store-uri", `sqlite:///${path.join(dir, "mlflow.db")}`, "--host", "127.0.0.1", "--port", String(port), "--workers", "1"],
+    {
+      cwd: dir, // artifacts land in ./mlartifacts
+      stdio: ["ignore", out, out],
+      detached: true,
+      env: { ...process.env, MLFLOW_TRACKING_URI: "", MLFLOW_TRACKING_TOKEN: "" },
+    },
+  );
   return { port, log, pid: child.pid!, python: MLFLOW_PYTHON, startedAt };
 }
 

@@ -25,7 +25,10 @@ export function waitForMlflow(s: MlflowServerInfo, timeoutMs = 180_000): Promise
     const url = `http://127.0.0.1:${s.port}`;
     const t0 = Date.now();
     for (;;) {
-      const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) {
         const startupSeconds = (Date.now() - s.startedAt) / 1000;
         console.log(`[tracking] mlflow server ready at ${url} after ${startupSeconds.toFixed(1)} s`);

@@ -14,10 +14,30 @@ import { mlflowServerInfo, waitForMlflow, type ReadyMlflow } from "./mlflow-serv
 
 const info = mlflowServerInfo();
 const here = path.dirname(new URL(import.meta.url).pathname);
-const NO_MLFLOW_ENV = { MLFLOW_TRACKING_URI: "", MLFLOW_EXPERIMENT_NAME: "", MLFLOW_TRACKING_TOKEN: "", MLFLOW_TRACKING_USERNAME: "", MLFLOW_TRACKING_PASSWORD: "" };
+const NO_MLFLOW_ENV = {
+  MLFLOW_TRACKING_URI: "",
+  MLFLOW_EXPERIMENT_NAME: "",
+  MLFLOW_TRACKING_TOKEN: "",
+  MLFLOW_TRACKING_USERNAME: "",
+  MLFLOW_TRACKING_PASSWORD: "",
+};
 
-interface ReadRun { id: string; name: string; status: string; params: Record<string, string>; metrics: Record<string, number>; tags: Record<string, string>; artifacts: string[]; lossHistory: Record<string, [number, number][]> }
-interface Read { experimentId: string | null; runs: ReadRun[]; predictions?: (number | null)[]; modelStages?: string[] }
+interface ReadRun {
+  id: string;
+  name: string;
+  status: string;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  artifacts: string[];
+  lossHistory: Record<string, [number, number][]>;
+}
+interface Read {
+  experimentId: string | null;
+  runs: ReadRun[];
+  predictions?: (number | null)[];
+  modelStages?: string[];
+}
 
 function pipelineYaml(dir: string, extra = ""): string {
   const file = path.join(dir, `p-${Math.random().toString(36).slice(2, 8)}.yaml`);
@@ -44,7 +64,10 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
   let dir: string;
   const t0 = Date.now();
   const read = (experiment: string, predict?: [string, string]): Read => {
-    const r = spawnSync(srv.python, [path.join(here, "mlflow_read.py"), experiment, ...(predict ? ["--predict", ...predict] : [])], { encoding: "utf8", env: { ...process.env, ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: srv.url } });
+    const r = spawnSync(srv.python, [path.join(here, "mlflow_read.py"), experiment, ...(predict ? ["--predict", ...predict] : [])], {
+      encoding: "utf8",
+      env: { ...process.env, ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: srv.url },
+    });
     if (r.status !== 0) throw new Error(`mlflow_read.py failed:\n${r.stderr.split("\n").slice(-15).join("\n")}`);
     return JSON.parse(r.stdout.replace(/\bNaN\b/g, "null")) as Read;
   };
@@ -74,7 +97,16 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
     const header = lines[0].split(",");
     const [ui, ii] = [header.indexOf("user"), header.indexOf("item")];
     const pairs = path.join(dir, "pairs.csv");
-    writeFileSync(pairs, ["user,item", ...lines.slice(1, 41).map((l) => { const c = l.split(","); return `${c[ui]},${c[ii]}`; })].join("\n") + "\n");
+    writeFileSync(
+      pairs,
+      [
+        "user,item",
+        ...lines.slice(1, 41).map((l) => {
+          const c = l.split(",");
+          return `${c[ui]},${c[ii]}`;
+        }),
+      ].join("\n") + "\n",
+    );
     const predsFile = path.join(dir, "preds.csv");
     const pred = await runCliAsync(["predict", "--model", out.runDir, "--input", pairs, "--out", predsFile], { env: NO_MLFLOW_ENV });
     expect(pred.code, pred.stderr).toBe(0);
@@ -112,7 +144,9 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
       "recpipe.version": manifest.recpipeVersion,
     });
     for (const f of ["pipeline.yaml", "manifest.json", "metrics.json", "report.html", "model/MLmodel"]) expect(run.artifacts).toContain(f);
-    expect(run.artifacts.filter((a) => a.startsWith("model/sparkml/")).length).toBe(readdirSync(path.join(out.runDir, "model"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length);
+    expect(run.artifacts.filter((a) => a.startsWith("model/sparkml/")).length).toBe(
+      readdirSync(path.join(out.runDir, "model"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length,
+    );
 
     expect(got.modelStages).toEqual(["StringIndexerModel", "ALSModel"]);
     expect(got.predictions).toHaveLength(40);
@@ -120,12 +154,17 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
   }, 300_000);
 
   it("a tuned run logs one child run per param map with its fold metrics, and its best pipeline as the model", async () => {
-    const file = pipelineYaml(dir, `tune:
+    const file = pipelineYaml(
+      dir,
+      `tune:
   type: cross-validator
   numFolds: 2
   evaluator: {type: regression-evaluator, metricName: rmse}
-  paramGrid: {als.rank: [2, 3], als.regParam: [0.05, 0.2]}`);
-    const r = await runCliAsync(["run", file, "--json", "--quiet"], { env: { ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: srv.url, MLFLOW_EXPERIMENT_NAME: "tracked-cv" } });
+  paramGrid: {als.rank: [2, 3], als.regParam: [0.05, 0.2]}`,
+    );
+    const r = await runCliAsync(["run", file, "--json", "--quiet"], {
+      env: { ...NO_MLFLOW_ENV, MLFLOW_TRACKING_URI: srv.url, MLFLOW_EXPERIMENT_NAME: "tracked-cv" },
+    });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { runDir: string; mlflow: { runId: string }; tune: { best: Record<string, unknown> } };
     const got = read("tracked-cv");
@@ -134,8 +173,12 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
     const kids = got.runs.filter((x) => x.tags["mlflow.parentRunId"] === parent.id);
     expect(kids).toHaveLength(4);
     const metricsJson = JSON.parse(readFileSync(path.join(out.runDir, "metrics.json"), "utf8"));
-    const avg = kids.map((k) => [Number(k.params["pipeline.als.rank"]), Number(k.params["pipeline.als.regParam"]), k.metrics["avg_rmse"]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const grid = metricsJson.tune.grid.map((g: Record<string, number>, i: number) => [g["als.rank"], g["als.regParam"], metricsJson.tune.avgMetrics[i]]).sort((a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1]);
+    const avg = kids
+      .map((k) => [Number(k.params["pipeline.als.rank"]), Number(k.params["pipeline.als.regParam"]), k.metrics["avg_rmse"]])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const grid = metricsJson.tune.grid
+      .map((g: Record<string, number>, i: number) => [g["als.rank"], g["als.regParam"], metricsJson.tune.avgMetrics[i]])
+      .sort((a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1]);
     expect(avg).toEqual(grid);
     for (const k of kids) {
       expect(k.status).toBe("FINISHED");
@@ -165,7 +208,9 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
     expect(got.runs[0].metrics["test.rmse"]).toBe(JSON.parse(readFileSync(path.join(runDir, "metrics.json"), "utf8")).metrics.rmse);
 
     // One byte more in a model file: the size no longer matches the manifest, so the run is damaged.
-    const part = readdirSync(path.join(runDir, "model", "stages"), { recursive: true }).map(String).find((f) => f.endsWith(".parquet"))!;
+    const part = readdirSync(path.join(runDir, "model", "stages"), { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith(".parquet"))!;
     appendFileSync(path.join(runDir, "model", "stages", part), "x");
     const refused = await runCliAsync(["log", runDir, "--track", srv.url, "--experiment", "logged-later"], { env: NO_MLFLOW_ENV });
     expect(refused.code).toBe(2);
@@ -175,8 +220,16 @@ describe.skipIf("missing" in info)("tracking against a real mlflow server", () =
   }, 300_000);
 
   it("a deleted experiment is exit 2 before any work, naming the URI and the experiment, with no run directory", async () => {
-    const made = await fetch(`${srv.url}/api/2.0/mlflow/experiments/create`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "gone" }) }).then((x) => x.json() as Promise<{ experiment_id: string }>);
-    await fetch(`${srv.url}/api/2.0/mlflow/experiments/delete`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ experiment_id: made.experiment_id }) });
+    const made = await fetch(`${srv.url}/api/2.0/mlflow/experiments/create`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "gone" }),
+    }).then((x) => x.json() as Promise<{ experiment_id: string }>);
+    await fetch(`${srv.url}/api/2.0/mlflow/experiments/delete`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ experiment_id: made.experiment_id }),
+    });
     const sub = mkdtempSync(path.join(dir, "gone-"));
     const file = pipelineYaml(sub);
     const r = await runCliAsync(["run", file, "--track", srv.url, "--experiment", "gone", "--quiet"], { env: NO_MLFLOW_ENV });

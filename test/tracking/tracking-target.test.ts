@@ -9,9 +9,17 @@ describe("resolveTrackingTarget", () => {
   it("takes the flag, then MLFLOW_* variables, then the file, for the URI and the experiment separately", () => {
     const file = { mlflow: "http://file:1", experiment: "file-exp" };
     const env = { MLFLOW_TRACKING_URI: "http://env:2/", MLFLOW_EXPERIMENT_NAME: "env-exp" };
-    expect(resolveTrackingTarget({ ...base, flag: "http://flag:3", experimentFlag: "flag-exp", env, file })).toMatchObject({ uri: "http://flag:3", experiment: "flag-exp", uriFrom: "--track" });
+    expect(resolveTrackingTarget({ ...base, flag: "http://flag:3", experimentFlag: "flag-exp", env, file })).toMatchObject({
+      uri: "http://flag:3",
+      experiment: "flag-exp",
+      uriFrom: "--track",
+    });
     expect(resolveTrackingTarget({ ...base, env, file })).toMatchObject({ uri: "http://env:2", experiment: "env-exp", uriFrom: "MLFLOW_TRACKING_URI" });
-    expect(resolveTrackingTarget({ ...base, env: {}, file })).toMatchObject({ uri: "http://file:1", experiment: "file-exp", uriFrom: "tracking.mlflow in p.yaml" });
+    expect(resolveTrackingTarget({ ...base, env: {}, file })).toMatchObject({
+      uri: "http://file:1",
+      experiment: "file-exp",
+      uriFrom: "tracking.mlflow in p.yaml",
+    });
     expect(resolveTrackingTarget({ ...base, env: {}, file: { mlflow: "http://file:1" } })?.experiment).toBe("pipe");
     expect(resolveTrackingTarget({ ...base, flag: false, env, file })).toBeUndefined();
     // An experiment alone names no server: nothing is tracked.
@@ -19,10 +27,19 @@ describe("resolveTrackingTarget", () => {
   });
 
   it("reads a bearer token, or a username and password, and refuses half of a pair", () => {
-    const t = resolveTrackingTarget({ ...base, flag: "http://h:1", env: { MLFLOW_TRACKING_TOKEN: "abc", MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" } });
+    const t = resolveTrackingTarget({
+      ...base,
+      flag: "http://h:1",
+      env: { MLFLOW_TRACKING_TOKEN: "abc", MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" },
+    });
     expect(t?.auth).toMatchObject({ kind: "bearer", token: "abc" });
-    expect(resolveTrackingTarget({ ...base, flag: "http://h:1", env: { MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" } })?.auth).toMatchObject({ kind: "basic", username: "u" });
-    expect(() => resolveTrackingTarget({ ...base, flag: "http://h:1", env: { MLFLOW_TRACKING_USERNAME: "u" } })).toThrow(/MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not/);
+    expect(resolveTrackingTarget({ ...base, flag: "http://h:1", env: { MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" } })?.auth).toMatchObject({
+      kind: "basic",
+      username: "u",
+    });
+    expect(() => resolveTrackingTarget({ ...base, flag: "http://h:1", env: { MLFLOW_TRACKING_USERNAME: "u" } })).toThrow(
+      /MLFLOW_TRACKING_USERNAME is set but MLFLOW_TRACKING_PASSWORD is not/,
+    );
   });
 
   it("refuses what fetch cannot speak to, and credentials in the URL, naming where the URL came from", () => {

@@ -33,12 +33,25 @@ export function formatComparison(c: RunComparison): string {
   let out = `runs\n${c.runs.map((r, i) => `  ${names[i]} (${formatTime(r.createdAt)}, ${r.status}${r.problem ? `: ${r.problem}` : ""})`).join("\n")}\n\n`;
   const cols = c.runs.map((_, i) => String.fromCharCode(65 + (i % 26)));
   out += c.differences.length
-    ? `what differs\n${indent(textTable(["key", ...cols], c.differences.map((d) => [d.key, ...d.values.map(formatParam)])))}\n`
+    ? `what differs\n${indent(
+        textTable(
+          ["key", ...cols],
+          c.differences.map((d) => [d.key, ...d.values.map(formatParam)]),
+        ),
+      )}\n`
     : "what differs: nothing (same resolved pipeline, data, seed and recpipe version)\n\n";
-  if (c.chosen.length) out += `params the tuning chose (best param map; - for a run not tuned)\n${indent(textTable(["key", ...cols], c.chosen.map((d) => [d.key.slice("tune.best.".length), ...d.values.map(formatParam)])))}\n`;
+  if (c.chosen.length)
+    out += `params the tuning chose (best param map; - for a run not tuned)\n${indent(
+      textTable(
+        ["key", ...cols],
+        c.chosen.map((d) => [d.key.slice("tune.best.".length), ...d.values.map(formatParam)]),
+      ),
+    )}\n`;
   const right = new Set(cols.map((_, i) => i + 1));
   const metricRows = c.metricKeys.map((m) => [m, ...c.runs.map((r) => formatMetric(r.metrics[m]))]);
-  const gainRows = c.metricKeys.filter((m) => c.runs.some((r) => r.gains[m])).map((m) => [`${m} vs best baseline`, ...c.runs.map((r) => (r.gains[m] ? formatGain(r.gains[m].gain) : ""))]);
+  const gainRows = c.metricKeys
+    .filter((m) => c.runs.some((r) => r.gains[m]))
+    .map((m) => [`${m} vs best baseline`, ...c.runs.map((r) => (r.gains[m] ? formatGain(r.gains[m].gain) : ""))]);
   out += `metrics (test set)\n${indent(textTable(["metric", ...cols], [...metricRows, ...gainRows, ...baselineRows(c)], right))}\n`;
   out += "recommendation overlap with A (share of top-k items in common per user, averaged)\n";
   for (const [i, ov] of c.overlap.entries()) {
@@ -52,12 +65,17 @@ export function formatComparison(c: RunComparison): string {
 function baselineRows(c: RunComparison): string[][] {
   const names = [...new Set(c.runs.flatMap((r) => Object.keys(r.baselines)))];
   return names.flatMap((b) =>
-    c.metricKeys.filter((m) => c.runs.some((r) => r.baselines[b]?.[m] !== undefined)).map((m) => [`${m} [${b}]`, ...c.runs.map((r) => formatMetric(r.baselines[b]?.[m]))]),
+    c.metricKeys
+      .filter((m) => c.runs.some((r) => r.baselines[b]?.[m] !== undefined))
+      .map((m) => [`${m} [${b}]`, ...c.runs.map((r) => formatMetric(r.baselines[b]?.[m]))]),
   );
 }
 
 function indent(s: string): string {
-  return s.split("\n").map((l) => (l ? `  ${l}` : l)).join("\n");
+  return s
+    .split("\n")
+    .map((l) => (l ? `  ${l}` : l))
+    .join("\n");
 }
 
 /** `label` names the run compared with A (B, C, ...), so "only in B" says which run. */
@@ -74,7 +92,11 @@ function comparePageData(c: RunComparison): ComparePageData {
     runs: c.runs.map((r, i) => ({ label: label(i), run: r.run, createdAt: formatTime(r.createdAt), status: r.status, problem: r.problem })),
     differences: [...c.differences, ...c.chosen].map((d) => ({ key: d.key, values: d.values.map(formatParam) })),
     metrics: [
-      ...c.metricKeys.map((m) => ({ name: m, values: c.runs.map((r) => r.metrics[m]), gains: c.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} vs ${r.gains[m].baseline}` : undefined)) })),
+      ...c.metricKeys.map((m) => ({
+        name: m,
+        values: c.runs.map((r) => r.metrics[m]),
+        gains: c.runs.map((r) => (r.gains[m] ? `${formatGain(r.gains[m].gain)} vs ${r.gains[m].baseline}` : undefined)),
+      })),
       ...baselineRows(c).map(([name]) => {
         const [, m, b] = /^(.*) \[(.*)\]$/.exec(name)!;
         return { name, values: c.runs.map((r) => r.baselines[b]?.[m]), gains: c.runs.map(() => undefined) };

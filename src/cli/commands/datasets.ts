@@ -6,7 +6,10 @@ export function registerDatasets(program: Command): void {
   const ds = program
     .command("datasets")
     .description("known public datasets: list them, or download one (checksum-verified)")
-    .addHelpText("after", "\nExamples:\n  $ recpipe datasets list\n  $ recpipe datasets fetch ml-100k --dir data   # then: recpipe run pipelines/movielens-100k.yaml");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ recpipe datasets list\n  $ recpipe datasets fetch ml-100k --dir data   # then: recpipe run pipelines/movielens-100k.yaml",
+    );
   ds.command("list")
     .description("the datasets recpipe can fetch, with size and terms")
     .addHelpText("after", "\nExample:\n  $ recpipe datasets list")
@@ -23,7 +26,10 @@ export function registerDatasets(program: Command): void {
     .option("--dir <dir>", "where to unpack", "data")
     .option("--mirror <url>", "base URL that replaces the publisher's host (also RECPIPE_DATASETS_MIRROR)")
     .option("--quiet", "no progress output")
-    .addHelpText("after", "\nExamples:\n  $ recpipe datasets fetch ml-100k --dir data      # -> data/ml-100k/ml-100k/u.data (pipelines/movielens-100k*.yaml)\n  $ recpipe datasets fetch lastfm-2k --dir data    # -> data/lastfm-2k/user_artists.dat (pipelines/lastfm-implicit*.yaml)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ recpipe datasets fetch ml-100k --dir data      # -> data/ml-100k/ml-100k/u.data (pipelines/movielens-100k*.yaml)\n  $ recpipe datasets fetch lastfm-2k --dir data    # -> data/lastfm-2k/user_artists.dat (pipelines/lastfm-implicit*.yaml)",
+    )
     .action(async (name: string, o: { dir: string; mirror?: string; quiet?: boolean }) => {
       const info = listDatasets().find((d) => d.name === name);
       if (info) process.stderr.write(`Terms of use for ${info.title}:\n${info.terms}\n\n`);

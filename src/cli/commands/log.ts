@@ -22,7 +22,11 @@ export function registerLog(program: Command): void {
       const file = run.pipeline.tracking as { mlflow?: string; experiment?: string } | undefined;
       const name = typeof run.pipeline.name === "string" ? run.pipeline.name : run.name;
       const target = trackingTarget(o, file, `${displayPath(run.dir)}/pipeline.yaml`, name);
-      if (!target) throw new InputError("E_ARGS", `log ${displayPath(run.dir)}: no MLflow tracking server given; pass --track http://HOST:PORT or set MLFLOW_TRACKING_URI`);
+      if (!target)
+        throw new InputError(
+          "E_ARGS",
+          `log ${displayPath(run.dir)}: no MLflow tracking server given; pass --track http://HOST:PORT or set MLFLOW_TRACKING_URI`,
+        );
       const session = await connect(target, log);
       const outcome = await logRun(session, run, log);
       if (o.json) process.stdout.write(JSON.stringify({ runDir: run.dir, mlflow: trackingJson(outcome) }) + "\n");

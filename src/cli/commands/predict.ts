@@ -15,8 +15,16 @@ export function registerPredict(program: Command): void {
     .requiredOption("--model <dir>", "model directory")
     .requiredOption("--input <file>", "data file (csv, tsv, jsonl, parquet, arrow) with the columns the model reads")
     .option("--out <file>", "output file (format from the extension); default: csv on stdout")
-    .option("--set <param=value>", "set a fitted model's param at use, as Spark's model setters do (coldStartStrategy, userCol, itemCol, predictionCol); repeatable", collect, [])
-    .addHelpText("after", "\nExamples:\n  $ recpipe predict --model runs/quickstart-20261123-101500/model --input pairs.csv --out scored.parquet\n  $ recpipe predict --model runs/x/model --input pairs.csv --set coldStartStrategy=nan --set userCol=customer")
+    .option(
+      "--set <param=value>",
+      "set a fitted model's param at use, as Spark's model setters do (coldStartStrategy, userCol, itemCol, predictionCol); repeatable",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ recpipe predict --model runs/quickstart-20261123-101500/model --input pairs.csv --out scored.parquet\n  $ recpipe predict --model runs/x/model --input pairs.csv --set coldStartStrategy=nan --set userCol=customer",
+    )
     .action(async (o: { model: string; input: string; out?: string; set: string[] }) => {
       const loaded = await loadModel(o.model);
       const model = applyModelSetters(loaded.model, o.set);

@@ -21,6 +21,9 @@ export function registerReproduce(program: Command): void {
       if (r.differences.length) {
         process.stdout.write(`not reproduced: ${r.differences.length} difference(s)\n`);
         process.exitCode = 1;
-      } else process.stdout.write(`reproduced: ${r.identical.length} artefacts identical${r.unverified.length ? `; ${r.unverified.length} input(s) could not be verified (see UNVERIFIED above)` : ""}\n`);
+      } else
+        process.stdout.write(
+          `reproduced: ${r.identical.length} artefacts identical${r.unverified.length ? `; ${r.unverified.length} input(s) could not be verified (see UNVERIFIED above)` : ""}\n`,
+        );
     });
 }

@@ -23,46 +23,79 @@ export function registerRun(program: Command): void {
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
     .option("--remote <url>", "run on a Spark 4 cluster through Spark Connect: sc://HOST:PORT[/;token=...;use_ssl=true] (default: $SPARK_REMOTE)")
     .option("--remote-model-path <path>", "with --remote: also save the model on the cluster with Spark's own writers (a path the cluster can write)")
-    .option("--remote-timeout <seconds>", `with --remote: fail (exit 1) when a request hears nothing from the server for this long (default ${DEFAULT_REMOTE_TIMEOUT_S}; 0: no limit)`, parseRemoteTimeout)
+    .option(
+      "--remote-timeout <seconds>",
+      `with --remote: fail (exit 1) when a request hears nothing from the server for this long (default ${DEFAULT_REMOTE_TIMEOUT_S}; 0: no limit)`,
+      parseRemoteTimeout,
+    )
     .option("--track <uri>", TRACK_HELP)
     .option("--no-track", "do not log to MLflow, whatever MLFLOW_TRACKING_URI or the file say")
     .option("--experiment <name>", EXPERIMENT_HELP)
     .addHelpText("after", "\nExample:\n  $ recpipe run pipelines/quickstart.yaml --set pipeline.als.rank=16 --json")
-    .action(async (file: string, o: { set: string[]; out?: string; workers?: number; json?: boolean; quiet?: boolean; allowPlugins?: boolean; remote?: string; remoteModelPath?: string; remoteTimeout?: number; track?: string | boolean; experiment?: string }) => {
-      const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
-      let tracking: TrackingSession | undefined;
-      const result = await run(file, {
-        set: o.set,
-        outDir: o.out,
-        workers: o.workers,
-        allowPlugins: pluginsAllowed(o),
-        progress: createProgress({ quiet: !!o.quiet }),
-        log,
-        warn: (m) => process.stderr.write(`warning: ${m}\n`),
-        // As PySpark: SPARK_REMOTE names the Spark Connect server when --remote is not given.
-        remote: o.remote ?? (process.env.SPARK_REMOTE || undefined),
-        remoteModelPath: o.remoteModelPath,
-        remoteTimeout: o.remoteTimeout,
-        // The tracking server is reached before any work: unreachable or refusing is exit 2 with nothing written.
-        beforeWork: async (loaded) => {
-          const target = trackingTarget(o, loaded.spec.tracking, loaded.file, loaded.spec.name);
-          if (target) tracking = await connect(target, log);
+    .action(
+      async (
+        file: string,
+        o: {
+          set: string[];
+          out?: string;
+          workers?: number;
+          json?: boolean;
+          quiet?: boolean;
+          allowPlugins?: boolean;
+          remote?: string;
+          remoteModelPath?: string;
+          remoteTimeout?: number;
+          track?: string | boolean;
+          experiment?: string;
         },
-      });
-      // Tracking reads the finished run directory, so local and --remote runs (and `recpipe log`) log the same.
-      const tracked: TrackingOutcome | undefined = tracking ? await logRun(tracking, await readFinishedRun(result.runDir), log) : undefined;
-      if (o.json) {
-        for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-        process.stdout.write(JSON.stringify({ runDir: result.runDir, metrics: result.metrics, baselines: result.baselines, trainMetrics: result.trainMetrics, notes: result.notes, timingsSeconds: result.timingsSeconds, ...(result.tune ? { tune: result.tune } : {}), ...(result.prepare ? { prepare: result.prepare } : {}), ...(tracked ? { mlflow: trackingJson(tracked) } : {}) }) + "\n");
+      ) => {
+        const log = o.quiet ? () => undefined : (m: string) => process.stderr.write(`${m}\n`);
+        let tracking: TrackingSession | undefined;
+        const result = await run(file, {
+          set: o.set,
+          outDir: o.out,
+          workers: o.workers,
+          allowPlugins: pluginsAllowed(o),
+          progress: createProgress({ quiet: !!o.quiet }),
+          log,
+          warn: (m) => process.stderr.write(`warning: ${m}\n`),
+          // As PySpark: SPARK_REMOTE names the Spark Connect server when --remote is not given.
+          remote: o.remote ?? (process.env.SPARK_REMOTE || undefined),
+          remoteModelPath: o.remoteModelPath,
+          remoteTimeout: o.remoteTimeout,
+          // The tracking server is reached before any work: unreachable or refusing is exit 2 with nothing written.
+          beforeWork: async (loaded) => {
+            const target = trackingTarget(o, loaded.spec.tracking, loaded.file, loaded.spec.name);
+            if (target) tracking = await connect(target, log);
+          },
+        });
+        // Tracking reads the finished run directory, so local and --remote runs (and `recpipe log`) log the same.
+        const tracked: TrackingOutcome | undefined = tracking ? await logRun(tracking, await readFinishedRun(result.runDir), log) : undefined;
+        if (o.json) {
+          for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+          process.stdout.write(
+            JSON.stringify({
+              runDir: result.runDir,
+              metrics: result.metrics,
+              baselines: result.baselines,
+              trainMetrics: result.trainMetrics,
+              notes: result.notes,
+              timingsSeconds: result.timingsSeconds,
+              ...(result.tune ? { tune: result.tune } : {}),
+              ...(result.prepare ? { prepare: result.prepare } : {}),
+              ...(tracked ? { mlflow: trackingJson(tracked) } : {}),
+            }) + "\n",
+          );
+          if (tracked) reportTrackingFailure(tracked);
+          return;
+        }
+        if (result.tune && !o.quiet) printTuneTable(result.tune, process.stdout);
+        process.stdout.write(`run directory: ${result.runDir}\n`);
+        process.stdout.write(formatRunMetrics(result));
+        if (tracked && "logged" in tracked) process.stdout.write(`mlflow run: ${tracked.logged.url}\n`);
         if (tracked) reportTrackingFailure(tracked);
-        return;
-      }
-      if (result.tune && !o.quiet) printTuneTable(result.tune, process.stdout);
-      process.stdout.write(`run directory: ${result.runDir}\n`);
-      process.stdout.write(formatRunMetrics(result));
-      if (tracked && "logged" in tracked) process.stdout.write(`mlflow run: ${tracked.logged.url}\n`);
-      if (tracked) reportTrackingFailure(tracked);
-    });
+      },
+    );
 }
 
 function fmt(x: number | undefined): string {
@@ -79,7 +112,9 @@ export function formatRunMetrics(r: Pick<RunResult, "metrics" | "trainMetrics" |
   const rows = keys.map((k) => [k, ...(hasTest ? [fmt(r.metrics[k])] : []), fmt(r.trainMetrics[k]), ...baselines.map((b) => fmt(r.baselines[b][k]))]);
   const right = new Set(header.map((_, i) => i).filter((i) => i > 0));
   let out = keys.length ? textTable(header, rows, right).replace(/^/gm, "  ") : "";
-  if (baselines.length) out += "  (train: the same metric on the training rows; a train error far below the test error is over-fitting; the other columns are baselines on the test set)\n";
+  if (baselines.length)
+    out +=
+      "  (train: the same metric on the training rows; a train error far below the test error is over-fitting; the other columns are baselines on the test set)\n";
   for (const n of r.notes) out += `NOTE: ${n}\n`;
   return out;
 }

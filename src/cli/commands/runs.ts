@@ -13,10 +13,16 @@ export function registerRuns(program: Command): void {
     .argument("[dir...]", "folders of run directories, or run directories (default: ./runs and ./*/runs)")
     .option("--sort <metric>", "sort by a metric, best first (default: newest first)")
     .option("--name <glob>", "only runs whose folder name matches, shell-style (* and ?): --name 'movielens*'")
-    .option("--columns <list>", "comma-separated columns after the run name, in this order: any param key, a metric, '<metric> vs best baseline', 'best.<stage.param>', time, status")
+    .option(
+      "--columns <list>",
+      "comma-separated columns after the run name, in this order: any param key, a metric, '<metric> vs best baseline', 'best.<stage.param>', time, status",
+    )
     .option("--verify", "also read every artefact: sha256 against manifest.json, model files against their Hadoop .crc (default: sizes only, fast)")
     .option("--json", "print one JSON object {runs: [...], differingKeys, chosenKeys, metricKeys} for scripts")
-    .addHelpText("after", "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs pipelines/runs --verify\n  $ recpipe runs pipelines/runs --name 'movielens*' --columns rmse,best.als.regParam,pipeline.als.rank\n  $ recpipe runs runs --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ recpipe runs pipelines/runs\n  $ recpipe runs pipelines/runs --sort rmse\n  $ recpipe runs pipelines/runs --verify\n  $ recpipe runs pipelines/runs --name 'movielens*' --columns rmse,best.als.regParam,pipeline.als.rank\n  $ recpipe runs runs --json",
+    )
     .action(async (dirs: string[], o: { sort?: string; name?: string; columns?: string; json?: boolean; verify?: boolean }) => {
       const where = dirs.length > 0 ? dirs : defaultRunFolders();
       const listing = listRuns(where, { sort: o.sort, name: o.name });
@@ -25,7 +31,10 @@ export function registerRuns(program: Command): void {
         process.stdout.write(JSON.stringify(listing) + "\n");
         return;
       }
-      const columns = o.columns?.split(",").map((c) => c.trim()).filter((c) => c !== "");
+      const columns = o.columns
+        ?.split(",")
+        .map((c) => c.trim())
+        .filter((c) => c !== "");
       // A terminal says how wide it is; a pipe or file gets 100 columns, so the output reads the same in a log.
       process.stdout.write(formatListing(listing, { width: process.stdout.isTTY ? process.stdout.columns : 100, columns }));
     });
@@ -38,6 +47,10 @@ function defaultRunFolders(): string[] {
   for (const e of readdirSync(".", { withFileTypes: true })) {
     if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(join(e.name, "runs"))) found.push(join(e.name, "runs"));
   }
-  if (found.length === 0) throw new InputError("E_ARGS", "runs: no ./runs or ./*/runs folder here; give the folder that holds your run directories (the pipeline file's output.dir, resolved from the file's folder)");
+  if (found.length === 0)
+    throw new InputError(
+      "E_ARGS",
+      "runs: no ./runs or ./*/runs folder here; give the folder that holds your run directories (the pipeline file's output.dir, resolved from the file's folder)",
+    );
   return found;
 }

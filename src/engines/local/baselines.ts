@@ -98,7 +98,11 @@ export async function computeBaselines(
       }
     }
     if (Object.keys(metrics).length > 0) out[type] = metrics;
-    else leftOut(type, `it produces none of the evaluated metrics (${evaluators.map((e) => e.metricKey).join(", ")}): ${ratings ? "it predicts ratings but ranks nothing" : "it ranks items but predicts no ratings"}`);
+    else
+      leftOut(
+        type,
+        `it produces none of the evaluated metrics (${evaluators.map((e) => e.metricKey).join(", ")}): ${ratings ? "it predicts ratings but ranks nothing" : "it ranks items but predicts no ratings"}`,
+      );
   }
   return out;
 }

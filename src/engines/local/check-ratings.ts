@@ -26,6 +26,9 @@ export function checkRatingsFinite(stages: readonly StageSpec[], data: Table, so
     }
     if (bad < 0) continue;
     const where = field.metadata.get(FIRST_MISSING_KEY) ?? `row ${bad} of ${source} (${Number.isNaN(v[bad]) ? "null or NaN" : v[bad]})`;
-    throw new InputError("E_DATA", `${s.name}.ratingCol: column "${col}" must hold a finite number in every row (Spark: "Ratings MUST NOT be Null or NaN"); the first without one is ${where}`);
+    throw new InputError(
+      "E_DATA",
+      `${s.name}.ratingCol: column "${col}" must hold a finite number in every row (Spark: "Ratings MUST NOT be Null or NaN"); the first without one is ${where}`,
+    );
   }
 }

@@ -47,7 +47,13 @@ function refuseAllColdStart(predictions: Table, evaluators: readonly Evaluator[]
   }
 }
 
-export async function evaluationInput(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, ctx: RunContext): Promise<EvaluationInput> {
+export async function evaluationInput(
+  model: PipelineModel,
+  evaluators: readonly Evaluator[],
+  train: Table,
+  test: Table,
+  ctx: RunContext,
+): Promise<EvaluationInput> {
   const predictions = await model.transform(test, ctx);
   const input: EvaluationInput = { predictions };
   if (evaluators.some((e) => e.needsRecommender)) {

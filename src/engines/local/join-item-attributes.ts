@@ -25,7 +25,10 @@ export function attributesForModel(attrs: ItemAttributes, model: PipelineModel, 
 
 function warnMissing(missing: (string | number)[], total: number, whose: string, attrs: ItemAttributes, warn: (m: string) => void): void {
   if (missing.length === 0) return;
-  const shown = missing.slice(0, 5).map((m) => JSON.stringify(m)).join(", ");
+  const shown = missing
+    .slice(0, 5)
+    .map((m) => JSON.stringify(m))
+    .join(", ");
   warn(
     `items: ${missing.length.toLocaleString("en-US")} of ${whose} ${total.toLocaleString("en-US")} items have no row in the items file (by ${attrs.idCol}), e.g. ${shown}; their ${attrs.cols.join(", ")} ${attrs.cols.length > 1 ? "are" : "is"} left empty (null)`,
   );
@@ -46,7 +49,13 @@ export function joinIntoTables(recs: RecommendationsTable, attrs: ItemAttributes
   // similar items: <item>, rank, similar<Item>, score.
   if (recs.table) out.table = joinOn(recs.table, 2, attrs, (c) => c);
   if (recs.itemTable) out.itemTable = joinOn(recs.itemTable, 0, attrs, (c) => c);
-  if (recs.similarTable) out.similarTable = joinOn(joinOn(recs.similarTable, 0, attrs, (c) => c), 2, attrs, similarColumnName);
+  if (recs.similarTable)
+    out.similarTable = joinOn(
+      joinOn(recs.similarTable, 0, attrs, (c) => c),
+      2,
+      attrs,
+      similarColumnName,
+    );
   return out;
 }
 
@@ -66,7 +75,10 @@ function joinOn(t: Table, field: number, attrs: ItemAttributes, rename: (c: stri
 
 /** `recpipe recommend`: the attribute values beside each listed item (and each key item, for --item and --similar-items). */
 export function joinIntoModelRecommendations(
-  recs: ModelRecommendations, attrs: ItemAttributes, sides: { key: boolean; value: boolean; valueRename?: (c: string) => string }, warn: (m: string) => void,
+  recs: ModelRecommendations,
+  attrs: ItemAttributes,
+  sides: { key: boolean; value: boolean; valueRename?: (c: string) => string },
+  warn: (m: string) => void,
 ): ModelRecommendations {
   const missing = new Set<string | number>();
   const all = new Set<string | number>();

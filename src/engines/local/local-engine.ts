@@ -53,7 +53,13 @@ class LocalEngine implements Engine<Table, PipelineModel> {
     this.s.base.log(`read ${table.numRows.toLocaleString("en-US")} rows`);
     // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
     // prepare's steps come first, each error naming prepare[i]; the rating checks then see what they leave.
-    foldSchema(stages as PipelineStage[], prepareSchema(steps.map((s) => s.stage), table.schema));
+    foldSchema(
+      stages as PipelineStage[],
+      prepareSchema(
+        steps.map((s) => s.stage),
+        table.schema,
+      ),
+    );
     this.sourceName = input.path ? displayPath(input.path) : "the source";
     if (spec.items) this.items = await readItems(spec.items, baseDir);
     return { data: table, rows: table.numRows, input, table, itemsInput: this.items?.input };
@@ -63,7 +69,13 @@ class LocalEngine implements Engine<Table, PipelineModel> {
 
   async prepare(data: Table, steps: readonly PrepareStep[]): Promise<{ data: Table; funnel: FunnelStep[] }> {
     const { spec } = this.s.loaded;
-    const apply = () => applyPrepare(steps.map((s) => s.stage), data, this.s.ctxFor("prepare"), recommenderIdColumns(spec.pipeline));
+    const apply = () =>
+      applyPrepare(
+        steps.map((s) => s.stage),
+        data,
+        this.s.ctxFor("prepare"),
+        recommenderIdColumns(spec.pipeline),
+      );
     const prepared = steps.length > 0 ? await this.s.time("prepare", apply) : await apply();
     const out = prepared.table;
     checkRatingsFinite(spec.pipeline, out, out === data ? this.sourceName : `the data after prepare (read from ${this.sourceName})`);
@@ -98,7 +110,16 @@ class LocalEngine implements Engine<Table, PipelineModel> {
   }
 
   baselines(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table): Promise<Record<string, Record<string, number>>> {
-    return computeBaselines(this.s.loaded.registry, model, evaluators, train, test, this.s.ctxFor("baselines"), this.s.loaded.spec.seed, this.s.loaded.spec.baselines);
+    return computeBaselines(
+      this.s.loaded.registry,
+      model,
+      evaluators,
+      train,
+      test,
+      this.s.ctxFor("baselines"),
+      this.s.loaded.spec.seed,
+      this.s.loaded.spec.baselines,
+    );
   }
 
   recommend(model: PipelineModel, _model: PipelineModel, spec: RecommendSpec, seen: Table): Promise<RecommendationsTable> {

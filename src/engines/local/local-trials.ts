@@ -22,7 +22,9 @@ export function localTrials(loaded: LoadedPipeline, train: Table): TrialEngine {
       const model = await fitPipeline(candidate, fold.fit, ctx, pipelineUid(loaded.spec.seed, loaded.spec.name));
       const input = await evaluationInput(model, [evaluator], fold.fit, fold.validate, ctx);
       const metric = await evaluator.evaluate(input, ctx);
-      const baselines = withBaselines ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed, loaded.spec.baselines) : undefined;
+      const baselines = withBaselines
+        ? await computeBaselines(loaded.registry, model, [evaluator], fold.fit, fold.validate, ctx, loaded.spec.seed, loaded.spec.baselines)
+        : undefined;
       return { metric, baselines };
     },
     workersPerTrial: (workers, parallelism) => Math.max(1, Math.floor(workers / parallelism)),
@@ -67,7 +69,8 @@ function foldsOf(tuner: TunerSettings, train: Table, seed: number): Fold[] {
       inFit[i] = foldOf[i] === f ? 0 : 1;
       validating += 1 - inFit[i];
     }
-    if (validating === 0) throw new InputError("E_DATA", `tune (${tuner.name}): fold ${f} of ${k} is empty (${n} training rows${foldCol ? `, foldCol "${foldCol}"` : ""})`);
+    if (validating === 0)
+      throw new InputError("E_DATA", `tune (${tuner.name}): fold ${f} of ${k} is empty (${n} training rows${foldCol ? `, foldCol "${foldCol}"` : ""})`);
     folds.push(split(train, inFit, 1));
   }
   return folds;
@@ -84,4 +87,3 @@ function split(table: Table, inFit: Uint8Array, fitValue: number): Fold {
   }
   return { fit: takeRows(table, fit), validate: takeRows(table, val) };
 }
-

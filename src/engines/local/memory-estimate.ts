@@ -42,12 +42,21 @@ export async function estimateSourceRows(spec: PipelineSpec, baseDir: string): P
   const s = spec.source;
   if (s.kind === "synthetic") {
     const perUser = Math.min(s.items, Math.max(1, Math.round(s.items * s.density)));
-    return { rows: s.users * perUser, from: `the synthetic source's params: ${s.users.toLocaleString("en-US")} users x ${perUser.toLocaleString("en-US")} ratings each`, ids: s.users + s.items };
+    return {
+      rows: s.users * perUser,
+      from: `the synthetic source's params: ${s.users.toLocaleString("en-US")} users x ${perUser.toLocaleString("en-US")} ratings each`,
+      ids: s.users + s.items,
+    };
   }
   const path = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
   const r: RowEstimate | undefined = await estimateRows(path, s.format, { header: s.header ?? s.columns === undefined });
   if (!r) return undefined;
-  const from = r.how === "parquet metadata" ? "the Parquet metadata" : r.how === "sampled lines" ? `the file's size (${gb(r.bytes)}) over the mean length of its first MiB of lines` : `the file's size (${gb(r.bytes)})`;
+  const from =
+    r.how === "parquet metadata"
+      ? "the Parquet metadata"
+      : r.how === "sampled lines"
+        ? `the file's size (${gb(r.bytes)}) over the mean length of its first MiB of lines`
+        : `the file's size (${gb(r.bytes)})`;
   return { rows: r.rows, from };
 }
 

@@ -16,7 +16,11 @@ import type { ItemsSpec } from "../../spec/spec.js";
 export async function readItems(spec: ItemsSpec, baseDir: string): Promise<{ attributes: ItemAttributes; input: InputRecord }> {
   const { path, shown } = itemsPath(spec, baseDir);
   const table = await readTable(shown, readOptions(spec));
-  const cols = checkColumns(spec, table.schema.fields.map((f) => f.name), shown);
+  const cols = checkColumns(
+    spec,
+    table.schema.fields.map((f) => f.name),
+    shown,
+  );
   const picked: Record<string, Vector> = {};
   for (const c of [spec.idCol, ...cols]) picked[c] = table.getChild(c)!;
   const attributes = new ItemAttributes(new Table(picked), spec.idCol, cols, `items (${shown})`);
@@ -28,13 +32,21 @@ export async function readItems(spec: ItemsSpec, baseDir: string): Promise<{ att
 export async function checkItemsColumns(spec: ItemsSpec, baseDir: string): Promise<void> {
   const { shown } = itemsPath(spec, baseDir);
   const sample = await readTableSample(shown, readOptions(spec));
-  checkColumns(spec, sample.schema.fields.map((f) => f.name), shown);
+  checkColumns(
+    spec,
+    sample.schema.fields.map((f) => f.name),
+    shown,
+  );
 }
 
 function itemsPath(spec: ItemsSpec, baseDir: string): { path: string; shown: string } {
   const path = isAbsolute(spec.path) ? spec.path : resolve(baseDir, spec.path);
   const shown = displayPath(path);
-  if (!existsSync(path)) throw new InputError("E_FILE", `items.path: items file ${shown} does not exist (path "${spec.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
+  if (!existsSync(path))
+    throw new InputError(
+      "E_FILE",
+      `items.path: items file ${shown} does not exist (path "${spec.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`,
+    );
   return { path, shown };
 }
 
@@ -49,8 +61,13 @@ function checkColumns(spec: ItemsSpec, found: string[], shown: string): string[]
   }
   const cols = spec.cols ?? found.filter((c) => c !== spec.idCol);
   const missing = cols.filter((c) => !found.includes(c));
-  if (missing.length > 0) throw new InputError("E_COLUMN", `items.cols: expected column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in ${shown}; found columns ${found.join(", ")}`);
+  if (missing.length > 0)
+    throw new InputError(
+      "E_COLUMN",
+      `items.cols: expected column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")} in ${shown}; found columns ${found.join(", ")}`,
+    );
   if (cols.includes(spec.idCol)) throw new InputError("E_SPEC", `items.cols: "${spec.idCol}" is the idCol (the join key); expected attribute columns only`);
-  if (cols.length === 0) throw new InputError("E_SPEC", `items.cols: ${shown} has no column besides idCol "${spec.idCol}"; expected at least one attribute column`);
+  if (cols.length === 0)
+    throw new InputError("E_SPEC", `items.cols: ${shown} has no column besides idCol "${spec.idCol}"; expected at least one attribute column`);
   return cols;
 }

@@ -12,8 +12,13 @@ import type { SourceSpec } from "../../spec/spec.js";
 import { syntheticRatings } from "../../io/synthetic-ratings.js";
 import type { InputRecord } from "../engine.js";
 
-
-export async function readSource(source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink, warn: (m: string) => void = () => undefined): Promise<{ table: Table; input: InputRecord }> {
+export async function readSource(
+  source: SourceSpec,
+  baseDir: string,
+  seed: number,
+  progress: ProgressSink,
+  warn: (m: string) => void = () => undefined,
+): Promise<{ table: Table; input: InputRecord }> {
   if (source.kind === "synthetic") {
     const { kind: _k, ...params } = source;
     const table = syntheticRatings(source, seed).table;
@@ -23,7 +28,10 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
   // Messages about the data name it as the user would type it: relative to the working directory when inside it.
   const shown = displayPath(path);
   if (!existsSync(path)) {
-    throw new InputError("E_FILE", `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
+    throw new InputError(
+      "E_FILE",
+      `source.path: data file ${shown} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`,
+    );
   }
   refuseNullValuesForBinary(source, path);
   let task: ReturnType<ProgressSink["start"]> | undefined;
@@ -43,12 +51,14 @@ export async function readSource(source: SourceSpec, baseDir: string, seed: numb
   task?.done();
   for (const f of table.schema.fields) {
     const lost = f.metadata.get(LEADING_ZEROS_KEY);
-    if (lost) warn(`source: column "${f.name}" was read as numbers, so ids written with leading zeros lose them: ${lost}; to keep them as written, declare \`types: {${f.name}: string}\` in source`);
+    if (lost)
+      warn(
+        `source: column "${f.name}" was read as numbers, so ids written with leading zeros lose them: ${lost}; to keep them as written, declare \`types: {${f.name}: string}\` in source`,
+      );
   }
   const st = statSync(path);
   return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await sha256Path(path), rows: table.numRows } };
 }
-
 
 /**
  * The schema of a source from its first rows (synthetic: a tiny sample of the same shape), for `recpipe validate`:
@@ -58,7 +68,10 @@ export async function readSourceSchema(source: SourceSpec, baseDir: string, seed
   if (source.kind === "synthetic") return syntheticRatings({ ...source, users: 2, items: 2, density: 1 }, seed).table.schema;
   const path = isAbsolute(source.path) ? source.path : resolve(baseDir, source.path);
   if (!existsSync(path)) {
-    throw new InputError("E_FILE", `source.path: data file ${displayPath(path)} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`);
+    throw new InputError(
+      "E_FILE",
+      `source.path: data file ${displayPath(path)} does not exist (path "${source.path}" resolves from the pipeline file's folder ${displayPath(baseDir)})`,
+    );
   }
   refuseNullValuesForBinary(source, path);
   const { format, header, columns, delimiter, encoding, types, nullValues } = source;
@@ -69,6 +82,9 @@ export async function readSourceSchema(source: SourceSpec, baseDir: string, seed
 function refuseNullValuesForBinary(source: SourceSpec & { kind: "file" }, path: string): void {
   const format = source.format ?? formatFromExtension(path) ?? (statSync(path).isDirectory() ? "parquet" : undefined);
   if (source.nullValues !== undefined && (format === "parquet" || format === "arrow")) {
-    throw new InputError("E_SPEC", `source.nullValues: applies to csv, tsv and jsonl files; ${displayPath(path)} is ${format}, which stores its nulls itself: remove nullValues`);
+    throw new InputError(
+      "E_SPEC",
+      `source.nullValues: applies to csv, tsv and jsonl files; ${displayPath(path)} is ${format}, which stores its nulls itself: remove nullValues`,
+    );
   }
 }

@@ -23,23 +23,32 @@ export async function recommendForRun(
   shared?: SharedTopK,
 ): Promise<RecommendationsTable> {
   const rec = model.recommender();
-  if (!rec) throw new InputError("E_SPEC", `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`);
+  if (!rec)
+    throw new InputError(
+      "E_SPEC",
+      `recommend: the pipeline's last model (${model.stages.at(-1)?.type ?? "none"}) cannot rank items; use a recommender such as als`,
+    );
   const userIds = new IdLabels(model, rec.userCol);
   const itemIds = new IdLabels(model, rec.itemCol);
   // Built only when a direction needs them (shared lists already exclude them), once for both directions.
   let seen: SeenPairs | undefined;
-  const exclude = async () => (spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined);
+  const exclude = async () =>
+    spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined;
   const lists: { users?: RecommendationLists; items?: ItemRecommendationLists } = {};
   const requested = { users: 0, items: 0 };
   const wantUsers = spec.users ?? (spec.items === undefined && spec.similarItems === undefined ? "all" : undefined);
   if (wantUsers !== undefined) {
     const users = wantUsers === "all" ? rec.knownUsers() : requestedUsers(rec, userIds, wantUsers, "recommend.users", ctx.warn);
     // The lists evaluation already computed (same model, seen items excluded, a k at least as large) are reused.
-    lists.users = shared && shared.recommender === rec && spec.excludeSeen ? selectLists(shared.lists, users, spec.k) : await rec.recommendForUsers(users, spec.k, ctx, await exclude());
+    lists.users =
+      shared && shared.recommender === rec && spec.excludeSeen
+        ? selectLists(shared.lists, users, spec.k)
+        : await rec.recommendForUsers(users, spec.k, ctx, await exclude());
     requested.users = users.length;
   }
   if (spec.items !== undefined) {
-    if (!rec.recommendForItems) throw new InputError("E_SPEC", `recommend.items: the pipeline's recommender (${rec.type}) cannot rank users for an item; use als`);
+    if (!rec.recommendForItems)
+      throw new InputError("E_SPEC", `recommend.items: the pipeline's recommender (${rec.type}) cannot rank users for an item; use als`);
     const items = spec.items === "all" ? rec.knownItems() : knownIds(spec.items, itemIds, "item", ctx);
     lists.items = await rec.recommendForItems(items, spec.k, ctx, await exclude());
     requested.items = items.length;
@@ -56,4 +65,3 @@ function knownIds(ids: (string | number)[], labels: IdLabels, what: "user" | "it
   }
   return Int32Array.from(known);
 }
-

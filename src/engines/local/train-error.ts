@@ -14,7 +14,9 @@ export async function trainMetrics(model: PipelineModel, evaluators: readonly Ev
   const rec = model.recommender();
   // The features the recommender saw are cached for the train table (evaluation and baselines need them too), so
   // only the recommender's own predictions are computed here.
-  const predictions = rec ? await (rec as FittedStage).transform(await model.transformBefore(train, ctx, rec as FittedStage), ctx) : await model.transform(train, ctx);
+  const predictions = rec
+    ? await (rec as FittedStage).transform(await model.transformBefore(train, ctx, rec as FittedStage), ctx)
+    : await model.transform(train, ctx);
   const quiet = { ...ctx, warn: () => undefined };
   const out: Record<string, number> = {};
   for (const e of regression) out[e.metricKey] = await e.evaluate({ predictions }, quiet);

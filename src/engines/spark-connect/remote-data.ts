@@ -80,11 +80,16 @@ async function withDeclaredTypes(ml: SparkMl, source: Extract<SourceSpec, { kind
   const schema = (await ml.collect(sql("SELECT * FROM {d} LIMIT 0", { d: inferred }), `reading the columns of ${source.path}`)).schema;
   const names = schema.fields.map((f) => f.name);
   for (const key of Object.keys(declared)) {
-    if (!names.includes(key)) throw new InputError("E_COLUMN", `source.types.${key}: ${source.path} has no column "${key}"${didYouMean(key, names)}; columns are ${names.join(", ")}`);
+    if (!names.includes(key))
+      throw new InputError("E_COLUMN", `source.types.${key}: ${source.path} has no column "${key}"${didYouMean(key, names)}; columns are ${names.join(", ")}`);
   }
   const fields = schema.fields.map((f) => {
     const type = declared[f.name] ? SPARK_TYPE_OF_DECLARED[declared[f.name]] : sparkTypeOfArrow(f.type);
-    if (!type) throw new InputError("E_COLUMN", `source.types: Spark read column "${f.name}" of ${source.path} as ${String(f.type)}, which recpipe cannot restate; declare its type in source.types too`);
+    if (!type)
+      throw new InputError(
+        "E_COLUMN",
+        `source.types: Spark read column "${f.name}" of ${source.path} as ${String(f.type)}, which recpipe cannot restate; declare its type in source.types too`,
+      );
     return { name: f.name, type };
   });
   // The schema's names are the final ones (after `columns`): Spark applies a given schema to CSV by position (the

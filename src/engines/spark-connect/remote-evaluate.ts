@@ -15,7 +15,16 @@ export function rankingData(model: RemotePipelineModel, train: Relation, test: R
 }
 
 /** One evaluator's metric for a fitted pipeline on the cluster: Spark's evaluator, or recpipe's own metric in SQL. */
-export async function evaluateRemote(ml: SparkMl, registry: StageRegistry, model: RemotePipelineModel, ev: Evaluator, train: Relation, test: Relation, runSeed: number, what: string): Promise<number> {
+export async function evaluateRemote(
+  ml: SparkMl,
+  registry: StageRegistry,
+  model: RemotePipelineModel,
+  ev: Evaluator,
+  train: Relation,
+  test: Relation,
+  runSeed: number,
+  what: string,
+): Promise<number> {
   const remote = remoteStageFor(registry, ev);
   if (remote.metric) {
     const data = rankingData(model, train, test);
@@ -29,7 +38,15 @@ export async function evaluateRemote(ml: SparkMl, registry: StageRegistry, model
  * (global-mean: scored by the regression evaluators; most-popular: by the ranking evaluators) that the run's registry
  * holds. bias-baseline has no remote form and is left out.
  */
-export async function remoteBaselines(ml: SparkMl, registry: StageRegistry, model: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation, runSeed: number): Promise<Record<string, Record<string, number>>> {
+export async function remoteBaselines(
+  ml: SparkMl,
+  registry: StageRegistry,
+  model: RemotePipelineModel,
+  evaluators: readonly Evaluator[],
+  train: Relation,
+  test: Relation,
+  runSeed: number,
+): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   const data = rankingData(model, train, test);
   for (const { definition, baseline } of remoteStages) {
@@ -50,7 +67,14 @@ export async function remoteBaselines(ml: SparkMl, registry: StageRegistry, mode
  * The regression metrics on the training rows (beside the test metrics: a train error far below the test error is
  * over-fitting), by Spark's evaluator over the model's output on train. Ranking metrics are left out, as locally.
  */
-export async function remoteTrainMetrics(ml: SparkMl, registry: StageRegistry, model: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, runSeed: number): Promise<Record<string, number>> {
+export async function remoteTrainMetrics(
+  ml: SparkMl,
+  registry: StageRegistry,
+  model: RemotePipelineModel,
+  evaluators: readonly Evaluator[],
+  train: Relation,
+  runSeed: number,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const ev of evaluators) {
     if (ev.needsRecommender) continue;

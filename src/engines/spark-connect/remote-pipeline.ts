@@ -20,7 +20,11 @@ export function remoteStageFor(registry: StageRegistry, stage: { type: string; n
  * The operator a stage sends: its mapping's class and params with recpipe's resolved values. A stage without its own
  * seed gets the one the local engine would derive (pipeline seed + stage name), so both engines start alike.
  */
-export function sparkOperator(registry: StageRegistry, stage: { type: string; uid: string; name: string; params: Readonly<Record<string, unknown>> }, runSeed: number): SparkOperator {
+export function sparkOperator(
+  registry: StageRegistry,
+  stage: { type: string; uid: string; name: string; params: Readonly<Record<string, unknown>> },
+  runSeed: number,
+): SparkOperator {
   const mapping = remoteStageOf(registry.get(stage.type));
   if (!mapping?.className) throw new InputError("E_UNSUPPORTED", `${stage.name} (${stage.type}) has no Spark ML operator`);
   const params: SparkParam[] = [];
@@ -69,7 +73,14 @@ export class RemotePipelineModel {
  * stages before it. Nothing comes back but model references. `what` says which fit this is in messages ("" for the
  * final one, "for fold 2" in tuning).
  */
-export async function fitRemote(ml: SparkMl, registry: StageRegistry, stages: readonly PipelineStage[], input: Relation, runSeed: number, what: string): Promise<RemotePipelineModel> {
+export async function fitRemote(
+  ml: SparkMl,
+  registry: StageRegistry,
+  stages: readonly PipelineStage[],
+  input: Relation,
+  runSeed: number,
+  what: string,
+): Promise<RemotePipelineModel> {
   let lastEstimator = -1;
   stages.forEach((s, i) => {
     if (s.role === "estimator") lastEstimator = i;

@@ -32,7 +32,8 @@ export async function recommendRemote(
   const trainF = remote.transform(train, r);
   const side = async (key: "user" | "item", wanted: "all" | (string | number)[]) => {
     const other = key === "user" ? "item" : "user";
-    const k = ident(cols[key]), o = ident(cols[other]);
+    const k = ident(cols[key]),
+      o = ident(cols[other]);
     let keys: Relation;
     let count: number;
     if (wanted === "all") {
@@ -51,7 +52,10 @@ export async function recommendRemote(
     }
     let extra = 0;
     if (spec.excludeSeen) {
-      const t = await ml.collect(sql(`SELECT coalesce(max(c), 0) AS c FROM (SELECT count(DISTINCT ${o}) AS c FROM {train} GROUP BY ${k})`, { train: trainF }), "recommending");
+      const t = await ml.collect(
+        sql(`SELECT coalesce(max(c), 0) AS c FROM (SELECT count(DISTINCT ${o}) AS c FROM {train} GROUP BY ${k})`, { train: trainF }),
+        "recommending",
+      );
       extra = Number(t.getChild("c")!.get(0));
     }
     const method = key === "user" ? "recommendForUserSubset" : "recommendForItemSubset";
@@ -61,7 +65,10 @@ export async function recommendRemote(
       ? `SELECT c.* FROM (${exploded}) c LEFT ANTI JOIN (SELECT DISTINCT CAST(${k} AS INT) AS key, CAST(${o} AS INT) AS value FROM {train}) s ON c.key = s.key AND c.value = s.value`
       : exploded;
     const top = await ml.collect(
-      sql(`SELECT key, value, score, rk FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY pos) AS rk FROM (${filtered})) WHERE rk <= ${spec.k} ORDER BY key, rk`, { recs, train: trainF }),
+      sql(
+        `SELECT key, value, score, rk FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY pos) AS rk FROM (${filtered})) WHERE rk <= ${spec.k} ORDER BY key, rk`,
+        { recs, train: trainF },
+      ),
       "recommending",
     );
     return { lists: toLists(top, spec.k), count };
@@ -82,7 +89,12 @@ function toLists(t: Table, k: number) {
   const scores = t.getChild("score")!.toArray() as Float32Array;
   const keyList: number[] = [];
   for (let j = 0; j < ks.length; j++) if (j === 0 || ks[j] !== ks[j - 1]) keyList.push(ks[j]);
-  const out = { keys: Int32Array.from(keyList), values: new Int32Array(keyList.length * k).fill(-1), scores: new Float32Array(keyList.length * k).fill(NaN), counts: new Int32Array(keyList.length) };
+  const out = {
+    keys: Int32Array.from(keyList),
+    values: new Int32Array(keyList.length * k).fill(-1),
+    scores: new Float32Array(keyList.length * k).fill(NaN),
+    counts: new Int32Array(keyList.length),
+  };
   for (let j = 0, q = -1; j < ks.length; j++) {
     if (j === 0 || ks[j] !== ks[j - 1]) q++;
     const c = out.counts[q]++;

@@ -14,13 +14,17 @@ export function isClusterPath(path: string): boolean {
 /** Every setting of a pipeline that cannot run on Spark Connect, as "key path: reason" lines; empty when it can. */
 export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): string[] {
   const out: string[] = [];
-  if (spec.plugins.length > 0) out.push(`plugins: plugin stages run only in recpipe's own engine; a Spark cluster cannot load them (remove plugins or run without --remote)`);
+  if (spec.plugins.length > 0)
+    out.push(`plugins: plugin stages run only in recpipe's own engine; a Spark cluster cannot load them (remove plugins or run without --remote)`);
   if (spec.source.kind === "file" && isClusterPath(spec.source.path) && spec.source.format === "arrow") {
     out.push(`source.format: Spark has no reader for Arrow IPC files on the cluster; use parquet, csv, tsv or jsonl, or a local path (uploaded)`);
   }
   // This round's local-only additions, refused by key rather than silently left out of a remote run.
   if (spec.items) out.push(`items: item attributes are joined only by recpipe's own engine (run without --remote)`);
-  if (spec.recommend?.similarItems !== undefined) out.push(`recommend.similarItems: similar items are computed only by recpipe's own engine (run without --remote, or use recpipe recommend --model DIR --similar-items on the fetched model)`);
+  if (spec.recommend?.similarItems !== undefined)
+    out.push(
+      `recommend.similarItems: similar items are computed only by recpipe's own engine (run without --remote, or use recpipe recommend --model DIR --similar-items on the fetched model)`,
+    );
   spec.baselines.forEach((b, i) => {
     if (b.kind === "pipeline") out.push(`baselines[${i}] (${b.name}): model-pipeline baselines run only in recpipe's own engine (run without --remote)`);
   });
@@ -35,7 +39,8 @@ export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): str
     if (r) out.push(`${where}.${r.key}: ${r.reason}`);
   };
   // The prepare block runs in the local engine only so far (Spark plans for its steps are not written yet).
-  if (spec.prepare.length > 0) out.push(`prepare: data-preparation steps run only in recpipe's own engine so far; run without --remote, or prepare the data on the cluster first`);
+  if (spec.prepare.length > 0)
+    out.push(`prepare: data-preparation steps run only in recpipe's own engine so far; run without --remote, or prepare the data on the cluster first`);
   check(spec.split, "split");
   spec.pipeline.forEach((s, i) => check(s, `pipeline[${i}]`));
   spec.evaluate.forEach((s, i) => check(s, `evaluate[${i}]`));

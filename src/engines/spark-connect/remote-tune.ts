@@ -21,7 +21,12 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       if (drawsOneFold(tuner)) {
         const drawn = sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
         const ratio = num(tuner.params.trainRatio as number);
-        folds = [{ fit: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} < ${ratio}`, { d: drawn }), validate: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} >= ${ratio}`, { d: drawn }) }];
+        folds = [
+          {
+            fit: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} < ${ratio}`, { d: drawn }),
+            validate: sql(`SELECT * FROM {d} WHERE ${FOLD_COL} >= ${ratio}`, { d: drawn }),
+          },
+        ];
         return 1;
       }
       const k = tuner.params.numFolds as number;

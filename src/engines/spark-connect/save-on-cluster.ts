@@ -25,15 +25,38 @@ export async function saveOnCluster(remote: RemotePipelineModel, path: string, u
       const params: Record<string, ReturnType<typeof literal>> = {};
       for (const p of s.op.params) params[p.name] = literal(p.value, p.type, `${s.stage.name}.${p.name}`);
       await ml.client.execute(
-        mlCommandPlan({ case: "write", value: { type: { case: "operator", value: { name: s.op.className, uid: s.op.uid, type: MlOperator_OperatorType.TRANSFORMER } }, params: { params }, path: stagePath, shouldOverwrite: true } }),
+        mlCommandPlan({
+          case: "write",
+          value: {
+            type: { case: "operator", value: { name: s.op.className, uid: s.op.uid, type: MlOperator_OperatorType.TRANSFORMER } },
+            params: { params },
+            path: stagePath,
+            shouldOverwrite: true,
+          },
+        }),
         `saving ${s.stage.name} to ${stagePath}`,
       );
     }
   }
-  const metadata = JSON.stringify({ class: "org.apache.spark.ml.PipelineModel", timestamp: Date.now(), sparkVersion, uid, paramMap: { stageUids: uids }, defaultParamMap: {} });
+  const metadata = JSON.stringify({
+    class: "org.apache.spark.ml.PipelineModel",
+    timestamp: Date.now(),
+    sparkVersion,
+    uid,
+    paramMap: { stageUids: uids },
+    defaultParamMap: {},
+  });
   const input = localRelation(tableToIPC(new Table({ value: vectorFromArray([metadata], new Utf8()) }), "stream"));
   const plan = create(PlanSchema, {
-    opType: { case: "command", value: create(CommandSchema, { commandType: { case: "writeOperation", value: { input, source: "text", saveType: { case: "path", value: `${dir}/metadata` }, mode: WriteOperation_SaveMode.OVERWRITE } } }) },
+    opType: {
+      case: "command",
+      value: create(CommandSchema, {
+        commandType: {
+          case: "writeOperation",
+          value: { input, source: "text", saveType: { case: "path", value: `${dir}/metadata` }, mode: WriteOperation_SaveMode.OVERWRITE },
+        },
+      }),
+    },
   });
   await ml.client.execute(plan, `saving the pipeline metadata to ${dir}/metadata`);
 }

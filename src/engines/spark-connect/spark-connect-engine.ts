@@ -56,7 +56,12 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   private interrupted = false;
   private readonly unregister: () => void;
 
-  constructor(private readonly s: EngineSetup, private readonly client: SparkConnectClient, url: RemoteUrl, private readonly remoteModelPath?: string) {
+  constructor(
+    private readonly s: EngineSetup,
+    private readonly client: SparkConnectClient,
+    url: RemoteUrl,
+    private readonly remoteModelPath?: string,
+  ) {
     this.record = { name: "spark-connect", sparkVersion: client.sparkVersion, remote: url.display };
     this.ml = new SparkMl(client, sparkProgress(s.base.progress));
     // The CLI's signal handler runs this before it exits, so the cluster does not keep this run's models and data.
@@ -106,7 +111,17 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
 
   async evaluate(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, number>> {
     const metrics: Record<string, number> = {};
-    for (const ev of evaluators) metrics[ev.metricKey] = await evaluateRemote(this.ml, this.s.loaded.registry, fitted, ev, train, test, this.s.loaded.spec.seed, `evaluating ${ev.metricKey}`);
+    for (const ev of evaluators)
+      metrics[ev.metricKey] = await evaluateRemote(
+        this.ml,
+        this.s.loaded.registry,
+        fitted,
+        ev,
+        train,
+        test,
+        this.s.loaded.spec.seed,
+        `evaluating ${ev.metricKey}`,
+      );
     return metrics;
   }
 
@@ -126,14 +141,28 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
    * report.html shows a few users' recommendations even without a recommend block: the fetched-back model scores the
    * first five users it knows here, excluding what they rated in training (only those users' rows are fetched).
    */
-  async reportRecommendations(fitted: RemotePipelineModel, model: PipelineModel, train: Relation, made: RecommendationsTable | undefined): Promise<RecommendationsTable | undefined> {
+  async reportRecommendations(
+    fitted: RemotePipelineModel,
+    model: PipelineModel,
+    train: Relation,
+    made: RecommendationsTable | undefined,
+  ): Promise<RecommendationsTable | undefined> {
     const rec = model.recommender();
     if (made?.table || !rec) return undefined;
     const users = rec.knownUsers().subarray(0, 5);
     const r = fitted.recommenderIndex();
-    const u = ident(rec.userCol), i = ident(rec.itemCol);
-    const seen = await this.ml.collect(sql(`SELECT CAST(${u} AS INT) AS u, CAST(${i} AS INT) AS i FROM {train} WHERE CAST(${u} AS INT) IN (${Array.from(users).join(", ") || "NULL"})`, { train: fitted.transform(train, r) }), "fetching a few users' training items");
-    const exclude = { users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array), items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array) };
+    const u = ident(rec.userCol),
+      i = ident(rec.itemCol);
+    const seen = await this.ml.collect(
+      sql(`SELECT CAST(${u} AS INT) AS u, CAST(${i} AS INT) AS i FROM {train} WHERE CAST(${u} AS INT) IN (${Array.from(users).join(", ") || "NULL"})`, {
+        train: fitted.transform(train, r),
+      }),
+      "fetching a few users' training items",
+    );
+    const exclude = {
+      users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array),
+      items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array),
+    };
     const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
     return recommendationsTable(model, { users: lists }, { users: users.length, items: 0 }, 5);
   }
@@ -191,6 +220,9 @@ async function splitCounts(ml: SparkMl, train: Relation, test: Relation | undefi
     const t = await ml.collect(sql("SELECT count(*) AS train FROM {train}", { train }), "counting the rows");
     return { train: Number(t.getChild("train")!.get(0)), test: 0 };
   }
-  const t = await ml.collect(sql("SELECT (SELECT count(*) FROM {train}) AS train, (SELECT count(*) FROM {test}) AS test", { train, test }), "counting the split");
+  const t = await ml.collect(
+    sql("SELECT (SELECT count(*) FROM {train}) AS train, (SELECT count(*) FROM {test}) AS test", { train, test }),
+    "counting the split",
+  );
   return { train: Number(t.getChild("train")!.get(0)), test: Number(t.getChild("test")!.get(0)) };
 }

@@ -22,8 +22,7 @@ export async function downloadToFile(
   try {
     res = await fetchImpl(url);
   } catch (e) {
-    throw new InputError("E_FILE", `cannot download ${url}: ${(e as Error).message}` +
-      " (set RECPIPE_DATASETS_MIRROR to a reachable mirror)", { cause: e });
+    throw new InputError("E_FILE", `cannot download ${url}: ${(e as Error).message}` + " (set RECPIPE_DATASETS_MIRROR to a reachable mirror)", { cause: e });
   }
   if (!res.ok || !res.body) {
     throw new InputError("E_FILE", `cannot download ${url}: HTTP ${res.status} ${res.statusText}`.trimEnd());

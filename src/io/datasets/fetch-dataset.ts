@@ -56,8 +56,7 @@ export async function fetchDataset(name: string, opts: FetchDatasetOptions): Pro
     }
   }
   if (await exists(finalDir)) {
-    throw new InputError("E_FILE", `${finalDir} already exists and is not a verified copy of ${info.name}; ` +
-      "remove it or fetch into another folder");
+    throw new InputError("E_FILE", `${finalDir} already exists and is not a verified copy of ${info.name}; ` + "remove it or fetch into another folder");
   }
 
   await mkdir(parent, { recursive: true });
@@ -69,9 +68,12 @@ export async function fetchDataset(name: string, opts: FetchDatasetOptions): Pro
     const got = await downloadToFile(url, partFile, opts.fetchImpl ?? fetch, opts.onProgress);
     const found = expected.kind === "sha256" ? got.sha256 : got.md5;
     if (found !== expected.hash) {
-      throw new InputError("E_DATA", `${url}: ${expected.kind} checksum mismatch: expected ${expected.hash}, ` +
-        `found ${found} (${got.bytes} bytes${info.bytes !== undefined ? `, expected ${info.bytes}` : ""}); ` +
-        "the download was deleted");
+      throw new InputError(
+        "E_DATA",
+        `${url}: ${expected.kind} checksum mismatch: expected ${expected.hash}, ` +
+          `found ${found} (${got.bytes} bytes${info.bytes !== undefined ? `, expected ${info.bytes}` : ""}); ` +
+          "the download was deleted",
+      );
     }
     await mkdir(tmpDir);
     await unzipSafely(await readFile(partFile), tmpDir, url);

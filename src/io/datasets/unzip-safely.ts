@@ -23,7 +23,12 @@ export function entryDestination(targetDir: string, entryName: string): string |
 export async function unzipSafely(zip: Uint8Array, targetDir: string, archiveLabel: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    unzipSync(zip, { filter: (f) => { names.push(f.name); return false; } });
+    unzipSync(zip, {
+      filter: (f) => {
+        names.push(f.name);
+        return false;
+      },
+    });
   } catch (e) {
     throw new InputError("E_DATA", `${archiveLabel} is not a readable zip archive: ${(e as Error).message}`, { cause: e });
   }

@@ -36,9 +36,6 @@ export function modelColours(models: Iterable<string>): { domain: string[]; rang
   const baselines = unique.filter(isBaseline);
   return {
     domain: [...fitted, ...baselines],
-    range: [
-      ...fitted.map((_, i) => MODEL_COLOURS[i % MODEL_COLOURS.length]),
-      ...baselines.map((_, i) => BASELINE_COLOURS[i % BASELINE_COLOURS.length]),
-    ],
+    range: [...fitted.map((_, i) => MODEL_COLOURS[i % MODEL_COLOURS.length]), ...baselines.map((_, i) => BASELINE_COLOURS[i % BASELINE_COLOURS.length])],
   };
 }

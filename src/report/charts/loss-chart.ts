@@ -16,9 +16,18 @@ export function lossChartSpec(history: { model: string; iteration: number; value
     mark: { type: "line", point: { filled: true, size: 40 }, strokeWidth: 2 },
     encoding: {
       x: { field: "iteration", type: "quantitative", title: "ALS sweep", axis: { tickMinStep: 1, format: "d" } },
-      y: { field: "value", type: "quantitative", title: log ? "training loss (log scale)" : "training loss", scale: log ? { type: "log" } : { zero: false }, axis: { format: "~s" } },
+      y: {
+        field: "value",
+        type: "quantitative",
+        title: log ? "training loss (log scale)" : "training loss",
+        scale: log ? { type: "log" } : { zero: false },
+        axis: { format: "~s" },
+      },
       color: {
-        field: "model", type: "nominal", scale: colours, title: "model",
+        field: "model",
+        type: "nominal",
+        scale: colours,
+        title: "model",
         legend: colours.domain.length > 1 ? {} : null,
       },
       tooltip: [{ field: "model" }, { field: "iteration" }, { field: "value", format: ".6g" }],

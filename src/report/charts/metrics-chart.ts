@@ -22,7 +22,10 @@ export function metricsChartSpec(metrics: { name: string; value: number; model: 
       encoding: {
         x: { field: "model", type: "nominal" as const, sort: colours.domain, title: null, axis: { labelAngle: -25 } },
         y: {
-          field: "value", type: "quantitative" as const, title: null, axis: { tickCount: 4 },
+          field: "value",
+          type: "quantitative" as const,
+          title: null,
+          axis: { tickCount: 4 },
           scale: { domain: [lo < 0 ? lo - headroom : 0, hi > 0 ? hi + headroom : 0], nice: false },
         },
       },

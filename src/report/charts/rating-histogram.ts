@@ -3,9 +3,7 @@ import { CHART_CONFIG } from "./chart-theme.js";
 
 /** Bars of how many ratings have each value; undefined when there is nothing to draw. */
 export function ratingHistogramSpec(histogram: { value: number; count: number; start?: number; end?: number }[] | undefined): TopLevelSpec | undefined {
-  const values = (histogram ?? [])
-    .filter((b) => Number.isFinite(b.value) && Number.isFinite(b.count))
-    .sort((a, b) => a.value - b.value);
+  const values = (histogram ?? []).filter((b) => Number.isFinite(b.value) && Number.isFinite(b.count)).sort((a, b) => a.value - b.value);
   if (values.length === 0) return undefined;
   // Continuous ratings come binned: bars span their bins on a numeric axis, so the axis reads as ratings, not as
   // twenty bin centres with four decimals.

@@ -41,14 +41,30 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
     .map((b, i) => ({ name: b.name, mean: b.mean, text: `${b.name} ${b.mean.toFixed(4)}`, side: i % 2 === 0 ? "left" : "right" }));
   const label = (side: "left" | "right") => ({
     data: { values: baselines.filter((b) => b.side === side) },
-    mark: { type: "text" as const, align: side, baseline: side === "left" ? ("bottom" as const) : ("top" as const), dx: side === "left" ? 2 : -2, dy: side === "left" ? -2 : 2, fontSize: 10, color: "#718096" },
+    mark: {
+      type: "text" as const,
+      align: side,
+      baseline: side === "left" ? ("bottom" as const) : ("top" as const),
+      dx: side === "left" ? 2 : -2,
+      dy: side === "left" ? -2 : 2,
+      fontSize: 10,
+      color: "#718096",
+    },
     encoding: { x: { value: side === "left" ? 0 : ("width" as const) }, y: { field: "mean", type: "quantitative" as const }, text: { field: "text" } },
   });
   const xTitle = tuning.paramNames.length === 1 ? tuning.paramNames[0] : "param map";
   const yTitle = `${tuning.metricName} (${tuning.isLargerBetter ? "higher" : "lower"} is better)`;
-  const x = { field: "label", type: "nominal" as const, sort: labels, title: xTitle, axis: { labelAngle: labels.some((l) => l.length > 6) ? -35 : 0, labelLimit: 0 } };
+  const x = {
+    field: "label",
+    type: "nominal" as const,
+    sort: labels,
+    title: xTitle,
+    axis: { labelAngle: labels.some((l) => l.length > 6) ? -35 : 0, labelLimit: 0 },
+  };
   const color = {
-    field: "kind", type: "nominal" as const, title: null,
+    field: "kind",
+    type: "nominal" as const,
+    title: null,
     scale: { domain: ["fold", "mean ± std", "best mean"], range: ["#718096", "#2b6cb0", "#dd6b20"] },
   };
   return {
@@ -65,9 +81,15 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
         data: { values: means },
         mark: { type: "tick", thickness: 3, size: 26 },
         encoding: {
-          x, color,
+          x,
+          color,
           y: { field: "mean", type: "quantitative" },
-          tooltip: [{ field: "label", title: "params" }, { field: "mean", format: ".4f" }, { field: "lo", format: ".4f" }, { field: "hi", format: ".4f" }],
+          tooltip: [
+            { field: "label", title: "params" },
+            { field: "mean", format: ".4f" },
+            { field: "lo", format: ".4f" },
+            { field: "hi", format: ".4f" },
+          ],
         },
       },
       ...(baselines.length
@@ -75,7 +97,13 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
             {
               data: { values: baselines },
               mark: { type: "rule" as const, strokeDash: [4, 3], color: "#a0aec0", strokeWidth: 1.5 },
-              encoding: { y: { field: "mean", type: "quantitative" as const }, tooltip: [{ field: "name", title: "baseline" }, { field: "mean", format: ".4f" }] },
+              encoding: {
+                y: { field: "mean", type: "quantitative" as const },
+                tooltip: [
+                  { field: "name", title: "baseline" },
+                  { field: "mean", format: ".4f" },
+                ],
+              },
             },
             label("left"),
             ...(baselines.length > 1 ? [label("right")] : []),
@@ -86,7 +114,8 @@ export function tuningChartSpec(tuning: Tuning | undefined): TopLevelSpec | unde
         data: { values: folds },
         mark: { type: "point", filled: false, size: 30, strokeWidth: 1.5 },
         encoding: {
-          x, color,
+          x,
+          color,
           xOffset: { field: "fold", type: "ordinal", scale: { paddingOuter: 0.8 } },
           y: { field: "value", type: "quantitative" },
           tooltip: [{ field: "label", title: "params" }, { field: "fold" }, { field: "value", format: ".4f" }],

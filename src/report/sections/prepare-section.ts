@@ -7,7 +7,14 @@ export function prepareSection(funnel: ReportData["prepare"]): string {
   if (!funnel || funnel.length === 0) return "";
   const first = Math.max(1, funnel[0].rows);
   const count = (n: number | undefined) => ({ text: n === undefined ? "" : formatInteger(n), numeric: true });
-  const header: Cell[] = [{ text: "step" }, { text: "rows", numeric: true }, { text: "users", numeric: true }, { text: "items", numeric: true }, { text: "duplicate pairs", numeric: true }, { text: "" }];
+  const header: Cell[] = [
+    { text: "step" },
+    { text: "rows", numeric: true },
+    { text: "users", numeric: true },
+    { text: "items", numeric: true },
+    { text: "duplicate pairs", numeric: true },
+    { text: "" },
+  ];
   const rows: TableRow[] = funnel.map((f) => ({
     cells: [
       { text: f.type ? `${f.step} ${f.type}` : f.step },

@@ -18,7 +18,15 @@ export function recommendationsSection(recs: ReportData["recommendations"], tota
   const rows: TableRow[] = shown.map((r) => ({
     cells: [
       { text: r.user },
-      { html: `<ol class="recs">${r.items.slice(0, listed).map((rec) => `<li>${escapeHtml(rec.item)}${rec.label ? ` <span class="label">${escapeHtml(rec.label)}</span>` : ""}<span class="score">${escapeHtml(formatDecimal(rec.score))}</span></li>`).join("")}</ol>` },
+      {
+        html: `<ol class="recs">${r.items
+          .slice(0, listed)
+          .map(
+            (rec) =>
+              `<li>${escapeHtml(rec.item)}${rec.label ? ` <span class="label">${escapeHtml(rec.label)}</span>` : ""}<span class="score">${escapeHtml(formatDecimal(rec.score))}</span></li>`,
+          )
+          .join("")}</ol>`,
+      },
     ],
   }));
   const total = totalUsers ?? recs?.length ?? 0;

@@ -26,7 +26,8 @@ export async function tuningSection(tuning: ReportData["tuning"]): Promise<strin
       { text: formatDecimal(row.mean), numeric: true, className: row.rank === 1 ? "best" : "" },
       { text: formatDecimal(row.std), numeric: true },
       ...Array.from({ length: folds }, (_, i): Cell => ({
-        text: row.foldMetrics[i] === undefined ? "" : formatDecimal(row.foldMetrics[i]), numeric: true,
+        text: row.foldMetrics[i] === undefined ? "" : formatDecimal(row.foldMetrics[i]),
+        numeric: true,
       })),
       { text: row.rank === 1 ? "best" : row.closeToBest ? "within 1 std of best" : "", className: "flag" },
     ],
@@ -46,11 +47,16 @@ export async function tuningSection(tuning: ReportData["tuning"]): Promise<strin
     });
   }
   const best = ordered[0].row;
-  const chart = await figure(tuningChartSpec(tuning), "chart-tuning",
+  const chart = await figure(
+    tuningChartSpec(tuning),
+    "chart-tuning",
     `${tuning.metricName} of each param map on each validation fold (grey), their mean ± one standard deviation, and the best mean (orange)` +
-      `${tuning.baselines?.length ? "; the baselines' means on the same folds are the dashed grey lines" : ""}.`);
+      `${tuning.baselines?.length ? "; the baselines' means on the same folds are the dashed grey lines" : ""}.`,
+  );
   const summary = `<p class="note">Best param map: <strong>${escapeHtml(tuning.paramNames.map((p) => `${p}=${String(best.params[p])}`).join(", "))}</strong> with mean ${escapeHtml(tuning.metricName)} ${escapeHtml(formatDecimal(best.mean))} (${tuning.isLargerBetter ? "higher" : "lower"} is better).</p>`;
   const edges = (tuning.edges ?? []).map((e) => `<p class="note edge"><strong>Edge of the grid:</strong> ${escapeHtml(e)}.</p>`).join("");
-  const close = tuning.rows.some((r) => r.closeToBest) ? `<p class="note">"within 1 std of best": the mean is within one standard deviation of the best mean; the folds cannot tell these param maps apart.</p>` : "";
+  const close = tuning.rows.some((r) => r.closeToBest)
+    ? `<p class="note">"within 1 std of best": the mean is within one standard deviation of the best mean; the folds cannot tell these param maps apart.</p>`
+    : "";
   return `<section id="tuning"><h2>Tuning</h2>${summary}${edges}${chart}<h3>Param maps, best first</h3>${close}${htmlTable(header, rows)}</section>`;
 }

@@ -70,7 +70,10 @@ describe("fetchDataset", () => {
   it("downloads, verifies sha256 and unpacks into <dir>/<name>", async () => {
     const progress: [number, number | undefined][] = [];
     const got = await fetchDataset("ml-100k", {
-      dir, mirror, catalogue: [entry({})], onProgress: (done, total) => progress.push([done, total]),
+      dir,
+      mirror,
+      catalogue: [entry({})],
+      onProgress: (done, total) => progress.push([done, total]),
     });
     expect(got.verified).toBe("sha256");
     expect(got.dir).toBe(path.join(dir, "ml-100k"));
@@ -107,9 +110,13 @@ describe("fetchDataset", () => {
   });
 
   it("reports an HTTP 404 and leaves nothing behind", async () => {
-    const err = await rejection(fetchDataset("ml-100k", {
-      dir, mirror, catalogue: [entry({ url: "https://files.grouplens.org/datasets/missing/ml-100k.zip" })],
-    }));
+    const err = await rejection(
+      fetchDataset("ml-100k", {
+        dir,
+        mirror,
+        catalogue: [entry({ url: "https://files.grouplens.org/datasets/missing/ml-100k.zip" })],
+      }),
+    );
     expect(isInputError(err)).toBe(true);
     expect(err.message).toMatch(/HTTP 404/);
     expect(err.message).toContain(`${mirror}/datasets/missing/ml-100k.zip`);
@@ -117,10 +124,13 @@ describe("fetchDataset", () => {
   });
 
   it("refuses an archive with an entry outside the target folder (zip slip)", async () => {
-    const err = await rejection(fetchDataset("ml-100k", {
-      dir, mirror,
-      catalogue: [entry({ url: "https://files.grouplens.org/datasets/evil/ml-100k.zip", sha256: sha256(slipZip) })],
-    }));
+    const err = await rejection(
+      fetchDataset("ml-100k", {
+        dir,
+        mirror,
+        catalogue: [entry({ url: "https://files.grouplens.org/datasets/evil/ml-100k.zip", sha256: sha256(slipZip) })],
+      }),
+    );
     expect(isInputError(err)).toBe(true);
     expect(err.code).toBe("E_DATA");
     expect(err.message).toContain("../escaped.txt");

@@ -7,7 +7,7 @@ import { quietContext } from "../../../src/core/run-context.js";
 /** ALSModel's item -> users direction (Spark's recommendForAllItems / recommendForItemSubset) against brute force. */
 function factors(ids: number[], rank: number, seed: number): FactorSet {
   let a = seed;
-  const next = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const next = () => (a = (a * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
   return { ids: Int32Array.from(ids), factors: Float32Array.from({ length: ids.length * rank }, next), rank };
 }
 
@@ -48,7 +48,10 @@ describe("ALSModel.recommendForItems", () => {
     expect(Array.from(r.items)).toEqual([57, 999, 2]);
     expect(r.counts[1]).toBe(0);
     const pairs = new Set(["9:57", "40:57", "3:2"]);
-    for (const [q, id] of [[0, 57], [2, 2]]) {
+    for (const [q, id] of [
+      [0, 57],
+      [2, 2],
+    ]) {
       const got = Array.from({ length: r.counts[q] }, (_, j): [number, number] => [r.users[q * 3 + j], r.scores[q * 3 + j]]);
       expect(got).toEqual(bruteTopUsers(user, item, id, 3, pairs));
     }
@@ -59,6 +62,8 @@ describe("ALSModel.recommendForItems", () => {
     expect(nan.params.coldStartStrategy).toBe("drop");
     expect(nan.params.predictionCol).toBe("score");
     expect(model.params.predictionCol).toBe("prediction");
-    expect(() => model.withParams!({ rank: 3 })).toThrow(/rank cannot be set on a fitted model; settable: userCol, itemCol, predictionCol, coldStartStrategy, blockSize/);
+    expect(() => model.withParams!({ rank: 3 })).toThrow(
+      /rank cannot be set on a fitted model; settable: userCol, itemCol, predictionCol, coldStartStrategy, blockSize/,
+    );
   });
 });

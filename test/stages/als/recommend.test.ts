@@ -47,7 +47,12 @@ function rowOf(r: TopK, q: number, num: number): Array<[number, number]> {
 describe("recommendTopK", () => {
   // Odd sizes exercise the 4-query groups' tail and the 8-target padding; ids are shuffled and sparse.
   const rank = 7;
-  const query = randomSet(37, rank, 1, Int32Array.from({ length: 37 }, (_, i) => 1000 - 7 * i));
+  const query = randomSet(
+    37,
+    rank,
+    1,
+    Int32Array.from({ length: 37 }, (_, i) => 1000 - 7 * i),
+  );
   const targetIds = Int32Array.from({ length: 203 }, (_, i) => ((i * 7919) % 1009) - 300);
   const target = randomSet(203, rank, 2, targetIds);
 
@@ -138,8 +143,18 @@ describe("recommendTopK", () => {
 
 describe("predictPairs", () => {
   it("equals a naive sequential f32 dot, NaN for unknown ids", () => {
-    const users = randomSet(20, 5, 11, Int32Array.from({ length: 20 }, (_, i) => i * 2));
-    const items = randomSet(30, 5, 12, Int32Array.from({ length: 30 }, (_, i) => 100 + i));
+    const users = randomSet(
+      20,
+      5,
+      11,
+      Int32Array.from({ length: 20 }, (_, i) => i * 2),
+    );
+    const items = randomSet(
+      30,
+      5,
+      12,
+      Int32Array.from({ length: 30 }, (_, i) => 100 + i),
+    );
     const r = rng(13);
     const u = Int32Array.from({ length: 200 }, () => Math.floor(r() * 42)); // odd ids and 40, 41 are unknown
     const it_ = Int32Array.from({ length: 200 }, () => 98 + Math.floor(r() * 33)); // 98, 99, 130 unknown

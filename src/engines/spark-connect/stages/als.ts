@@ -15,12 +15,33 @@ export const alsRemote = defineRemoteStage<{ solver?: string }>({
   runs: "ml",
   className: "org.apache.spark.ml.recommendation.ALS",
   params: {
-    rank: "int", maxIter: "int", regParam: "double", alpha: "double", implicitPrefs: "boolean", nonnegative: "boolean",
-    numUserBlocks: "int", numItemBlocks: "int", checkpointInterval: "int", seed: "long", coldStartStrategy: "string",
-    intermediateStorageLevel: "string", finalStorageLevel: "string", blockSize: "int",
-    userCol: "string", itemCol: "string", ratingCol: "string", predictionCol: "string",
+    rank: "int",
+    maxIter: "int",
+    regParam: "double",
+    alpha: "double",
+    implicitPrefs: "boolean",
+    nonnegative: "boolean",
+    numUserBlocks: "int",
+    numItemBlocks: "int",
+    checkpointInterval: "int",
+    seed: "long",
+    coldStartStrategy: "string",
+    intermediateStorageLevel: "string",
+    finalStorageLevel: "string",
+    blockSize: "int",
+    userCol: "string",
+    itemCol: "string",
+    ratingCol: "string",
+    predictionCol: "string",
   },
-  refuse: (p) => (p.solver === "cg" ? { key: "solver", reason: "solver: cg is recpipe's conjugate-gradient solver; Spark's ALS solves exactly (Cholesky or NNLS). Use solver: cholesky (the default) to run on Spark" } : undefined),
+  refuse: (p) =>
+    p.solver === "cg"
+      ? {
+          key: "solver",
+          reason:
+            "solver: cg is recpipe's conjugate-gradient solver; Spark's ALS solves exactly (Cholesky or NNLS). Use solver: cholesky (the default) to run on Spark",
+        }
+      : undefined,
   async fetch(ml, model, saved, name) {
     const what = `fetching the factors of ${name}`;
     const [rank, userFactors, itemFactors] = await Promise.all([
@@ -41,6 +62,9 @@ function sortedById(t: Table): Table {
   const type = new List(new Field("element", new Float32(), false));
   return new Table({
     id: makeVector(Int32Array.from(order, (r) => ids[r])),
-    features: vectorFromArray(order.map((r) => Float32Array.from(features.get(r) as Iterable<number>)), type),
+    features: vectorFromArray(
+      order.map((r) => Float32Array.from(features.get(r) as Iterable<number>)),
+      type,
+    ),
   });
 }

@@ -11,8 +11,12 @@ export const globalMeanRemote = defineRemoteStage({
     scoredBy: (ev) => !ev.needsRecommender,
     needsRankingData: false,
     score(_ml, ev, rows) {
-      const label = ident(String(ev.params.labelCol)), pred = ident(String(ev.params.predictionCol));
-      const scored = sql(`SELECT t.*, g.m AS ${pred} FROM (SELECT * FROM {test}) t CROSS JOIN (SELECT avg(CAST(${label} AS DOUBLE)) AS m FROM {train}) g`, { test: rows.test, train: rows.train });
+      const label = ident(String(ev.params.labelCol)),
+        pred = ident(String(ev.params.predictionCol));
+      const scored = sql(`SELECT t.*, g.m AS ${pred} FROM (SELECT * FROM {test}) t CROSS JOIN (SELECT avg(CAST(${label} AS DOUBLE)) AS m FROM {train}) g`, {
+        test: rows.test,
+        train: rows.train,
+      });
       return rows.sparkEvaluate(scored);
     },
   },

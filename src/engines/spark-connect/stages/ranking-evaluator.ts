@@ -13,10 +13,14 @@ export const rankingEvaluatorRemote = defineRemoteStage({
   runs: "sql",
   refuse: (p: { metricName?: unknown }) =>
     p.metricName === "expectedPercentileRank"
-      ? { key: "metricName", reason: "expectedPercentileRank ranks every item for every test user and is computed only by recpipe's own engine (run without --remote)" }
+      ? {
+          key: "metricName",
+          reason: "expectedPercentileRank ranks every item for every test user and is computed only by recpipe's own engine (run without --remote)",
+        }
       : undefined,
   async metric(ml, ev, data, candidates, what) {
-    if (!data || !candidates) throw new InputError("E_SPEC", `${ev.name}: ranking metric ${String(ev.params.metricName)} needs a model that can rank (als); the pipeline has none`);
+    if (!data || !candidates)
+      throw new InputError("E_SPEC", `${ev.name}: ranking metric ${String(ev.params.metricName)} needs a model that can rank (als); the pipeline has none`);
     return remoteRankingMetric(ml, ev, data, candidates, what);
   },
 });

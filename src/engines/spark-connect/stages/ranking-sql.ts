@@ -31,7 +31,8 @@ export async function remoteRankingMetric(ml: SparkMl, ev: Evaluator, data: Rank
   const metric = ev.params.metricName as string;
   const threshold = ev.params.relevanceThreshold as number | undefined;
   const labelCol = ev.params.labelCol as string;
-  const u = ident(data.userCol), i = ident(data.itemCol);
+  const u = ident(data.userCol),
+    i = ident(data.itemCol);
   const relevant = sql(
     `SELECT CAST(${u} AS INT) AS u, collect_set(CAST(${i} AS DOUBLE)) AS label FROM {test}
      WHERE ${u} IS NOT NULL AND ${i} IS NOT NULL${threshold === undefined ? "" : ` AND ${ident(labelCol)} >= ${num(threshold)}`}
@@ -73,7 +74,10 @@ export async function remoteRankingMetric(ml: SparkMl, ev: Evaluator, data: Rank
         : undefined;
   if (!perUser) throw new InputError("E_UNSUPPORTED", `${ev.name}.metricName: ${metric} is not computed on Spark Connect`);
   const t = await ml.collect(
-    sql(`SELECT avg(${perUser}) AS m FROM (SELECT *, array_position(transform(slice(prediction, 1, ${k}), x -> array_contains(label, x)), true) AS p FROM {arrays})`, { arrays }),
+    sql(
+      `SELECT avg(${perUser}) AS m FROM (SELECT *, array_position(transform(slice(prediction, 1, ${k}), x -> array_contains(label, x)), true) AS p FROM {arrays})`,
+      { arrays },
+    ),
     what,
   );
   const m = t.getChild("m")?.get(0);
@@ -85,7 +89,8 @@ const seenCache = new WeakMap<Relation, Promise<number>>();
 function maxSeen(ml: SparkMl, data: RankingData, what: string): Promise<number> {
   let p = seenCache.get(data.trainF);
   if (!p) {
-    const u = ident(data.userCol), i = ident(data.itemCol);
+    const u = ident(data.userCol),
+      i = ident(data.itemCol);
     p = ml
       .collect(sql(`SELECT coalesce(max(c), 0) AS c FROM (SELECT count(DISTINCT ${i}) AS c FROM {train} GROUP BY ${u})`, { train: data.trainF }), what)
       .then((t) => Number(t.getChild("c")!.get(0)));
@@ -99,13 +104,17 @@ export function alsCandidates(ml: SparkMl, model: ModelRef, userCol: string, ite
   return (users, n) => {
     const subset = sql(`SELECT u AS ${ident(userCol)} FROM {users}`, { users });
     const recs = ml.fetchRelation(model, "recommendForUserSubset", [{ input: subset }, { param: literal(n, "int", "recommendForUserSubset.numItems") }]);
-    return sql(`SELECT CAST(${ident(userCol)} AS INT) AS u, CAST(r.${ident(itemCol)} AS INT) AS item, pos FROM {recs} LATERAL VIEW posexplode(recommendations) t AS pos, r`, { recs });
+    return sql(
+      `SELECT CAST(${ident(userCol)} AS INT) AS u, CAST(r.${ident(itemCol)} AS INT) AS item, pos FROM {recs} LATERAL VIEW posexplode(recommendations) t AS pos, r`,
+      { recs },
+    );
   };
 }
 
 /** The most-popular baseline's candidates: items by training rows (ties to the larger id), for users seen in training. */
 export function popularCandidates(data: RankingData): Candidates {
-  const u = ident(data.userCol), i = ident(data.itemCol);
+  const u = ident(data.userCol),
+    i = ident(data.itemCol);
   return (users, n) =>
     sql(
       `WITH pop AS (SELECT CAST(${i} AS INT) AS item, row_number() OVER (ORDER BY count(*) DESC, CAST(${i} AS INT) DESC) AS pos FROM {train} GROUP BY CAST(${i} AS INT)),

@@ -21,7 +21,12 @@ export function arrowResult(responses: ExecutePlanResponse[]): Table {
   if (batches.length > 1) {
     const t = new Table(batches);
     const flat = t.schema.fields.every((f) => DataType.isInt(f.type) || DataType.isFloat(f.type) || DataType.isBool(f.type) || DataType.isUtf8(f.type));
-    return flat ? takeRows(t, Int32Array.from({ length: t.numRows }, (_, i) => i)) : t;
+    return flat
+      ? takeRows(
+          t,
+          Int32Array.from({ length: t.numRows }, (_, i) => i),
+        )
+      : t;
   }
   return empty ?? new Table();
 }

@@ -119,7 +119,10 @@ export class SparkConnectClient {
         const cert = url.useSsl ? await certificateProblem(url.host, url.port, c.roots) : undefined;
         if (!cert) throw e;
         const roots = trustedRoots(opts.env);
-        throw new InputError("E_ARGS", `Spark Connect server ${url.display}: the TLS certificate is not trusted (${cert}); recpipe trusted ${roots.from}; give the PEM file of the CA that signed it in ${ROOTS_ENV}`);
+        throw new InputError(
+          "E_ARGS",
+          `Spark Connect server ${url.display}: the TLS certificate is not trusted (${cert}); recpipe trusted ${roots.from}; give the PEM file of the CA that signed it in ${ROOTS_ENV}`,
+        );
       });
       c.sparkVersion = await c.analyzeSparkVersion();
     } catch (e) {
@@ -128,7 +131,10 @@ export class SparkConnectClient {
     }
     if (compareVersions(c.sparkVersion, "4.0.0") < 0) {
       c.close();
-      throw new InputError("E_UNSUPPORTED", `Spark Connect server ${url.display} runs Spark ${c.sparkVersion}; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`);
+      throw new InputError(
+        "E_UNSUPPORTED",
+        `Spark Connect server ${url.display} runs Spark ${c.sparkVersion}; recpipe needs Spark 4.0 or later (ML over Spark Connect arrived in 4.0)`,
+      );
     }
     return c;
   }
@@ -140,11 +146,16 @@ export class SparkConnectClient {
   private async waitConnected(): Promise<void> {
     const channel = this.grpc.getChannel();
     const deadline = Date.now() + CONNECT_DEADLINE_MS;
-    const unreachable = (why: string) => new InputError("E_ARGS", `Spark Connect server ${this.url.display} is unreachable (${why}); check the host and port, and that the server is running`);
+    const unreachable = (why: string) =>
+      new InputError("E_ARGS", `Spark Connect server ${this.url.display} is unreachable (${why}); check the host and port, and that the server is running`);
     let state = channel.getConnectivityState(true);
     while (state !== grpc.connectivityState.READY) {
       if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) throw unreachable("the connection failed");
-      await new Promise<void>((resolve, reject) => channel.watchConnectivityState(state, deadline, (err) => (err ? reject(unreachable(`no connection within ${CONNECT_DEADLINE_MS / 1000} s`)) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        channel.watchConnectivityState(state, deadline, (err) =>
+          err ? reject(unreachable(`no connection within ${CONNECT_DEADLINE_MS / 1000} s`)) : resolve(),
+        ),
+      );
       state = channel.getConnectivityState(false);
     }
   }
@@ -197,11 +208,14 @@ export class SparkConnectClient {
   async analyzeSparkVersion(): Promise<string> {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: { case: "sparkVersion", value: {} } });
     const res = await new Promise<MessageShape<typeof AnalyzePlanResponseSchema>>((resolve, reject) => {
-      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err, value) =>
-        err ? reject(this.failure(err, "asking its Spark version")) : resolve(value!),
-      ));
+      this.track(
+        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err, value) =>
+          err ? reject(this.failure(err, "asking its Spark version")) : resolve(value!),
+        ),
+      );
     });
-    if (res.result.case !== "sparkVersion") throw new InputError("E_ARGS", `Spark Connect server ${this.url.display} did not answer the version request with a version`);
+    if (res.result.case !== "sparkVersion")
+      throw new InputError("E_ARGS", `Spark Connect server ${this.url.display} did not answer the version request with a version`);
     return res.result.value.version;
   }
 
@@ -210,9 +224,11 @@ export class SparkConnectClient {
     if (this.lost) return Promise.reject(this.lost);
     const req = create(ConfigRequestSchema, { ...this.base(), operation: { opType: { case: "getOption", value: { keys: [key] } } } });
     return new Promise((resolve, reject) => {
-      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/Config`, config.req.ser, config.res.de, req, this.metadata(), this.callOptions(), (err, res) =>
-        err ? reject(this.failure(err, `reading its setting ${key}`)) : resolve(res!.pairs[0]?.value),
-      ));
+      this.track(
+        this.grpc.makeUnaryRequest(`${SERVICE}/Config`, config.req.ser, config.res.de, req, this.metadata(), this.callOptions(), (err, res) =>
+          err ? reject(this.failure(err, `reading its setting ${key}`)) : resolve(res!.pairs[0]?.value),
+        ),
+      );
     });
   }
 
@@ -225,9 +241,11 @@ export class SparkConnectClient {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: analyze_ });
     if (this.lost) return Promise.reject(this.lost);
     return new Promise((resolve, reject) => {
-      this.track(this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err) =>
-        err ? reject(this.failure(err, unpersist ? "releasing cached data" : "caching data")) : resolve(),
-      ));
+      this.track(
+        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err) =>
+          err ? reject(this.failure(err, unpersist ? "releasing cached data" : "caching data")) : resolve(),
+        ),
+      );
     });
   }
 
@@ -293,9 +311,11 @@ export class SparkConnectClient {
     this.assertOpen();
     if (this.lost) return Promise.reject(this.lost);
     return new Promise((resolve, reject) => {
-      const call = this.track(this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), this.callOptions(), (err) =>
-        err ? reject(this.failure(err, what)) : resolve(),
-      ));
+      const call = this.track(
+        this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), this.callOptions(), (err) =>
+          err ? reject(this.failure(err, what)) : resolve(),
+        ),
+      );
       for (const payload of requests) call.write(create(AddArtifactsRequestSchema, { ...this.base(), payload }));
       call.end();
     });
@@ -306,7 +326,9 @@ export class SparkConnectClient {
     if (this.lost) return Promise.resolve();
     const req = create(InterruptRequestSchema, { ...this.base(), interruptType: InterruptRequest_InterruptType.ALL });
     return new Promise((resolve) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, interrupt.req.ser, interrupt.res.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () => resolve());
+      this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, interrupt.req.ser, interrupt.res.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () =>
+        resolve(),
+      );
     });
   }
 
@@ -316,7 +338,9 @@ export class SparkConnectClient {
     if (this.closed || this.lost) return Promise.resolve();
     const req = create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.base().userContext, clientType: this.clientType });
     return new Promise((resolve) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, release.req.ser, release.res.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () => resolve());
+      this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, release.req.ser, release.res.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () =>
+        resolve(),
+      );
     });
   }
 

@@ -4,7 +4,6 @@ import type { DataType } from "../gen/spark/connect/types_pb.js";
 import { DataTypeSchema } from "../gen/spark/connect/types_pb.js";
 import { Expression_LiteralSchema, type Expression_Literal } from "../gen/spark/connect/expressions_pb.js";
 
-
 /** The Spark type a param is sent as (Spark's ML params are typed: int vs long vs double matters to the JVM). */
 export type SparkParamType = "int" | "long" | "double" | "string" | "boolean" | "string[]" | "double[]" | "int[]";
 
@@ -40,7 +39,9 @@ export function literal(value: unknown, type: SparkParamType, where: string): Ex
       if (!Array.isArray(value)) throw bad();
       const el = ({ "string[]": "string", "double[]": "double", "int[]": "int" } as const)[type];
       const elementType = el === "string" ? stringType() : el === "double" ? doubleType() : intType();
-      return create(Expression_LiteralSchema, { literalType: { case: "array", value: { elementType, elements: value.map((v, i) => literal(v, el, `${where}[${i}]`)) } } });
+      return create(Expression_LiteralSchema, {
+        literalType: { case: "array", value: { elementType, elements: value.map((v, i) => literal(v, el, `${where}[${i}]`)) } },
+      });
     }
   }
 }

@@ -52,7 +52,10 @@ export class SparkMl {
   /** Fits an estimator on a relation; the model stays on the server until deleted. */
   async fit(op: SparkOperator, dataset: Relation, what: string): Promise<ModelRef> {
     const res = await this.run(
-      mlCommandPlan({ case: "fit", value: { estimator: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.ESTIMATOR }, params: mlParams(op.params, what), dataset } }),
+      mlCommandPlan({
+        case: "fit",
+        value: { estimator: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.ESTIMATOR }, params: mlParams(op.params, what), dataset },
+      }),
       what,
     );
     const info = mlResult(res, what);
@@ -67,7 +70,12 @@ export class SparkMl {
   /** A model's output over `input` (lazy: nothing runs until a plan uses it). */
   transform(model: ModelRef, input: Relation, params: SparkParam[] = []): Relation {
     return create(RelationSchema, {
-      relType: { case: "mlRelation", value: { mlType: { case: "transform", value: { operator: { case: "objRef", value: { id: model.id } }, input, params: mlParams(params, "transform") } } } },
+      relType: {
+        case: "mlRelation",
+        value: {
+          mlType: { case: "transform", value: { operator: { case: "objRef", value: { id: model.id } }, input, params: mlParams(params, "transform") } },
+        },
+      },
     });
   }
 
@@ -76,7 +84,16 @@ export class SparkMl {
     return create(RelationSchema, {
       relType: {
         case: "mlRelation",
-        value: { mlType: { case: "transform", value: { operator: { case: "transformer", value: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.TRANSFORMER } }, input, params: mlParams(op.params, op.uid) } } },
+        value: {
+          mlType: {
+            case: "transform",
+            value: {
+              operator: { case: "transformer", value: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.TRANSFORMER } },
+              input,
+              params: mlParams(op.params, op.uid),
+            },
+          },
+        },
       },
     });
   }
@@ -84,7 +101,10 @@ export class SparkMl {
   /** An evaluator's metric over a relation (usually a transform), computed on the cluster. */
   async evaluate(op: SparkOperator, dataset: Relation, what: string): Promise<number> {
     const res = await this.run(
-      mlCommandPlan({ case: "evaluate", value: { evaluator: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.EVALUATOR }, params: mlParams(op.params, what), dataset } }),
+      mlCommandPlan({
+        case: "evaluate",
+        value: { evaluator: { name: op.className, uid: op.uid, type: MlOperator_OperatorType.EVALUATOR }, params: mlParams(op.params, what), dataset },
+      }),
       what,
     );
     const info = mlResult(res, what);
@@ -102,7 +122,12 @@ export class SparkMl {
 
   /** A model method whose result is a DataFrame (e.g. ALSModel.userFactors, recommendForUserSubset), lazily. */
   fetchRelation(model: ModelRef, method: string, args: FetchArg[] = []): Relation {
-    return create(RelationSchema, { relType: { case: "mlRelation", value: { mlType: { case: "fetch", value: { objRef: { id: model.id }, methods: [{ method, args: args.map(fetchArg) }] } } } } });
+    return create(RelationSchema, {
+      relType: {
+        case: "mlRelation",
+        value: { mlType: { case: "fetch", value: { objRef: { id: model.id }, methods: [{ method, args: args.map(fetchArg) }] } } },
+      },
+    });
   }
 
   /** Runs a relation and brings its rows back: only for results the client needs (factors, metrics, top-k). */

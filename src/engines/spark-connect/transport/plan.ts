@@ -34,7 +34,13 @@ export function unionAll(parts: Relation[]): Relation {
   const mid = Math.ceil(parts.length / 2);
   return relation({
     case: "setOp",
-    value: { leftInput: unionAll(parts.slice(0, mid)), rightInput: unionAll(parts.slice(mid)), setOpType: SetOperation_SetOpType.UNION, isAll: true, byName: true },
+    value: {
+      leftInput: unionAll(parts.slice(0, mid)),
+      rightInput: unionAll(parts.slice(mid)),
+      setOpType: SetOperation_SetOpType.UNION,
+      isAll: true,
+      byName: true,
+    },
   });
 }
 
@@ -48,7 +54,10 @@ export function toDF(input: Relation, columnNames: string[]): Relation {
  * first, so every side of the split sees the rows in the same order and the sides are disjoint and complete.
  */
 export function sample(input: Relation, lower: number, upper: number, seed: number): Relation {
-  return relation({ case: "sample", value: { input, lowerBound: lower, upperBound: upper, withReplacement: false, seed: BigInt(seed), deterministicOrder: true } });
+  return relation({
+    case: "sample",
+    value: { input, lowerBound: lower, upperBound: upper, withReplacement: false, seed: BigInt(seed), deterministicOrder: true },
+  });
 }
 
 let nextAlias = 0;
@@ -79,5 +88,7 @@ export function rootPlan(root: Relation): Plan {
 
 /** A plan that runs one ML command. */
 export function mlCommandPlan(command: MessageInitShape<typeof MlCommandSchema>["command"]): Plan {
-  return create(PlanSchema, { opType: { case: "command", value: create(CommandSchema, { commandType: { case: "mlCommand", value: create(MlCommandSchema, { command }) } }) } });
+  return create(PlanSchema, {
+    opType: { case: "command", value: create(CommandSchema, { commandType: { case: "mlCommand", value: create(MlCommandSchema, { command }) } }) },
+  });
 }

@@ -17,7 +17,8 @@ export function sparkProgress(sink: ProgressSink): (label: string) => ProgressLi
         return;
       }
       for (const s of p.stages) stages.set(s.stageId, { tasks: Number(s.numTasks), done: Number(s.numCompletedTasks) });
-      let t = 0, d = 0;
+      let t = 0,
+        d = 0;
       for (const s of stages.values()) {
         t += s.tasks;
         d += s.done;

@@ -54,7 +54,9 @@ export function parseRemoteUrl(url: string, env: NodeJS.ProcessEnv = process.env
       const near = suggest(key, KNOWN_PARAMS);
       if (near) throw bad(`unknown parameter "${key}" (did you mean ${near}? known: ${KNOWN_PARAMS.join(", ")}; other keys are sent as gRPC headers)`);
       if (!/^[0-9a-z_.-]+$/.test(key) || key.endsWith("-bin") || key.startsWith("grpc-") || key.startsWith(":") || RESERVED_HEADERS.includes(key)) {
-        throw bad(`parameter "${key}" cannot be sent as a gRPC header (a header name is lower-case letters, digits, "-", "_" and ".", not ending in -bin and not one gRPC sets itself)`);
+        throw bad(
+          `parameter "${key}" cannot be sent as a gRPC header (a header name is lower-case letters, digits, "-", "_" and ".", not ending in -bin and not one gRPC sets itself)`,
+        );
       }
     }
     params.set(key, decodeURIComponent(part.slice(eq + 1).trim()));

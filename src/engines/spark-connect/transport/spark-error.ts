@@ -70,11 +70,18 @@ export function sparkRequestError(err: ServiceError, what: string, url: string):
     return new ServerLostError(url, what, err.details || err.message);
   }
   if (err.code === GrpcStatus.UNAUTHENTICATED || err.code === GrpcStatus.PERMISSION_DENIED) {
-    return new InputError("E_ARGS", `Spark Connect server ${url} refused the credentials while ${what}: ${err.details || err.message}; set the token with ;token=... in the URL or SPARK_CONNECT_AUTHENTICATE_TOKEN`);
+    return new InputError(
+      "E_ARGS",
+      `Spark Connect server ${url} refused the credentials while ${what}: ${err.details || err.message}; set the token with ;token=... in the URL or SPARK_CONNECT_AUTHENTICATE_TOKEN`,
+    );
   }
   if (err.code === GrpcStatus.CANCELLED) return new RecpipeError("E_INTERRUPTED", `${what} was cancelled`, 1);
   const info = sparkErrorInfo(err);
-  const firstLine = info.message.split("\n").find((l) => l.trim() !== "")?.trim() ?? "(no message)";
+  const firstLine =
+    info.message
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? "(no message)";
   const label = [info.errorClass, info.exceptionClass?.split(".").pop()].filter(Boolean).join(", ");
   const text = `Spark error while ${what}${label ? ` [${label}]` : ""}: ${firstLine}`;
   const input = info.exceptionClass !== undefined && INPUT_EXCEPTIONS.includes(info.exceptionClass);
@@ -111,7 +118,8 @@ function errorInfo(bytes: Uint8Array): { reason: string; metadata: Map<string, s
     if (field === 1) reason = r.string();
     else if (field === 3) {
       const e = new BinaryReader(r.bytes());
-      let k = "", v = "";
+      let k = "",
+        v = "";
       while (e.pos < e.len) {
         const [f, w] = e.tag();
         if (f === 1) k = e.string();

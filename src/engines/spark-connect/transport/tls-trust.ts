@@ -17,10 +17,16 @@ export function trustedRoots(env: NodeJS.ProcessEnv = process.env): { pem: Buffe
   try {
     pem = readFileSync(file);
   } catch (e) {
-    throw new InputError("E_FILE", `${ROOTS_ENV}=${file}: cannot read the CA certificates file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a PEM file of the CA that signed the Spark Connect endpoint's certificate`);
+    throw new InputError(
+      "E_FILE",
+      `${ROOTS_ENV}=${file}: cannot read the CA certificates file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a PEM file of the CA that signed the Spark Connect endpoint's certificate`,
+    );
   }
   if (!pem.toString("latin1").includes("-----BEGIN CERTIFICATE-----")) {
-    throw new InputError("E_FILE", `${ROOTS_ENV}=${file}: not a PEM certificates file (no "-----BEGIN CERTIFICATE-----" line); expected the CA that signed the Spark Connect endpoint's certificate`);
+    throw new InputError(
+      "E_FILE",
+      `${ROOTS_ENV}=${file}: not a PEM certificates file (no "-----BEGIN CERTIFICATE-----" line); expected the CA that signed the Spark Connect endpoint's certificate`,
+    );
   }
   return { pem, from: `the CA certificates in ${ROOTS_ENV}=${file}` };
 }
@@ -35,7 +41,14 @@ const CERT_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTN
  */
 export function certificateProblem(host: string, port: number, roots: Buffer | undefined, timeoutMs = 5_000): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ["h2"], ca: roots ?? [...rootCertificates], timeout: timeoutMs });
+    const socket = tlsConnect({
+      host,
+      port,
+      ...(isIP(host) ? {} : { servername: host }),
+      ALPNProtocols: ["h2"],
+      ca: roots ?? [...rootCertificates],
+      timeout: timeoutMs,
+    });
     const done = (why: string | undefined) => {
       socket.destroy();
       resolve(why);

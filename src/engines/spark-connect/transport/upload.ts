@@ -28,7 +28,10 @@ export async function uploadTable(client: SparkConnectClient, table: Table, onPi
   }
   let done = 0;
   for (const p of pieces) {
-    await client.addArtifacts([{ case: "batch", value: { artifacts: [{ name: `cache/${p.hash}`, data: { data: p.blob, crc: BigInt(crc32(p.blob)) } }] } }], "uploading the data");
+    await client.addArtifacts(
+      [{ case: "batch", value: { artifacts: [{ name: `cache/${p.hash}`, data: { data: p.blob, crc: BigInt(crc32(p.blob)) } }] } }],
+      "uploading the data",
+    );
     onPiece?.(++done, pieces.length);
   }
   return unionAll(pieces.map((p) => cachedLocalRelation(p.hash)));
@@ -42,7 +45,10 @@ function plainColumns(table: Table): Table {
     const v = table.getChild(f.name)!;
     if (DataType.isDictionary(f.type)) {
       changed = true;
-      cols[f.name] = vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
+      cols[f.name] = vectorFromArray(
+        Array.from(v, (x) => (x === null ? null : String(x))),
+        new Utf8(),
+      );
     } else cols[f.name] = v;
   }
   return changed ? new Table(cols) : table;
