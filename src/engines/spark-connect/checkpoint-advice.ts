@@ -14,16 +14,19 @@ export const CHECKPOINT_DIR_CONF = "spark.checkpoint.dir";
 /** A stage as the pipeline file declares it (resolved params) or as built: its type, name and params. */
 type DeclaredStage = { type: string; name: string; params: Readonly<Record<string, unknown>> };
 
+/** A stage that checkpoints its lineage as Spark's iterative estimators do: it has both params (ALS today). */
+const checkpoints = (s: DeclaredStage) => "checkpointInterval" in s.params && "maxIter" in s.params;
+
 export function checkpointAdvice(stages: readonly DeclaredStage[], spec: PipelineSpec, checkpointDir: string | undefined): string | undefined {
   if (checkpointDir) return undefined;
   for (const s of stages) {
-    if (s.type !== "als") continue;
+    if (!checkpoints(s)) continue;
     const interval = Number(s.params.checkpointInterval ?? 10);
     const tried = spec.tune?.grid.filter((g) => g.stage === s.name && g.param === "maxIter").flatMap((g) => g.values.map(Number)) ?? [];
     const maxIter = Math.max(Number(s.params.maxIter ?? 10), ...tried);
     if (interval < 1 || maxIter <= interval) continue;
     return (
-      `${s.name} (als): maxIter ${maxIter} is past checkpointInterval ${interval}, and the server has no checkpoint directory (${CHECKPOINT_DIR_CONF} is unset), ` +
+      `${s.name} (${s.type}): maxIter ${maxIter} is past checkpointInterval ${interval}, and the server has no checkpoint directory (${CHECKPOINT_DIR_CONF} is unset), ` +
       `so Spark's ALS cannot truncate its lineage: long fits can crash the server's driver with a stack overflow (maxIter 40 does on a local server). ` +
       `Start the server with --conf ${CHECKPOINT_DIR_CONF}=DIR (a directory every executor can write, e.g. on HDFS or S3), the Connect equivalent of spark.sparkContext.setCheckpointDir`
     );
@@ -33,6 +36,6 @@ export function checkpointAdvice(stages: readonly DeclaredStage[], spec: Pipelin
 
 /** Asks the server for its checkpoint directory and returns the advice, if any (see checkpointAdvice). */
 export async function remoteCheckpointAdvice(client: SparkConnectClient, stages: readonly DeclaredStage[], spec: PipelineSpec): Promise<string | undefined> {
-  if (!stages.some((s) => s.type === "als")) return undefined;
+  if (!stages.some(checkpoints)) return undefined;
   return checkpointAdvice(stages, spec, await client.getConf(CHECKPOINT_DIR_CONF));
 }
