@@ -2,13 +2,11 @@ import { InputError } from "../core/errors.js";
 import type { TuneResult } from "../model/tune-result.js";
 import { prepareSteps } from "./prepare-steps.js";
 import { startRun } from "./start-run.js";
-import { prepareNotes } from "../prepare/id-columns.js";
 import type { RunOptions, RunResult } from "./run-options.js";
-import { runNotes } from "./run-notes.js";
-import { choleskySolverNotes } from "./solver-note.js";
 import { searchParamGrid } from "./tune.js";
-import { tuningVerdicts } from "./tuning-verdicts.js";
 import { writeRunDirectory } from "./write-run-directory.js";
+import { notesFor, runResult } from "./run-outcome-notes.js";
+import type { RunOutcome } from "./run-outcome.js";
 
 export type { RunOptions, RunResult } from "./run-options.js";
 
@@ -59,57 +57,32 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     const reportRecommendations = await engine.reportRecommendations(final, saved, seen, recommendations);
     await engine.keep(final, saved.uid);
     await engine.release(final);
-    const notes = runNotes({
-      modelName: saved.recommender()?.type ?? saved.stages.at(-1)?.type ?? "the model",
-      testRows: rows.test,
-      splitType: splitter.type,
+    const outcome: RunOutcome = {
+      loaded,
+      input: read.input,
+      data: read.table,
+      train: engine.localTable(seen),
+      test: engine.localTable(split.test),
+      engine: engine.record,
+      rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test },
+      model: saved,
+      stages: toFit,
       metrics,
-      baselines,
-      largerIsBetter: Object.fromEntries(evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
-      refitAllRows: refitAll ? read.rows : undefined,
-      tuningEdges: tune ? tuningVerdicts(tune.summary).edges.map((e) => e.message) : [],
-      // Spark's ALS has no cg: the note is for the local engine (record absent) only.
-      solverNotes: engine.record ? [] : choleskySolverNotes(toFit),
-    });
-    notes.push(...prepareNotes(funnel, spec.pipeline));
-    const runDir = await time("write", () =>
-      writeRunDirectory(
-        {
-          loaded,
-          input: read.input,
-          data: read.table,
-          train: engine.localTable(seen),
-          test: engine.localTable(split.test),
-          engine: engine.record,
-          rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test },
-          model: saved,
-          stages: toFit,
-          metrics,
-          trainMetrics: onTrain,
-          notes,
-          baselines,
-          tune,
-          recommendations,
-          reportRecommendations,
-          timings,
-          workers: base.workers,
-          prepare: funnel,
-          itemAttributes: engine.itemAttributes?.(saved),
-          itemsInput: read.itemsInput,
-        },
-        { outDir: opts.outDir, now: opts.now ?? new Date() },
-      ),
-    );
-    return {
-      runDir,
-      metrics,
-      baselines,
       trainMetrics: onTrain,
-      notes,
-      timingsSeconds: timings.seconds,
-      tune: tune?.summary,
-      ...(funnel ? { prepare: funnel } : {}),
+      notes: [],
+      baselines,
+      tune,
+      recommendations,
+      reportRecommendations,
+      timings,
+      workers: base.workers,
+      prepare: funnel,
+      itemAttributes: engine.itemAttributes?.(saved),
+      itemsInput: read.itemsInput,
     };
+    outcome.notes.push(...notesFor(outcome, { splitType: splitter.type, evaluators, refitAll }));
+    const runDir = await time("write", () => writeRunDirectory(outcome, { outDir: opts.outDir, now: opts.now ?? new Date() }));
+    return runResult(runDir, outcome);
   } catch (e) {
     // The phase that was running, for a failure that can name it (a Spark Connect server lost mid-run).
     throw await engine.failure(e, timings.running);

@@ -86,8 +86,9 @@ describe("a connection that stops answering", () => {
       let stalledAt = 0;
       child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
-        // The fit has started (its first Spark progress line): from now on nothing passes either way.
-        if (!stalledAt && /^fitting /m.test(stderr)) {
+        // The split is counted and the fit comes next: from now on nothing passes either way. (Not the fit's first
+        // progress line: a plain progress line comes only after 5 s, and on a quiet machine this fit is done sooner.)
+        if (!stalledAt && /^split: /m.test(stderr)) {
           stalledAt = Date.now();
           proxy.stall();
         }
