@@ -80,31 +80,40 @@ if (only)
   for (const id of only)
     if (!benchmarkSections.some((s) => s.id === id)) throw new Error(`--only: no section "${id}"; sections: ${benchmarkSections.map((s) => s.id).join(", ")}`);
 const began = new Date();
-const results = chosen.map(runSection);
+const results: SectionResult[] = [];
 
-const lines: string[] = [
-  "# Benchmarks",
-  "",
-  "Speed and memory of recpipe, measured with the scripts in `bench/` (never in tests). This file is written as a whole",
-  "by `npx tsx bench/all.ts" + (quick ? " --quick" : "") + "`: every table below is what a bench script printed, all from the one build named here.",
-  "",
-  `- **Code:** commit \`${commit}\`${dirty ? " with uncommitted changes to the sources" : ""}, built with \`npm run build\`.`,
-  `- **Machine:** ${machine()}.`,
-  `- **When:** ${utc(began)} to ${utc(new Date())}, ${quick ? "quick sizes (`--quick`)" : "full sizes"}; the 1-minute load average at the start and end of each section is printed with it (2 cores: a load above 2 means other work shared the CPU and the seconds are inflated).`,
-  "- **Re-run:** `npm run build && npx tsx bench/all.ts` (or one section's command as printed under its title).",
-  "",
-];
-for (const r of results) {
-  lines.push(`## ${r.section.title}`, "", r.section.about.trim(), "");
-  lines.push(
-    `\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`,
+/** The whole file from the sections run so far: written after each one, so a run cut short still leaves its figures. */
+function render(): string {
+  const lines: string[] = [
+    "# Benchmarks",
     "",
-  );
-  if (r.failed) lines.push(`**Failed** (${r.failed}); its log is \`.bench-data/all/${r.section.id}.log\`.`, "");
-  if (r.section.header && r.stdout.trim() !== "") lines.push(...r.section.header);
-  lines.push(r.stdout.trim(), "");
-  if (r.section.targets) lines.push("Targets to read these figures against: " + r.section.targets.trim(), "");
+    "Speed and memory of recpipe, measured with the scripts in `bench/` (never in tests). This file is written as a whole",
+    "by `npx tsx bench/all.ts" + (quick ? " --quick" : "") + "`: every table below is what a bench script printed, all from the one build named here.",
+    "",
+    `- **Code:** commit \`${commit}\`${dirty ? " with uncommitted changes to the sources" : ""}, built with \`npm run build\`.`,
+    `- **Machine:** ${machine()}.`,
+    `- **When:** ${utc(began)} to ${utc(new Date())}, ${quick ? "quick sizes (`--quick`)" : "full sizes"}; the 1-minute load average at the start and end of each section is printed with it (2 cores: a load above 2 means other work shared the CPU and the seconds are inflated).`,
+    "- **Re-run:** `npm run build && npx tsx bench/all.ts` (or one section's command as printed under its title).",
+    "",
+  ];
+  if (results.length < chosen.length) lines.push(`**Incomplete:** ${results.length} of ${chosen.length} sections run so far.`, "");
+  for (const r of results) {
+    lines.push(`## ${r.section.title}`, "", r.section.about.trim(), "");
+    lines.push(
+      `\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`,
+      "",
+    );
+    if (r.failed) lines.push(`**Failed** (${r.failed}); its log is \`.bench-data/all/${r.section.id}.log\`.`, "");
+    if (r.section.header && r.stdout.trim() !== "") lines.push(...r.section.header);
+    lines.push(r.stdout.trim(), "");
+    if (r.section.targets) lines.push("Targets to read these figures against: " + r.section.targets.trim(), "");
+  }
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n");
 }
-writeFileSync(out, lines.join("\n").replace(/\n{3,}/g, "\n\n"));
+
+for (const s of chosen) {
+  results.push(runSection(s));
+  writeFileSync(out, render());
+}
 process.stderr.write(`[bench/all] wrote ${out}\n`);
 process.exitCode = results.some((r) => r.failed) ? 1 : 0;
