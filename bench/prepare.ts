@@ -9,7 +9,7 @@
  * with nullValues: ["N/A"] (timed apart), then applies the four steps with prepare's own code and prints, per step,
  * the wall seconds and the rows left, then the peak RSS and the table's bytes. With --pandas PYTHON it also runs
  * the twin on the same file and prints its lines; both print the same row counts, which the script checks. Take no
- * figures on a loaded machine.
+ * figures on a loaded machine. Needs `npm run build` (it times the built code, as the CLI runs it).
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
@@ -17,11 +17,12 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Table } from "apache-arrow";
-import { buildStage } from "../src/core/define-stage.js";
-import { quietContext } from "../src/core/run-context.js";
-import type { Transformer } from "../src/core/stage.js";
-import { readTable } from "../src/io/read-table.js";
-import { createRegistry } from "../stages/index.js";
+// The built code, as the CLI runs it (under tsx the SQL engine's worker would also load TypeScript hooks).
+import { buildStage } from "../dist/src/core/define-stage.js";
+import { quietContext } from "../dist/src/core/run-context.js";
+import type { Transformer } from "../dist/src/core/stage.js";
+import { readTable } from "../dist/src/io/read-table.js";
+import { createRegistry } from "../dist/stages/index.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt?: string): string | undefined => {
