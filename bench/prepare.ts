@@ -108,9 +108,13 @@ function runSteps(ipc: string): void {
     for (const [type, params] of steps) {
       const step = buildStage(registry.get(type), params) as Transformer;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       table = await step.transform(table, ctx);
+      const cpu = process.cpuUsage(c0);
       counts.push(table.numRows);
-      console.log(`recpipe ${type} ${((performance.now() - t0) / 1000).toFixed(3)} s -> ${table.numRows} rows`);
+      console.log(
+        `recpipe ${type} ${((performance.now() - t0) / 1000).toFixed(3)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s) -> ${table.numRows} rows`,
+      );
     }
     const peak = process.resourceUsage().maxRSS * 1024;
     console.log(
