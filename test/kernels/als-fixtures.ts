@@ -37,6 +37,8 @@ export function makeProblem(o: {
   cgGatherCapacity?: number;
   /** The kernel build to instantiate (default the portable one); "simd128-fma" turns relaxed SIMD on first. */
   kernel?: AlsKernelName;
+  /** Other kernel bytes to instantiate instead (an A/B against another build). */
+  wasmBytes?: Uint8Array;
 }): Problem {
   const rand = rng(o.seed);
   const kp = paddedRank(o.k);
@@ -85,7 +87,7 @@ export function makeProblem(o: {
   for (let r = 0; r < o.rows; r++) for (let i = 0; i < o.k; i++) warm[r * kp + i] = (rand() - 0.5) * 0.2;
   const gram = new Float32Array(buf, pGram, kp * kp);
   if (o.kernel === "simd128-fma" && !relaxedSimdAvailable()) throw new Error(`this Node (${process.version}) cannot run relaxed SIMD`);
-  const kernels = instantiateAlsKernels(readAlsWasmBytes(o.kernel), memory);
+  const kernels = instantiateAlsKernels(o.wasmBytes ?? readAlsWasmBytes(o.kernel), memory);
   if (o.implicit) kernels.gramAccumulate(src, 0, o.cols, kp, gram);
   const args: HalfStepArgs = {
     indptr,

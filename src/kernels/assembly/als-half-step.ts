@@ -56,6 +56,9 @@ export function solveRows(
   rowStart: i32, rowEnd: i32, scratch: usize, cgGatherCapacity: i32,
 ): i32 {
   const rowBytes = <usize>kp << 2;
+  // CG multiplies every row's vectors by YtY four times: it reads YtY from an interleaved copy in scratch (the A
+  // region, which CG does not use), made once per call, whose loads take constant offsets from one pointer.
+  const cgGram = solver == SOLVER_CG && gram != 0 ? interleaveRows(gram, kp, scratch) : 0;
   for (let row = rowStart; row < rowEnd; row++) {
     const begin = load<i32>(indptr + (<usize>row << 2));
     const end = load<i32>(indptr + (<usize>(row + 1) << 2));
@@ -71,7 +74,7 @@ export function solveRows(
     }
     const lambda: f32 = regParam * <f32>n;
     if (solver == SOLVER_CG) {
-      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, cgGatherCapacity);
+      cgRow(indices, values, src, cgGram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, cgGatherCapacity);
       continue;
     }
     buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
@@ -401,7 +404,21 @@ function axpy(dst: usize, src: usize, rowBytes: usize, c: f32): void {
 
 // ---- conjugate gradient (benfred/implicit _least_squares_cg: warm start from x, fixed number of steps) ----
 
-/** out = lambda*v + (gram ? gram v : 0); gram is full symmetric kp x kp. */
+/**
+ * Copies the kp x kp matrix m into dst interleaved by blocks of 4 rows, as gatherGroups lays out ratings: the 16-byte
+ * chunk at byte offset o of row i + lane goes to dst + i*kp*4 + o*4 + lane*16. Returns dst.
+ */
+function interleaveRows(m: usize, kp: i32, dst: usize): usize {
+  const rowBytes = <usize>kp << 2;
+  for (let i = 0; i < kp; i++) {
+    const from = m + <usize>i * rowBytes;
+    const to = dst + <usize>(i & ~3) * rowBytes + (<usize>(i & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + (o << 2), v128.load(from + o));
+  }
+  return dst;
+}
+
+/** out = lambda*v + (gram ? gram v : 0); gram is full symmetric kp x kp, interleaved by interleaveRows. */
 function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): void {
   const rowBytes = <usize>kp << 2;
   const lv = f32x4.splat(lambda);
@@ -411,18 +428,16 @@ function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): vo
   }
   // as dot products, 4 rows of gram at a time, reduced together: no broadcasts in the inner loop (they would
   // compete with the adds for the same execution port) and one store per 4 outputs
+  let q = gram;
   for (let i = 0; i < kp; i += 4) {
-    const g0 = gram + <usize>i * rowBytes;
-    const g1 = g0 + rowBytes;
-    const g2 = g1 + rowBytes;
-    const g3 = g2 + rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const vv = v128.load(v + o);
-      a0 = madd(v128.load(g0 + o), vv, a0);
-      a1 = madd(v128.load(g1 + o), vv, a1);
-      a2 = madd(v128.load(g2 + o), vv, a2);
-      a3 = madd(v128.load(g3 + o), vv, a3);
+      a0 = madd(v128.load(q), vv, a0);
+      a1 = madd(v128.load(q, 16), vv, a1);
+      a2 = madd(v128.load(q, 32), vv, a2);
+      a3 = madd(v128.load(q, 48), vv, a3);
+      q += 64;
     }
     const io = <usize>i << 2;
     v128.store(out + io, f32x4.add(f32x4.mul(lv, v128.load(v + io)), reduce4(a0, a1, a2, a3)));
