@@ -1,6 +1,6 @@
 // ALS normal-equation kernels in AssemblyScript with explicit v128 SIMD: rows of one ALS half-step
 // (normal equations built from the other side's factors, then Cholesky, CG or NNLS), built by scripts/build-wasm.mjs
-// into src/kernels/wasm/als.wasm.
+// into src/kernels/wasm/als.wasm, and with relaxed SIMD into als-fma.wasm (see madd below).
 //
 // Everything is addressed by byte offsets into one (shared) linear memory that the JS side lays out:
 // CSR arrays, both factor matrices (row stride kp = rank padded to a multiple of 4, padded lanes exactly 0),
