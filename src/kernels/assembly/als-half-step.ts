@@ -89,7 +89,15 @@ export function solveRows(
 
 /** out += sum over rows [rowStart, rowEnd) of Y of y y^T, full kp x kp (both triangles): YtY for implicit. */
 export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, out: usize): void {
-  gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, true);
+  // The tiles of the upper triangle, then the lower triangle copied from it: entry (j, i) is the same products as
+  // (i, j) (a*b = b*a exactly, fused or not) summed in the same order, so this is bit-identical to computing every
+  // tile, for half the work. `out` is symmetric on entry (zero, or the previous chunk's result), so the few lower
+  // entries the diagonal tiles also accumulate start from the same values as their mirror images.
+  gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, false);
+  const rowBytes = <usize>kp << 2;
+  for (let i = 1; i < kp; i++) {
+    for (let j = 0; j < i; j++) store<f32>(out + <usize>i * rowBytes + (<usize>j << 2), load<f32>(out + <usize>j * rowBytes + (<usize>i << 2)));
+  }
 }
 
 /** Bytes of the fixed part of one thread's scratch at padded rank kp; solver "cg" also needs, from the next
