@@ -96,7 +96,8 @@ the other three, each configuration in its own process (for its peak RSS). "expl
     about: `Rank-64 implicit sweeps, recpipe and benfred/implicit side by side on the same Zipf ratings (\`bench/zipf-ratings.ts\`),
 same rank and threads, each tool in its own process one after the other. Both: alpha 1 (confidence 1 + |r|),
 regParam 0.1, 4 sweeps, the first dropped and the median of the other three reported. recpipe runs solver cg (3
-steps, as implicit) and its default cholesky. The objectives differ slightly (recpipe scales lambda by each row's
+steps, as implicit) with the portable kernel (cg) and with the fused multiply-add one (cg-fma, \`--kernel fma\`:
+relaxed SIMD, last bits CPU-dependent), and its default cholesky. The objectives differ slightly (recpipe scales lambda by each row's
 rating count as Spark does; implicit does not); the work a sweep does not.`,
     targets: "recpipe cg at most 0.4x implicit's fit time at 3M and at 10M.",
     commands: ({ quick }) => [[...tsx, "bench/als-vs-implicit.ts", "--sizes", quick ? "3M" : "3M,10M", "--rank", "64", "--threads", "2"]],

@@ -76,6 +76,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       reportRecommendations,
       timings,
       workers: base.workers,
+      alsKernel: base.alsKernel,
       prepare: funnel,
       itemAttributes: engine.itemAttributes?.(saved),
       itemsInput: read.itemsInput,

@@ -102,7 +102,7 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
           numUserBlocks: p.numUserBlocks,
           numItemBlocks: p.numItemBlocks,
         },
-        { workers: ctx.workers, onIteration: (i) => bar.tick(i), computeLoss: true },
+        { workers: ctx.workers, kernel: ctx.alsKernel, onIteration: (i) => bar.tick(i), computeLoss: true },
       );
       bar.done();
       return alsModel(
