@@ -37,9 +37,9 @@ import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-
 import { alsObjective } from "./objective.js";
 
 export interface AlsRatings {
-  /** Raw int32 ids, any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
-  user: Int32Array;
-  item: Int32Array;
+  /** Raw int32 ids (or integral doubles in int32 range), any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
+  user: Int32Array | Float64Array;
+  item: Int32Array | Float64Array;
   rating: Float32Array;
 }
 
