@@ -25,6 +25,7 @@ import { zipfRatings } from "./zipf-ratings.js";
 const SIZES: Record<string, { nnz: number; users: number; items: number }> = {
   "100k": { nnz: 100_000, users: 6_000, items: 2_000 },
   "1M": { nnz: 1_000_000, users: 60_000, items: 20_000 },
+  "5M": { nnz: 5_000_000, users: 162_541, items: 59_047 },
   "10M": { nnz: 10_000_000, users: 200_000, items: 50_000 },
   "25M": { nnz: 25_000_000, users: 162_541, items: 59_047 },
 };
