@@ -73,11 +73,6 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
   const colUsers = a.take(p.nnz * 4);
   const colVals = a.take(p.nnz * 4);
   const norms = a.take(p.nItems * 8);
-  const outIdx = a.take(p.nItems * p.k * 4);
-  const outScores = a.take(p.nItems * p.k * 4);
-  const control = a.take(16);
-  const scratchBytesPerWorker = align16(p.nItems * 8 + p.k * 12);
-  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
   return {
     ...p,
     rowPtr,
@@ -89,13 +84,18 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
     colVals,
     rowVals,
     norms,
-    outIdx,
-    outScores,
-    control,
-    scratch,
-    scratchBytesPerWorker,
-    totalBytes: a.end(),
+    ...outputsAndScratch(a, p.nItems, p.k, p.nItems, p.workers),
   };
+}
+
+/** What both jobs end with: `rows` output rows of `width` (i32 index, f32 score), the claim counter, per-worker scratch. */
+function outputsAndScratch(a: ReturnType<typeof allocator>, rows: number, width: number, nItems: number, workers: number) {
+  const outIdx = a.take(rows * width * 4);
+  const outScores = a.take(rows * width * 4);
+  const control = a.take(16);
+  const scratchBytesPerWorker = align16(nItems * 8 + width * 12);
+  const scratch = a.take(scratchBytesPerWorker * Math.max(1, workers));
+  return { outIdx, outScores, control, scratch, scratchBytesPerWorker, totalBytes: a.end() };
 }
 
 /** Where planNeighbourLayout puts rowItems and rowRatings for `nnz` entries, whatever the user and item counts. */
@@ -188,11 +188,6 @@ export function planRecommendLayout(p: RecommendProblem, rows?: RowsInPlace): Re
   const hasExcl = p.exclusionNnz >= 0;
   const exclIndptr = a.take(hasExcl ? (p.nUsers + 1) * 4 : 0);
   const exclIndices = a.take(hasExcl ? p.exclusionNnz * 4 : 0);
-  const outIdx = a.take(p.nQueries * p.num * 4);
-  const outScores = a.take(p.nQueries * p.num * 4);
-  const control = a.take(16);
-  const scratchBytesPerWorker = align16(p.nItems * 8 + p.num * 12);
-  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
   return {
     ...p,
     rowPtr,
@@ -204,12 +199,7 @@ export function planRecommendLayout(p: RecommendProblem, rows?: RowsInPlace): Re
     queryRows,
     exclIndptr,
     exclIndices,
-    outIdx,
-    outScores,
-    control,
-    scratch,
-    scratchBytesPerWorker,
-    totalBytes: a.end(),
+    ...outputsAndScratch(a, p.nQueries, p.num, p.nItems, p.workers),
   };
 }
 
