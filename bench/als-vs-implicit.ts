@@ -14,12 +14,12 @@
  * CPU time much less so.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { denseIndex } from "../src/kernels/dense-ids.js";
 import { trainAls } from "../stages/als/train.js";
+import { arg, benchPython, benchRoot, lastJsonLine, writeDenseRatings, zipfSize } from "./implicit-side-by-side.js";
 import { zipfRatings } from "./zipf-ratings.js";
 import type { AlsKernelName } from "../src/kernels/als-kernel-choice.js";
 
@@ -30,20 +30,8 @@ function variant(v: Variant): { solver: "cg" | "cholesky"; kernel: AlsKernelName
   return { solver: v.startsWith("cg") ? "cg" : "cholesky", kernel: v.endsWith("-fma") ? "simd128-fma" : "simd128" };
 }
 
-const SIZES: Record<string, { nnz: number; users: number; items: number }> = {
-  "1M": { nnz: 1_000_000, users: 60_000, items: 20_000 },
-  "3M": { nnz: 3_000_000, users: 60_000, items: 20_000 },
-  "10M": { nnz: 10_000_000, users: 200_000, items: 50_000 },
-  "25M": { nnz: 25_000_000, users: 162_541, items: 59_047 },
-};
 const SWEEPS = 4;
-const root = fileURLToPath(new URL("..", import.meta.url));
-const python = join(root, ".venv", "bin", "python");
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Sweeps {
@@ -64,13 +52,11 @@ function recpipeSweeps(size: string, rank: number, threads: number, v: Variant):
     encoding: "utf8",
     maxBuffer: 1 << 24,
   });
-  const line = out.stdout.trim().split("\n").at(-1) ?? "";
-  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`recpipe ${size} ${v} failed: ${out.stderr}`);
-  return JSON.parse(line) as Sweeps;
+  return lastJsonLine<Sweeps>(out, `recpipe ${size} ${v}`);
 }
 
 async function child(c: { size: string; rank: number; threads: number; v: Variant }): Promise<void> {
-  const s = SIZES[c.size];
+  const s = zipfSize(c.size);
   const { solver, kernel } = variant(c.v);
   const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
   const stamps: number[] = [];
@@ -100,22 +86,22 @@ async function child(c: { size: string; rank: number; threads: number; v: Varian
 }
 
 function implicitSweeps(size: string, rank: number, threads: number, dir: string): Sweeps {
-  const s = SIZES[size];
-  const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
-  const user = new Int32Array(s.nnz);
-  const item = new Int32Array(s.nnz);
-  const users = denseIndex(r.user, user).length;
-  const items = denseIndex(r.item, item).length;
-  const file = join(dir, `${size}.bin`);
-  writeFileSync(file, Buffer.concat([Buffer.from(user.buffer), Buffer.from(item.buffer), Buffer.from(r.rating.buffer)]));
+  const d = writeDenseRatings(size, dir);
   const out = spawnSync(
-    python,
-    [join(root, "bench/compare/implicit_sweeps.py"), file, String(s.nnz), String(users), String(items), String(rank), String(threads), String(SWEEPS)],
+    benchPython,
+    [
+      join(benchRoot, "bench/compare/implicit_sweeps.py"),
+      d.file,
+      String(d.nnz),
+      String(d.users),
+      String(d.items),
+      String(rank),
+      String(threads),
+      String(SWEEPS),
+    ],
     { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } },
   );
-  const line = out.stdout.trim().split("\n").at(-1) ?? "";
-  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`implicit ${size} failed: ${out.stderr}`);
-  return JSON.parse(line) as Sweeps;
+  return lastJsonLine<Sweeps>(out, `implicit ${size}`);
 }
 
 if (process.argv.includes("--child")) {
@@ -132,7 +118,7 @@ if (process.argv.includes("--child")) {
   const fmt = (t: { wall: number; cpu: number }): string => `${t.wall.toFixed(3)} (${t.cpu.toFixed(2)})`;
   try {
     for (const size of arg("sizes", "3M,10M,25M").split(",")) {
-      const s = SIZES[size];
+      const s = zipfSize(size);
       const load = loadavg()[0];
       const imp = steady(implicitSweeps(size, rank, threads, dir));
       const cells = solvers.map((v) => {

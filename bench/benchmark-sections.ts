@@ -181,4 +181,15 @@ runtime over the ratings; a run that fails prints what stopped it.`,
     targets: "300M ratings (synthetic source, rank 10, 5 sweeps) complete under 20 GB peak.",
     commands: ({ quick }) => [[...tsx, "bench/scale-largest.ts", "--users", quick ? "200000" : "3000000"]],
   },
+  {
+    id: "item-knn",
+    title: "item-knn against benfred/implicit",
+    about: `item-knn (cosine, k 20, 2 threads) against implicit 0.7.3's \`CosineRecommender\` (K 21: implicit lists the item itself) on the
+same Zipf ratings (\`bench/zipf-ratings.ts\`; 25M is MovieLens-25M's 162,541 x 59,047, 5M the same users and items):
+fit plus the top 10 for every user with the training pairs excluded. Each tool runs in its own process under
+\`/usr/bin/time -v\`, alternating, twice; medians. Seconds and CPU seconds (all threads) are each tool's own clocks around
+fit and recommend; peak MB is the whole process's (both hold the same raw ratings file). recpipe runs from \`dist/\`.`,
+    targets: "at 25M, fit + top-10 at most 0.5x implicit's seconds, peak memory at most implicit's.",
+    commands: ({ quick }) => [[...tsx, "bench/item-knn.ts", "--sizes", quick ? "1M" : "5M,25M", "--runs", quick ? "1" : "2", "--k", "20", "--threads", "2"]],
+  },
 ];

@@ -71,6 +71,16 @@ export function ratings(table: Table, col: string, where: string): Float32Array 
   return out;
 }
 
+/** ratings(), but a float32 column in one chunk without nulls is returned as it is (no copy): the caller must not write to it. */
+export function ratingsView(table: Table, col: string, where: string): Float32Array {
+  const v = col === "" ? null : table.getChild(col);
+  if (!v || v.data.length !== 1 || v.nullCount > 0 || !DataType.isFloat(v.type) || v.type.precision !== Precision.SINGLE) return ratings(table, col, where);
+  const d = v.data[0];
+  const values = (d.values as Float32Array).subarray(0, d.length); // a sliced chunk's values start at its first row
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return ratings(table, col, where); // ratings() names the row
+  return values;
+}
+
 /** An int32 column without nulls in one chunk is already valid ids: use its values as they are (no copy). */
 function int32WithoutNulls(table: Table, col: string): Int32Array | undefined {
   const v = table.getChild(col);
