@@ -126,36 +126,6 @@ items product. Normalising is timed.`,
     commands: ({ quick }) => [[...tsx, "bench/similar-items.ts", "--workers", "2", ...(quick ? ["--runs", "1"] : [])]],
   },
   {
-    id: "compare-spark-implicit",
-    title: "ALS fit against Apache Spark and benfred/implicit",
-    about: `\`bench/compare/run.sh\` fits all three tools on the same train/test Parquet files (MovieLens 100k and Last.fm 2k from the
-shared data folder) with rank 10, maxIter 10, regParam 0.1, alpha 1, seed 42, 2
-threads, and scores every tool's output with one script. Fit time excludes the JVM start and reading the data. The
-raw per-run lines are written to \`bench/RESULTS-compare.md\`.`,
-    commands: () => [["bash", "bench/compare/run.sh", "--sizes", "100k"]],
-  },
-  {
-    id: "ingest",
-    title: "Ingest",
-    about: "`readTable` alone: a CSV file to an Arrow table with types inferred, 2M rows: string ids (`u123,v456,1.2345`) and an ML-25M-like all-numeric file.",
-    commands: () => [[...tsx, "bench/ingest.ts", "2000000"]],
-  },
-  {
-    id: "cv-wall",
-    title: "Model selection",
-    about: `\`pipelines/movielens-100k-cv.yaml\` on MovieLens 100k (3 folds x 6 param maps, the refit, the test evaluation with RMSE
-and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2; median of 3 runs.`,
-    header: ["| tune.parallelism | median wall | tune phase | runs (s) |", "|---|---|---|---|"],
-    commands: ({ shared }) => [[...tsx, "bench/cv-wall.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
-  },
-  {
-    id: "memory-estimate",
-    title: "Memory estimate against measured peaks",
-    about:
-      "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
-    commands: ({ quick }) => [[...tsx, "bench/memory-estimate.ts", "--cases", "synthetic-2m,synthetic-20m,ml25m-csv"]],
-  },
-  {
     id: "prepare",
     title: "Data preparation against pandas",
     about: `The prepare steps of a typical notebook on 10M ratings (\`bench/prepare.ts\`): a CSV with 1% "N/A" ratings, 1% negative
@@ -191,5 +161,35 @@ fit plus the top 10 for every user with the training pairs excluded. Each tool r
 fit and recommend; peak MB is the whole process's (both hold the same raw ratings file). recpipe runs from \`dist/\`.`,
     targets: "at 25M, fit + top-10 at most 0.5x implicit's seconds, peak memory at most implicit's.",
     commands: ({ quick }) => [[...tsx, "bench/item-knn.ts", "--sizes", quick ? "1M" : "5M,25M", "--runs", quick ? "1" : "2", "--k", "20", "--threads", "2"]],
+  },
+  {
+    id: "compare-spark-implicit",
+    title: "ALS fit against Apache Spark and benfred/implicit",
+    about: `\`bench/compare/run.sh\` fits all three tools on the same train/test Parquet files (MovieLens 100k and Last.fm 2k from the
+shared data folder) with rank 10, maxIter 10, regParam 0.1, alpha 1, seed 42, 2
+threads, and scores every tool's output with one script. Fit time excludes the JVM start and reading the data. The
+raw per-run lines are written to \`bench/RESULTS-compare.md\`.`,
+    commands: () => [["bash", "bench/compare/run.sh", "--sizes", "100k"]],
+  },
+  {
+    id: "ingest",
+    title: "Ingest",
+    about: "`readTable` alone: a CSV file to an Arrow table with types inferred, 2M rows: string ids (`u123,v456,1.2345`) and an ML-25M-like all-numeric file.",
+    commands: () => [[...tsx, "bench/ingest.ts", "2000000"]],
+  },
+  {
+    id: "cv-wall",
+    title: "Model selection",
+    about: `\`pipelines/movielens-100k-cv.yaml\` on MovieLens 100k (3 folds x 6 param maps, the refit, the test evaluation with RMSE
+and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2; median of 3 runs.`,
+    header: ["| tune.parallelism | median wall | tune phase | runs (s) |", "|---|---|---|---|"],
+    commands: ({ shared }) => [[...tsx, "bench/cv-wall.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
+  },
+  {
+    id: "memory-estimate",
+    title: "Memory estimate against measured peaks",
+    about:
+      "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
+    commands: ({ quick }) => [[...tsx, "bench/memory-estimate.ts", "--cases", "synthetic-2m,synthetic-20m,ml25m-csv"]],
   },
 ];
