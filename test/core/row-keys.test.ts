@@ -6,6 +6,7 @@
 import { Table, makeVector, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { combineKeys, rowKeys, type RowKeys } from "../../src/core/row-keys.js";
+import { SeededRandom } from "../../src/core/rng.js";
 
 function naive(columns: (number | string | null)[][]): RowKeys {
   const seen = new Map<string, number>();
@@ -19,15 +20,9 @@ function naive(columns: (number | string | null)[][]): RowKeys {
   return { keys, numKeys: seen.size };
 }
 
-/** mulberry32 */
 function random(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  return () => r.nextDouble();
 }
 
 describe("rowKeys", () => {
