@@ -50,7 +50,18 @@ interface SectionResult {
   failed?: string;
 }
 
+/**
+ * Waits (up to 3 minutes) for the 1-minute load to fall below 1.0, the previous section's own work included, so each
+ * section starts on a quiet machine; `uptime` goes to the log either way.
+ */
+function waitForQuiet(): void {
+  const until = Date.now() + 180_000;
+  while (loadavg()[0] >= 1.0 && Date.now() < until) spawnSync("sleep", ["5"]);
+  process.stderr.write(`[bench/all] uptime: ${execFileSync("uptime", { encoding: "utf8" }).trim()}\n`);
+}
+
 function runSection(s: BenchmarkSection): SectionResult {
+  waitForQuiet();
   const commands = s.commands({ quick, shared });
   const command = commands.map((c) => c.join(" ")).join(" && ");
   const started = new Date();
