@@ -93,6 +93,10 @@ if (only)
 const began = new Date();
 const results: SectionResult[] = [];
 
+/** Which figures a reader may hold against a target: the rule is printed with every file. */
+const COUNTS =
+  "- **Which figures count:** only those whose run started at a 1-minute load of at most 1.0 (each table prints it). A row that started above 1.0 shared the 2 cores, if only with the bench's own previous run or a Spark server, and does not count toward a target until it is re-run alone.";
+
 /** The whole file from the sections run so far: written after each one, so a run cut short still leaves its figures. */
 function render(): string {
   const lines: string[] = [
@@ -105,6 +109,7 @@ function render(): string {
     `- **Machine:** ${machine()}.`,
     `- **When:** ${utc(began)} to ${utc(new Date())}, ${quick ? "quick sizes (`--quick`)" : "full sizes"}; the 1-minute load average at the start and end of each section is printed with it (2 cores: a load above 2 means other work shared the CPU and the seconds are inflated).`,
     "- **Re-run:** `npm run build && npx tsx bench/all.ts` (or one section's command as printed under its title).",
+    COUNTS,
     "",
   ];
   if (results.length < chosen.length) lines.push(`**Incomplete:** ${results.length} of ${chosen.length} sections run so far.`, "");
