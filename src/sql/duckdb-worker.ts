@@ -45,19 +45,26 @@ async function parseTree(conn: DuckDBConnection, sql: string) {
   return JSON.parse(text);
 }
 
+/** The last `plan` request's statement and result, which the `positions` run that follows it reuses. */
+let planned: { statement: string; tree: Awaited<ReturnType<typeof parseTree>>; columns: string[] | undefined } | undefined;
+
 /** A filter-only statement's rewritten tree and the input columns its predicate reads (filter-only.ts). */
 async function filterPlan(conn: DuckDBConnection, statement: string, columns: readonly string[]) {
   const tree = await parseTree(conn, await rewriteStatement(conn, statement));
-  return { tree, columns: filterOnlyColumns(tree, columns) };
+  planned = { statement, tree, columns: filterOnlyColumns(tree, columns) };
+  return planned;
 }
 
 /** The positions (ascending) of the input rows a filter-only statement keeps. */
 async function positions(conn: DuckDBConnection, statement: string, inp: Input): Promise<Int32Array> {
-  const plan = await filterPlan(
-    conn,
-    statement,
-    inp.columns.map((c) => c.name),
-  );
+  const plan =
+    planned?.statement === statement
+      ? planned
+      : await filterPlan(
+          conn,
+          statement,
+          inp.columns.map((c) => c.name),
+        );
   if (!plan.columns) throw new Error("positions of a statement that is not a filter");
   const sql = (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", JSON.stringify(positionsTree(plan.tree)))).trim();
   const result = await runQuery(conn, sql);
