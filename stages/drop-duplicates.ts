@@ -5,7 +5,7 @@ import { InputError } from "../src/core/errors.js";
 import { rowKeys } from "../src/core/row-keys.js";
 import type { Transformer } from "../src/core/stage.js";
 import { groupCodes } from "../src/core/string-codes.js";
-import { describeType, filterRows, float64Column, isNumericType, isStringType, requireField } from "../src/core/table.js";
+import { describeType, float64Column, isNumericType, isStringType, requireField, takeRows } from "../src/core/table.js";
 
 const CLASS = "recpipe.feature.DropDuplicates";
 const TYPE = "drop-duplicates";
@@ -26,11 +26,16 @@ type Params = z.output<typeof params>;
  * The row order the orderBy column gives, as a number per row (numbers as they are, strings by their rank in
  * JavaScript's string order, which is Spark's for Scala strings), or an InputError naming the first null.
  */
-function orderValues(table: Table, col: string, where: string): Float64Array {
+/** Values that order one column's rows: its own buffer where it can be read in place (no copy of 10M values). */
+type OrderValues = Float64Array | Float32Array | Int32Array | BigInt64Array;
+
+function orderValues(table: Table, col: string, where: string): OrderValues {
   const f = requireField(table.schema, col, where);
   const v = table.getChild(col) as Vector;
   if (isNumericType(f.type)) {
-    const x = float64Column(table, col, where);
+    const own = ownValues(v);
+    const x = own ?? float64Column(table, col, where);
+    // Nulls read as NaN; a column read in place has none, and its integers are never NaN.
     for (let r = 0; r < x.length; r++) {
       if (Number.isNaN(x[r]))
         throw new InputError(
@@ -52,11 +57,22 @@ function orderValues(table: Table, col: string, where: string): Float64Array {
   return Float64Array.from(groupCodes(v, col, where).codes);
 }
 
+/** A one-chunk numeric column without nulls as its own values (signed types whose order the typed array keeps). */
+function ownValues(v: Vector): OrderValues | undefined {
+  if (v.data.length !== 1 || v.nullCount > 0) return undefined;
+  const d = v.data[0];
+  const x = d.values as unknown;
+  // A sliced chunk's values start at its first row (src/core/table.ts).
+  if (x instanceof Float64Array || x instanceof Float32Array || x instanceof Int32Array || x instanceof BigInt64Array) return x.subarray(0, d.length);
+  return undefined;
+}
+
 /**
- * Which row of each key group survives: with orderBy, the smallest (first) or largest (last) (value, row position)
- * pair; without, the first or last row in file order. One pass over typed arrays, whatever the number of groups.
+ * The rows that survive, ascending: each key's first or last row in `order` (ties, and no order: position). Only
+ * these positions outlive the call (the keys and the order are garbage once it returns), so a table of 10M rows
+ * costs its output and one position a kept row.
  */
-export function survivors(keys: Int32Array, numKeys: number, keep: "first" | "last", order?: Float64Array): Uint8Array {
+export function survivors(keys: Int32Array, numKeys: number, keep: "first" | "last", order?: OrderValues): Int32Array {
   const best = new Int32Array(numKeys).fill(-1);
   const n = keys.length;
   for (let r = 0; r < n; r++) {
@@ -68,9 +84,32 @@ export function survivors(keys: Int32Array, numKeys: number, keep: "first" | "la
       if (!order || order[r] >= order[b]) best[k] = r;
     } else if (order && order[r] < order[b]) best[k] = r;
   }
-  const mask = new Uint8Array(n);
-  for (let k = 0; k < numKeys; k++) mask[best[k]] = 1;
-  return mask;
+  const kept = new Int32Array(numKeys);
+  for (let r = 0, o = 0; r < n; r++) if (best[keys[r]] === r) kept[o++] = r;
+  return kept;
+}
+
+/** The surviving rows of `table` (rowKeys over `cols`, then `survivors`), or undefined when no row repeats. */
+function survivingRows(table: Table, cols: readonly string[], p: Params, at: (key: string) => string): Int32Array | undefined {
+  const order = p.orderBy !== undefined ? orderValues(table, p.orderBy, at("orderBy")) : undefined;
+  const { keys, numKeys } = rowKeys(table, cols, at("cols"));
+  if (p.keep === "error") {
+    if (numKeys === table.numRows) return undefined;
+    const firstRow = new Int32Array(numKeys).fill(-1);
+    for (let r = 0; r < keys.length; r++) {
+      const earlier = firstRow[keys[r]];
+      if (earlier >= 0) {
+        const values = cols.map((c) => `${c}=${String(table.getChild(c)!.get(r))}`).join(", ");
+        throw new InputError(
+          "E_DATA",
+          `${at("keep")}: error: rows ${earlier} and ${r} are duplicates on [${cols.join(", ")}] (${values}); ${table.numRows - numKeys} rows duplicate an earlier one; set keep: first or last to drop them`,
+        );
+      }
+      firstRow[keys[r]] = r;
+    }
+  }
+  if (numKeys === table.numRows) return undefined;
+  return survivors(keys, numKeys, p.keep === "last" ? "last" : "first", order);
 }
 
 export const dropDuplicates = defineStage({
@@ -104,25 +143,8 @@ export const dropDuplicates = defineStage({
       transform(table: Table) {
         const cols = p.cols ?? table.schema.fields.map((f) => f.name);
         cols.forEach((c, i) => requireField(table.schema, c, at(p.cols ? `cols[${i}]` : "cols")));
-        const order = p.orderBy !== undefined ? orderValues(table, p.orderBy, at("orderBy")) : undefined;
-        const { keys, numKeys } = rowKeys(table, cols, at("cols"));
-        if (p.keep === "error") {
-          if (numKeys === table.numRows) return table;
-          const firstRow = new Int32Array(numKeys).fill(-1);
-          for (let r = 0; r < keys.length; r++) {
-            const earlier = firstRow[keys[r]];
-            if (earlier >= 0) {
-              const values = cols.map((c) => `${c}=${String(table.getChild(c)!.get(r))}`).join(", ");
-              throw new InputError(
-                "E_DATA",
-                `${at("keep")}: error: rows ${earlier} and ${r} are duplicates on [${cols.join(", ")}] (${values}); ${table.numRows - numKeys} rows duplicate an earlier one; set keep: first or last to drop them`,
-              );
-            }
-            firstRow[keys[r]] = r;
-          }
-        }
-        if (numKeys === table.numRows) return table;
-        return filterRows(table, survivors(keys, numKeys, p.keep === "last" ? "last" : "first", order));
+        const kept = survivingRows(table, cols, p, at);
+        return kept ? takeRows(table, kept) : table;
       },
       save: () => saveParams(dropDuplicates, p, info),
     };

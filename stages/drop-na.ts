@@ -40,6 +40,13 @@ export function presentCounts(table: Table, cols: readonly string[], where: stri
   return counts;
 }
 
+/** Rows with at least `need` present values; the counts die with the call, before the kept rows are copied. */
+function keptMask(counts: ArrayLike<number>, need: number): Uint8Array {
+  const keep = new Uint8Array(counts.length);
+  for (let r = 0; r < keep.length; r++) keep[r] = counts[r] >= need ? 1 : 0;
+  return keep;
+}
+
 export const dropNa = defineStage({
   type: TYPE,
   role: "transformer",
@@ -65,12 +72,8 @@ export const dropNa = defineStage({
       transform(table: Table) {
         const cols = columnsOf(table.schema.fields.map((f) => f.name));
         cols.forEach((c, i) => requireField(table.schema, c, p.cols ? where(i) : `${info.name}.cols`));
-        const counts = presentCounts(table, cols, `${info.name}.cols`);
         // Spark: thresh wins; how=any is thresh = number of cols, how=all is thresh = 1.
-        const need = p.thresh ?? (p.how === "any" ? cols.length : 1);
-        const keep = new Uint8Array(table.numRows);
-        for (let r = 0; r < keep.length; r++) keep[r] = counts[r] >= need ? 1 : 0;
-        return filterRows(table, keep);
+        return filterRows(table, keptMask(presentCounts(table, cols, `${info.name}.cols`), p.thresh ?? (p.how === "any" ? cols.length : 1)));
       },
       save: () => saveParams(dropNa, p, info),
     };

@@ -59,6 +59,13 @@ export function minCountMask(
   }
 }
 
+/** The rows to keep; the id keys die with the call, before the kept rows are copied. */
+function keptMask(table: Table, p: z.output<typeof params>, name: string): Uint8Array {
+  const u = rowKeys(table, [p.userCol], `${name}.userCol`);
+  const i = rowKeys(table, [p.itemCol], `${name}.itemCol`);
+  return minCountMask(u.keys, u.numKeys, i.keys, i.numKeys, p.minUserCount, p.minItemCount, p.iterative).keep;
+}
+
 export const minCountFilter = defineStage({
   type: TYPE,
   role: "transformer",
@@ -82,10 +89,7 @@ export const minCountFilter = defineStage({
         return schema;
       },
       transform(table: Table) {
-        const u = rowKeys(table, [p.userCol], `${info.name}.userCol`);
-        const i = rowKeys(table, [p.itemCol], `${info.name}.itemCol`);
-        const { keep } = minCountMask(u.keys, u.numKeys, i.keys, i.numKeys, p.minUserCount, p.minItemCount, p.iterative);
-        return filterRows(table, keep);
+        return filterRows(table, keptMask(table, p, info.name));
       },
       save: () => saveParams(minCountFilter, p, info),
     };

@@ -1,4 +1,5 @@
-import type { Schema, Table } from "apache-arrow";
+import { Table, type Schema } from "apache-arrow";
+import { collectGarbage } from "../core/collect-garbage.js";
 import { InputError, isInputError, RecpipeError } from "../core/errors.js";
 import type { RunContext } from "../core/run-context.js";
 import type { Transformer } from "../core/stage.js";
@@ -37,6 +38,11 @@ export function prepareSchema(steps: readonly Transformer[], schema: Schema): Sc
   }, schema);
 }
 
+const RELEASED = new Table();
+
+/** Below this many rows a table is small enough to leave to V8's own collections. */
+const LARGE_ROWS = 1 << 20;
+
 export interface Prepared {
   table: Table;
   funnel: FunnelStep[];
@@ -49,6 +55,9 @@ export interface Prepared {
 export async function applyPrepare(steps: readonly Transformer[], table: Table, ctx: RunContext, cols: IdColumns): Promise<Prepared> {
   const funnel: FunnelStep[] = [funnelStep(table, { step: "source" }, cols)];
   let cur = table;
+  // Only `cur` holds the source from here, so that it is garbage once the first step has its output (unless the
+  // caller keeps it).
+  table = RELEASED;
   for (let i = 0; i < steps.length; i++) {
     const st = steps[i];
     let out: Table;
@@ -70,9 +79,14 @@ export async function applyPrepare(steps: readonly Transformer[], table: Table, 
         `${stepLabel(i, st)}: left no rows: it received ${before.rows.toLocaleString("en-US")} rows${counts ? ` (${counts})` : ""} and kept none (params ${JSON.stringify(st.params)}); loosen it or remove it`,
       );
     }
-    funnel.push(funnelStep(out, { step: `prepare[${i}]`, type: st.type, name: st.name }, cols));
-    ctx.log(`${stepLabel(i, st)}: ${before.rows.toLocaleString("en-US")} -> ${out.numRows.toLocaleString("en-US")} rows`);
+    const large = out !== cur && out.numRows >= LARGE_ROWS;
     cur = out;
+    // The step's input is garbage now (unless it is a source the caller keeps): freed before the funnel's counts
+    // allocate their codes, and those before the next step allocates its own.
+    if (large) collectGarbage();
+    funnel.push(funnelStep(cur, { step: `prepare[${i}]`, type: st.type, name: st.name }, cols));
+    if (large) collectGarbage();
+    ctx.log(`${stepLabel(i, st)}: ${before.rows.toLocaleString("en-US")} -> ${cur.numRows.toLocaleString("en-US")} rows`);
   }
   return { table: cur, funnel };
 }

@@ -15,6 +15,10 @@ export const SANDBOX_CONFIG: Readonly<Record<string, string>> = {
   // One thread: a statement's output order (GROUP BY, DISTINCT, windows) is then the same on every run.
   threads: "1",
   preserve_insertion_order: "true",
+  // DuckDB's allocator keeps freed memory for reuse unless a task peaked above these (128 and 512 MiB by default):
+  // a run's SQL step would then hold on to the memory of every slice it processed while the rest of the run goes on.
+  allocator_flush_threshold: "16MiB",
+  allocator_bulk_deallocation_flush_threshold: "16MiB",
 };
 
 /** The Spark semantics the rewrite calls (spark-sql-tree.ts); created once, before the lock. */

@@ -20,6 +20,7 @@ import {
 } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import { workerData, type MessagePort } from "node:worker_threads";
+import { collectGarbage } from "../core/collect-garbage.js";
 import { openSandboxedDuckDB } from "./duckdb-sandbox.js";
 import type { SqlColumnSlice, SqlColumnSpec, SqlColumnType, SqlReply, SqlRequest, SqlResultColumn } from "./sql-protocol.js";
 import { RefusedConstruct, rewriteSparkTokens } from "./spark-sql-lexer.js";
@@ -46,7 +47,7 @@ async function parseTree(conn: DuckDBConnection, sql: string) {
 }
 
 /** The last `plan` request's statement and result, which the `positions` run that follows it reuses. */
-let planned: { statement: string; tree: Awaited<ReturnType<typeof parseTree>>; columns: string[] | undefined } | undefined;
+let planned: { statement: string; tree: Awaited<ReturnType<typeof parseTree>>; columns: string[] | undefined; positionsSql?: string } | undefined;
 
 /** A filter-only statement's rewritten tree and the input columns its predicate reads (filter-only.ts). */
 async function filterPlan(conn: DuckDBConnection, statement: string, columns: readonly string[]) {
@@ -55,8 +56,11 @@ async function filterPlan(conn: DuckDBConnection, statement: string, columns: re
   return planned;
 }
 
-/** The positions (ascending) of the input rows a filter-only statement keeps. */
-async function positions(conn: DuckDBConnection, statement: string, inp: Input): Promise<Int32Array> {
+/**
+ * Writes the positions (ascending), plus `add`, of the input rows a filter-only statement keeps into `into` from
+ * `at` on (memory the caller shares, so no array per slice is made here and copied there), and returns how many.
+ */
+async function positions(conn: DuckDBConnection, statement: string, inp: Input, into: Int32Array, at: number, add: number): Promise<number> {
   const plan =
     planned?.statement === statement
       ? planned
@@ -66,28 +70,26 @@ async function positions(conn: DuckDBConnection, statement: string, inp: Input):
           inp.columns.map((c) => c.name),
         );
   if (!plan.columns) throw new Error("positions of a statement that is not a filter");
-  const sql = (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", JSON.stringify(positionsTree(plan.tree)))).trim();
-  const result = await runQuery(conn, sql);
-  const parts: Int32Array[] = [];
-  let total = 0;
+  // Deserialised once per statement: a filter run one slice at a time asks for every slice's positions.
+  plan.positionsSql ??= (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", JSON.stringify(positionsTree(plan.tree)))).trim();
+  const result = await runQuery(conn, plan.positionsSql);
+  let o = at;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
     const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 0), n * 4);
-    parts.push(new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4)));
-    total += n;
+    const rows = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, n) : new Int32Array(bytes.slice().buffer);
+    for (let i = 0; i < n; i++) into[o + i] = rows[i] + add;
+    o += n;
   }
-  const out = new Int32Array(total);
-  let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
   // One thread and preserve_insertion_order give input order; sorting keeps the promise should either change.
-  for (let i = 1; i < total; i++)
-    if (out[i] < out[i - 1]) {
-      out.sort();
+  for (let i = at + 1; i < o; i++)
+    if (into[i] < into[i - 1]) {
+      into.subarray(at, o).sort();
       break;
     }
-  return out;
+  return o - at;
 }
 
 function firstWord(s: string): string {
@@ -120,6 +122,8 @@ interface Input {
   enums: (DuckDBType | null)[];
   enumWidth: number[];
   remap: (Uint32Array | null)[];
+  /** The statement that creates `__input__` empty, for the next slice of a filter run one slice at a time. */
+  create: string;
 }
 let input: Input | undefined;
 let connection: Promise<DuckDBConnection> | undefined;
@@ -169,12 +173,13 @@ async function begin(conn: DuckDBConnection, columns: SqlColumnSpec[], labels: (
     remap.push(identity ? null : map);
     defs.push(`${quote(c.name)} __in_${j}`);
   }
-  await conn.run(`CREATE OR REPLACE TEMP TABLE __input__ (${defs.join(", ") || "__empty__ INTEGER"})`);
+  const create = `CREATE OR REPLACE TEMP TABLE __input__ (${defs.join(", ") || "__empty__ INTEGER"})`;
+  await conn.run(create);
   const shown = columns.map((c, j) => (enums[j] ? `CAST(${quote(c.name)} AS VARCHAR) AS ${quote(c.name)}` : quote(c.name)));
   if (withPositions) shown.push(`CAST(rowid AS INTEGER) AS ${POSITION_COLUMN}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW __THIS__ AS SELECT ${shown.join(", ") || "*"} FROM __input__`);
   const enumWidth = enums.map((e) => (e ? enumBytes(e) : 0));
-  return { columns, enums, enumWidth, remap };
+  return { columns, enums, enumWidth, remap, create };
 }
 
 function enumBytes(t: DuckDBType): number {
@@ -412,6 +417,9 @@ async function handle(req: SqlRequest): Promise<SqlReply> {
     case "append":
       if (!input) throw new Error("append before begin");
       await append(conn, input, req.length, req.slices);
+      // The slice's arrays (moved here from the main thread, now in DuckDB's table) are garbage: this thread's heap
+      // is otherwise tiny, so V8 would not collect for many slices, and each holds megabytes.
+      if (req.length >= 1 << 16) collectGarbage();
       return { ok: true };
     case "run": {
       const columns = await run(conn, req.statement);
@@ -422,11 +430,18 @@ async function handle(req: SqlRequest): Promise<SqlReply> {
     }
     case "positions": {
       if (!input) throw new Error("positions before begin");
-      const kept = await positions(conn, req.statement, input);
+      const count = await positions(conn, req.statement, input, req.into, req.at, req.add);
+      if (req.more) {
+        // A new table for the next slice, so that its row ids (the positions) start at 0 again.
+        await conn.run(input.create);
+        return { ok: true, count };
+      }
       await conn.run("DROP VIEW IF EXISTS __THIS__");
       await conn.run("DROP TABLE IF EXISTS __input__");
       input = undefined;
-      return { ok: true, positions: kept };
+      // The request held the shared positions array: collected here, the main thread's collection frees it.
+      collectGarbage();
+      return { ok: true, count };
     }
   }
 }
@@ -444,7 +459,7 @@ port.on("message", (req: SqlRequest) => {
   handle(req)
     .catch(replyFor)
     .then((reply) => {
-      const transfer: ArrayBuffer[] = reply.ok && reply.positions ? [reply.positions.buffer as ArrayBuffer] : [];
+      const transfer: ArrayBuffer[] = [];
       for (const c of (reply.ok && reply.columns) || []) {
         const r = c as SqlResultColumn;
         for (const a of [r.values, r.codes, r.validity]) if (a) transfer.push(a.buffer as ArrayBuffer);

@@ -174,16 +174,8 @@ export function runSql(table: Table, statement: string, where: string): Table {
     const columns = used.map((j) => all[j]);
     const inputs = used.map((j) => columnInput(table.getChildAt(j) as Vector, all[j].name, all[j].type, where));
     call({ op: "begin", columns, labels: inputs.map((c) => c.labels ?? null), positions: filterColumns != null });
-    for (let start = 0; start < table.numRows; start += SLICE_ROWS) {
-      const end = Math.min(table.numRows, start + SLICE_ROWS);
-      const slices: SqlColumnSlice[] = inputs.map((c) => ({
-        ...(c.codes ? { codes: c.codes.slice(start, end) } : { values: c.values!.slice(start, end) }),
-        ...(c.validity ? { validity: c.validity.slice(start >> 3, (end + 7) >> 3) } : {}),
-      }));
-      const transfer = slices.flatMap((s) => [s.codes, s.values, s.validity].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer));
-      call({ op: "append", length: end - start, slices }, transfer);
-    }
-    if (filterColumns) return takeRows(table, call({ op: "positions", statement }).positions!);
+    if (filterColumns) return takeRows(table, keptPositions(table.numRows, inputs, statement));
+    for (let start = 0; start < table.numRows; start += SLICE_ROWS) sendSlice(inputs, start, Math.min(table.numRows, start + SLICE_ROWS));
     const reply = call({ op: "run", statement });
     return tableOf(reply.columns as SqlResultColumn[]);
   } catch (e) {
@@ -191,47 +183,89 @@ export function runSql(table: Table, statement: string, where: string): Table {
   }
 }
 
-interface ColumnInput {
-  values?: Int32Array | BigInt64Array | Float32Array | Float64Array | Uint8Array;
-  codes?: Int32Array;
-  labels?: string[];
-  validity?: Uint8Array;
+function sendSlice(inputs: ColumnInput[], start: number, end: number): void {
+  const slices = inputs.map((c) => c.slice(start, end));
+  const transfer = slices.flatMap((s) => [s.codes, s.values, s.validity].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer));
+  call({ op: "append", length: end - start, slices }, transfer);
 }
 
-/** One column as one contiguous typed array plus an Arrow-style validity bitmap (absent without nulls). */
-function columnInput(v: Vector, name: string, type: SqlColumnType, where: string): ColumnInput {
-  const n = v.length;
-  let validity: Uint8Array | undefined;
-  if (v.nullCount > 0) {
-    validity = new Uint8Array((n + 7) >> 3);
-    let o = 0;
-    for (const d of v.data) {
-      for (let i = 0; i < d.length; i++, o++) if (d.nullCount === 0 || isValid(d.nullBitmap, d.offset + i)) validity[o >> 3] |= 1 << (o & 7);
-    }
+/**
+ * A row filter keeps or drops each row on its own values, so it runs one slice at a time: DuckDB then never holds
+ * more than a slice of the input (and the main thread no whole-column copy), which bounds the memory a filter adds
+ * to the kept positions and the output rows.
+ */
+function keptPositions(rows: number, inputs: ColumnInput[], statement: string): Int32Array {
+  // Shared with the worker, which writes each slice's positions straight into it.
+  const kept = new Int32Array(new SharedArrayBuffer(rows * 4));
+  let total = 0;
+  for (let start = 0; start < rows; start += SLICE_ROWS) {
+    const end = Math.min(rows, start + SLICE_ROWS);
+    sendSlice(inputs, start, end);
+    total += call({ op: "positions", statement, into: kept, at: total, add: start, more: end < rows }).count!;
   }
+  return kept.subarray(0, total);
+}
+
+/**
+ * One column as the worker takes it: string columns as dictionary codes over `labels` (computed once: the ENUM is
+ * declared at `begin`), other columns copied a slice at a time from the Arrow chunks, with an Arrow-style validity
+ * bitmap (absent without nulls).
+ */
+interface ColumnInput {
+  labels?: string[];
+  slice(start: number, end: number): SqlColumnSlice;
+}
+
+function columnInput(v: Vector, name: string, type: SqlColumnType, where: string): ColumnInput {
+  const validity = (start: number, end: number): Uint8Array | undefined => {
+    if (v.nullCount === 0) return undefined;
+    const bits = new Uint8Array((end - start + 7) >> 3);
+    forEachRun(v, start, end, (d, from, count, o) => {
+      for (let i = 0; i < count; i++) if (d.nullCount === 0 || isValid(d.nullBitmap, d.offset + from + i)) bits[(o + i) >> 3] |= 1 << ((o + i) & 7);
+    });
+    return bits;
+  };
   if (type === "string") {
     const { codes, labels } = stringCodes(v, name, where);
-    return { codes, labels, validity };
+    return { labels, slice: (start, end) => ({ codes: codes.slice(start, end), validity: validity(start, end) }) };
   }
-  if (type === "bool") {
-    const values = new Uint8Array(n);
-    for (let i = 0; i < n; i++) values[i] = v.get(i) ? 1 : 0;
-    return { values, validity };
-  }
-  const values =
-    type === "int32" ? new Int32Array(n) : type === "int64" ? new BigInt64Array(n) : type === "float32" ? new Float32Array(n) : new Float64Array(n);
-  let o = 0;
+  if (type === "bool")
+    return {
+      slice(start, end) {
+        const values = new Uint8Array(end - start);
+        for (let i = start; i < end; i++) values[i - start] = v.get(i) ? 1 : 0;
+        return { values, validity: validity(start, end) };
+      },
+    };
+  return {
+    slice(start, end) {
+      const n = end - start;
+      const values =
+        type === "int32" ? new Int32Array(n) : type === "int64" ? new BigInt64Array(n) : type === "float32" ? new Float32Array(n) : new Float64Array(n);
+      forEachRun(v, start, end, (d, from, count, o) => {
+        // A sliced chunk's values start at its first row (src/core/table.ts); null rows carry an arbitrary value.
+        const src = (d.values as Int32Array | BigInt64Array | BigUint64Array | Float64Array).subarray(from, from + count);
+        if (values instanceof BigInt64Array) {
+          if (src instanceof BigInt64Array) values.set(src, o);
+          else if (src instanceof BigUint64Array) for (let i = 0; i < count; i++) values[o + i] = BigInt.asIntN(64, src[i]);
+          else for (let i = 0; i < count; i++) values[o + i] = BigInt(src[i]);
+        } else (values as Float64Array).set(src as Float64Array, o);
+      });
+      return { values, validity: validity(start, end) };
+    },
+  };
+}
+
+/** Calls `f` for each chunk's share of rows [start, end): the chunk, the first row in it, how many, and where they go. */
+function forEachRun(v: Vector, start: number, end: number, f: (d: Vector["data"][number], from: number, count: number, out: number) => void): void {
+  let base = 0;
   for (const d of v.data) {
-    // A sliced chunk's values start at its first row (src/core/table.ts); null rows carry an arbitrary value.
-    const src = d.values as Int32Array | BigInt64Array | BigUint64Array | Float64Array;
-    if (values instanceof BigInt64Array) {
-      if (src instanceof BigInt64Array) values.set(src.subarray(0, d.length), o);
-      else if (src instanceof BigUint64Array) for (let i = 0; i < d.length; i++) values[o + i] = BigInt.asIntN(64, src[i]);
-      else for (let i = 0; i < d.length; i++) values[o + i] = BigInt(src[i]);
-    } else (values as Float64Array).set((src as Float64Array).subarray(0, d.length), o);
-    o += d.length;
+    const lo = Math.max(start, base);
+    const hi = Math.min(end, base + d.length);
+    if (lo < hi) f(d, lo - base, hi - lo, lo - start);
+    base += d.length;
+    if (base >= end) break;
   }
-  return { values, validity };
 }
 
 function tableOf(columns: SqlResultColumn[]): Table {

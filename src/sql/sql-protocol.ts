@@ -46,8 +46,12 @@ export type SqlRequest =
   | { op: "append"; length: number; slices: SqlColumnSlice[] }
   /** Runs `statement` on the rows appended since `begin` and returns every output column. */
   | { op: "run"; statement: string }
-  /** Runs a filter-only `statement` (see `plan`) and returns the positions of the rows it keeps, ascending. */
-  | { op: "positions"; statement: string }
+  /**
+   * Runs a filter-only `statement` (see `plan`) on the rows appended since `begin` (or since the last `positions`) and
+   * writes the positions of the rows it keeps among them, ascending, plus `add`, into `into` (shared memory) from
+   * `at` on; the reply's `count` says how many. `more`: further slices follow, so the input table is emptied but kept.
+   */
+  | { op: "positions"; statement: string; into: Int32Array; at: number; add: number; more: boolean }
   /** The statement as DuckDB will run it (after the Spark-dialect rewrite), for tests and docs. */
   | { op: "rewrite"; statement: string };
 
@@ -56,7 +60,7 @@ export type SqlRequest =
  * column, function or type), `runtime` (e.g. division by zero in the data), `internal` (a recpipe bug).
  */
 export type SqlReply =
-  | { ok: true; columns?: SqlSpecOrResult[]; sql?: string; filterColumns?: string[] | null; positions?: Int32Array }
+  | { ok: true; columns?: SqlSpecOrResult[]; sql?: string; filterColumns?: string[] | null; count?: number }
   | { ok: false; kind: "refused" | "syntax" | "bind" | "runtime" | "internal"; message: string };
 
 export type SqlSpecOrResult = SqlColumnSpec | SqlResultColumn;
