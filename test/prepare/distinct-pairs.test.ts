@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
+import { Int32, makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { combineKeys, rowKeys } from "../../src/core/row-keys.js";
 import { funnelStep } from "../../src/prepare/funnel.js";
 import { SeededRandom } from "../../src/core/rng.js";
@@ -27,5 +27,22 @@ describe("funnelStep's counts", () => {
     const t = new Table({ user: makeVector(new Int32Array([1, 1, 2, 2, 3])), item: makeVector(new Int32Array([1, 2, 1, 2, 1])) });
     expect(funnelStep(t, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 5, users: 3, items: 2, duplicatePairs: 0 });
     expect(funnelStep(t, { step: "source" }, { user: "user", item: "user" }).duplicatePairs).toBe(2);
+  });
+
+  it("match the hash-table counts on integer ids read densely (negative ids, nulls, several chunks) and on a wide range", () => {
+    const r = new SeededRandom(5);
+    const chunk = (n: number, span: number, offset: number) => {
+      const users = Array.from({ length: n }, () => (r.nextDouble() < 0.03 ? null : Math.floor(r.nextDouble() * span) - offset));
+      const items = Int32Array.from({ length: n }, () => Math.floor(r.nextDouble() * 50) - 7);
+      return new Table({ user: vectorFromArray(users, new Int32()), item: makeVector(items) });
+    };
+    const dense = chunk(3000, 400, 100).concat(chunk(2500, 400, 100));
+    expect(dense.getChild("user")!.data.length).toBe(2);
+    const got = funnelStep(dense, { step: "source" }, { user: "user", item: "item" });
+    expect(got).toEqual({ step: "source", rows: 5500, ...byHash(dense) });
+    expect(got.duplicatePairs).toBeGreaterThan(0);
+    // A range far wider than the rows takes the labelled path; the counts are the same kind.
+    const wide = chunk(3000, 2_000_000_000, 1_000_000_000);
+    expect(funnelStep(wide, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 3000, ...byHash(wide) });
   });
 });
