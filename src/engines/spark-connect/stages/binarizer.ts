@@ -8,6 +8,7 @@ import { defineRemoteStage } from "./remote-stage.js";
 export const binarizerRemote = defineRemoteStage({
   definition: binarizer,
   runs: "ml",
+  keepsColumns: true,
   className: "org.apache.spark.ml.feature.Binarizer",
   params: { inputCol: "string", outputCol: "string", inputCols: "string[]", outputCols: "string[]", threshold: "double", thresholds: "double[]" },
 });
