@@ -2,7 +2,6 @@ import { DataType, type Field, type Table } from "apache-arrow";
 import { dropDuplicates } from "../../../../stages/drop-duplicates.js";
 import { InputError } from "../../../core/errors.js";
 import type { Relation } from "../gen/spark/connect/relations_pb.js";
-import type { SparkMl } from "../transport/ml.js";
 import { dropColumns, sql } from "../transport/plan.js";
 import { ident } from "../transport/sql-text.js";
 import { defineRemoteStage, type PrepareContext } from "./remote-stage.js";
@@ -18,8 +17,7 @@ const RN = "__recpipe_rn";
 const POS = POSITION_COL;
 
 /** Why the position is unknown when it is: the rule the local engine follows cannot be followed, so it is refused. */
-const NO_POSITION =
-  "the rows' position in the file is not known on the cluster here (a file the cluster reads itself, or rows after a sql-transformer step)";
+const NO_POSITION = "the rows' position in the file is not known on the cluster here (a file the cluster reads itself, or rows after a sql-transformer step)";
 
 /**
  * The local rule as a Spark plan: in each group of rows equal on cols, the row with the smallest (first) or largest
@@ -59,9 +57,12 @@ async function requireOrderValues(ctx: PrepareContext, rel: Relation, positioned
   const o = ident(col);
   const what = `checking ${ctx.where("orderBy")}`;
   const bad = await ctx.ml.collect(
-    sql(`SELECT ${o} IS NULL AS isnull${positioned ? `, ${POS} AS pos` : ""} FROM {d} WHERE ${o} IS NULL${float ? ` OR isnan(${o})` : ""}${positioned ? ` ORDER BY ${POS}` : ""} LIMIT 1`, {
-      d: rel,
-    }),
+    sql(
+      `SELECT ${o} IS NULL AS isnull${positioned ? `, ${POS} AS pos` : ""} FROM {d} WHERE ${o} IS NULL${float ? ` OR isnan(${o})` : ""}${positioned ? ` ORDER BY ${POS}` : ""} LIMIT 1`,
+      {
+        d: rel,
+      },
+    ),
     what,
   );
   if (bad.numRows === 0) return;
