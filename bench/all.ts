@@ -50,7 +50,18 @@ interface SectionResult {
   failed?: string;
 }
 
+/**
+ * Waits (up to 3 minutes) for the 1-minute load to fall below 1.0, the previous section's own work included, so each
+ * section starts on a quiet machine; `uptime` goes to the log either way.
+ */
+function waitForQuiet(): void {
+  const until = Date.now() + 180_000;
+  while (loadavg()[0] >= 1.0 && Date.now() < until) spawnSync("sleep", ["5"]);
+  process.stderr.write(`[bench/all] uptime: ${execFileSync("uptime", { encoding: "utf8" }).trim()}\n`);
+}
+
 function runSection(s: BenchmarkSection): SectionResult {
+  waitForQuiet();
   const commands = s.commands({ quick, shared });
   const command = commands.map((c) => c.join(" ")).join(" && ");
   const started = new Date();
@@ -80,31 +91,45 @@ if (only)
   for (const id of only)
     if (!benchmarkSections.some((s) => s.id === id)) throw new Error(`--only: no section "${id}"; sections: ${benchmarkSections.map((s) => s.id).join(", ")}`);
 const began = new Date();
-const results = chosen.map(runSection);
+const results: SectionResult[] = [];
 
-const lines: string[] = [
-  "# Benchmarks",
-  "",
-  "Speed and memory of recpipe, measured with the scripts in `bench/` (never in tests). This file is written as a whole",
-  "by `npx tsx bench/all.ts" + (quick ? " --quick" : "") + "`: every table below is what a bench script printed, all from the one build named here.",
-  "",
-  `- **Code:** commit \`${commit}\`${dirty ? " with uncommitted changes to the sources" : ""}, built with \`npm run build\`.`,
-  `- **Machine:** ${machine()}.`,
-  `- **When:** ${utc(began)} to ${utc(new Date())}, ${quick ? "quick sizes (`--quick`)" : "full sizes"}; the 1-minute load average at the start and end of each section is printed with it (2 cores: a load above 2 means other work shared the CPU and the seconds are inflated).`,
-  "- **Re-run:** `npm run build && npx tsx bench/all.ts` (or one section's command as printed under its title).",
-  "",
-];
-for (const r of results) {
-  lines.push(`## ${r.section.title}`, "", r.section.about.trim(), "");
-  lines.push(
-    `\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`,
+/** Which figures a reader may hold against a target: the rule is printed with every file. */
+const COUNTS =
+  "- **Which figures count:** only those whose run started at a 1-minute load of at most 1.0 (each table prints it). A row that started above 1.0 shared the 2 cores, if only with the bench's own previous run or a Spark server, and does not count toward a target until it is re-run alone.";
+
+/** The whole file from the sections run so far: written after each one, so a run cut short still leaves its figures. */
+function render(): string {
+  const lines: string[] = [
+    "# Benchmarks",
     "",
-  );
-  if (r.failed) lines.push(`**Failed** (${r.failed}); its log is \`.bench-data/all/${r.section.id}.log\`.`, "");
-  if (r.section.header && r.stdout.trim() !== "") lines.push(...r.section.header);
-  lines.push(r.stdout.trim(), "");
-  if (r.section.targets) lines.push("Targets to read these figures against: " + r.section.targets.trim(), "");
+    "Speed and memory of recpipe, measured with the scripts in `bench/` (never in tests). This file is written as a whole",
+    "by `npx tsx bench/all.ts" + (quick ? " --quick" : "") + "`: every table below is what a bench script printed, all from the one build named here.",
+    "",
+    `- **Code:** commit \`${commit}\`${dirty ? " with uncommitted changes to the sources" : ""}, built with \`npm run build\`.`,
+    `- **Machine:** ${machine()}.`,
+    `- **When:** ${utc(began)} to ${utc(new Date())}, ${quick ? "quick sizes (`--quick`)" : "full sizes"}; the 1-minute load average at the start and end of each section is printed with it (2 cores: a load above 2 means other work shared the CPU and the seconds are inflated).`,
+    "- **Re-run:** `npm run build && npx tsx bench/all.ts` (or one section's command as printed under its title).",
+    COUNTS,
+    "",
+  ];
+  if (results.length < chosen.length) lines.push(`**Incomplete:** ${results.length} of ${chosen.length} sections run so far.`, "");
+  for (const r of results) {
+    lines.push(`## ${r.section.title}`, "", r.section.about.trim(), "");
+    lines.push(
+      `\`${r.command}\` — ${utc(r.started)}, ${r.seconds.toFixed(0)} s, 1-minute load ${r.loadAtStart.toFixed(1)} at the start, ${r.loadAtEnd.toFixed(1)} at the end.`,
+      "",
+    );
+    if (r.failed) lines.push(`**Failed** (${r.failed}); its log is \`.bench-data/all/${r.section.id}.log\`.`, "");
+    if (r.section.header && r.stdout.trim() !== "") lines.push(...r.section.header);
+    lines.push(r.stdout.trim(), "");
+    if (r.section.targets) lines.push("Targets to read these figures against: " + r.section.targets.trim(), "");
+  }
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n");
 }
-writeFileSync(out, lines.join("\n").replace(/\n{3,}/g, "\n\n"));
+
+for (const s of chosen) {
+  results.push(runSection(s));
+  writeFileSync(out, render());
+}
 process.stderr.write(`[bench/all] wrote ${out}\n`);
 process.exitCode = results.some((r) => r.failed) ? 1 : 0;

@@ -4,12 +4,14 @@
  * part (gather + Gram or CG passes): run n = 1 and n = 100 and compare. CPU time, best of 4 passes after a warm-up.
  *   node --import tsx bench/als-half-step.ts ROWS N ITEMS RANK explicit|implicit|cg
  *   WASM=path/to/other-als.wasm node --import tsx bench/als-half-step.ts ...   (A/B against another build)
+ *   KERNEL=simd128-fma node --import tsx bench/als-half-step.ts ...            (the fused multiply-add build)
  * e.g. 20000 1 20000 64 explicit: microseconds per rank-64 Cholesky solve (plus assembling a one-rating system).
  */
 import { readFileSync } from "node:fs";
 import { gramView, planAlsLayout, scratchView, sideViews } from "../src/kernels/als-layout.js";
 import { createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../src/kernels/als-wasm.js";
 import { SOLVER_CG, SOLVER_CHOLESKY, type HalfStepArgs } from "../src/kernels/als-half-step.js";
+import { relaxedSimdAvailable, type AlsKernelName } from "../src/kernels/als-kernel-choice.js";
 
 const [rows, n, items, k] = process.argv.slice(2, 6).map(Number);
 const mode = process.argv[6] ?? "explicit";
@@ -19,7 +21,11 @@ if (!(rows > 0 && n > 0 && items > 0 && k > 0) || !["explicit", "implicit", "cg"
 const nnz = rows * n;
 const layout = planAlsLayout(rows, items, nnz, k, "f32", 1, mode.startsWith("cg") ? n : 0);
 const memory = createAlsMemory(layout.totalBytes);
-const kernels = instantiateAlsKernels(process.env.WASM ? new Uint8Array(readFileSync(process.env.WASM)) : readAlsWasmBytes(), memory);
+const kernel = (process.env.KERNEL ?? "simd128") as AlsKernelName;
+// another build (WASM=) may use relaxed SIMD too: V8 is let accept it whenever a file is named
+const relaxed = kernel === "simd128-fma" || process.env.WASM ? relaxedSimdAvailable() : false;
+if (kernel === "simd128-fma" && !relaxed) throw new Error("this Node cannot run relaxed SIMD");
+const kernels = instantiateAlsKernels(process.env.WASM ? new Uint8Array(readFileSync(process.env.WASM)) : readAlsWasmBytes(kernel), memory);
 const users = sideViews(memory.buffer, layout, "user");
 const fixed = sideViews(memory.buffer, layout, "item");
 let seed = 7;
@@ -68,5 +74,5 @@ for (let pass = 0; pass < 5; pass++) {
 }
 const best = Math.min(...ms.slice(1));
 console.log(
-  `${mode} rank ${k}, ${rows} rows x ${n} ratings over ${items} items: ${best.toFixed(0)} ms CPU, ${((best * 1000) / rows).toFixed(2)} us a row, ${((best * 1e6) / nnz).toFixed(0)} ns a rating`,
+  `${process.env.WASM ?? kernel} ${mode} rank ${k}, ${rows} rows x ${n} ratings over ${items} items: ${best.toFixed(0)} ms CPU, ${((best * 1000) / rows).toFixed(2)} us a row, ${((best * 1e6) / nnz).toFixed(0)} ns a rating`,
 );

@@ -2,39 +2,36 @@
  * ALS implicit sweeps, recpipe against benfred/implicit, side by side in one run on the same ratings, same rank,
  * same threads: seconds per sweep and the ratio recpipe / implicit.
  *   bash scripts/setup-bench-venv.sh          (once: implicit in .venv)
- *   node --import tsx bench/als-vs-implicit.ts [--sizes 3M,10M,25M] [--rank 64] [--threads 2] [--solvers cg,cholesky]
+ *   node --import tsx bench/als-vs-implicit.ts [--sizes 3M,10M,25M] [--rank 64] [--threads 2] [--solvers cg,cg-fma,cholesky]
  * Data: Zipf ratings (bench/zipf-ratings.ts) at 3M over 60k users x 20k items, 10M over 200k x 50k, 25M over
  * 162,541 x 59,047 (MovieLens-25M's shape). Both tools: alpha 1 (confidence 1 + |r|), regParam 0.1, 4 sweeps; the
  * first sweep (warm-up: recpipe's wasm tier-up, page faults) is dropped and the median of the other three reported.
- * recpipe runs solver cg (3 steps, as implicit) and its default solver cholesky. The objectives differ slightly
+ * recpipe runs solver cg (3 steps, as implicit) with the portable kernel and with the fused multiply-add one (cg-fma:
+ * `--kernel fma`, relaxed SIMD), and its default solver cholesky. The objectives differ slightly
  * (recpipe scales lambda by each row's rating count as Spark does; implicit does not), the work per sweep does not.
  * Each tool runs in its own process, one after the other (never concurrently). Besides wall seconds, each row gives
  * CPU seconds per sweep (all threads of the process): on a loaded machine wall time measures the neighbours too,
  * CPU time much less so.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { denseIndex } from "../src/kernels/dense-ids.js";
 import { trainAls } from "../stages/als/train.js";
+import { arg, benchPython, benchRoot, lastJsonLine, writeDenseRatings, zipfSize } from "./implicit-side-by-side.js";
 import { zipfRatings } from "./zipf-ratings.js";
+import type { AlsKernelName } from "../src/kernels/als-kernel-choice.js";
 
-const SIZES: Record<string, { nnz: number; users: number; items: number }> = {
-  "1M": { nnz: 1_000_000, users: 60_000, items: 20_000 },
-  "3M": { nnz: 3_000_000, users: 60_000, items: 20_000 },
-  "10M": { nnz: 10_000_000, users: 200_000, items: 50_000 },
-  "25M": { nnz: 25_000_000, users: 162_541, items: 59_047 },
-};
-const SWEEPS = 4;
-const root = fileURLToPath(new URL("..", import.meta.url));
-const python = join(root, ".venv", "bin", "python");
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
+/** A recpipe column: the solver, and "-fma" for the fused multiply-add kernel (the portable one otherwise). */
+type Variant = "cg" | "cg-fma" | "cholesky" | "cholesky-fma";
+const VARIANTS: Variant[] = ["cg", "cg-fma", "cholesky", "cholesky-fma"];
+function variant(v: Variant): { solver: "cg" | "cholesky"; kernel: AlsKernelName } {
+  return { solver: v.startsWith("cg") ? "cg" : "cholesky", kernel: v.endsWith("-fma") ? "simd128-fma" : "simd128" };
 }
+
+const SWEEPS = 4;
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Sweeps {
@@ -50,18 +47,17 @@ function steady(s: Sweeps): { wall: number; cpu: number } {
 }
 
 /** recpipe in a child process (fresh heap and tier-up, like implicit's), seconds per sweep. */
-function recpipeSweeps(size: string, rank: number, threads: number, solver: "cg" | "cholesky"): Sweeps {
-  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify({ size, rank, threads, solver })], {
+function recpipeSweeps(size: string, rank: number, threads: number, v: Variant): Sweeps {
+  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify({ size, rank, threads, v })], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
   });
-  const line = out.stdout.trim().split("\n").at(-1) ?? "";
-  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`recpipe ${size} ${solver} failed: ${out.stderr}`);
-  return JSON.parse(line) as Sweeps;
+  return lastJsonLine<Sweeps>(out, `recpipe ${size} ${v}`);
 }
 
-async function child(c: { size: string; rank: number; threads: number; solver: "cg" | "cholesky" }): Promise<void> {
-  const s = SIZES[c.size];
+async function child(c: { size: string; rank: number; threads: number; v: Variant }): Promise<void> {
+  const s = zipfSize(c.size);
+  const { solver, kernel } = variant(c.v);
   const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
   const stamps: number[] = [];
   const cpuStamps: number[] = [];
@@ -73,9 +69,10 @@ async function child(c: { size: string; rank: number; threads: number; solver: "
   const c0 = cpuNow();
   await trainAls(
     r,
-    { rank: c.rank, maxIter: SWEEPS, regParam: 0.1, alpha: 1, implicitPrefs: true, nonnegative: false, seed: 1, solver: c.solver },
+    { rank: c.rank, maxIter: SWEEPS, regParam: 0.1, alpha: 1, implicitPrefs: true, nonnegative: false, seed: 1, solver },
     {
       workers: c.threads,
+      kernel,
       onIteration: () => {
         stamps.push(performance.now());
         cpuStamps.push(cpuNow());
@@ -89,22 +86,22 @@ async function child(c: { size: string; rank: number; threads: number; solver: "
 }
 
 function implicitSweeps(size: string, rank: number, threads: number, dir: string): Sweeps {
-  const s = SIZES[size];
-  const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
-  const user = new Int32Array(s.nnz);
-  const item = new Int32Array(s.nnz);
-  const users = denseIndex(r.user, user).length;
-  const items = denseIndex(r.item, item).length;
-  const file = join(dir, `${size}.bin`);
-  writeFileSync(file, Buffer.concat([Buffer.from(user.buffer), Buffer.from(item.buffer), Buffer.from(r.rating.buffer)]));
+  const d = writeDenseRatings(size, dir);
   const out = spawnSync(
-    python,
-    [join(root, "bench/compare/implicit_sweeps.py"), file, String(s.nnz), String(users), String(items), String(rank), String(threads), String(SWEEPS)],
+    benchPython,
+    [
+      join(benchRoot, "bench/compare/implicit_sweeps.py"),
+      d.file,
+      String(d.nnz),
+      String(d.users),
+      String(d.items),
+      String(rank),
+      String(threads),
+      String(SWEEPS),
+    ],
     { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } },
   );
-  const line = out.stdout.trim().split("\n").at(-1) ?? "";
-  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`implicit ${size} failed: ${out.stderr}`);
-  return JSON.parse(line) as Sweeps;
+  return lastJsonLine<Sweeps>(out, `implicit ${size}`);
 }
 
 if (process.argv.includes("--child")) {
@@ -112,7 +109,8 @@ if (process.argv.includes("--child")) {
 } else {
   const rank = Number(arg("rank", "64"));
   const threads = Number(arg("threads", "2"));
-  const solvers = arg("solvers", "cg,cholesky").split(",") as Array<"cg" | "cholesky">;
+  const solvers = arg("solvers", "cg,cg-fma,cholesky").split(",") as Variant[];
+  for (const v of solvers) if (!VARIANTS.includes(v)) throw new Error(`--solvers: expected some of ${VARIANTS.join(",")}; got ${v}`);
   const dir = mkdtempSync(join(tmpdir(), "recpipe-vs-implicit-"));
   const head = solvers.map((s) => `recpipe ${s} s/sweep (CPU s) | ${s} / implicit`).join(" | ");
   console.log(`| ratings (users x items) | rank | threads | implicit s/sweep (CPU s) | ${head} | 1-min load |`);
@@ -120,12 +118,13 @@ if (process.argv.includes("--child")) {
   const fmt = (t: { wall: number; cpu: number }): string => `${t.wall.toFixed(3)} (${t.cpu.toFixed(2)})`;
   try {
     for (const size of arg("sizes", "3M,10M,25M").split(",")) {
-      const s = SIZES[size];
+      const s = zipfSize(size);
       const load = loadavg()[0];
       const imp = steady(implicitSweeps(size, rank, threads, dir));
-      const cells = solvers.map((solver) => {
-        const t = steady(recpipeSweeps(size, rank, threads, solver));
-        return `${fmt(t)} | ${solver === "cg" ? "**" : ""}${(t.wall / imp.wall).toFixed(2)}x${solver === "cg" ? "**" : ""} (CPU ${(t.cpu / imp.cpu).toFixed(2)}x)`;
+      const cells = solvers.map((v) => {
+        const t = steady(recpipeSweeps(size, rank, threads, v));
+        const bold = v.startsWith("cg") ? "**" : "";
+        return `${fmt(t)} | ${bold}${(t.wall / imp.wall).toFixed(2)}x${bold} (CPU ${(t.cpu / imp.cpu).toFixed(2)}x)`;
       });
       console.log(
         `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${rank} | ${threads} | ${fmt(imp)} | ${cells.join(" | ")} | ${load.toFixed(1)} |`,

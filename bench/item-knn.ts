@@ -1,53 +1,40 @@
 /**
  * item-knn against benfred/implicit's CosineRecommender, side by side in one run on the same ratings and threads:
- * fit (the k neighbours of every item) plus the top 10 for every user with seen items excluded, seconds and peak
- * resident memory of each tool's process, and the ratio recpipe / implicit (target: at most 0.5x at 25M, memory at
- * most implicit's).
+ * fit (the k neighbours of every item) plus the top 10 for every user with seen items excluded. Each tool runs in
+ * its own process under /usr/bin/time -v, alternating (implicit, recpipe, implicit, recpipe, ...), never at once.
  *   bash scripts/setup-bench-venv.sh          (once: implicit in .venv)
- *   node --import tsx bench/item-knn.ts [--sizes 1M,10M,25M] [--k 20] [--threads 2] [--weighting none|tfidf|bm25]
- * Data: Zipf ratings (bench/zipf-ratings.ts) at 1M over 60k users x 20k items, 10M over 200k x 50k, 25M over
- * 162,541 x 59,047 (MovieLens-25M's shape). recpipe's k excludes the item itself; implicit is fitted with K = k + 1,
- * which keeps the same neighbours. Each tool runs in its own process, one after the other (never concurrently).
+ *   npm run build && node --import tsx bench/item-knn.ts [--sizes 5M,25M] [--runs 2] [--k 20] [--threads 2] [--weighting none|tfidf|bm25]
+ * recpipe runs from dist/ (bench/compare/recpipe_item_knn.mjs), as the CLI does. Data: Zipf ratings
+ * (bench/implicit-side-by-side.ts); 25M is MovieLens-25M's 162,541 x 59,047. recpipe's k excludes
+ * the item itself; implicit is fitted with K = k + 1, which keeps the same neighbours. Per tool and size (median over
+ * the runs): fit + top-10 wall and CPU seconds (all threads) as the tool's own clocks give them, and the process's peak
+ * resident memory from /usr/bin/time -v (both processes hold the same raw ratings file). Ratios are recpipe / implicit
+ * (targets: time at most 0.5x, memory at most 1x). On a loaded machine compare CPU seconds and memory, not wall.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { makeVector, Table } from "apache-arrow";
-import { buildStage } from "../src/core/define-stage.js";
-import { quietContext } from "../src/core/run-context.js";
-import { denseIndex } from "../src/kernels/dense-ids.js";
-import { itemKnn } from "../stages/item-knn/index.js";
-import type { ItemKnnModel } from "../stages/item-knn/item-knn-model.js";
-import { zipfRatings } from "./zipf-ratings.js";
+import { arg, benchPython, benchRoot, lastJsonLine, writeDenseRatings, zipfSize } from "./implicit-side-by-side.js";
 
-const SIZES: Record<string, { nnz: number; users: number; items: number }> = {
-  "100k": { nnz: 100_000, users: 6_000, items: 2_000 },
-  "1M": { nnz: 1_000_000, users: 60_000, items: 20_000 },
-  "10M": { nnz: 10_000_000, users: 200_000, items: 50_000 },
-  "25M": { nnz: 25_000_000, users: 162_541, items: 59_047 },
-};
 const TOP_N = 10;
-const root = fileURLToPath(new URL("..", import.meta.url));
-const python = join(root, ".venv", "bin", "python");
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
+/** What each tool's process prints: its own clocks around fit and recommend. */
 interface Timing {
   fit: number;
   recommend: number;
   cpu: number;
-  maxRssMB: number;
+}
+
+interface Measured extends Timing {
+  /** Peak resident set of the whole process, from /usr/bin/time -v. */
+  peakMB: number;
 }
 
 interface Config {
-  size: string;
-  /** The raw ratings file both tools read (n int32 users, n int32 items, n float32 ratings), so both peaks hold the same input. */
+  /** The raw ratings file both tools read, so both peaks hold the same input. */
   file: string;
+  nnz: number;
   users: number;
   items: number;
   k: number;
@@ -55,100 +42,65 @@ interface Config {
   weighting: "none" | "tfidf" | "bm25";
 }
 
-/** The ratings as dense indices (both tools see the same matrix). */
-function denseRatings(size: string): { user: Int32Array; item: Int32Array; rating: Float32Array; users: number; items: number } {
-  const s = SIZES[size];
-  const r = zipfRatings({ nnz: s.nnz, users: s.users, items: s.items, seed: 12345 });
-  const user = new Int32Array(s.nnz);
-  const item = new Int32Array(s.nnz);
-  const users = denseIndex(r.user, user).length;
-  const items = denseIndex(r.item, item).length;
-  return { user, item, rating: r.rating, users, items };
+/** Runs a command under /usr/bin/time -v: the command's last JSON line and the process's peak RSS. */
+function timed(command: string[], who: string, env: NodeJS.ProcessEnv = process.env): Measured {
+  const out = spawnSync("/usr/bin/time", ["-v", ...command], { encoding: "utf8", maxBuffer: 1 << 24, env });
+  const t = lastJsonLine<Timing>(out, who);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(String(out.stderr));
+  if (!rss) throw new Error(`${who}: /usr/bin/time -v printed no peak RSS: ${String(out.stderr).slice(-500)}`);
+  return { ...t, peakMB: Number(rss[1]) / 1024 };
 }
 
-/** recpipe in a child process: a fresh heap and wasm tier-up, as implicit gets a fresh interpreter. */
-async function child(c: Config): Promise<void> {
-  const raw = readFileSync(c.file);
-  const n = raw.length / 12;
-  const r = {
-    user: new Int32Array(raw.buffer, raw.byteOffset, n),
-    item: new Int32Array(raw.buffer, raw.byteOffset + 4 * n, n),
-    rating: new Float32Array(raw.buffer, raw.byteOffset + 8 * n, n),
-    users: c.users,
-  };
-  const train = new Table({ user: makeVector(r.user), item: makeVector(r.item), rating: makeVector(r.rating) });
-  const ctx = quietContext({ workers: c.threads });
-  const cpuNow = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const c0 = cpuNow();
-  const t0 = performance.now();
-  const model = (await buildStage(itemKnn, { k: c.k, weighting: c.weighting }).fit(train, ctx)) as ItemKnnModel;
-  const t1 = performance.now();
-  const recs = await model.recommendForUsers(model.knownUsers(), TOP_N, ctx, { users: r.user, items: r.item });
-  const t2 = performance.now();
-  if (recs.users.length !== r.users) throw new Error(`recommended for ${recs.users.length} users, expected ${r.users}`);
-  const timing: Timing = { fit: (t1 - t0) / 1000, recommend: (t2 - t1) / 1000, cpu: cpuNow() - c0, maxRssMB: process.resourceUsage().maxRSS / 1024 };
-  console.log(JSON.stringify(timing));
+function recpipeRun(c: Config): Measured {
+  const script = join(benchRoot, "bench/compare/recpipe_item_knn.mjs");
+  return timed([process.execPath, script, ...toolArgs(c)], "recpipe");
 }
 
-function lastJson(out: ReturnType<typeof spawnSync>, who: string): Timing {
-  const line = String(out.stdout).trim().split("\n").at(-1) ?? "";
-  if (out.status !== 0 || !line.startsWith("{")) throw new Error(`${who} failed: ${String(out.stderr)}`);
-  return JSON.parse(line) as Timing;
+/** Both tools' command line: FILE N USERS ITEMS K TOPN THREADS WEIGHTING. */
+function toolArgs(c: Config): string[] {
+  return [c.file, c.nnz, c.users, c.items, c.k, TOP_N, c.threads, c.weighting].map(String);
 }
 
-function recpipeRun(c: Config): Timing {
-  const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", JSON.stringify(c)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  return lastJson(out, `recpipe ${c.size}`);
+function implicitRun(c: Config): Measured {
+  const script = join(benchRoot, "bench/compare/implicit_item_knn.py");
+  return timed([benchPython, script, ...toolArgs(c)], "implicit", { ...process.env, OPENBLAS_NUM_THREADS: "1" });
 }
 
-function implicitRun(c: Config): Timing {
-  const args = [
-    join(root, "bench/compare/implicit_item_knn.py"),
-    c.file,
-    String(SIZES[c.size].nnz),
-    String(c.users),
-    String(c.items),
-    String(c.k),
-    String(TOP_N),
-    String(c.threads),
-    c.weighting,
-  ];
-  const out = spawnSync(python, args, { encoding: "utf8", env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } });
-  return lastJson(out, `implicit ${c.size}`);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function summary(ms: Measured[]): { wall: number; cpu: number; peakMB: number } {
+  return { wall: median(ms.map((m) => m.fit + m.recommend)), cpu: median(ms.map((m) => m.cpu)), peakMB: median(ms.map((m) => m.peakMB)) };
 }
 
-if (process.argv.includes("--child")) {
-  await child(JSON.parse(process.argv[process.argv.indexOf("--child") + 1]) as Config);
-} else {
+if (!existsSync(join(benchRoot, "dist/stages/item-knn/index.js"))) throw new Error("no dist/: run `npm run build` first");
+{
   const k = Number(arg("k", "20"));
   const threads = Number(arg("threads", "2"));
+  const runs = Number(arg("runs", "2"));
   const weighting = arg("weighting", "none") as Config["weighting"];
   const dir = mkdtempSync(join(tmpdir(), "recpipe-item-knn-"));
-  const fmt = (t: Timing): string =>
-    `${t.fit.toFixed(2)} + ${t.recommend.toFixed(2)} = ${(t.fit + t.recommend).toFixed(2)} (CPU ${t.cpu.toFixed(1)}) | ${Math.round(t.maxRssMB)}`;
+  const cell = (s: { wall: number; cpu: number; peakMB: number }): string => `${s.wall.toFixed(2)} | ${s.cpu.toFixed(1)} | ${Math.round(s.peakMB)}`;
   console.log(
-    `| ratings (users x items) | k | weighting | threads | implicit fit + top-${TOP_N} s (CPU s) | implicit peak MB | recpipe fit + top-${TOP_N} s (CPU s) | recpipe peak MB | recpipe / implicit (time, memory) | 1-min load |`,
+    `| ratings (users x items) | k | weighting | threads | runs | implicit fit + top-${TOP_N} s | CPU s | peak MB | recpipe fit + top-${TOP_N} s | CPU s | peak MB | recpipe / implicit: wall, CPU, memory | 1-min load |`,
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   try {
-    for (const size of arg("sizes", "1M,10M,25M").split(",")) {
-      const s = SIZES[size];
-      const r = denseRatings(size);
-      const file = join(dir, `${size}.bin`);
-      writeFileSync(file, Buffer.concat([Buffer.from(r.user.buffer), Buffer.from(r.item.buffer), Buffer.from(r.rating.buffer)]));
-      const c: Config = { size, file, users: r.users, items: r.items, k, threads, weighting };
+    for (const size of arg("sizes", "5M,25M").split(",")) {
+      const s = zipfSize(size);
+      const d = writeDenseRatings(size, dir);
+      const c: Config = { file: d.file, nnz: d.nnz, users: d.users, items: d.items, k, threads, weighting };
       const load = loadavg()[0];
-      const imp = implicitRun(c);
-      const rec = recpipeRun(c);
-      const ratio = (rec.fit + rec.recommend) / (imp.fit + imp.recommend);
+      const imp: Measured[] = [];
+      const rec: Measured[] = [];
+      for (let r = 0; r < runs; r++) {
+        imp.push(implicitRun(c));
+        rec.push(recpipeRun(c));
+      }
+      const a = summary(imp);
+      const b = summary(rec);
+      const ratios = `**${(b.wall / a.wall).toFixed(2)}x**, ${(b.cpu / a.cpu).toFixed(2)}x, ${(b.peakMB / a.peakMB).toFixed(2)}x`;
       console.log(
-        `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${k} | ${weighting} | ${threads} | ${fmt(imp)} | ${fmt(rec)} | **${ratio.toFixed(2)}x**, ${(rec.maxRssMB / imp.maxRssMB).toFixed(2)}x | ${load.toFixed(1)} |`,
+        `| ${size} (${s.users.toLocaleString("en")} x ${s.items.toLocaleString("en")}) | ${k} | ${weighting} | ${threads} | ${runs} | ${cell(a)} | ${cell(b)} | ${ratios} | ${load.toFixed(1)} |`,
       );
     }
   } finally {

@@ -26,7 +26,17 @@ function sample(cdf: Float64Array, u: number): number {
 }
 
 /** nnz ratings 1..5 over users x items (ids 1..n, shuffled), item popularity Zipf-Mandelbrot(1, 40), user activity Zipf(0.6). */
-export function zipfRatings({ nnz, users, items, seed }: { nnz: number; users: number; items: number; seed: number }): AlsRatings {
+export function zipfRatings({
+  nnz,
+  users,
+  items,
+  seed,
+}: {
+  nnz: number;
+  users: number;
+  items: number;
+  seed: number;
+}): AlsRatings & { user: Int32Array; item: Int32Array } {
   let s = seed | 0;
   const rand = (): number => {
     s = (s + 0x6d2b79f5) | 0;
@@ -46,7 +56,7 @@ export function zipfRatings({ nnz, users, items, seed }: { nnz: number; users: n
   const userCdf = zipfCdf(users, 0.6, 0);
   const itemPerm = perm(items);
   const userPerm = perm(users);
-  const r: AlsRatings = { user: new Int32Array(nnz), item: new Int32Array(nnz), rating: new Float32Array(nnz) };
+  const r = { user: new Int32Array(nnz), item: new Int32Array(nnz), rating: new Float32Array(nnz) };
   for (let i = 0; i < nnz; i++) {
     r.user[i] = userPerm[sample(userCdf, rand())] + 1;
     r.item[i] = itemPerm[sample(itemCdf, rand())] + 1;

@@ -16,12 +16,15 @@ export const MAXIMUM_PAGES = 65536;
 
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
 /** AssemblyScript source (beside its TypeScript twin of the same name in src/kernels/) -> shipped .wasm name. */
+// A fourth column lists extra features: als-fma is the same ALS source built with relaxed SIMD, so its multiply-adds
+// are fused (f32x4.relaxed_madd; src/kernels/als-kernel-choice.ts says when it runs).
 const KERNELS = [
-  ["src/kernels/assembly/als-half-step.ts", "als"],
-  ["src/kernels/assembly/top-k-dot.ts", "topk"],
-  ["src/kernels/assembly/item-knn.ts", "itemknn"],
+  ["src/kernels/assembly/als-half-step.ts", "als", []],
+  ["src/kernels/assembly/als-half-step.ts", "als-fma", ["--enable", "relaxed-simd"]],
+  ["src/kernels/assembly/top-k-dot.ts", "topk", []],
+  ["src/kernels/assembly/item-knn.ts", "itemknn", []],
 ];
-for (const [source, name] of KERNELS) {
+for (const [source, name, features] of KERNELS) {
   const args = [
     asc,
     source,
@@ -35,6 +38,7 @@ for (const [source, name] of KERNELS) {
     "simd",
     "--enable",
     "threads",
+    ...features,
     "--sharedMemory",
     "--importMemory",
     "--maximumMemory",

@@ -1,4 +1,4 @@
-import { Field, Float32, makeVector, Table, type Schema } from "apache-arrow";
+import { DataType, Field, Float32, makeVector, Precision, Table, type Schema } from "apache-arrow";
 import { z } from "zod";
 import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWithParams, savedParamsAndInfo, saveParams } from "../src/core/define-stage.js";
 import { InputError } from "../src/core/errors.js";
@@ -42,11 +42,11 @@ export interface Biases {
  * b_i = Σ(r − μ − b_u)/(λ + n_i), then user biases b_u = Σ(r − μ − b_i)/(λ + n_u), `maxIter` times.
  *
  * The ratings are regrouped by user once (a counting sort keeping row order inside a user), as item index and
- * residual r − μ: each pass then streams 12 bytes a rating, the user pass sums each user's run in a register
+ * rating: each pass then streams 8 to 12 bytes a rating, the user pass sums each user's run in a register
  * instead of scattering into an array, and the item pass reads one user bias per run. On 20M ratings that is about
  * half the time of passes over the rows in file order.
  */
-export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float64Array, regParam: number, maxIter: number): Biases {
+export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float32Array | Float64Array, regParam: number, maxIter: number): Biases {
   const n = ratings.length;
   const U = denseIds(users);
   const I = denseIds(items);
@@ -64,11 +64,13 @@ export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float64
   for (let u = 0; u < nu; u++) start[u + 1] += start[u];
   const cursor = start.slice(0, nu);
   const item = new Int32Array(n);
-  const resid = new Float64Array(n);
+  // The ratings regrouped in their own precision (4 bytes a rating for a Float32 column, not 8): each pass takes the
+  // residual r - mu afresh, the same double every time, so the biases are those of a stored residual to the bit.
+  const rating = new (ratings.constructor as new (n: number) => Float32Array | Float64Array)(n);
   for (let r = 0; r < n; r++) {
     const o = cursor[U.index[r]]++;
     item[o] = I.index[r];
-    resid[o] = ratings[r] - mean;
+    rating[o] = ratings[r];
   }
   const bu = new Float64Array(nu);
   const bi = new Float64Array(ni);
@@ -77,13 +79,13 @@ export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float64
     acc.fill(0);
     for (let u = 0; u < nu; u++) {
       const b = bu[u];
-      for (let j = start[u], end = start[u + 1]; j < end; j++) acc[item[j]] += resid[j] - b;
+      for (let j = start[u], end = start[u + 1]; j < end; j++) acc[item[j]] += rating[j] - mean - b;
     }
     for (let i = 0; i < ni; i++) bi[i] = acc[i] / (regParam + itemCount[i]);
     for (let u = 0; u < nu; u++) {
       let sum = 0;
       const end = start[u + 1];
-      for (let j = start[u]; j < end; j++) sum += resid[j] - bi[item[j]];
+      for (let j = start[u]; j < end; j++) sum += rating[j] - mean - bi[item[j]];
       bu[u] = sum / (regParam + (end - start[u]));
     }
   }
@@ -114,7 +116,7 @@ export const biasBaseline = defineStage({
         self.transformSchema(table.schema);
         const u = idColumn(table, p.userCol, `${info.name}.userCol`);
         const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
-        const r = float64Values(table, p.ratingCol, info.name);
+        const r = ratingsAsStored(table, p.ratingCol, info.name);
         if (r.length === 0) throw new InputError("E_DATA", `${info.name}: no training rows`);
         for (let k = 0; k < r.length; k++) {
           if (!u.valid[k] || !i.valid[k] || Number.isNaN(r[k]))
@@ -159,6 +161,14 @@ export const biasBaseline = defineStage({
     }),
   }),
 });
+
+/** A Float32 rating column in one chunk without nulls as its own buffer (read only), any other as float64Values. */
+function ratingsAsStored(table: Table, col: string, where: string): Float32Array | Float64Array {
+  const v = table.getChild(col);
+  if (v && v.data.length === 1 && v.nullCount === 0 && DataType.isFloat(v.type) && v.type.precision === Precision.SINGLE)
+    return (v.data[0].values as Float32Array).subarray(0, v.length);
+  return float64Values(table, col, where);
+}
 
 function modelSchema(schema: Schema, p: Params, where: string): Schema {
   requireNumeric(schema, p.userCol, `${where}.userCol`);

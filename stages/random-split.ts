@@ -8,6 +8,7 @@ import type { RunContext } from "../src/core/run-context.js";
 import { seedParam } from "../src/core/params.js";
 import type { Splitter } from "../src/core/stage.js";
 import { partitionRows } from "../src/core/table.js";
+import { partitionRowsInPlace } from "../src/core/partition-in-place.js";
 
 const TYPE = "random-split";
 
@@ -68,19 +69,28 @@ export function randomSplitAssignment(order: Int32Array, uniforms: Float64Array,
  * Spark's XORShiftRandom (equal to Spark's randomSplit on a one-partition DataFrame). `hash`: each row's draw is a hash
  * of its values and the seed: no sort, so it takes a second for 25M rows rather than most of a minute.
  */
-export function randomSplitTable(table: Table, weights: readonly number[], seed: number, method: "hash" | "spark" = "hash"): { train: Table; test: Table } {
-  if (method === "spark") return splitBySide(table, randomSplitAssignment(sparkRowOrder(table), drawUniforms(table.numRows, seed), weights));
+export function randomSplitTable(
+  table: Table,
+  weights: readonly number[],
+  seed: number,
+  method: "hash" | "spark" = "hash",
+  reuseInput = false,
+): { train: Table; test: Table } {
+  if (method === "spark") return splitBySide(table, randomSplitAssignment(sparkRowOrder(table), drawUniforms(table.numRows, seed), weights), reuseInput);
   // One pass over the rows for the sides, one over each column for both outputs.
-  return splitBySide(table, rowHashSides(table, seed, weights));
+  return splitBySide(table, rowHashSides(table, seed, weights), reuseInput);
 }
 
-/** train = rows with side 0, test = rows with side 1, each in the original row order. */
-export function splitBySide(table: Table, side: Uint8Array): { train: Table; test: Table } {
+/**
+ * train = rows with side 0, test = rows with side 1, each in the original row order. `reuseInput`: the rows may be
+ * moved inside the table's own buffers (partition-in-place.ts) rather than copied; the same two tables either way.
+ */
+export function splitBySide(table: Table, side: Uint8Array, reuseInput = false): { train: Table; test: Table } {
   let all = true;
   for (let i = 0; i < side.length && all; i++) all = side[i] === 0;
   // Everything in train (weights [1, 0]): the input table itself, no copy.
   if (all) return { train: table, test: table.slice(0, 0) };
-  const [train, test] = partitionRows(table, side);
+  const [train, test] = (reuseInput ? partitionRowsInPlace(table, side) : undefined) ?? partitionRows(table, side);
   return { train, test };
 }
 
@@ -111,7 +121,7 @@ export const randomSplit = defineStage({
       type: TYPE,
       ...info,
       params: p,
-      split: (table: Table, ctx: RunContext) => randomSplitTable(table, p.weights, p.seed ?? ctx.seed, p.method),
+      split: (table: Table, ctx: RunContext, opts) => randomSplitTable(table, p.weights, p.seed ?? ctx.seed, p.method, opts?.reuseInput),
     };
   },
   example: () => ({

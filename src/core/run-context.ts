@@ -1,3 +1,5 @@
+import type { AlsKernelName } from "../kernels/als-kernel-choice.js";
+
 /**
  * What a stage may use while it runs: the seed for its random steps, how many workers it may use, and where to
  * report progress and messages. Created by the pipeline runner (and by tests); stages never read globals.
@@ -7,6 +9,8 @@ export interface RunContext {
   readonly seed: number;
   /** Worker threads the stage may use for its numeric work (>= 1). */
   readonly workers: number;
+  /** The build of the ALS kernels to run (src/kernels/als-kernel-choice.ts); absent: the portable one. */
+  readonly alsKernel?: AlsKernelName;
   readonly progress: ProgressSink;
   /** Informational messages (stderr, never stdout). */
   log(message: string): void;

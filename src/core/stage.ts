@@ -128,7 +128,11 @@ export interface Evaluator extends StageBase {
 /** Produces train and test from the input table (random-split, stratified-split, ...). */
 export interface Splitter extends StageBase {
   readonly role: "split";
-  split(table: Table, ctx: RunContext): { train: Table; test: Table };
+  /**
+   * `reuseInput`: the caller reads `table` row by row no more (nothing but per-column summaries), so a splitter may
+   * move its rows inside its own buffers and return views of them rather than copy them (random-split does).
+   */
+  split(table: Table, ctx: RunContext, opts?: { reuseInput?: boolean }): { train: Table; test: Table };
 }
 
 /**

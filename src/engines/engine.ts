@@ -22,7 +22,8 @@ export interface Engine<Data = unknown, Fitted = unknown> {
   load(stages: readonly PipelineStage[], steps?: readonly PrepareStep[]): Promise<LoadedData<Data>>;
   /** Applies the data-preparation steps, in order, before the split; the funnel when the engine counts one. */
   prepare(data: Data, steps: readonly PrepareStep[]): Promise<{ data: Data; funnel?: FunnelStep[] }>;
-  split(data: Data, splitter: Splitter, ctx: RunContext): Promise<SplitData<Data>>;
+  /** `reuseInput`: the run reads `data` row by row no more, so a local split may reuse its buffers (Splitter.split). */
+  split(data: Data, splitter: Splitter, ctx: RunContext, reuseInput?: boolean): Promise<SplitData<Data>>;
   /** How tuning trials run here; the search itself is src/run/tune.ts. */
   trials(train: Data): TrialEngine;
   /** Fits the pipeline on `rows`; `what` names the fit in messages ("" for the model, "on every row" for a refit). */

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { FactorArray, GramAccumulate, HalfStepArgs, SolveRows } from "./als-half-step.js";
+import { ALS_KERNEL_FILES, DEFAULT_ALS_KERNEL, type AlsKernelName } from "./als-kernel-choice.js";
 
 /** The module declares a shared imported memory with this maximum (scripts/build-wasm.mjs): 4 GiB, wasm32's ceiling. */
 export const ALS_WASM_MAXIMUM_PAGES = 65536;
@@ -61,9 +62,9 @@ export function alsWasmAvailable(): boolean {
   return typeof wasmApi === "object" && typeof wasmApi.Memory === "function";
 }
 
-/** The compiled kernel bytes (shipped next to this file; copied into dist by scripts/copy-assets.mjs). */
-export function readAlsWasmBytes(): Uint8Array {
-  return readFileSync(new URL("./wasm/als.wasm", import.meta.url));
+/** The compiled bytes of one kernel build (shipped next to this file; copied into dist by scripts/copy-assets.mjs). */
+export function readAlsWasmBytes(kernel: AlsKernelName = DEFAULT_ALS_KERNEL): Uint8Array {
+  return readFileSync(new URL(`./wasm/${ALS_KERNEL_FILES[kernel]}`, import.meta.url));
 }
 
 /** A shared memory the kernels can import, big enough for `bytes` (reserved region included). */

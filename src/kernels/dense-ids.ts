@@ -3,7 +3,7 @@
  * Writes each rating's dense index into outDense and returns the sorted distinct ids. Uses a lookup table when
  * the id range is compact (the usual case: O(n), 4 bytes per id in range), otherwise sort + binary search.
  */
-export function denseIndex(ids: Int32Array, outDense: Int32Array): Int32Array {
+export function denseIndex(ids: Int32Array | Float64Array, outDense: Int32Array): Int32Array {
   const n = ids.length;
   let min = 2147483647;
   let max = -2147483648;

@@ -2,10 +2,11 @@
  * Buffer layouts of the item-knn kernels (item-knn.ts and its wasm engine, assembly/item-knn.ts): byte offsets of
  * every array in one shared buffer, so the main thread fills inputs in place and each worker writes its own rows.
  *
- * Neighbours (fit): the weighted rating matrix twice, item-major (CSC: colPtr, colUsers, colVals) and user-major
- * (CSR: rowPtr, rowItems, rowVals), rows sorted by index; norms[i] per item; out k neighbours per item.
- * Recommend: each user's raw ratings (CSR), the neighbour lists (k per item, -1 / NaN padded), the query users'
- * rows, an optional exclusion CSR over queries, out `num` items per query.
+ * Neighbours (fit): the rating rows first (CSR: rowPtr, rowItems, rowRatings, written there by ratingRowsInto and
+ * kept by the model afterwards), then the weighted matrix twice, user-major (rowVals: the rows' own ratings when
+ * there is no weighting) and item-major (CSC: colPtr, colUsers, colVals), norms[i] per item, out k neighbours per item.
+ * Recommend: each user's raw ratings (CSR; inside a fitted model's memory, the fit's own rows), the neighbour lists
+ * (k per item, -1 / NaN padded), the query users' rows, an optional exclusion CSR over users, out `num` per query.
  * Every worker slot has its own scratch: an f64 accumulator over all items and a heap of (f64 score, i32 index).
  */
 
@@ -30,18 +31,24 @@ function allocator(base: number): { take: (bytes: number) => number; end: () => 
 export interface NeighbourProblem {
   nUsers: number;
   nItems: number;
+  /** Room for this many entries (the input count, before duplicates are summed); views show the first `nnz`. */
   nnz: number;
+  /** Weighted values differ from the ratings (tfidf, bm25) and need their own copy. */
+  weighted: boolean;
   /** Neighbours kept per item (the item itself is never one). */
   k: number;
   workers: number;
 }
 
 export interface NeighbourLayout extends NeighbourProblem {
+  rowPtr: number;
+  rowItems: number;
+  rowRatings: number;
+  /** The first byte after the rating rows: what a recommend job in this memory may overwrite. */
+  afterRows: number;
   colPtr: number;
   colUsers: number;
   colVals: number;
-  rowPtr: number;
-  rowItems: number;
   rowVals: number;
   norms: number;
   outIdx: number;
@@ -55,19 +62,48 @@ export interface NeighbourLayout extends NeighbourProblem {
 
 export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OFFSET): NeighbourLayout {
   const a = allocator(base);
+  // the entry-sized rows first: their offsets do not depend on the user count, so the dense ids can be written
+  // there (ratingRowsInto's input) before the counts are known (see entryRegions)
+  const rowItems = a.take(p.nnz * 4);
+  const rowRatings = a.take(p.nnz * 4);
+  const rowPtr = a.take((p.nUsers + 1) * 4);
+  const afterRows = a.end();
+  const rowVals = p.weighted ? a.take(p.nnz * 4) : rowRatings;
   const colPtr = a.take((p.nItems + 1) * 4);
   const colUsers = a.take(p.nnz * 4);
   const colVals = a.take(p.nnz * 4);
-  const rowPtr = a.take((p.nUsers + 1) * 4);
-  const rowItems = a.take(p.nnz * 4);
-  const rowVals = a.take(p.nnz * 4);
   const norms = a.take(p.nItems * 8);
-  const outIdx = a.take(p.nItems * p.k * 4);
-  const outScores = a.take(p.nItems * p.k * 4);
+  return {
+    ...p,
+    rowPtr,
+    rowItems,
+    rowRatings,
+    afterRows,
+    colPtr,
+    colUsers,
+    colVals,
+    rowVals,
+    norms,
+    ...outputsAndScratch(a, p.nItems, p.k, p.nItems, p.workers),
+  };
+}
+
+/** What both jobs end with: `rows` output rows of `width` (i32 index, f32 score), the claim counter, per-worker scratch. */
+function outputsAndScratch(a: ReturnType<typeof allocator>, rows: number, width: number, nItems: number, workers: number) {
+  const outIdx = a.take(rows * width * 4);
+  const outScores = a.take(rows * width * 4);
   const control = a.take(16);
-  const scratchBytesPerWorker = align16(p.nItems * 8 + p.k * 12);
-  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
-  return { ...p, colPtr, colUsers, colVals, rowPtr, rowItems, rowVals, norms, outIdx, outScores, control, scratch, scratchBytesPerWorker, totalBytes: a.end() };
+  const scratchBytesPerWorker = align16(nItems * 8 + width * 12);
+  const scratch = a.take(scratchBytesPerWorker * Math.max(1, workers));
+  return { outIdx, outScores, control, scratch, scratchBytesPerWorker, totalBytes: a.end() };
+}
+
+/** Where planNeighbourLayout puts rowItems and rowRatings for `nnz` entries, whatever the user and item counts. */
+export function entryRegions(nnz: number, base = ITEM_KNN_BASE_OFFSET): { rowItems: number; rowRatings: number; end: number } {
+  const a = allocator(base);
+  const rowItems = a.take(nnz * 4);
+  const rowRatings = a.take(nnz * 4);
+  return { rowItems, rowRatings, end: a.end() };
 }
 
 export interface NeighbourViews {
@@ -76,6 +112,7 @@ export interface NeighbourViews {
   colVals: Float32Array;
   rowPtr: Int32Array;
   rowItems: Int32Array;
+  rowRatings: Float32Array;
   rowVals: Float32Array;
   norms: Float64Array;
   outIdx: Int32Array;
@@ -90,6 +127,7 @@ export function neighbourViews(buffer: ArrayBufferLike, l: NeighbourLayout): Nei
     colVals: new Float32Array(buffer, l.colVals, l.nnz),
     rowPtr: new Int32Array(buffer, l.rowPtr, l.nUsers + 1),
     rowItems: new Int32Array(buffer, l.rowItems, l.nnz),
+    rowRatings: new Float32Array(buffer, l.rowRatings, l.nnz),
     rowVals: new Float32Array(buffer, l.rowVals, l.nnz),
     norms: new Float64Array(buffer, l.norms, l.nItems),
     outIdx: new Int32Array(buffer, l.outIdx, l.nItems * l.k),
@@ -106,7 +144,7 @@ export interface RecommendProblem {
   k: number;
   nQueries: number;
   num: number;
-  /** Number of excluded (query, item) entries, or -1 for no exclusion. */
+  /** Number of excluded (user, item) entries, or -1 for no exclusion. */
   exclusionNnz: number;
   workers: number;
 }
@@ -129,23 +167,27 @@ export interface RecommendLayout extends RecommendProblem {
   totalBytes: number;
 }
 
-export function planRecommendLayout(p: RecommendProblem, base = ITEM_KNN_BASE_OFFSET): RecommendLayout {
-  const a = allocator(base);
-  const rowPtr = a.take((p.nUsers + 1) * 4);
-  const rowItems = a.take(p.nnz * 4);
-  const rowRatings = a.take(p.nnz * 4);
+/** Where the rating rows already are (a fitted model's memory) and the first byte free after them. */
+export interface RowsInPlace {
+  rowPtr: number;
+  rowItems: number;
+  rowRatings: number;
+  afterRows: number;
+}
+
+/** A fresh layout, or (with `rows`) one beside rating rows already in place, which are then not copied. */
+export function planRecommendLayout(p: RecommendProblem, rows?: RowsInPlace): RecommendLayout {
+  const a = allocator(rows ? align16(rows.afterRows) : ITEM_KNN_BASE_OFFSET);
+  const rowPtr = rows ? rows.rowPtr : a.take((p.nUsers + 1) * 4);
+  const rowItems = rows ? rows.rowItems : a.take(p.nnz * 4);
+  const rowRatings = rows ? rows.rowRatings : a.take(p.nnz * 4);
   const nbrIdx = a.take(p.nItems * p.k * 4);
   const nbrSim = a.take(p.nItems * p.k * 4);
   const nbrCount = a.take(p.nItems * 4);
   const queryRows = a.take(p.nQueries * 4);
   const hasExcl = p.exclusionNnz >= 0;
-  const exclIndptr = a.take(hasExcl ? (p.nQueries + 1) * 4 : 0);
+  const exclIndptr = a.take(hasExcl ? (p.nUsers + 1) * 4 : 0);
   const exclIndices = a.take(hasExcl ? p.exclusionNnz * 4 : 0);
-  const outIdx = a.take(p.nQueries * p.num * 4);
-  const outScores = a.take(p.nQueries * p.num * 4);
-  const control = a.take(16);
-  const scratchBytesPerWorker = align16(p.nItems * 8 + p.num * 12);
-  const scratch = a.take(scratchBytesPerWorker * Math.max(1, p.workers));
   return {
     ...p,
     rowPtr,
@@ -157,12 +199,7 @@ export function planRecommendLayout(p: RecommendProblem, base = ITEM_KNN_BASE_OF
     queryRows,
     exclIndptr,
     exclIndices,
-    outIdx,
-    outScores,
-    control,
-    scratch,
-    scratchBytesPerWorker,
-    totalBytes: a.end(),
+    ...outputsAndScratch(a, p.nQueries, p.num, p.nItems, p.workers),
   };
 }
 
@@ -191,7 +228,7 @@ export function recommendViews(buffer: ArrayBufferLike, l: RecommendLayout): Rec
     nbrSim: new Float32Array(buffer, l.nbrSim, l.nItems * l.k),
     nbrCount: new Int32Array(buffer, l.nbrCount, l.nItems),
     queryRows: new Int32Array(buffer, l.queryRows, l.nQueries),
-    exclIndptr: hasExcl ? new Int32Array(buffer, l.exclIndptr, l.nQueries + 1) : null,
+    exclIndptr: hasExcl ? new Int32Array(buffer, l.exclIndptr, l.nUsers + 1) : null,
     exclIndices: hasExcl ? new Int32Array(buffer, l.exclIndices, l.exclusionNnz) : null,
     outIdx: new Int32Array(buffer, l.outIdx, l.nQueries * l.num),
     outScores: new Float32Array(buffer, l.outScores, l.nQueries * l.num),

@@ -23,42 +23,79 @@ export interface RatingRows {
   rowRatings: Float32Array;
 }
 
-/** Counting sorts (item, then user; both stable) into a CSR with rows sorted by item and duplicate pairs summed. */
-export function ratingRows(userOf: Int32Array, itemOf: Int32Array, rating: Float32Array, nUsers: number, nItems: number): RatingRows {
+/** Where ratingRowsInto writes: rowPtr (nUsers + 1) and room for every input entry in rowItems / rowRatings. */
+export interface RatingRowsOut {
+  rowPtr: Int32Array;
+  rowItems: Int32Array;
+  rowRatings: Float32Array;
+}
+
+/**
+ * Counting sorts (item, then user; both stable) into a CSR with rows sorted by item and duplicate pairs summed,
+ * written straight into `out` (the kernel's memory, so the rows are never copied); returns the number of entries.
+ * The first sort carries each entry's user and rating along (into `staging`, n entries each), so both passes read
+ * sequentially and only write at random (a dependent random read per entry costs a cache miss at 25M ratings).
+ * `userOf` and `itemOf` may be views on out.rowItems and out.rowRatings: they are read before the rows are written.
+ */
+export function ratingRowsInto(
+  userOf: Int32Array,
+  itemOf: Int32Array,
+  rating: Float32Array,
+  nUsers: number,
+  nItems: number,
+  out: RatingRowsOut,
+  staging: { users: Int32Array; ratings: Float32Array } = { users: new Int32Array(userOf.length), ratings: new Float32Array(userOf.length) },
+): number {
   const n = userOf.length;
   const colStart = new Int32Array(nItems + 1);
-  for (let e = 0; e < n; e++) colStart[itemOf[e] + 1]++;
-  for (let i = 0; i < nItems; i++) colStart[i + 1] += colStart[i];
-  const byItem = new Int32Array(n); // entry numbers in (item, input order)
-  const cursor = colStart.slice(0, nItems);
-  for (let e = 0; e < n; e++) byItem[cursor[itemOf[e]]++] = e;
-  const rowCount = new Int32Array(nUsers + 1);
-  for (let e = 0; e < n; e++) rowCount[userOf[e] + 1]++;
-  for (let u = 0; u < nUsers; u++) rowCount[u + 1] += rowCount[u];
-  const items = new Int32Array(n);
-  const values = new Float32Array(n); // a duplicate pair's ratings are summed in f32
-  const at = rowCount.slice(0, nUsers);
-  // items ascending within each row; a duplicate lands right after its twin, in input order
-  for (let p = 0; p < n; p++) {
-    const e = byItem[p];
-    const slot = at[userOf[e]]++;
-    items[slot] = itemOf[e];
-    values[slot] = rating[e];
+  const rowStart = new Int32Array(nUsers + 1);
+  for (let e = 0; e < n; e++) {
+    colStart[itemOf[e] + 1]++;
+    rowStart[userOf[e] + 1]++;
   }
-  const rowPtr = new Int32Array(nUsers + 1);
-  let out = 0;
+  for (let i = 0; i < nItems; i++) colStart[i + 1] += colStart[i];
+  for (let u = 0; u < nUsers; u++) rowStart[u + 1] += rowStart[u];
+  const userByItem = staging.users; // entries in (item, input order)
+  const ratingByItem = staging.ratings;
+  const cursor = colStart.slice(0, nItems);
+  for (let e = 0; e < n; e++) {
+    const at = cursor[itemOf[e]]++;
+    userByItem[at] = userOf[e];
+    ratingByItem[at] = rating[e];
+  }
+  const { rowPtr, rowItems, rowRatings } = out;
+  const at = rowStart.slice(0, nUsers);
+  // items ascending within each row; a duplicate lands right after its twin, in input order
+  for (let i = 0; i < nItems; i++) {
+    for (let p = colStart[i]; p < colStart[i + 1]; p++) {
+      const slot = at[userByItem[p]]++;
+      rowItems[slot] = i;
+      rowRatings[slot] = ratingByItem[p];
+    }
+  }
+  // sum duplicates in place: the write position never passes the read position
+  rowPtr[0] = 0;
+  let w = 0;
   for (let u = 0; u < nUsers; u++) {
-    for (let p = rowCount[u]; p < rowCount[u + 1]; p++) {
-      if (out > rowPtr[u] && items[out - 1] === items[p]) values[out - 1] += values[p];
+    for (let p = rowStart[u]; p < rowStart[u + 1]; p++) {
+      if (w > rowPtr[u] && rowItems[w - 1] === rowItems[p]) rowRatings[w - 1] += rowRatings[p];
       else {
-        items[out] = items[p];
-        values[out] = values[p];
-        out++;
+        rowItems[w] = rowItems[p];
+        rowRatings[w] = rowRatings[p];
+        w++;
       }
     }
-    rowPtr[u + 1] = out;
+    rowPtr[u + 1] = w;
   }
-  return { nUsers, nItems, rowPtr, rowItems: items.slice(0, out), rowRatings: values.slice(0, out) };
+  return w;
+}
+
+/** ratingRowsInto on fresh arrays. */
+export function ratingRows(userOf: Int32Array, itemOf: Int32Array, rating: Float32Array, nUsers: number, nItems: number): RatingRows {
+  const n = userOf.length;
+  const out = { rowPtr: new Int32Array(nUsers + 1), rowItems: new Int32Array(n), rowRatings: new Float32Array(n) };
+  const nnz = ratingRowsInto(userOf, itemOf, rating, nUsers, nItems, out);
+  return { nUsers, nItems, rowPtr: out.rowPtr, rowItems: out.rowItems.slice(0, nnz), rowRatings: out.rowRatings.slice(0, nnz) };
 }
 
 /** Where the weighted matrix is written (views on the kernel's shared memory). */
@@ -72,13 +109,19 @@ export interface WeightedMatrixViews {
   norms: Float64Array;
 }
 
+/** The rows may already sit where the kernel reads them (ratingRowsInto wrote them there): then there is nothing to copy. */
+function copyUnlessSame(to: Int32Array | Float32Array, from: Int32Array | Float32Array): void {
+  if (to.buffer === from.buffer && to.byteOffset === from.byteOffset && to.length === from.length) return;
+  to.set(from);
+}
+
 /** Fills the weighted user-major and item-major copies of `m` and the item norms (see the file comment). */
 export function fillWeightedMatrix(m: RatingRows, weighting: ItemKnnWeighting, K1: number, B: number, out: WeightedMatrixViews): void {
   const { nUsers, nItems, rowPtr, rowItems, rowRatings } = m;
   const nnz = rowItems.length;
-  out.rowPtr.set(rowPtr);
-  out.rowItems.set(rowItems);
-  if (weighting === "none") out.rowVals.set(rowRatings);
+  copyUnlessSame(out.rowPtr, rowPtr);
+  copyUnlessSame(out.rowItems, rowItems);
+  if (weighting === "none") copyUnlessSame(out.rowVals, rowRatings);
   else {
     const logN = Math.log(nItems);
     let lengthNorm: Float64Array | null = null;

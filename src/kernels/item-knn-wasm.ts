@@ -4,7 +4,8 @@
  * independently, so which thread runs a chunk never changes a byte of the output.
  */
 import { readFileSync } from "node:fs";
-import { itemNeighbourRows, KnnHeap, recommendFromNeighbourRows } from "./item-knn.js";
+import { BoundedHeap } from "./bounded-heap.js";
+import { itemNeighbourRows, recommendFromNeighbourRows } from "./item-knn.js";
 import { ITEM_KNN_CHUNK_ROWS, neighbourViews, recommendViews, scratchOffsets, type NeighbourLayout, type RecommendLayout } from "./item-knn-layout.js";
 
 /** 65536 pages = 4 GiB, as scripts/build-wasm.mjs declares: an imported shared memory must match the declared maximum. */
@@ -78,6 +79,17 @@ export function allocateItemKnnShared(engine: ItemKnnEngine, bytes: number, thre
   return { engine, memory: new WebAssembly.Memory({ initial: pages, maximum: ITEM_KNN_MAX_PAGES, shared: true }), module: itemKnnWasmModule() };
 }
 
+/** `shared` with room for `bytes` (a wasm memory grows in place; its old views stay valid), or null if it cannot grow. */
+export function growItemKnnShared(shared: ItemKnnShared, bytes: number): ItemKnnShared | null {
+  if (shared.engine === "js") return shared.buffer.byteLength >= bytes ? shared : null;
+  const have = shared.memory.buffer.byteLength;
+  if (bytes <= have) return shared;
+  const pages = Math.ceil((bytes - have) / PAGE_BYTES);
+  if (have / PAGE_BYTES + pages > ITEM_KNN_MAX_PAGES) return null;
+  shared.memory.grow(pages);
+  return shared;
+}
+
 export function itemKnnBuffer(shared: ItemKnnShared): ArrayBufferLike {
   return shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
 }
@@ -148,7 +160,7 @@ export function runItemKnnChunks(shared: ItemKnnShared, job: ItemKnnJob, slot: n
     return;
   }
   const acc = new Float64Array(buffer, s.acc, l.nItems);
-  const heap = new KnnHeap(heapCap);
+  const heap = new BoundedHeap(heapCap);
   if (job.kind === "neighbours") {
     const v = neighbourViews(buffer, job.layout);
     for (let start = claim(); start < rows; start = claim()) {

@@ -14,80 +14,31 @@
  * Recommendations for query q (user row queryRows[q], or -1 for none):
  * - score(j) = sum over the user's items i (ascending) and over i's neighbour list (best first) of
  *   rating[u,i] * sim(i, j), in f64: implicit's NearestNeighboursScorer.recommend;
- * - candidates are the items with score != 0 that are not in the query's exclusion row; top `num` under
+ * - candidates are the items with score != 0 that are not in the exclusion row of the query's user; top `num` under
  *   (score, j), larger first; out row q as above.
  *
  * Each row depends only on the inputs, never on which worker computes it or how rows are chunked, so the output is
  * identical for any worker count.
  */
+import type { BoundedHeap } from "./bounded-heap.js";
 import type { NeighbourViews, RecommendViews } from "./item-knn-layout.js";
 
-/** (sa, ia) ranks below (sb, ib): lower score, or equal score and lower index. */
-function worse(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa < sb || (sa === sb && ia < ib);
-}
+/** 2^-40: far above the few ulps by which root * den and the division can round, far below any real gap. */
+export const REJECT_MARGIN = 9.094947017729282e-13;
 
-/** A bounded min-heap on (f64 score, index) whose root is the worst entry kept. */
-export class KnnHeap {
-  readonly scores: Float64Array;
-  readonly idx: Int32Array;
-  size = 0;
-  constructor(readonly capacity: number) {
-    this.scores = new Float64Array(Math.max(1, capacity));
-    this.idx = new Int32Array(Math.max(1, capacity));
+/**
+ * Offers d / den to a heap of neighbours. Most candidates lose to the heap's root, and a division costs several
+ * multiplications: when d is below root * den by REJECT_MARGIN (so d / den is below root even after rounding; |root *
+ * den| > 1e-200 keeps clear of underflow), the candidate is dropped without dividing. The kept entries are exactly
+ * those of always dividing.
+ */
+function offerNeighbour(heap: BoundedHeap, d: number, den: number, j: number): void {
+  if (heap.size === heap.capacity) {
+    const t = heap.scores[0] * den;
+    const a = Math.abs(t);
+    if (a > 1e-200 && d < t - a * REJECT_MARGIN) return;
   }
-
-  offer(score: number, index: number): void {
-    if (this.size < this.capacity) {
-      let pos = this.size++;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!worse(score, index, this.scores[parent], this.idx[parent])) break;
-        this.scores[pos] = this.scores[parent];
-        this.idx[pos] = this.idx[parent];
-        pos = parent;
-      }
-      this.scores[pos] = score;
-      this.idx[pos] = index;
-    } else if (this.capacity > 0 && worse(this.scores[0], this.idx[0], score, index)) {
-      this.scores[0] = score;
-      this.idx[0] = index;
-      this.siftDown(0);
-    }
-  }
-
-  private siftDown(pos: number): void {
-    const s = this.scores[pos];
-    const id = this.idx[pos];
-    for (;;) {
-      const l = 2 * pos + 1;
-      if (l >= this.size) break;
-      let c = l;
-      const r = l + 1;
-      if (r < this.size && worse(this.scores[r], this.idx[r], this.scores[l], this.idx[l])) c = r;
-      if (!worse(this.scores[c], this.idx[c], s, id)) break;
-      this.scores[pos] = this.scores[c];
-      this.idx[pos] = this.idx[c];
-      pos = c;
-    }
-    this.scores[pos] = s;
-    this.idx[pos] = id;
-  }
-
-  /** Empties the heap into out[offset ..], best first, and pads the row to `width` with -1 / NaN. */
-  drainInto(outIdx: Int32Array, outScores: Float32Array, offset: number, width: number): void {
-    const count = this.size;
-    while (this.size > 0) {
-      const last = --this.size;
-      outIdx[offset + last] = this.idx[0];
-      outScores[offset + last] = this.scores[0];
-      this.scores[0] = this.scores[last];
-      this.idx[0] = this.idx[last];
-      this.siftDown(0);
-    }
-    outIdx.fill(-1, offset + count, offset + width);
-    outScores.fill(NaN, offset + count, offset + width);
-  }
+  heap.offer(d / den, j);
 }
 
 /** The k nearest neighbours of items [rowStart, rowEnd); `acc` is nItems zeros on entry and on exit. */
@@ -99,7 +50,7 @@ export function itemNeighbourRows(
   rowStart: number,
   rowEnd: number,
   acc: Float64Array,
-  heap: KnnHeap,
+  heap: BoundedHeap,
 ): void {
   const { colPtr, colUsers, colVals, rowPtr, rowItems, rowVals, norms, outIdx, outScores } = v;
   for (let i = rowStart; i < rowEnd; i++) {
@@ -122,7 +73,7 @@ export function itemNeighbourRows(
           const d = acc[j];
           if (d === 0) continue;
           acc[j] = 0;
-          if (j !== i) heap.offer(d / (di * norms[j] + shrinkage), j);
+          if (j !== i) offerNeighbour(heap, d, di * norms[j] + shrinkage, j);
         }
       }
     } else {
@@ -130,7 +81,7 @@ export function itemNeighbourRows(
         const d = acc[j];
         if (d === 0) continue;
         acc[j] = 0;
-        if (j !== i) heap.offer(d / (di * norms[j] + shrinkage), j);
+        if (j !== i) offerNeighbour(heap, d, di * norms[j] + shrinkage, j);
       }
     }
     heap.drainInto(outIdx, outScores, i * k, k);
@@ -138,7 +89,15 @@ export function itemNeighbourRows(
 }
 
 /** The top `num` items for queries [qStart, qEnd) from the neighbour lists; `acc` is nItems zeros on entry and exit. */
-export function recommendFromNeighbourRows(v: RecommendViews, k: number, num: number, qStart: number, qEnd: number, acc: Float64Array, heap: KnnHeap): void {
+export function recommendFromNeighbourRows(
+  v: RecommendViews,
+  k: number,
+  num: number,
+  qStart: number,
+  qEnd: number,
+  acc: Float64Array,
+  heap: BoundedHeap,
+): void {
   const { rowPtr, rowItems, rowRatings, nbrIdx, nbrSim, nbrCount, queryRows, exclIndptr, exclIndices, outIdx, outScores } = v;
   for (let q = qStart; q < qEnd; q++) {
     const r = queryRows[q];
@@ -150,7 +109,7 @@ export function recommendFromNeighbourRows(v: RecommendViews, k: number, num: nu
         const n = nbrCount[i];
         for (let t = 0; t < n; t++) acc[nbrIdx[base + t]] += w * nbrSim[base + t];
       }
-      if (exclIndptr && exclIndices) for (let e = exclIndptr[q]; e < exclIndptr[q + 1]; e++) acc[exclIndices[e]] = 0;
+      if (exclIndptr && exclIndices) for (let e = exclIndptr[r]; e < exclIndptr[r + 1]; e++) acc[exclIndices[e]] = 0;
       for (let p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
         const base = rowItems[p] * k;
         const n = nbrCount[rowItems[p]];

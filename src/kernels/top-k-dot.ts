@@ -21,6 +21,8 @@
  * force's, ties included. Random factors (equal norms) prune little; fitted factors, whose norms vary, prune a lot.
  */
 
+import { BoundedHeap } from "./bounded-heap.js";
+
 export const TOPK_BASE_OFFSET = 65536; // leave the first 64 KiB of wasm memory to AssemblyScript's own data
 export const TOPK_CHUNK_QUERIES = 256; // queries per kernel call: bounded scratch, and V8 tiers the wasm up early
 /** Targets per pruning stripe (8 panels): the bound is checked once per stripe, amortised over its score tiles. */
@@ -183,11 +185,6 @@ export function packTargetPanels(targets: Float32Array, nTargets: number, rank: 
   }
 }
 
-/** (sa, ia) ranks below (sb, ib): lower score, or equal score and lower index. */
-function worse(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa < sb || (sa === sb && ia < ib);
-}
-
 function isExcluded(indices: Int32Array, from: number, to: number, idx: number): boolean {
   let lo = from;
   let hi = to - 1;
@@ -201,72 +198,6 @@ function isExcluded(indices: Int32Array, from: number, to: number, idx: number):
   return false;
 }
 
-/** A bounded min-heap on (score, index) whose root is the worst entry kept. */
-class TopKHeap {
-  readonly scores: Float32Array;
-  readonly idx: Int32Array;
-  size = 0;
-  constructor(readonly capacity: number) {
-    this.scores = new Float32Array(Math.max(1, capacity));
-    this.idx = new Int32Array(Math.max(1, capacity));
-  }
-
-  /** Would (score, index) be kept? */
-  admits(score: number, index: number): boolean {
-    if (this.size < this.capacity) return true;
-    return worse(this.scores[0], this.idx[0], score, index);
-  }
-
-  push(score: number, index: number): void {
-    if (this.size < this.capacity) {
-      let pos = this.size++;
-      while (pos > 0) {
-        const parent = (pos - 1) >> 1;
-        if (!worse(score, index, this.scores[parent], this.idx[parent])) break;
-        this.scores[pos] = this.scores[parent];
-        this.idx[pos] = this.idx[parent];
-        pos = parent;
-      }
-      this.scores[pos] = score;
-      this.idx[pos] = index;
-    } else {
-      this.scores[0] = score;
-      this.idx[0] = index;
-      this.siftDown(0);
-    }
-  }
-
-  private siftDown(pos: number): void {
-    const s = this.scores[pos];
-    const id = this.idx[pos];
-    for (;;) {
-      const l = 2 * pos + 1;
-      if (l >= this.size) break;
-      let c = l;
-      const r = l + 1;
-      if (r < this.size && worse(this.scores[r], this.idx[r], this.scores[l], this.idx[l])) c = r;
-      if (!worse(this.scores[c], this.idx[c], s, id)) break;
-      this.scores[pos] = this.scores[c];
-      this.idx[pos] = this.idx[c];
-      pos = c;
-    }
-    this.scores[pos] = s;
-    this.idx[pos] = id;
-  }
-
-  /** Empties the heap into out[offset .. offset + size), best first. */
-  drainInto(outIdx: Int32Array, outScores: Float32Array, offset: number): void {
-    while (this.size > 0) {
-      const last = --this.size;
-      outIdx[offset + last] = this.idx[0];
-      outScores[offset + last] = this.scores[0];
-      this.scores[0] = this.scores[last];
-      this.idx[0] = this.idx[last];
-      this.siftDown(0);
-    }
-  }
-}
-
 /**
  * The TypeScript engine: top `num` targets for queries [qStart, qEnd) of the views (see the contract above).
  * `stats.scored`, when given, counts the (query, target) pairs scored, so tests and benchmarks can see the pruning.
@@ -274,7 +205,7 @@ class TopKHeap {
 export function topKDot(v: TopKViews, l: TopKLayout, qStart: number, qEnd: number, stats?: { scored: number }): void {
   const { rank, num, nTargets } = l;
   const f = Math.fround;
-  const heap = new TopKHeap(Math.min(num, nTargets));
+  const heap = new BoundedHeap(Math.min(num, nTargets));
   const exclIndptr = v.exclIndptr;
   const exclIndices = v.exclIndices;
   for (let q = qStart; q < qEnd; q++) {
@@ -292,13 +223,9 @@ export function topKDot(v: TopKViews, l: TopKLayout, qStart: number, qEnd: numbe
         const t = v.slotTarget[slot];
         if (score !== score || !heap.admits(score, t)) continue;
         if (exclIndptr && exclIndices && isExcluded(exclIndices, exclIndptr[q], exclIndptr[q + 1], t)) continue;
-        heap.push(score, t);
+        heap.offer(score, t);
       }
     }
-    const row = q * num;
-    const count = heap.size;
-    heap.drainInto(v.outIdx, v.outScores, row);
-    v.outIdx.fill(-1, row + count, row + num);
-    v.outScores.fill(NaN, row + count, row + num);
+    heap.drainInto(v.outIdx, v.outScores, q * num, num);
   }
 }

@@ -1,5 +1,6 @@
-import type { Table } from "apache-arrow";
-import { combineKeys, rowKeys } from "../core/row-keys.js";
+import type { Table, Vector } from "apache-arrow";
+import { requireField } from "../core/table.js";
+import { distinctPairs, idCodes } from "./distinct-pairs.js";
 
 /** One row of the prepare funnel: what the data held after a step (the first row: the source as read). */
 export interface FunnelStep {
@@ -22,14 +23,18 @@ export interface IdColumns {
   item?: string;
 }
 
-/** Rows, distinct users and items, and duplicate (user, item) pairs of a table: one pass of key coding per column. */
+/** Rows, distinct users and items, and duplicate (user, item) pairs of a table: one pass of codes per column, one counting sort. */
 export function funnelStep(table: Table, step: Pick<FunnelStep, "step" | "type" | "name">, cols: IdColumns): FunnelStep {
   const has = (c: string | undefined): c is string => c !== undefined && table.schema.fields.some((f) => f.name === c);
   const out: FunnelStep = { ...step, rows: table.numRows };
-  const users = has(cols.user) ? rowKeys(table, [cols.user], "funnel") : undefined;
-  const items = has(cols.item) ? rowKeys(table, [cols.item], "funnel") : undefined;
-  if (users) out.users = users.numKeys;
-  if (items) out.items = items.numKeys;
-  if (users && items) out.duplicatePairs = table.numRows - combineKeys(users, items).numKeys;
+  const codes = (c: string) => {
+    requireField(table.schema, c, "funnel");
+    return idCodes(table.getChild(c) as Vector, c, "funnel");
+  };
+  const users = has(cols.user) ? codes(cols.user) : undefined;
+  const items = has(cols.item) ? codes(cols.item) : undefined;
+  if (users) out.users = users.distinct;
+  if (items) out.items = items.distinct;
+  if (users && items) out.duplicatePairs = table.numRows - distinctPairs(users, items);
   return out;
 }

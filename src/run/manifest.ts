@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InputRecord } from "../engines/engine.js";
 import type { FunnelStep } from "../prepare/funnel.js";
+import type { AlsKernelName } from "../kernels/als-kernel-choice.js";
 
 /** What the manifest says about one artefact file. */
 export interface ArtefactRecord {
@@ -24,6 +25,11 @@ export interface Manifest {
   createdAt: string;
   seed: number;
   workers: number;
+  /**
+   * Local engine: the build of the kernels that ran (als: "simd128", portable, or "simd128-fma", whose last bits
+   * depend on the CPU); `reproduce` re-runs with the same one. Absent in run directories from before it was recorded.
+   */
+  kernels?: { als: AlsKernelName };
   /** "local", or "spark-connect" with the server's Spark version and URL (never a token). */
   engine: string;
   sparkVersion?: string;

@@ -1,4 +1,5 @@
 import type { FunnelStep } from "../prepare/funnel.js";
+import type { AlsKernelSetting } from "../kernels/als-kernel-choice.js";
 import type { ProgressSink } from "../core/run-context.js";
 import type { StageRegistry } from "../core/registry.js";
 import type { TuneResult } from "../model/tune-result.js";
@@ -12,6 +13,8 @@ export interface RunOptions {
   outDir?: string;
   /** Worker threads for numeric work (default: all cores). */
   workers?: number;
+  /** `--kernel`: which build of the ALS kernels runs (src/run/als-kernel-setting.ts); default portable. */
+  kernel?: AlsKernelSetting;
   progress?: ProgressSink;
   log?: (message: string) => void;
   warn?: (message: string) => void;

@@ -8,6 +8,7 @@ import type { Timings } from "./timings.js";
 import type { TuneResult } from "../model/tune-result.js";
 import type { ItemAttributes } from "../model/item-attributes.js";
 import type { FunnelStep } from "../prepare/funnel.js";
+import type { AlsKernelName } from "../kernels/als-kernel-choice.js";
 
 /** Everything a run computed, before it is written: what the run directory and the report are made from. */
 export interface RunOutcome {
@@ -37,6 +38,8 @@ export interface RunOutcome {
   itemsInput?: InputRecord;
   timings: Timings;
   workers: number;
+  /** The build of the ALS kernels the local engine ran (manifest.json `kernels.als`). */
+  alsKernel?: AlsKernelName;
   /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (absent on remote runs). */
   prepare?: FunnelStep[];
 }

@@ -22,7 +22,9 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     const steps = prepareSteps(loaded);
     const read = await time("read", () => engine.load(stages, steps));
     const { data, funnel } = await engine.prepare(read.data, steps);
-    const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`)));
+    // Only a refit on every row reads the data's rows after the split (the report counts ids and ratings, in any order).
+    const reuseData = spec.tune?.params.refit !== "all";
+    const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`), reuseData));
     const { train, rows } = split;
     base.log(`split: ${rows.train.toLocaleString("en-US")} train, ${rows.test.toLocaleString("en-US")} test rows`);
     // Caught here, naming the split, rather than as a confusing "no ratings" from whichever stage fits first.
@@ -76,6 +78,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       reportRecommendations,
       timings,
       workers: base.workers,
+      alsKernel: base.alsKernel,
       prepare: funnel,
       itemAttributes: engine.itemAttributes?.(saved),
       itemsInput: read.itemsInput,

@@ -6,6 +6,7 @@ import { buildEvaluators, buildPipelineStages, buildSplitter } from "../spec/bui
 import { loadPipelineFile } from "../spec/load-pipeline-file.js";
 import { recpipeVersion } from "./manifest.js";
 import { pickEngine } from "./pick-engine.js";
+import { resolveAlsKernel } from "./als-kernel-setting.js";
 import type { RunOptions } from "./run-options.js";
 import { Timings } from "./timings.js";
 
@@ -23,6 +24,7 @@ export async function startRun(file: string, opts: RunOptions) {
   // Programmatic callers may omit progress: an explicit undefined must not replace the silent default.
   const base = quietContext({
     workers: Math.max(1, opts.workers ?? kind.defaultWorkers()),
+    alsKernel: resolveAlsKernel(opts.kernel),
     ...(opts.progress ? { progress: opts.progress } : {}),
     log: sayOnce(opts.log ?? (() => undefined)),
     warn: sayOnce(opts.warn ?? (() => undefined)),

@@ -65,6 +65,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
       createdAt: opts.now.toISOString(),
       seed: spec.seed,
       workers: o.workers,
+      ...(o.alsKernel && !o.engine ? { kernels: { als: o.alsKernel } } : {}),
       engine: o.engine?.name ?? "local",
       ...(o.engine?.sparkVersion ? { sparkVersion: o.engine.sparkVersion } : {}),
       ...(o.engine?.remote ? { remote: o.engine.remote } : {}),

@@ -12,6 +12,7 @@ import { hadoopCrc } from "../io/hadoop-crc.js";
 import type { ArtefactRecord, Manifest } from "../run/manifest.js";
 import { run } from "../run/run.js";
 import { funnelDifferences } from "../prepare/compare-funnel.js";
+import { relaxedSimdAvailable, type AlsKernelSetting } from "../kernels/als-kernel-choice.js";
 
 export interface Reproduction {
   /** Artefacts compared and found identical. */
@@ -56,6 +57,7 @@ export async function reproduce(
   if (!Array.isArray(manifest.inputs) || !Array.isArray(manifest.artefacts)) {
     throw new InputError("E_FILE", `${manifestPath}: expected "inputs" and "artefacts" lists; found ${JSON.stringify(Object.keys(manifest))}`);
   }
+  const kernel = recordedAlsKernel(manifest, runDir);
   const result: Reproduction = { identical: [], differences: [], skipped: [], unverified: [] };
   const stop = (difference: string): Reproduction => {
     result.differences.push(difference);
@@ -89,6 +91,7 @@ export async function reproduce(
     const again = await run(join(runDir, "pipeline.yaml"), {
       outDir: scratch,
       workers: opts.workers ?? manifest.workers,
+      kernel,
       progress: opts.progress,
       log: opts.log,
       allowPlugins: opts.allowPlugins,
@@ -132,6 +135,26 @@ export async function reproduce(
     await rm(scratch, { recursive: true, force: true });
   }
   return result;
+}
+
+/**
+ * The `--kernel` setting that re-runs with the ALS kernel the manifest names (runs from before it was recorded ran
+ * the portable one). Refused (exit 2) before anything runs when this machine cannot run that kernel: another kernel
+ * would round differently, and the comparison would report differences that say nothing about the run.
+ */
+function recordedAlsKernel(manifest: Manifest, runDir: string): AlsKernelSetting {
+  const recorded: unknown = manifest.kernels?.als ?? "simd128";
+  if (recorded === "simd128") return "portable";
+  if (recorded !== "simd128-fma") {
+    throw new InputError("E_FILE", `${join(runDir, "manifest.json")}: kernels.als must be "simd128" or "simd128-fma"; found ${JSON.stringify(recorded)}`);
+  }
+  if (!relaxedSimdAvailable()) {
+    throw new InputError(
+      "E_UNSUPPORTED",
+      `${runDir}: this run used the ALS kernel simd128-fma (fused multiply-add through WebAssembly relaxed SIMD), which this Node (${process.version}) cannot run; reproduce it where \`recpipe run --kernel fma\` works (the same CPU kind: fused rounding depends on the CPU), or re-run the pipeline with --kernel portable`,
+    );
+  }
+  return "fma";
 }
 
 async function same(a: ArtefactRecord, b: ArtefactRecord, dirA: string, dirB: string): Promise<boolean> {

@@ -24,20 +24,70 @@ import { openSandboxedDuckDB } from "./duckdb-sandbox.js";
 import type { SqlColumnSlice, SqlColumnSpec, SqlColumnType, SqlReply, SqlRequest, SqlResultColumn } from "./sql-protocol.js";
 import { RefusedConstruct, rewriteSparkTokens } from "./spark-sql-lexer.js";
 import { rewriteSparkTree, writeTree } from "./spark-sql-tree.js";
+import { filterOnlyColumns, POSITION_COLUMN, positionsTree } from "./filter-only.js";
 
 /** The statement as DuckDB runs it: Spark's lexical forms rewritten, then its parse tree checked and rewritten. */
 export async function rewriteStatement(conn: DuckDBConnection, statement: string): Promise<string> {
   const { sql, mentionsThis } = rewriteSparkTokens(statement);
   if (!mentionsThis) throw new RefusedConstruct("a statement without __THIS__", "expected a SELECT reading __THIS__ (the input table)");
   // Positions absent from the tree are uint64 max, which a JavaScript number cannot hold; none is needed here.
-  const text = (await scalarText(conn, "SELECT json_serialize_sql($1::VARCHAR)", sql)).replace(/"query_location":\d+/g, '"query_location":0');
-  const parsed = JSON.parse(text);
+  const parsed = await parseTree(conn, sql);
   if (parsed.error) {
     const msg = String(parsed.error_message);
     if (/Only SELECT statements/i.test(msg)) throw new RefusedConstruct(firstWord(statement), "expected one SELECT statement");
     throw new SqlFailure("syntax", msg);
   }
   return (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", writeTree(rewriteSparkTree(parsed)))).trim();
+}
+
+async function parseTree(conn: DuckDBConnection, sql: string) {
+  const text = (await scalarText(conn, "SELECT json_serialize_sql($1::VARCHAR)", sql)).replace(/"query_location":\d+/g, '"query_location":0');
+  return JSON.parse(text);
+}
+
+/** The last `plan` request's statement and result, which the `positions` run that follows it reuses. */
+let planned: { statement: string; tree: Awaited<ReturnType<typeof parseTree>>; columns: string[] | undefined } | undefined;
+
+/** A filter-only statement's rewritten tree and the input columns its predicate reads (filter-only.ts). */
+async function filterPlan(conn: DuckDBConnection, statement: string, columns: readonly string[]) {
+  const tree = await parseTree(conn, await rewriteStatement(conn, statement));
+  planned = { statement, tree, columns: filterOnlyColumns(tree, columns) };
+  return planned;
+}
+
+/** The positions (ascending) of the input rows a filter-only statement keeps. */
+async function positions(conn: DuckDBConnection, statement: string, inp: Input): Promise<Int32Array> {
+  const plan =
+    planned?.statement === statement
+      ? planned
+      : await filterPlan(
+          conn,
+          statement,
+          inp.columns.map((c) => c.name),
+        );
+  if (!plan.columns) throw new Error("positions of a statement that is not a filter");
+  const sql = (await scalarText(conn, "SELECT json_deserialize_sql($1::JSON)", JSON.stringify(positionsTree(plan.tree)))).trim();
+  const result = await runQuery(conn, sql);
+  const parts: Int32Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, 0), n * 4);
+    parts.push(new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * 4)));
+    total += n;
+  }
+  const out = new Int32Array(total);
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  // One thread and preserve_insertion_order give input order; sorting keeps the promise should either change.
+  for (let i = 1; i < total; i++)
+    if (out[i] < out[i - 1]) {
+      out.sort();
+      break;
+    }
+  return out;
 }
 
 function firstWord(s: string): string {
@@ -80,7 +130,7 @@ const CHUNK_ROWS = 2048;
  * shows them as VARCHAR, as Spark sees them. The ENUM is built from a table of the labels, not from SQL text, so a
  * million labels cost no parsing.
  */
-async function begin(conn: DuckDBConnection, columns: SqlColumnSpec[], labels: (string[] | null)[]): Promise<Input> {
+async function begin(conn: DuckDBConnection, columns: SqlColumnSpec[], labels: (string[] | null)[], withPositions = false): Promise<Input> {
   // A failed run leaves its input behind; its ENUM types can only be replaced once no table uses them.
   await conn.run("DROP VIEW IF EXISTS __THIS__");
   await conn.run("DROP TABLE IF EXISTS __input__");
@@ -121,6 +171,7 @@ async function begin(conn: DuckDBConnection, columns: SqlColumnSpec[], labels: (
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE __input__ (${defs.join(", ") || "__empty__ INTEGER"})`);
   const shown = columns.map((c, j) => (enums[j] ? `CAST(${quote(c.name)} AS VARCHAR) AS ${quote(c.name)}` : quote(c.name)));
+  if (withPositions) shown.push(`CAST(rowid AS INTEGER) AS ${POSITION_COLUMN}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW __THIS__ AS SELECT ${shown.join(", ") || "*"} FROM __input__`);
   const enumWidth = enums.map((e) => (e ? enumBytes(e) : 0));
   return { columns, enums, enumWidth, remap };
@@ -353,8 +404,10 @@ async function handle(req: SqlRequest): Promise<SqlReply> {
       const cols = await describe(conn, sql);
       return { ok: true, columns: cols.map((c) => ({ name: c.name, type: c.mapped.type })), sql };
     }
+    case "plan":
+      return { ok: true, filterColumns: (await filterPlan(conn, req.statement, req.columns)).columns ?? null };
     case "begin":
-      input = await begin(conn, req.columns, req.labels);
+      input = await begin(conn, req.columns, req.labels, req.positions);
       return { ok: true };
     case "append":
       if (!input) throw new Error("append before begin");
@@ -366,6 +419,14 @@ async function handle(req: SqlRequest): Promise<SqlReply> {
       await conn.run("DROP TABLE IF EXISTS __input__");
       input = undefined;
       return { ok: true, columns };
+    }
+    case "positions": {
+      if (!input) throw new Error("positions before begin");
+      const kept = await positions(conn, req.statement, input);
+      await conn.run("DROP VIEW IF EXISTS __THIS__");
+      await conn.run("DROP TABLE IF EXISTS __input__");
+      input = undefined;
+      return { ok: true, positions: kept };
     }
   }
 }
@@ -383,7 +444,7 @@ port.on("message", (req: SqlRequest) => {
   handle(req)
     .catch(replyFor)
     .then((reply) => {
-      const transfer: ArrayBuffer[] = [];
+      const transfer: ArrayBuffer[] = reply.ok && reply.positions ? [reply.positions.buffer as ArrayBuffer] : [];
       for (const c of (reply.ok && reply.columns) || []) {
         const r = c as SqlResultColumn;
         for (const a of [r.values, r.codes, r.validity]) if (a) transfer.push(a.buffer as ArrayBuffer);

@@ -30,7 +30,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { InputError, RecpipeError } from "../core/errors.js";
 import { stringCodes } from "../core/string-codes.js";
-import { describeType, isValid } from "../core/table.js";
+import { describeType, isValid, takeRows } from "../core/table.js";
 import type { SqlColumnSlice, SqlColumnSpec, SqlColumnType, SqlReply, SqlRequest, SqlResultColumn } from "./sql-protocol.js";
 
 /** Rows sent to the worker per message: bounds the extra copy of the input to one slice (a multiple of 2048). */
@@ -166,10 +166,14 @@ export function rewriteSql(statement: string, where: string): string {
 
 /** Runs `statement` (Spark SQL, `__THIS__` = `table`) on the local engine and returns its output as an Arrow table. */
 export function runSql(table: Table, statement: string, where: string): Table {
-  const columns = specsOf(table.schema, where);
-  const inputs = table.schema.fields.map((f, j) => columnInput(table.getChildAt(j) as Vector, f.name, columns[j].type, where));
+  const all = specsOf(table.schema, where);
   try {
-    call({ op: "begin", columns, labels: inputs.map((c) => c.labels ?? null) });
+    // A row filter (filter-only.ts) needs only the columns its predicate reads, and its output is rows of the input.
+    const filterColumns = call({ op: "plan", statement, columns: all.map((c) => c.name) }).filterColumns;
+    const used = filterColumns ? all.flatMap((c, j) => (filterColumns.includes(c.name) ? [j] : [])) : all.map((_, j) => j);
+    const columns = used.map((j) => all[j]);
+    const inputs = used.map((j) => columnInput(table.getChildAt(j) as Vector, all[j].name, all[j].type, where));
+    call({ op: "begin", columns, labels: inputs.map((c) => c.labels ?? null), positions: filterColumns != null });
     for (let start = 0; start < table.numRows; start += SLICE_ROWS) {
       const end = Math.min(table.numRows, start + SLICE_ROWS);
       const slices: SqlColumnSlice[] = inputs.map((c) => ({
@@ -179,6 +183,7 @@ export function runSql(table: Table, statement: string, where: string): Table {
       const transfer = slices.flatMap((s) => [s.codes, s.values, s.validity].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer));
       call({ op: "append", length: end - start, slices }, transfer);
     }
+    if (filterColumns) return takeRows(table, call({ op: "positions", statement }).positions!);
     const reply = call({ op: "run", statement });
     return tableOf(reply.columns as SqlResultColumn[]);
   } catch (e) {

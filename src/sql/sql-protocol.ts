@@ -36,11 +36,18 @@ export interface SqlResultColumn {
 export type SqlRequest =
   /** Checks and rewrites `statement`, then runs it on an empty input of `columns`: the output columns. */
   | { op: "describe"; statement: string; columns: SqlColumnSpec[] }
-  /** Starts an input table of `columns` (string columns carry their labels) for a `run`. */
-  | { op: "begin"; columns: SqlColumnSpec[]; labels: (string[] | null)[] }
+  /**
+   * Whether `statement` only filters rows (`SELECT * FROM __THIS__ WHERE p`): then `filterColumns` names the columns
+   * `p` reads, and a `positions` run needs only those uploaded; otherwise `filterColumns` is null.
+   */
+  | { op: "plan"; statement: string; columns: string[] }
+  /** Starts an input table of `columns` (string columns carry their labels) for a `run` or `positions`. */
+  | { op: "begin"; columns: SqlColumnSpec[]; labels: (string[] | null)[]; positions?: boolean }
   | { op: "append"; length: number; slices: SqlColumnSlice[] }
   /** Runs `statement` on the rows appended since `begin` and returns every output column. */
   | { op: "run"; statement: string }
+  /** Runs a filter-only `statement` (see `plan`) and returns the positions of the rows it keeps, ascending. */
+  | { op: "positions"; statement: string }
   /** The statement as DuckDB will run it (after the Spark-dialect rewrite), for tests and docs. */
   | { op: "rewrite"; statement: string };
 
@@ -49,6 +56,7 @@ export type SqlRequest =
  * column, function or type), `runtime` (e.g. division by zero in the data), `internal` (a recpipe bug).
  */
 export type SqlReply =
-  { ok: true; columns?: SqlSpecOrResult[]; sql?: string } | { ok: false; kind: "refused" | "syntax" | "bind" | "runtime" | "internal"; message: string };
+  | { ok: true; columns?: SqlSpecOrResult[]; sql?: string; filterColumns?: string[] | null; positions?: Int32Array }
+  | { ok: false; kind: "refused" | "syntax" | "bind" | "runtime" | "internal"; message: string };
 
 export type SqlSpecOrResult = SqlColumnSpec | SqlResultColumn;

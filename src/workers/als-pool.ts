@@ -29,6 +29,8 @@ export interface AlsPoolOptions {
   /** Index into spaces of the memory that solves each side. */
   sideSpace: Record<AlsSide, number>;
   wasmBytes: Uint8Array | null;
+  /** wasmBytes use relaxed SIMD (the FMA kernel): each worker makes sure V8 accepts it before compiling. */
+  relaxedSimd?: boolean;
   /** The calling thread's kernel for each space, used when workers = 1 (scratch slot 0). */
   localSolveRows: SolveRows[];
 }
@@ -71,6 +73,7 @@ export class AlsPool {
           spaces: o.spaces.map((s) => ({ layout: s.layout, memory: s.memory, buffer: o.engine === "js" ? s.buffer : null })),
           sideSpace: o.sideSpace,
           wasmBytes: o.wasmBytes,
+          relaxedSimd: o.relaxedSimd ?? false,
           slot: 1 + i,
         };
         const w = new Worker(url, { workerData: data });

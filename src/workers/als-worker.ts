@@ -10,6 +10,7 @@ import { solveRowsJs, type SolveRows } from "../kernels/als-half-step.js";
 import type { AlsLayout, AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { instantiateAlsKernels } from "../kernels/als-wasm.js";
+import { relaxedSimdAvailable } from "../kernels/als-kernel-choice.js";
 import { runChunks, type AlsHalfStepJob } from "./als-chunks.js";
 
 export interface AlsWorkerData {
@@ -18,6 +19,7 @@ export interface AlsWorkerData {
   spaces: Array<{ layout: AlsLayout; memory: AlsWasmMemory | null; buffer: SharedArrayBuffer | null }>;
   sideSpace: Record<AlsSide, number>;
   wasmBytes: Uint8Array | null;
+  relaxedSimd: boolean;
   slot: number;
 }
 
@@ -25,6 +27,9 @@ const data = workerData as AlsWorkerData;
 const port = parentPort;
 if (!port) throw new Error("als-worker.ts must run as a worker thread");
 
+// V8's flags are process-wide, so the main thread's setting already holds here; asking again costs one validate and
+// keeps the worker right should a Node ever scope the flag to one isolate.
+if (data.relaxedSimd && !relaxedSimdAvailable()) throw new Error("ALS worker: this Node cannot compile the relaxed-SIMD (FMA) kernel");
 const solvers: SolveRows[] = [];
 const buffers: ArrayBufferLike[] = [];
 for (const space of data.spaces) {

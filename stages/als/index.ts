@@ -6,7 +6,7 @@ import type { Estimator } from "../../src/core/stage.js";
 import { requireNumeric } from "../../src/core/table.js";
 import { ALS_MODEL_CLASS, alsModel, alsOutputSchema } from "./als-model.js";
 import { factorSetFrom } from "./factor-table.js";
-import { integerIds, ratings } from "./input-columns.js";
+import { idValues, ratingValues } from "./input-columns.js";
 import { alsParams, SPARK_ALS_PARAMS, type AlsParams } from "./params.js";
 import { trainAls } from "./train.js";
 
@@ -86,7 +86,8 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
     async fit(table, ctx) {
       const where = info.name;
       if (table.numRows === 0) throw new InputError("E_DATA", `${where}: No ratings available from the training data (0 rows)`);
-      const r = { user: integerIds(table, p.userCol, where), item: integerIds(table, p.itemCol, where), rating: ratings(table, p.ratingCol, where) };
+      // Views of the table's columns where they already hold valid ids and ratings: the CSR is built from them directly.
+      const r = { user: idValues(table, p.userCol, where), item: idValues(table, p.itemCol, where), rating: ratingValues(table, p.ratingCol, where) };
       const bar = ctx.progress.start(`${where}: ALS sweeps`, p.maxIter, "sweeps");
       const f = await trainAls(
         r,
@@ -102,7 +103,7 @@ function alsEstimator(p: AlsParams, info: StageInfo): Estimator {
           numUserBlocks: p.numUserBlocks,
           numItemBlocks: p.numItemBlocks,
         },
-        { workers: ctx.workers, onIteration: (i) => bar.tick(i), computeLoss: true },
+        { workers: ctx.workers, kernel: ctx.alsKernel, onIteration: (i) => bar.tick(i), computeLoss: true },
       );
       bar.done();
       return alsModel(

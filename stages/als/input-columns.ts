@@ -1,4 +1,4 @@
-import { DataType, type Table } from "apache-arrow";
+import { DataType, Precision, type Table } from "apache-arrow";
 import { InputError } from "../../src/core/errors.js";
 import { float64Values } from "../../src/core/table.js";
 
@@ -24,6 +24,36 @@ export function integerIds(table: Table, col: string, where: string): Int32Array
   return out;
 }
 
+/**
+ * The ids as integerIds checks them, for reading only: a Float64 column in one chunk without nulls (string-indexer's
+ * output) is returned as its own buffer once every value is checked, not copied to Int32 (8 bytes a rating at the
+ * fit's peak, for two id columns). Callers must never write into the result.
+ */
+export function idValues(table: Table, col: string, where: string): Int32Array | Float64Array {
+  const direct = int32WithoutNulls(table, col);
+  if (direct) return direct;
+  const v = float64Values(table, col, where);
+  if (v.buffer !== (table.getChild(col)?.data[0]?.values as Float64Array | undefined)?.buffer) return integerIds(table, col, where);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isInteger(x) || x < -2147483648 || x > 2147483647) return integerIds(table, col, where); // its message names the row
+  }
+  return v;
+}
+
+/** Ratings as ratings() reads them, for reading only: a Float32 column in one chunk without nulls is its own buffer. */
+export function ratingValues(table: Table, col: string, where: string): Float32Array {
+  const v = col === "" ? undefined : table.getChild(col);
+  if (v && v.data.length === 1 && v.nullCount === 0 && DataType.isFloat(v.type) && v.type.precision === Precision.SINGLE) {
+    const d = v.data[0];
+    const values = (d.values as Float32Array).subarray(0, d.length);
+    let finite = true;
+    for (let i = 0; i < values.length && finite; i++) finite = Number.isFinite(values[i]);
+    if (finite) return values;
+  }
+  return ratings(table, col, where);
+}
+
 /** Ratings as Float32 (Spark casts to Float); null, NaN and infinities are refused as Spark's checkNonNanValues does. */
 export function ratings(table: Table, col: string, where: string): Float32Array {
   if (col === "") return new Float32Array(table.numRows).fill(1);
@@ -39,6 +69,16 @@ export function ratings(table: Table, col: string, where: string): Float32Array 
     out[i] = v[i];
   }
   return out;
+}
+
+/** ratings(), but a float32 column in one chunk without nulls is returned as it is (no copy): the caller must not write to it. */
+export function ratingsView(table: Table, col: string, where: string): Float32Array {
+  const v = col === "" ? null : table.getChild(col);
+  if (!v || v.data.length !== 1 || v.nullCount > 0 || !DataType.isFloat(v.type) || v.type.precision !== Precision.SINGLE) return ratings(table, col, where);
+  const d = v.data[0];
+  const values = (d.values as Float32Array).subarray(0, d.length); // a sliced chunk's values start at its first row
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return ratings(table, col, where); // ratings() names the row
+  return values;
 }
 
 /** An int32 column without nulls in one chunk is already valid ids: use its values as they are (no copy). */

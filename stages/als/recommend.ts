@@ -141,23 +141,62 @@ export function predictPairs(user: FactorSet, item: FactorSet, users: Int32Array
   const rank = user.rank;
   const userRow = makeIdLookup(user.ids);
   const itemRow = makeIdLookup(item.ids);
-  const out = new Float32Array(users.length);
+  const n = users.length;
+  const out = new Float32Array(n);
   // Hoisted into locals: read through the FactorSet objects inside the loop, 20M predictions took 150-200 ns each.
   const uf = user.factors;
   const vf = item.factors;
   const f = Math.fround;
-  for (let i = 0; i < users.length; i++) {
-    const u = userRow(users[i]);
-    const v = itemRow(items[i]);
-    if (u < 0 || v < 0) {
-      out[i] = NaN;
-      continue;
-    }
+  const one = (u: number, v: number): number => {
+    if (u < 0 || v < 0) return NaN;
     const a = u * rank;
     const b = v * rank;
     let dot = 0;
     for (let d = 0; d < rank; d++) dot = f(dot + f(uf[a + d] * vf[b + d]));
-    out[i] = dot;
+    return dot;
+  };
+  // Four pairs at a time: each dot is a chain of dependent float32 adds, so interleaving four independent chains
+  // keeps the CPU busy while each waits (about 2x on 20M pairs). Every dot still adds its products in order.
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const u0 = userRow(users[i]),
+      u1 = userRow(users[i + 1]),
+      u2 = userRow(users[i + 2]),
+      u3 = userRow(users[i + 3]);
+    const v0 = itemRow(items[i]),
+      v1 = itemRow(items[i + 1]),
+      v2 = itemRow(items[i + 2]),
+      v3 = itemRow(items[i + 3]);
+    if ((u0 | u1 | u2 | u3 | v0 | v1 | v2 | v3) < 0) {
+      out[i] = one(u0, v0);
+      out[i + 1] = one(u1, v1);
+      out[i + 2] = one(u2, v2);
+      out[i + 3] = one(u3, v3);
+      continue;
+    }
+    const a0 = u0 * rank,
+      a1 = u1 * rank,
+      a2 = u2 * rank,
+      a3 = u3 * rank;
+    const b0 = v0 * rank,
+      b1 = v1 * rank,
+      b2 = v2 * rank,
+      b3 = v3 * rank;
+    let d0 = 0,
+      d1 = 0,
+      d2 = 0,
+      d3 = 0;
+    for (let d = 0; d < rank; d++) {
+      d0 = f(d0 + f(uf[a0 + d] * vf[b0 + d]));
+      d1 = f(d1 + f(uf[a1 + d] * vf[b1 + d]));
+      d2 = f(d2 + f(uf[a2 + d] * vf[b2 + d]));
+      d3 = f(d3 + f(uf[a3 + d] * vf[b3 + d]));
+    }
+    out[i] = d0;
+    out[i + 1] = d1;
+    out[i + 2] = d2;
+    out[i + 3] = d3;
   }
+  for (; i < n; i++) out[i] = one(userRow(users[i]), itemRow(items[i]));
   return out;
 }

@@ -27,6 +27,7 @@ import {
 } from "../../src/kernels/als-half-step.js";
 import { ALS_CHUNK_ROWS, gramView, planAlsSpaces, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
 import { ALS_WASM_MAX_LAYOUT_BYTES, alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../../src/kernels/als-wasm.js";
+import { DEFAULT_ALS_KERNEL, relaxedSimdAvailable, type AlsKernelName } from "../../src/kernels/als-kernel-choice.js";
 import { AlsPool } from "../../src/workers/als-pool.js";
 import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
@@ -36,9 +37,9 @@ import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-
 import { alsObjective } from "./objective.js";
 
 export interface AlsRatings {
-  /** Raw int32 ids, any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
-  user: Int32Array;
-  item: Int32Array;
+  /** Raw int32 ids (or integral doubles in int32 range), any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
+  user: Int32Array | Float64Array;
+  item: Int32Array | Float64Array;
   rating: Float32Array;
 }
 
@@ -61,6 +62,11 @@ export interface AlsTrainOptions {
   /** Default "wasm" when WebAssembly is available; precision "f64" always runs the TypeScript kernels. */
   engine?: "wasm" | "js";
   precision?: "f32" | "f64";
+  /**
+   * wasm engine: which build of the kernels (als-kernel-choice.ts); default the portable "simd128". "simd128-fma" is
+   * refused (exit 2) where this Node cannot run relaxed SIMD.
+   */
+  kernel?: AlsKernelName;
   onIteration?: (iter: number, maxIter: number) => void;
   computeLoss?: boolean;
   /**
@@ -125,7 +131,15 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const layouts = spaces.layouts;
   const memories = layouts.map((l) => (engine === "wasm" ? createAlsMemory(l.totalBytes) : null));
   const buffers = layouts.map((l, i) => (memories[i]?.buffer as SharedArrayBuffer | undefined) ?? new SharedArrayBuffer(l.totalBytes));
-  const wasmBytes = engine === "wasm" ? readAlsWasmBytes() : null;
+  const kernel = o.kernel ?? DEFAULT_ALS_KERNEL;
+  const fused = engine === "wasm" && kernel === "simd128-fma";
+  if (fused && !relaxedSimdAvailable()) {
+    throw new InputError(
+      "E_UNSUPPORTED",
+      `ALS kernel simd128-fma needs WebAssembly relaxed SIMD, which this Node (${process.version}) does not validate; use the portable kernel (simd128)`,
+    );
+  }
+  const wasmBytes = engine === "wasm" ? readAlsWasmBytes(kernel) : null;
   const kernels: Array<{ solveRows: SolveRows; gramAccumulate: GramAccumulate }> = memories.map((m) =>
     m && wasmBytes ? instantiateAlsKernels(wasmBytes, m) : { solveRows: solveRowsJs, gramAccumulate: gramAccumulateJs },
   );
@@ -135,6 +149,7 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     workers,
     engine,
     wasmBytes,
+    relaxedSimd: fused,
     spaces: layouts.map((layout, i) => ({ layout, memory: memories[i], buffer: engine === "js" ? buffers[i] : null })),
     sideSpace: { user: spaces.user, item: spaces.item },
     localSolveRows: kernels.map((k) => k.solveRows),

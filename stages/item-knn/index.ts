@@ -3,12 +3,10 @@ import { defineStage, loadFromParams, rebuildWithParams, savedParamsAndInfo, sav
 import { InputError } from "../../src/core/errors.js";
 import type { Estimator } from "../../src/core/stage.js";
 import { requireNumeric } from "../../src/core/table.js";
-import { denseIndex } from "../../src/kernels/dense-ids.js";
-import { ratingRows } from "../../src/kernels/item-knn-matrix.js";
-import { integerIds, ratings } from "../als/input-columns.js";
+import { integerIds, ratingsView } from "../als/input-columns.js";
 import { ITEM_KNN_MODEL_CLASS, itemKnnModel, itemKnnOutputSchema } from "./item-knn-model.js";
 import { stateFromTables } from "./model-tables.js";
-import { fitNeighbours } from "./neighbours.js";
+import { fitPrepared, prepareFitFromIds } from "./neighbours.js";
 import { itemKnnParams, type ItemKnnParams } from "./params.js";
 
 const ITEM_KNN_CLASS = "recpipe.recommendation.ItemKNN";
@@ -88,7 +86,8 @@ function itemKnnEstimator(p: ItemKnnParams, info: StageInfo): Estimator {
       if (table.numRows === 0) throw new InputError("E_DATA", `${where}: No ratings available from the training data (0 rows)`);
       const users = integerIds(table, p.userCol, where);
       const items = integerIds(table, p.itemCol, where);
-      const r = ratings(table, p.ratingCol, where);
+      const r = ratingsView(table, p.ratingCol, where);
+
       if (p.weighting !== "none") {
         const bad = r.findIndex((x) => x < 0);
         if (bad >= 0)
@@ -99,14 +98,16 @@ function itemKnnEstimator(p: ItemKnnParams, info: StageInfo): Estimator {
       }
       const bar = ctx.progress.start(`${where}: item neighbours`, 1, "steps");
       try {
-        const userOf = new Int32Array(users.length);
-        const itemOf = new Int32Array(items.length);
-        const userIds = denseIndex(users, userOf);
-        const itemIds = denseIndex(items, itemOf);
-        const rows = ratingRows(userOf, itemOf, r, userIds.length, itemIds.length);
-        const neighbours = await fitNeighbours(rows, { k: p.k, shrinkage: p.shrinkage, weighting: p.weighting, K1: p.K1, B: p.B }, { workers: ctx.workers });
+        const { userIds, itemIds, fit } = prepareFitFromIds(
+          users,
+          items,
+          r,
+          { k: p.k, shrinkage: p.shrinkage, weighting: p.weighting, K1: p.K1, B: p.B },
+          { workers: ctx.workers },
+        );
+        const fitted = await fitPrepared(fit);
         bar.done();
-        return itemKnnModel(p, info, { userIds, itemIds, rows, neighbours });
+        return itemKnnModel(p, info, { userIds, itemIds, ...fitted });
       } catch (e) {
         bar.done(true);
         throw e;

@@ -9,7 +9,7 @@ import { filterRows, requireNumeric, schemaWith, withColumns } from "../../src/c
 import { makeIdLookup } from "../../src/kernels/id-lookup.js";
 import { integerIds } from "../als/input-columns.js";
 import { neighboursTable, userRatingsTable, type ItemKnnState } from "./model-tables.js";
-import { recommendFromNeighbours } from "./neighbours.js";
+import { recommendFromNeighbours, type ExclusionRows } from "./neighbours.js";
 import { itemKnnParams, type ItemKnnParams } from "./params.js";
 import { predictPairs } from "./predict.js";
 
@@ -61,8 +61,8 @@ export function itemKnnModel(p: ItemKnnParams, info: StageInfo, state: ItemKnnSt
       if (!Number.isInteger(k) || k < 1) throw new InputError("E_SPEC", `number of recommendations must be an integer >= 1; got ${k}`);
       const userRow = makeIdLookup(state.userIds);
       const queryRows = Int32Array.from(users, (u) => userRow(u));
-      const exclusion = exclude ? exclusionRows(exclude, queryRows, userRow, itemRow, state.userIds.length) : null;
-      const top = await recommendFromNeighbours(state.rows, state.neighbours, queryRows, k, exclusion, { workers: ctx.workers });
+      const exclusion = exclude ? exclusionRows(exclude, userRow, itemRow, state.userIds.length) : null;
+      const top = await recommendFromNeighbours(state.rows, state.neighbours, queryRows, k, exclusion, { workers: ctx.workers }, state.home);
       const ids = Int32Array.from(top.idx, (i) => (i >= 0 ? state.itemIds[i] : -1));
       return { users: Int32Array.from(users), items: ids, scores: top.scores, counts: top.counts, k };
     },
@@ -97,41 +97,37 @@ export function itemKnnModel(p: ItemKnnParams, info: StageInfo, state: ItemKnnSt
 }
 
 /**
- * The excluded (user, item) pairs as CSR over the queries, in dense item indices: pairs naming a user or an item the
- * model does not know can never be recommended anyway, and are dropped.
+ * The excluded (user, item) pairs as CSR over the model's users, in dense item indices: pairs naming a user or an item
+ * the model does not know can never be recommended anyway, and are dropped. Counted first, then written straight into
+ * the kernel's memory (at 25M pairs, no 100 MB staging copy).
  */
 function exclusionRows(
   exclude: { users: Int32Array; items: Int32Array },
-  queryRows: Int32Array,
   userRow: (id: number) => number,
   itemRow: (id: number) => number,
   nUsers: number,
-): { indptr: Int32Array; indices: Int32Array } {
+): ExclusionRows {
   if (exclude.users.length !== exclude.items.length) {
     throw new InputError("E_DATA", `exclude: ${exclude.users.length} user ids but ${exclude.items.length} item ids; expected one of each per seen pair`);
   }
   const n = exclude.users.length;
-  const byUser = new Int32Array(nUsers + 1);
-  const du = new Int32Array(n);
-  const di = new Int32Array(n);
+  const indptr = new Int32Array(nUsers + 1);
   for (let e = 0; e < n; e++) {
-    du[e] = userRow(exclude.users[e]);
-    di[e] = du[e] >= 0 ? itemRow(exclude.items[e]) : -1;
-    if (di[e] >= 0) byUser[du[e] + 1]++;
+    const u = userRow(exclude.users[e]);
+    if (u >= 0 && itemRow(exclude.items[e]) >= 0) indptr[u + 1]++;
   }
-  for (let u = 0; u < nUsers; u++) byUser[u + 1] += byUser[u];
-  const items = new Int32Array(byUser[nUsers]);
-  const cursor = byUser.slice(0, nUsers);
-  for (let e = 0; e < n; e++) if (di[e] >= 0) items[cursor[du[e]]++] = di[e];
-  const indptr = new Int32Array(queryRows.length + 1);
-  for (let q = 0; q < queryRows.length; q++) {
-    const u = queryRows[q];
-    indptr[q + 1] = indptr[q] + (u >= 0 ? byUser[u + 1] - byUser[u] : 0);
-  }
-  const indices = new Int32Array(indptr[queryRows.length]);
-  for (let q = 0; q < queryRows.length; q++) {
-    const u = queryRows[q];
-    if (u >= 0) indices.set(items.subarray(byUser[u], byUser[u + 1]), indptr[q]);
-  }
-  return { indptr, indices };
+  for (let u = 0; u < nUsers; u++) indptr[u + 1] += indptr[u];
+  return {
+    indptr,
+    nnz: indptr[nUsers],
+    writeIndices(into: Int32Array): void {
+      const cursor = indptr.slice(0, nUsers);
+      for (let e = 0; e < n; e++) {
+        const u = userRow(exclude.users[e]);
+        if (u < 0) continue;
+        const i = itemRow(exclude.items[e]);
+        if (i >= 0) into[cursor[u]++] = i;
+      }
+    },
+  };
 }

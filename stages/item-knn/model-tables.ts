@@ -8,7 +8,7 @@ import { DataType, Field, Float32, Int32, List, makeData, makeVector, Table, typ
 import { InputError } from "../../src/core/errors.js";
 import { makeIdLookup } from "../../src/kernels/id-lookup.js";
 import type { RatingRows } from "../../src/kernels/item-knn-matrix.js";
-import type { NeighbourLists } from "./neighbours.js";
+import type { KernelHome, NeighbourLists } from "./neighbours.js";
 
 export interface ItemKnnState {
   /** Ascending; row u of `rows` is userIds[u]. */
@@ -17,6 +17,8 @@ export interface ItemKnnState {
   itemIds: Int32Array;
   rows: RatingRows;
   neighbours: NeighbourLists;
+  /** The kernel memory `rows` are views on, after a fit (recommend jobs run there); none for a loaded model. */
+  home?: KernelHome;
 }
 
 function listVector(type: Int32 | Float32, offsets: Int32Array, values: Int32Array | Float32Array): Vector {
@@ -51,8 +53,9 @@ export function userRatingsTable(s: ItemKnnState): Table {
   const items = Int32Array.from(s.rows.rowItems, (i) => s.itemIds[i]);
   return new Table({
     id: int32Vector(s.userIds),
-    items: listVector(new Int32(), s.rows.rowPtr, items),
-    ratings: listVector(new Float32(), s.rows.rowPtr, s.rows.rowRatings),
+    // copies: after a fit the rows are views on the kernel's shared memory, which Arrow's writers should not hold
+    items: listVector(new Int32(), s.rows.rowPtr.slice(), items),
+    ratings: listVector(new Float32(), s.rows.rowPtr.slice(), s.rows.rowRatings.slice()),
   });
 }
 

@@ -2,6 +2,7 @@
 import { alsScratchBytes, paddedRank } from "../../src/kernels/als-scratch.js";
 import { createAlsMemory, instantiateAlsKernels, readAlsWasmBytes, ALS_WASM_RESERVED_BYTES, type AlsKernels } from "../../src/kernels/als-wasm.js";
 import type { HalfStepArgs, SolverCode } from "../../src/kernels/als-half-step.js";
+import { relaxedSimdAvailable, type AlsKernelName } from "../../src/kernels/als-kernel-choice.js";
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -34,6 +35,10 @@ export function makeProblem(o: {
   emptyEvery?: number;
   ratingsWithZeros?: boolean;
   cgGatherCapacity?: number;
+  /** The kernel build to instantiate (default the portable one); "simd128-fma" turns relaxed SIMD on first. */
+  kernel?: AlsKernelName;
+  /** Other kernel bytes to instantiate instead (an A/B against another build). */
+  wasmBytes?: Uint8Array;
 }): Problem {
   const rand = rng(o.seed);
   const kp = paddedRank(o.k);
@@ -81,7 +86,8 @@ export function makeProblem(o: {
   const warm = new Float32Array(o.rows * kp);
   for (let r = 0; r < o.rows; r++) for (let i = 0; i < o.k; i++) warm[r * kp + i] = (rand() - 0.5) * 0.2;
   const gram = new Float32Array(buf, pGram, kp * kp);
-  const kernels = instantiateAlsKernels(readAlsWasmBytes(), memory);
+  if (o.kernel === "simd128-fma" && !relaxedSimdAvailable()) throw new Error(`this Node (${process.version}) cannot run relaxed SIMD`);
+  const kernels = instantiateAlsKernels(o.wasmBytes ?? readAlsWasmBytes(o.kernel), memory);
   if (o.implicit) kernels.gramAccumulate(src, 0, o.cols, kp, gram);
   const args: HalfStepArgs = {
     indptr,

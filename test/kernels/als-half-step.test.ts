@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SOLVER_CG, SOLVER_CHOLESKY, SOLVER_NNLS, gramAccumulateJs, solveRowsJs, type SolverCode } from "../../src/kernels/als-half-step.js";
+import type { AlsKernelName } from "../../src/kernels/als-kernel-choice.js";
 import { makeProblem, maxAbs, maxAbsDiff } from "./als-fixtures.js";
+
+// Both builds: the portable one and the fused multiply-add one (relaxed SIMD; Node 20 runs it once the V8 flag is
+// set, so a Node that cannot fails here rather than skipping).
+const KERNELS: AlsKernelName[] = ["simd128", "simd128-fma"];
 
 const cases: { name: string; implicit: boolean; solver: SolverCode; tol: number }[] = [
   { name: "explicit cholesky", implicit: false, solver: SOLVER_CHOLESKY, tol: 3e-6 },
@@ -11,11 +16,12 @@ const cases: { name: string; implicit: boolean; solver: SolverCode; tol: number 
   { name: "explicit nnls", implicit: false, solver: SOLVER_NNLS, tol: 1e-5 },
 ];
 
-describe("ALS half-step: wasm kernel vs TypeScript twin", () => {
+describe.each(KERNELS)("ALS half-step: wasm kernel %s vs TypeScript twin", (kernel) => {
   for (const c of cases) {
     for (const k of [3, 10, 16, 33, 64]) {
       it(`${c.name}, rank ${k}: max |dx| <= ${c.tol} of max |x|`, () => {
         const p = makeProblem({
+          kernel,
           rows: 400,
           cols: 300,
           k,
@@ -45,15 +51,15 @@ describe("ALS half-step: wasm kernel vs TypeScript twin", () => {
   }
 
   it("cg: rows too long to gather give the same result as gathered rows", () => {
-    const a = makeProblem({ rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG });
-    const b = makeProblem({ rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG, cgGatherCapacity: 20 });
+    const a = makeProblem({ kernel, rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG });
+    const b = makeProblem({ kernel, rows: 200, cols: 300, k: 16, perRow: 30, seed: 4, implicit: true, solver: SOLVER_CG, cgGatherCapacity: 20 });
     expect(a.kernels.solveRows(a.args)).toBe(-1);
     expect(b.kernels.solveRows(b.args)).toBe(-1);
     expect([...b.args.out]).toEqual([...a.args.out]);
   });
 
   it("gramAccumulate matches the twin", () => {
-    const p = makeProblem({ rows: 10, cols: 2500, k: 20, perRow: 3, seed: 5 });
+    const p = makeProblem({ kernel, rows: 10, cols: 2500, k: 20, perRow: 3, seed: 5 });
     const { src, kp } = p.args;
     const wasmGram = new Float32Array(kp * kp);
     const view = p.args.gram ?? null;
@@ -69,11 +75,11 @@ describe("ALS half-step: wasm kernel vs TypeScript twin", () => {
   });
 
   it("explicit with regParam 0 and fewer ratings than rank reports the row (both engines)", () => {
-    const p = makeProblem({ rows: 50, cols: 100, k: 10, perRow: 2, seed: 9, regParam: 0 });
+    const p = makeProblem({ kernel, rows: 50, cols: 100, k: 10, perRow: 2, seed: 9, regParam: 0 });
     // rows have 1..4 ratings < rank 10: the first non-empty row is singular
     expect(p.kernels.solveRows(p.args)).toBe(0);
     expect(solveRowsJs(p.args)).toBe(0);
-    const q = makeProblem({ rows: 50, cols: 100, k: 10, perRow: 2, seed: 9, regParam: 0.1 });
+    const q = makeProblem({ kernel, rows: 50, cols: 100, k: 10, perRow: 2, seed: 9, regParam: 0.1 });
     expect(q.kernels.solveRows(q.args)).toBe(-1);
   });
 

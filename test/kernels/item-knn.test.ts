@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fillWeightedMatrix, ratingRows, type ItemKnnWeighting, type RatingRows } from "../../src/kernels/item-knn-matrix.js";
-import { fitNeighbours, recommendFromNeighbours, type NeighbourLists } from "../../stages/item-knn/neighbours.js";
+import { exclusionFromArrays, fitNeighbours, recommendFromNeighbours, type NeighbourLists } from "../../stages/item-knn/neighbours.js";
 
 /** A random sparse matrix with duplicates and a skewed item popularity, as (user, item, rating) triples. */
 function randomRatings(nUsers: number, nItems: number, perUser: number, seed: number): { user: Int32Array; item: Int32Array; rating: Float32Array } {
@@ -152,15 +152,15 @@ describe("item-knn kernels", () => {
     const nb = await fitNeighbours(m, { k: 5, shrinkage: 0, weighting: "none", K1: 1.2, B: 0.75 }, { workers: 1, engine: "wasm" });
     const users = [0, 3, 7, 69];
     const queryRows = Int32Array.from([...users, -1]);
-    // exclude each user's own items: CSR over the queries
-    const indptr = new Int32Array(queryRows.length + 1);
+    // exclude the queried users' own items: CSR over the users (the others exclude nothing)
+    const indptr = new Int32Array(m.nUsers + 1);
     const indices: number[] = [];
-    queryRows.forEach((u, q) => {
-      if (u >= 0) for (let p = m.rowPtr[u]; p < m.rowPtr[u + 1]; p++) indices.push(m.rowItems[p]);
-      indptr[q + 1] = indices.length;
-    });
+    for (let u = 0; u < m.nUsers; u++) {
+      if (users.includes(u)) for (let p = m.rowPtr[u]; p < m.rowPtr[u + 1]; p++) indices.push(m.rowItems[p]);
+      indptr[u + 1] = indices.length;
+    }
     for (const engine of ["wasm", "js"] as const) {
-      const got = await recommendFromNeighbours(m, nb, queryRows, 7, { indptr, indices: Int32Array.from(indices) }, { workers: 1, engine });
+      const got = await recommendFromNeighbours(m, nb, queryRows, 7, exclusionFromArrays(indptr, Int32Array.from(indices)), { workers: 1, engine });
       const want = bruteRecommend(m, nb, users, 7, true);
       users.forEach((_, q) => {
         expect(Array.from(got.idx.subarray(q * 7, q * 7 + got.counts[q]))).toEqual(want.idx[q]);

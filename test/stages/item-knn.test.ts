@@ -122,6 +122,50 @@ describe("item-knn", () => {
     await expect(fit({ weighting: "tfidf" }, table([1, 2], [10, 10], [1, -2]))).rejects.toThrow(/weighting tfidf needs ratings >= 0.*column rating row 1.*-2/);
     expect(() => buildStage(itemKnn, { k: 0 })).toThrow(/k/);
   });
+
+  it("a fitted model recommends inside its own kernel memory: the same bytes as a loaded copy, 1 or 2 workers, calls at once", async () => {
+    // 300 users x 120 items, skewed, with duplicate pairs; every user's seen items excluded
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const user: number[] = [];
+    const item: number[] = [];
+    const rating: number[] = [];
+    for (let u = 0; u < 300; u++) {
+      for (let t = 0; t < 2 + Math.floor(next() * 20); t++) {
+        user.push(1000 + u);
+        item.push(5 + Math.floor(120 * next() ** 2));
+        rating.push(1 + Math.floor(next() * 5));
+      }
+    }
+    const t = table(user, item, rating);
+    const seen = { users: Int32Array.from(user), items: Int32Array.from(item) };
+    const m = await fit({ k: 8, ratingCol: "rating", implicitPrefs: true }, t);
+    expect(m.state.home).toBeDefined();
+    const dir = path.join(tmp, "in-place");
+    await saveModel(dir, m.save());
+    const saved = await loadSavedStage(dir);
+    const loaded = itemKnn.loaders![saved.className](saved, () => {
+      throw new Error("no children");
+    }) as ItemKnnModel;
+    expect(loaded.state.home).toBeUndefined();
+    const users = m.knownUsers();
+    const want = await loaded.recommendForUsers(users, 10, quietContext(), seen);
+    expect(Math.max(...want.counts)).toBe(10);
+    const [one, two, again] = await Promise.all([
+      m.recommendForUsers(users, 10, quietContext(), seen),
+      m.recommendForUsers(users, 10, quietContext({ workers: 2 }), seen),
+      m.recommendForUsers(users.subarray(0, 50), 4, quietContext({ workers: 2 })),
+    ]);
+    for (const got of [one, two]) {
+      expect(Buffer.from(got.items.buffer).equals(Buffer.from(want.items.buffer))).toBe(true);
+      expect(Buffer.from(got.scores.buffer).equals(Buffer.from(want.scores.buffer))).toBe(true);
+    }
+    const without = await loaded.recommendForUsers(users.subarray(0, 50), 4, quietContext());
+    expect(Array.from(again.items)).toEqual(Array.from(without.items));
+    // the rows the model keeps are untouched by the jobs that ran beside them
+    expect(Array.from(m.state.rows.rowItems)).toEqual(Array.from(loaded.state.rows.rowItems));
+    expect(Array.from(m.state.rows.rowRatings)).toEqual(Array.from(loaded.state.rows.rowRatings));
+  });
 });
 
 describe("item-knn through the CLI", () => {

@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { ALS_KERNEL_SETTINGS, type AlsKernelSetting } from "../../kernels/als-kernel-choice.js";
 import { run, type RunResult } from "../../run/run.js";
 import { textTable } from "../text-table.js";
 import { createProgress } from "../progress.js";
@@ -18,6 +19,12 @@ export function registerRun(program: Command): void {
     .option("--set <key=value>", "override a key of the file (value parsed as YAML); repeatable", collect, [])
     .option("--out <dir>", "folder for the run directory (default: the file's output.dir)")
     .option("--workers <n>", "worker threads (default: all cores)", parsePositiveInt)
+    .addOption(
+      new Option(
+        "--kernel <kind>",
+        "ALS kernel: portable (default; the same bytes on every machine), fma (fused multiply-add: faster, its last bits depend on the CPU; exit 2 where unavailable), auto (fma where available)",
+      ).choices(ALS_KERNEL_SETTINGS),
+    )
     .option("--json", "print exactly one JSON object on stdout (runDir, metrics, timingsSeconds, tune)")
     .option("--quiet", "no progress output")
     .option(ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP)
@@ -39,6 +46,7 @@ export function registerRun(program: Command): void {
           set: string[];
           out?: string;
           workers?: number;
+          kernel?: AlsKernelSetting;
           json?: boolean;
           quiet?: boolean;
           allowPlugins?: boolean;
@@ -55,6 +63,7 @@ export function registerRun(program: Command): void {
           set: o.set,
           outDir: o.out,
           workers: o.workers,
+          kernel: o.kernel,
           allowPlugins: pluginsAllowed(o),
           progress: createProgress({ quiet: !!o.quiet }),
           log,

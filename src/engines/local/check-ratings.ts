@@ -1,6 +1,6 @@
-import { DataType, type Table } from "apache-arrow";
+import { DataType, type Table, type Vector } from "apache-arrow";
 import { InputError } from "../../core/errors.js";
-import { FIRST_MISSING_KEY, float64Column } from "../../core/table.js";
+import { FIRST_MISSING_KEY, float64Column, isValid } from "../../core/table.js";
 import type { StageSpec } from "../../spec/spec.js";
 
 /**
@@ -16,19 +16,35 @@ export function checkRatingsFinite(stages: readonly StageSpec[], data: Table, so
     const field = data.schema.fields.find((f) => f.name === col);
     if (!field || !(DataType.isInt(field.type) || DataType.isFloat(field.type))) continue; // made later, or reported as not numeric
     checked.add(col);
-    const v = float64Column(data, col, `${s.name}.ratingCol`);
-    let bad = -1;
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) {
-        bad = i;
-        break;
-      }
-    }
+    const bad = firstNonFinite(data.getChild(col) as Vector);
     if (bad < 0) continue;
-    const where = field.metadata.get(FIRST_MISSING_KEY) ?? `row ${bad} of ${source} (${Number.isNaN(v[bad]) ? "null or NaN" : v[bad]})`;
+    const v = float64Column(data.slice(bad, bad + 1), col, `${s.name}.ratingCol`);
+    const where = field.metadata.get(FIRST_MISSING_KEY) ?? `row ${bad} of ${source} (${Number.isNaN(v[0]) ? "null or NaN" : v[0]})`;
     throw new InputError(
       "E_DATA",
       `${s.name}.ratingCol: column "${col}" must hold a finite number in every row (Spark: "Ratings MUST NOT be Null or NaN"); the first without one is ${where}`,
     );
   }
+}
+
+/**
+ * The first row that is null or not a finite number, or -1: read off the column's own chunks, never copied (a Float64
+ * copy of the column would cost 8 bytes a rating at the read's peak, for a check).
+ */
+function firstNonFinite(v: Vector): number {
+  let o = 0;
+  for (const d of v.data) {
+    const nulls = d.nullCount > 0 ? d.nullBitmap : undefined;
+    // Integers are finite; only their nulls count (bigint values too).
+    const vals = DataType.isFloat(d.type) ? (d.values as Float32Array | Float64Array) : undefined;
+    if (!nulls && !vals) {
+      o += d.length;
+      continue;
+    }
+    for (let i = 0; i < d.length; i++) {
+      if ((nulls && !isValid(nulls, d.offset + i)) || (vals && !Number.isFinite(vals[i]))) return o + i;
+    }
+    o += d.length;
+  }
+  return -1;
 }

@@ -82,8 +82,8 @@ class LocalEngine implements Engine<Table, PipelineModel> {
     return { data: out, funnel: prepared.funnel };
   }
 
-  async split(data: Table, splitter: Splitter, ctx: RunContext): Promise<SplitData<Table>> {
-    const { train, test } = splitter.split(data, ctx);
+  async split(data: Table, splitter: Splitter, ctx: RunContext, reuseInput = false): Promise<SplitData<Table>> {
+    const { train, test } = splitter.split(data, ctx, { reuseInput });
     return { train, test, rows: { train: train.numRows, test: test.numRows } };
   }
 

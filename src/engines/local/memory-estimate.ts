@@ -8,16 +8,18 @@ import type { PipelineSpec } from "../../spec/spec.js";
 /**
  * Peak resident memory of a local run, from the row count and the params alone, so a run that cannot fit is refused
  * before anything is read. The constants were set from peaks measured with /usr/bin/time around `recpipe run`
- * (read, string-indexer, 80/20 split, ALS, evaluation, baselines, write) on 2026-11-27: a 20M-rating synthetic run
- * peaked at 1.74 GB (72 B a rating beyond the runtime), a 25M-row MovieLens-shaped CSV at 2.14 GB, a 12.5M-row
- * KuaiRec-shaped CSV at 1.06 GB. They cover the input table, its train/test copies, the indexed id columns, the ALS
- * state (16 B a rating) and what evaluation and the baselines hold at once, and err high (the estimate is 1.2-1.5x
- * those peaks): refusing a run that would have fitted costs less than a crash after the data was read.
+ * (read, string-indexer, 80/20 split, ALS, evaluation, baselines, write) on 2026-11-27: a 25M-row MovieLens-shaped
+ * CSV peaked at 2.14 GB, a 12.5M-row KuaiRec-shaped CSV at 1.06 GB; on 2026-12-06, once the split reused the source's
+ * buffers and the fit read the indexer's columns in place, synthetic runs of 2M, 20M and 50M ratings peaked at 0.36,
+ * 1.33 and 3.03 GB (51-55 B a rating beyond the runtime; 72 B before). They cover the input table (its rows moved
+ * into train and test), the indexed id columns, the ALS state (16 B a training rating plus 8 while it is built) and
+ * what evaluation and the baselines hold at once, and err high (the estimate is 1.2-1.5x those peaks): refusing a
+ * run that would have fitted costs less than a crash after the data was read.
  * `bench/memory-estimate.ts` prints estimate against measured peak.
  */
 const RUNTIME_BYTES = 300e6;
 /** Bytes a rating at the run's peak, by source: text files hold a parse buffer and may hold string ids. */
-const BYTES_PER_ROW = { file: 90, synthetic: 90 } as const;
+const BYTES_PER_ROW = { file: 90, synthetic: 66 } as const;
 /** Each factor row is held as the wasm copy, the model's Float32 copy, the top-k panel and the saved table. */
 const FACTOR_COPIES = 4;
 /** Users + items when the source does not say (files): one id for every 20 ratings bounds every real dataset we know. */

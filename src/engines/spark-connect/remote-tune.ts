@@ -13,13 +13,17 @@ const FOLD_COL = "__recpipe_fold_draw";
  * Trials on the cluster, as PySpark's CrossValidator runs them over Connect: folds are Spark SQL over the training
  * relation (one `rand(seed)` draw per row, or the rows' foldCol), each trial a remote Fit + Evaluate, and the trial's
  * models are deleted on the server as soon as it is scored. The grid loop itself is recpipe's (src/run/tune.ts).
+ *
+ * The training rows with their fold draw are cached (`cache`, released when the engine closes), as PySpark's
+ * CrossValidator caches its folds: otherwise every trial re-reads and re-draws the rows before its fit.
  */
-export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relation): TrialEngine {
+export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relation, cache: (r: Relation) => Promise<void>): TrialEngine {
   let folds: { fit: Relation; validate: Relation }[] = [];
   return {
     async prepareFolds(tuner, seed) {
       if (drawsOneFold(tuner)) {
         const drawn = sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
+        await cache(drawn);
         const ratio = num(tuner.params.trainRatio as number);
         folds = [
           {
@@ -32,6 +36,7 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       const k = tuner.params.numFolds as number;
       const foldCol = tuner.params.foldCol as string;
       const drawn = foldCol ? train : sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
+      if (drawn !== train) await cache(drawn);
       folds = [];
       for (let f = 0; f < k; f++) {
         const inFold = foldCol ? `CAST(${ident(foldCol)} AS INT) = ${f}` : `${FOLD_COL} >= ${num(f / k)} AND ${FOLD_COL} < ${num((f + 1) / k)}`;

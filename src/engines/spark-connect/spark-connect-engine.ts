@@ -127,7 +127,10 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   trials(train: Relation): TrialEngine {
-    return remoteTrials(this.ml, this.s.loaded.registry, train);
+    return remoteTrials(this.ml, this.s.loaded.registry, train, async (r) => {
+      await this.client.persist(r);
+      this.cached.push(r);
+    });
   }
 
   fit(stages: readonly PipelineStage[], rows: Relation, what: string): Promise<RemotePipelineModel> {

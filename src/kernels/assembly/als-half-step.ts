@@ -1,6 +1,6 @@
 // ALS normal-equation kernels in AssemblyScript with explicit v128 SIMD: rows of one ALS half-step
 // (normal equations built from the other side's factors, then Cholesky, CG or NNLS), built by scripts/build-wasm.mjs
-// into src/kernels/wasm/als.wasm.
+// into src/kernels/wasm/als.wasm, and with relaxed SIMD into als-fma.wasm (see madd below).
 //
 // Everything is addressed by byte offsets into one (shared) linear memory that the JS side lays out:
 // CSR arrays, both factor matrices (row stride kp = rank padded to a multiple of 4, padded lanes exactly 0),
@@ -19,6 +19,27 @@ const SOLVER_NNLS: i32 = 2;
 /** Relative pivot threshold: an f32 Gram of fewer ratings than rank leaves pivots ~1e-7 of the diagonal. */
 const PIVOT_TOL: f32 = 1e-5;
 
+// ---- multiply-add: the one place the two builds differ (scripts/build-wasm.mjs) ----
+// als.wasm (portable) rounds the product and then the sum, the same bits on every machine. als-fma.wasm is built
+// with --enable relaxed-simd: f32x4.relaxed_madd is one fused multiply-add where the CPU has FMA (rounded once),
+// so its results may differ in the last bits between machines, never between runs or worker counts on one.
+
+/** c + a*b. */
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** c - a*b. */
+// @ts-ignore: decorator
+@inline
+function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 // ---- scratch layout (bytes); src/kernels/als-scratch.ts computes the same total ----
 // A kp*kp f32 | b kp f32 | diag0 kp | r kp | p kp | Ap kp | G BLOCK*kp f32 | (8-aligned) A64 k*k f64 | 7 vectors of k f64
 // | (64-aligned) CG gather: the whole row in groups of 4 (groupSlots(length) slots of kp f32), then W and B (one f32 a slot)
@@ -35,6 +56,9 @@ export function solveRows(
   rowStart: i32, rowEnd: i32, scratch: usize, cgGatherCapacity: i32,
 ): i32 {
   const rowBytes = <usize>kp << 2;
+  // CG multiplies every row's vectors by YtY four times: it reads YtY from an interleaved copy in scratch (the A
+  // region, which CG does not use), made once per call, whose loads take constant offsets from one pointer.
+  const cgGram = solver == SOLVER_CG && gram != 0 ? interleaveRows(gram, kp, scratch) : 0;
   for (let row = rowStart; row < rowEnd; row++) {
     const begin = load<i32>(indptr + (<usize>row << 2));
     const end = load<i32>(indptr + (<usize>(row + 1) << 2));
@@ -50,7 +74,7 @@ export function solveRows(
     }
     const lambda: f32 = regParam * <f32>n;
     if (solver == SOLVER_CG) {
-      cgRow(indices, values, src, gram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, cgGatherCapacity);
+      cgRow(indices, values, src, cgGram, begin, end, x, kp, lambda, alpha, implicit, cgSteps, scratch, cgGatherCapacity);
       continue;
     }
     buildSystem(indices, values, src, gram, begin, end, kp, k, lambda, alpha, implicit, scratch);
@@ -65,7 +89,15 @@ export function solveRows(
 
 /** out += sum over rows [rowStart, rowEnd) of Y of y y^T, full kp x kp (both triangles): YtY for implicit. */
 export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, out: usize): void {
-  gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, true);
+  // The tiles of the upper triangle, then the lower triangle copied from it: entry (j, i) is the same products as
+  // (i, j) (a*b = b*a exactly, fused or not) summed in the same order, so this is bit-identical to computing every
+  // tile, for half the work. `out` is symmetric on entry (zero, or the previous chunk's result), so the few lower
+  // entries the diagonal tiles also accumulate start from the same values as their mirror images.
+  gramTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, false);
+  const rowBytes = <usize>kp << 2;
+  for (let i = 1; i < kp; i++) {
+    for (let j = 0; j < i; j++) store<f32>(out + <usize>i * rowBytes + (<usize>j << 2), load<f32>(out + <usize>j * rowBytes + (<usize>i << 2)));
+  }
 }
 
 /** Bytes of the fixed part of one thread's scratch at padded rank kp; solver "cg" also needs, from the next
@@ -94,7 +126,7 @@ function buildSystem(
     let g = G;
     for (let t = s; t < e; t++) {
       const y = src + <usize>load<i32>(indices + (<usize>t << 2)) * rowBytes;
-      for (let d: usize = 0; d < rowBytes; d += 16) v128.store(g + d, v128.load(y + d));
+      copyVector(g, 16, y, rowBytes);
       g += rowBytes;
     }
     g = G;
@@ -107,12 +139,12 @@ function buildSystem(
         const wv = f32x4.splat(sqrt<f32>(c1)); // gather sqrt(c1) y so that the plain Gram gives sum c1 y y^T
         for (let d: usize = 0; d < rowBytes; d += 16) {
           const v = v128.load(g + d);
-          v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(f32x4.splat(bw), v)));
+          v128.store(b + d, madd(f32x4.splat(bw), v, v128.load(b + d)));
           v128.store(g + d, f32x4.mul(v, wv));
         }
       } else {
         const bv = f32x4.splat(bw);
-        for (let d: usize = 0; d < rowBytes; d += 16) v128.store(b + d, f32x4.add(v128.load(b + d), f32x4.mul(bv, v128.load(g + d))));
+        for (let d: usize = 0; d < rowBytes; d += 16) v128.store(b + d, madd(bv, v128.load(g + d), v128.load(b + d)));
       }
       g += rowBytes;
     }
@@ -139,6 +171,41 @@ function touchLines(indices: usize, n: i32, src: usize, rowBytes: usize): void {
     for (let o: usize = 0; o < rowBytes; o += 64) sink |= load<i32>(y + o);
   }
   touchSink = sink;
+}
+
+/**
+ * Copies the rowBytes of vector y to dst, its consecutive 16-byte chunks `stride` bytes apart (16: contiguous; 64:
+ * CG's groups of 4). Four chunks an iteration at constant offsets: a quarter of the address and loop instructions
+ * of a chunk at a time, in the gathers that copy every rating's vector.
+ */
+// @ts-ignore: decorator
+@inline
+function copyVector(dst: usize, stride: usize, y: usize, rowBytes: usize): void {
+  let o: usize = 0;
+  let d = dst;
+  if (stride == 64) {
+    for (; o + 64 <= rowBytes; o += 64) {
+      const s = y + o;
+      v128.store(d, v128.load(s));
+      v128.store(d, v128.load(s, 16), 64);
+      v128.store(d, v128.load(s, 32), 128);
+      v128.store(d, v128.load(s, 48), 192);
+      d += 256;
+    }
+  } else {
+    for (; o + 64 <= rowBytes; o += 64) {
+      const s = y + o;
+      v128.store(d, v128.load(s));
+      v128.store(d, v128.load(s, 16), 16);
+      v128.store(d, v128.load(s, 32), 32);
+      v128.store(d, v128.load(s, 48), 48);
+      d += 64;
+    }
+  }
+  for (; o < rowBytes; o += 16) {
+    v128.store(d, v128.load(y + o));
+    d += stride;
+  }
 }
 
 /** Written by touchLines so its loads are not dead code. */
@@ -172,10 +239,10 @@ function tile4x8(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: us
     const s1 = v128.load32_splat(g + io, 4);
     const s2 = v128.load32_splat(g + io, 8);
     const s3 = v128.load32_splat(g + io, 12);
-    c00 = f32x4.add(c00, f32x4.mul(s0, y0)); c01 = f32x4.add(c01, f32x4.mul(s0, y1));
-    c10 = f32x4.add(c10, f32x4.mul(s1, y0)); c11 = f32x4.add(c11, f32x4.mul(s1, y1));
-    c20 = f32x4.add(c20, f32x4.mul(s2, y0)); c21 = f32x4.add(c21, f32x4.mul(s2, y1));
-    c30 = f32x4.add(c30, f32x4.mul(s3, y0)); c31 = f32x4.add(c31, f32x4.mul(s3, y1));
+    c00 = madd(s0, y0, c00); c01 = madd(s0, y1, c01);
+    c10 = madd(s1, y0, c10); c11 = madd(s1, y1, c11);
+    c20 = madd(s2, y0, c20); c21 = madd(s2, y1, c21);
+    c30 = madd(s3, y0, c30); c31 = madd(s3, y1, c31);
     g += rowBytes;
   }
   v128.store(a, c00); v128.store(a, c01, 16);
@@ -191,10 +258,10 @@ function tile4x4(G: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo: us
   let g = G;
   for (let t = 0; t < nb; t++) {
     const y0 = v128.load(g + jo);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(g + io), y0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(g + io, 4), y0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(g + io, 8), y0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(g + io, 12), y0));
+    c0 = madd(v128.load32_splat(g + io), y0, c0);
+    c1 = madd(v128.load32_splat(g + io, 4), y0, c1);
+    c2 = madd(v128.load32_splat(g + io, 8), y0, c2);
+    c3 = madd(v128.load32_splat(g + io, 12), y0, c3);
     g += rowBytes;
   }
   v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
@@ -220,10 +287,10 @@ function tileSub4x8(U: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo:
     const s1 = v128.load32_splat(g + io, 4);
     const s2 = v128.load32_splat(g + io, 8);
     const s3 = v128.load32_splat(g + io, 12);
-    c00 = f32x4.sub(c00, f32x4.mul(s0, y0)); c01 = f32x4.sub(c01, f32x4.mul(s0, y1));
-    c10 = f32x4.sub(c10, f32x4.mul(s1, y0)); c11 = f32x4.sub(c11, f32x4.mul(s1, y1));
-    c20 = f32x4.sub(c20, f32x4.mul(s2, y0)); c21 = f32x4.sub(c21, f32x4.mul(s2, y1));
-    c30 = f32x4.sub(c30, f32x4.mul(s3, y0)); c31 = f32x4.sub(c31, f32x4.mul(s3, y1));
+    c00 = nmadd(s0, y0, c00); c01 = nmadd(s0, y1, c01);
+    c10 = nmadd(s1, y0, c10); c11 = nmadd(s1, y1, c11);
+    c20 = nmadd(s2, y0, c20); c21 = nmadd(s2, y1, c21);
+    c30 = nmadd(s3, y0, c30); c31 = nmadd(s3, y1, c31);
     g += rowBytes;
   }
   v128.store(a, c00); v128.store(a, c01, 16);
@@ -239,10 +306,10 @@ function tileSub4x4(U: usize, nb: i32, rowBytes: usize, a: usize, io: usize, jo:
   let g = U;
   for (let t = 0; t < nb; t++) {
     const y0 = v128.load(g + jo);
-    c0 = f32x4.sub(c0, f32x4.mul(v128.load32_splat(g + io), y0));
-    c1 = f32x4.sub(c1, f32x4.mul(v128.load32_splat(g + io, 4), y0));
-    c2 = f32x4.sub(c2, f32x4.mul(v128.load32_splat(g + io, 8), y0));
-    c3 = f32x4.sub(c3, f32x4.mul(v128.load32_splat(g + io, 12), y0));
+    c0 = nmadd(v128.load32_splat(g + io), y0, c0);
+    c1 = nmadd(v128.load32_splat(g + io, 4), y0, c1);
+    c2 = nmadd(v128.load32_splat(g + io, 8), y0, c2);
+    c3 = nmadd(v128.load32_splat(g + io, 12), y0, c3);
     g += rowBytes;
   }
   v128.store(a, c0); v128.store(a + rowBytes, c1); v128.store(a + 2 * rowBytes, c2); v128.store(a + 3 * rowBytes, c3);
@@ -299,8 +366,8 @@ function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
     const z3 = v128.load32_splat(b + (<usize>pb << 2), 12);
     for (let o: usize = <usize>(pb + 4) << 2; o < rowBytes; o += 16) {
       const t = f32x4.add(
-        f32x4.add(f32x4.mul(z0, v128.load(r0 + o)), f32x4.mul(z1, v128.load(r1 + o))),
-        f32x4.add(f32x4.mul(z2, v128.load(r2 + o)), f32x4.mul(z3, v128.load(r3 + o))));
+        madd(z1, v128.load(r1 + o), f32x4.mul(z0, v128.load(r0 + o))),
+        madd(z3, v128.load(r3 + o), f32x4.mul(z2, v128.load(r2 + o))));
       v128.store(b + o, f32x4.sub(v128.load(b + o), t));
     }
   }
@@ -314,10 +381,10 @@ function choleskySolve(scratch: usize, x: usize, kp: i32): bool {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = <usize>(pb + 4) << 2; o < rowBytes; o += 16) {
       const xv = v128.load(x + o);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), xv));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + o), xv));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + o), xv));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + o), xv));
+      a0 = madd(v128.load(r0 + o), xv, a0);
+      a1 = madd(v128.load(r1 + o), xv, a1);
+      a2 = madd(v128.load(r2 + o), xv, a2);
+      a3 = madd(v128.load(r3 + o), xv, a3);
     }
     const bo = b + (<usize>pb << 2);
     store<f32>(bo, load<f32>(bo) - hsum(a0));
@@ -353,7 +420,7 @@ function axpyTail(dst: usize, src: usize, from: i32, kp: i32, c: f32): void {
   const cv = f32x4.splat(c);
   for (; j < kp; j += 4) {
     const o = <usize>j << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(cv, v128.load(src + o))));
+    v128.store(dst + o, madd(cv, v128.load(src + o), v128.load(dst + o)));
   }
 }
 
@@ -367,7 +434,7 @@ function hsum(v: v128): f32 {
 @inline
 function dot(a: usize, b: usize, rowBytes: usize): f32 {
   let acc = f32x4.splat(0);
-  for (let o: usize = 0; o < rowBytes; o += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  for (let o: usize = 0; o < rowBytes; o += 16) acc = madd(v128.load(a + o), v128.load(b + o), acc);
   return hsum(acc);
 }
 
@@ -375,12 +442,26 @@ function dot(a: usize, b: usize, rowBytes: usize): f32 {
 @inline
 function axpy(dst: usize, src: usize, rowBytes: usize, c: f32): void {
   const cv = f32x4.splat(c);
-  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(cv, v128.load(src + o))));
+  for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o, madd(cv, v128.load(src + o), v128.load(dst + o)));
 }
 
 // ---- conjugate gradient (benfred/implicit _least_squares_cg: warm start from x, fixed number of steps) ----
 
-/** out = lambda*v + (gram ? gram v : 0); gram is full symmetric kp x kp. */
+/**
+ * Copies the kp x kp matrix m into dst interleaved by blocks of 4 rows, as gatherGroups lays out ratings: the 16-byte
+ * chunk at byte offset o of row i + lane goes to dst + i*kp*4 + o*4 + lane*16. Returns dst.
+ */
+function interleaveRows(m: usize, kp: i32, dst: usize): usize {
+  const rowBytes = <usize>kp << 2;
+  for (let i = 0; i < kp; i++) {
+    const from = m + <usize>i * rowBytes;
+    const to = dst + <usize>(i & ~3) * rowBytes + (<usize>(i & 3) << 4);
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(to + (o << 2), v128.load(from + o));
+  }
+  return dst;
+}
+
+/** out = lambda*v + (gram ? gram v : 0); gram is full symmetric kp x kp, interleaved by interleaveRows. */
 function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): void {
   const rowBytes = <usize>kp << 2;
   const lv = f32x4.splat(lambda);
@@ -390,18 +471,16 @@ function baseMatVec(out: usize, v: usize, gram: usize, kp: i32, lambda: f32): vo
   }
   // as dot products, 4 rows of gram at a time, reduced together: no broadcasts in the inner loop (they would
   // compete with the adds for the same execution port) and one store per 4 outputs
+  let q = gram;
   for (let i = 0; i < kp; i += 4) {
-    const g0 = gram + <usize>i * rowBytes;
-    const g1 = g0 + rowBytes;
-    const g2 = g1 + rowBytes;
-    const g3 = g2 + rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const vv = v128.load(v + o);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(g0 + o), vv));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(g1 + o), vv));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(g2 + o), vv));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(g3 + o), vv));
+      a0 = madd(v128.load(q), vv, a0);
+      a1 = madd(v128.load(q, 16), vv, a1);
+      a2 = madd(v128.load(q, 32), vv, a2);
+      a3 = madd(v128.load(q, 48), vv, a3);
+      q += 64;
     }
     const io = <usize>i << 2;
     v128.store(out + io, f32x4.add(f32x4.mul(lv, v128.load(v + io)), reduce4(a0, a1, a2, a3)));
@@ -453,7 +532,7 @@ function cgRow(
     if (rsnew < 1e-20) return;
     const beta = rsnew / rsold;
     const bv = f32x4.splat(beta);
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, f32x4.add(v128.load(r + o), f32x4.mul(bv, v128.load(p + o))));
+    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(p + o, madd(bv, v128.load(p + o), v128.load(r + o)));
     rsold = rsnew;
   }
 }
@@ -481,7 +560,7 @@ function gatherGroups(
     if ((j & (BLOCK - 1)) == 0) touchLines(indices + (<usize>(s + j) << 2), min(BLOCK, n - j), src, rowBytes);
     const y = src + <usize>load<i32>(indices + (<usize>(s + j) << 2)) * rowBytes;
     const dst = G + <usize>(j & ~3) * rowBytes + (<usize>(j & 3) << 4);
-    for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + (o << 2), v128.load(y + o));
+    copyVector(dst, 64, y, rowBytes);
     const rating = load<f32>(values + (<usize>(s + j) << 2));
     let w: f32 = 1;
     let bw: f32 = rating;
@@ -514,10 +593,10 @@ function applyGroups(G: usize, W: usize, B: usize, n: i32, rowBytes: usize, v: u
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let o: usize = 0; o < rowBytes; o += 16) {
       const vv = v128.load(v + o);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(q), vv));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(q, 16), vv));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(q, 32), vv));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(q, 48), vv));
+      a0 = madd(v128.load(q), vv, a0);
+      a1 = madd(v128.load(q, 16), vv, a1);
+      a2 = madd(v128.load(q, 32), vv, a2);
+      a3 = madd(v128.load(q, 48), vv, a3);
       q += 64;
     }
     const wo = <usize>j << 2;
@@ -527,11 +606,20 @@ function applyGroups(G: usize, W: usize, B: usize, n: i32, rowBytes: usize, v: u
     const c2 = v128.shuffle<f32>(c, c, 2, 2, 2, 2);
     const c3 = v128.shuffle<f32>(c, c, 3, 3, 3, 3);
     q = g;
-    for (let o: usize = 0; o < rowBytes; o += 16) {
-      const t0 = f32x4.add(f32x4.mul(c0, v128.load(q)), f32x4.mul(c1, v128.load(q, 16)));
-      const t1 = f32x4.add(f32x4.mul(c2, v128.load(q, 32)), f32x4.mul(c3, v128.load(q, 48)));
-      v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.add(t0, t1)));
-      q += 64;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      // fused: four chained multiply-adds into out, 4 instructions per 16 bytes instead of 4 mul + 4 add
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const acc = madd(c1, v128.load(q, 16), madd(c0, v128.load(q), v128.load(out + o)));
+        v128.store(out + o, madd(c3, v128.load(q, 48), madd(c2, v128.load(q, 32), acc)));
+        q += 64;
+      }
+    } else {
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const t0 = madd(c1, v128.load(q, 16), f32x4.mul(c0, v128.load(q)));
+        const t1 = madd(c3, v128.load(q, 48), f32x4.mul(c2, v128.load(q, 32)));
+        v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.add(t0, t1)));
+        q += 64;
+      }
     }
   }
 }
@@ -548,7 +636,7 @@ function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function coefficients(d: v128, W: usize, B: usize, withB: bool): v128 {
-  return withB ? f32x4.sub(v128.load(B), f32x4.mul(v128.load(W), d)) : f32x4.mul(v128.load(W), d);
+  return withB ? nmadd(v128.load(W), d, v128.load(B)) : f32x4.mul(v128.load(W), d);
 }
 
 // ---- NNLS (Spark mllib NNLS.solve: projected gradient with conditional CG directions, in f64) ----

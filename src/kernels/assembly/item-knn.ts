@@ -6,7 +6,7 @@
 //   products into a dense per-worker accumulator, as benfred/implicit's all_pairs_knn); candidates are j != i with
 //   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage); keep the top k under (score, j), larger first.
 // - recommendFromNeighbourRows: for a user, acc[j] = sum over the user's items i and i's neighbour list of
-//   rating * sim(i, j); excluded items are zeroed; candidates are acc[j] != 0; top `num` under (score, j).
+//   rating * sim(i, j); the user's excluded items (an exclusion CSR over users) are zeroed; candidates are acc[j] != 0; top `num` under (score, j).
 // - out rows: count entries best first (f32), then -1 / NaN. The accumulator is all zeros again on return.
 //
 // The accumulator is cleared while candidates are collected: by walking the same entries again when that is cheaper
@@ -85,6 +85,17 @@ function drainInto(outIdx: usize, outScores: usize, offset: i32, width: i32): vo
   }
 }
 
+// Offers d / den; drops it undivided when it provably loses to the root (the twin's offerNeighbour explains the bound).
+// @ts-ignore: decorator
+@inline function offerNeighbour(d: f64, den: f64, j: i32): void {
+  if (gSize == gCap) {
+    const t = load<f64>(gHeapScore) * den;
+    const a = abs<f64>(t);
+    if (a > 1e-200 && d < t - a * 9.094947017729282e-13) return;
+  }
+  offer(d / den, j);
+}
+
 export function itemNeighbourRows(
   colPtr: usize, colUsers: usize, colVals: usize, rowPtr: usize, rowItems: usize, rowVals: usize, norms: usize,
   outIdx: usize, outScores: usize, nItems: i32, k: i32, shrinkage: f64, rowStart: i32, rowEnd: i32,
@@ -135,7 +146,7 @@ export function itemNeighbourRows(
           const d = load<f64>(a);
           if (d == 0) continue;
           store<f64>(a, 0);
-          if (j != i) offer(d / (di * load<f64>(norms + (<usize>j << 3)) + shrinkage), j);
+          if (j != i) offerNeighbour(d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage, j);
         }
       }
     } else {
@@ -144,7 +155,7 @@ export function itemNeighbourRows(
         const d = load<f64>(a);
         if (d == 0) continue;
         store<f64>(a, 0);
-        if (j != i) offer(d / (di * load<f64>(norms + (<usize>j << 3)) + shrinkage), j);
+        if (j != i) offerNeighbour(d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage, j);
       }
     }
     drainInto(outIdx, outScores, i * k, k);
@@ -176,8 +187,8 @@ export function recommendFromNeighbourRows(
         }
       }
       if (hasExcl) {
-        const eEnd = load<i32>(exclIndptr + (<usize>(q + 1) << 2));
-        for (let e = load<i32>(exclIndptr + (<usize>q << 2)); e < eEnd; e++) {
+        const eEnd = load<i32>(exclIndptr + (<usize>(r + 1) << 2));
+        for (let e = load<i32>(exclIndptr + (<usize>r << 2)); e < eEnd; e++) {
           store<f64>(acc + (<usize>load<i32>(exclIndices + (<usize>e << 2)) << 3), 0);
         }
       }

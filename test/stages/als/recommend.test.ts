@@ -156,8 +156,8 @@ describe("predictPairs", () => {
       Int32Array.from({ length: 30 }, (_, i) => 100 + i),
     );
     const r = rng(13);
-    const u = Int32Array.from({ length: 200 }, () => Math.floor(r() * 42)); // odd ids and 40, 41 are unknown
-    const it_ = Int32Array.from({ length: 200 }, () => 98 + Math.floor(r() * 33)); // 98, 99, 130 unknown
+    const u = Int32Array.from({ length: 203 }, () => Math.floor(r() * 42)); // 203: four-pair blocks and a tail; odd ids and 40, 41 are unknown
+    const it_ = Int32Array.from({ length: 203 }, () => 98 + Math.floor(r() * 33)); // 98, 99, 130 unknown
     const got = predictPairs(users, items, u, it_);
     const f = Math.fround;
     for (let i = 0; i < u.length; i++) {

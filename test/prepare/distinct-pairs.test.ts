@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
+import { combineKeys, rowKeys } from "../../src/core/row-keys.js";
+import { funnelStep } from "../../src/prepare/funnel.js";
+import { SeededRandom } from "../../src/core/rng.js";
+
+/** The hash-table count the funnel used before: rowKeys per column, combineKeys for the pairs. */
+function byHash(t: Table) {
+  const u = rowKeys(t, ["user"], "t");
+  const i = rowKeys(t, ["item"], "t");
+  return { users: u.numKeys, items: i.numKeys, duplicatePairs: t.numRows - combineKeys(u, i).numKeys };
+}
+
+describe("funnelStep's counts", () => {
+  it("match the hash-table counts on string ids with nulls and repeated pairs", () => {
+    const r = new SeededRandom(3);
+    const n = 5000;
+    const users = Array.from({ length: n }, () => (r.nextDouble() < 0.02 ? null : `u${Math.floor(r.nextDouble() * 300)}`));
+    const items = Array.from({ length: n }, () => (r.nextDouble() < 0.02 ? null : Math.floor(r.nextDouble() * 40)));
+    const t = new Table({ user: vectorFromArray(users, new Utf8()), item: vectorFromArray(items) });
+    const got = funnelStep(t, { step: "source" }, { user: "user", item: "item" });
+    expect(got).toEqual({ step: "source", rows: n, ...byHash(t) });
+    expect(got.duplicatePairs).toBeGreaterThan(0);
+  });
+
+  it("counts every pair once when none repeats, and the same column as user and item", () => {
+    const t = new Table({ user: makeVector(new Int32Array([1, 1, 2, 2, 3])), item: makeVector(new Int32Array([1, 2, 1, 2, 1])) });
+    expect(funnelStep(t, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 5, users: 3, items: 2, duplicatePairs: 0 });
+    expect(funnelStep(t, { step: "source" }, { user: "user", item: "user" }).duplicatePairs).toBe(2);
+  });
+});
