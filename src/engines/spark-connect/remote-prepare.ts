@@ -53,13 +53,15 @@ export async function prepareRemote(
 
 async function applyStep(rows: PrepareRows, st: Transformer, o: RemotePrepareOptions): Promise<PrepareRows> {
   const remote = remoteStageFor(o.registry, st);
-  if (remote.prepare) return remote.prepare(rows, st.params, { ml: o.ml, where: (key) => `${st.name}.${key}`, cache: o.cache });
+  const operator = () => sparkOperator(o.registry, st, o.seed);
+  if (remote.prepare) return remote.prepare(rows, st.params, { ml: o.ml, where: (key) => `${st.name}.${key}`, cache: o.cache, operator });
   if (remote.runs !== "ml" || remote.resolve)
     throw new InputError("E_UNSUPPORTED", `${st.name}.type: ${st.type} cannot be a prepare step on Spark Connect (run without --remote)`);
-  // A statement (or any transformer that may drop or reorder columns) never sees the position column.
-  const keeps = rows.positioned && remote.keepsColumns === true;
+  // A statement that may drop, add or reorder rows or columns never sees the position column (nor could keep it right).
+  const k = remote.keepsColumns;
+  const keeps = rows.positioned && (typeof k === "function" ? k(st.params) : k === true);
   const input = rows.positioned && !keeps ? dropColumns(rows.rel, [POSITION_COL]) : rows.rel;
-  return { rel: o.ml.transformWith(sparkOperator(o.registry, st, o.seed), input), positioned: keeps };
+  return { rel: o.ml.transformWith(operator(), input), positioned: keeps };
 }
 
 /**

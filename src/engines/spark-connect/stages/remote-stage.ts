@@ -26,6 +26,8 @@ export interface PrepareContext {
   where(key: string): string;
   /** Caches a relation on the cluster until the run ends (an iterated plan reads its last round from the cache). */
   cache(rel: Relation): Promise<void>;
+  /** The step's Spark ML operator (class, uid, params), for a step applied as Spark's own transformer. */
+  operator(): SparkOperator;
 }
 
 /** A stage fitted (or applied) on the cluster, as the engine holds it: what it came from and its server-side model. */
@@ -73,8 +75,11 @@ export interface RemoteStage<P = Record<string, unknown>> {
   prepare?(rows: PrepareRows, params: P, ctx: PrepareContext): Promise<PrepareRows>;
   /** The prepare step reads the rows' file position (ties in drop-duplicates): the engine attaches it when it reads. */
   readsPosition?: boolean;
-  /** A transformer that maps row by row and keeps every input column (binarizer): the position column passes through. */
-  keepsColumns?: boolean;
+  /**
+   * A transformer that keeps every input column and the rows' order (binarizer; a sql-transformer that only filters):
+   * the position column passes through it. Without it the column is dropped before the step.
+   */
+  keepsColumns?: boolean | ((params: P) => boolean);
   /** A baseline the report shows: which evaluators score it, and its scored output or candidates. */
   baseline?: RemoteBaseline;
 }
