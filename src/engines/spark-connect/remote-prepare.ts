@@ -1,4 +1,4 @@
-import { InputError } from "../../core/errors.js";
+import { InputError, isInputError, type RecpipeError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import type { Transformer } from "../../core/stage.js";
 import { leftNoRows, readdressed, stepLabel } from "../../prepare/apply-prepare.js";
@@ -61,7 +61,20 @@ async function applyStep(rows: PrepareRows, st: Transformer, o: RemotePrepareOpt
   const k = remote.keepsColumns;
   const keeps = rows.positioned && (typeof k === "function" ? k(st.params) : k === true);
   const input = rows.positioned && !keeps ? dropColumns(rows.rel, [POSITION_COL]) : rows.rel;
-  return { rel: o.ml.transformWith(operator(), input), positioned: keeps };
+  const rel = o.ml.transformWith(operator(), input);
+  // Spark analyses the statement (its columns, functions, types) when the plan is first resolved: here, without reading
+  // rows, so that its error names the step's key, as a local one does.
+  const key = remote.checkedKey?.(st.params);
+  if (key) {
+    try {
+      await fieldsOf(o.ml, rel, `checking ${st.name}.${key} on the cluster`);
+    } catch (e) {
+      // Only the server refusing the plan (E_DATA: an analysis error) is about the key; credentials and the like are not.
+      if (isInputError(e) && (e as RecpipeError).code === "E_DATA") throw new InputError("E_DATA", `${st.name}.${key}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+  return { rel, positioned: keeps };
 }
 
 /**

@@ -24,6 +24,7 @@ export const binarizerRemote = defineRemoteStage<Params>({
   definition: binarizer,
   runs: "ml",
   keepsColumns: true,
+  checkedKey: (p) => (p.inputCols ? "inputCols" : "inputCol"),
   className: "org.apache.spark.ml.feature.Binarizer",
   params: { inputCol: "string", outputCol: "string", inputCols: "string[]", outputCols: "string[]", threshold: "double", thresholds: "double[]" },
   async prepare({ rel, positioned }, p, { ml, where, operator }) {

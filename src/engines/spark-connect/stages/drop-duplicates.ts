@@ -17,7 +17,8 @@ const RN = "__recpipe_rn";
 const POS = POSITION_COL;
 
 /** Why the position is unknown when it is: the rule the local engine follows cannot be followed, so it is refused. */
-const NO_POSITION = "the rows' position in the file is not known on the cluster here (a file the cluster reads itself, or rows after a sql-transformer step)";
+const NO_POSITION =
+  "the rows' position in the file is not known on the cluster here (a file the cluster reads itself, or rows after a sql-transformer step that does more than filter rows)";
 
 /**
  * The local rule as a Spark plan: in each group of rows equal on cols, the row with the smallest (first) or largest
@@ -125,6 +126,6 @@ async function refusePositionTies(ctx: PrepareContext, rel: Relation, cols: stri
   throw new InputError(
     "E_UNSUPPORTED",
     `${ctx.where("keep")}: ${p.keep}: rows equal on [${cols.join(", ")}] (${values}) differ in other columns${p.orderBy ? ` and tie on orderBy ${p.orderBy}` : ""}, so the ${p.keep} row in file order survives; ` +
-      `${NO_POSITION}: give an orderBy that breaks the tie, or run without --remote`,
+      `${NO_POSITION}: ${p.orderBy ? "give an orderBy" : "add an orderBy"} that decides ties (a column such as a timestamp whose values differ within each group of equal [${cols.join(", ")}]), or run without --remote`,
   );
 }

@@ -80,6 +80,8 @@ export interface RemoteStage<P = Record<string, unknown>> {
    * the position column passes through it. Without it the column is dropped before the step.
    */
   keepsColumns?: boolean | ((params: P) => boolean);
+  /** The key a Spark analysis error of this transformer as a prepare step is reported at (sql-transformer: statement). */
+  checkedKey?(params: P): string;
   /** A baseline the report shows: which evaluators score it, and its scored output or candidates. */
   baseline?: RemoteBaseline;
 }

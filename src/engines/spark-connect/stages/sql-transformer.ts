@@ -21,6 +21,7 @@ export const sqlTransformerRemote = defineRemoteStage<{ statement: string }>({
   definition: sqlTransformer,
   runs: "ml",
   keepsColumns: (p) => isRowFilter(p.statement),
+  checkedKey: () => "statement",
   className: "org.apache.spark.ml.feature.SQLTransformer",
   params: { statement: "string" },
 });
