@@ -60,6 +60,18 @@ beforeAll(() => {
     path.join(dir, "tie-decided-cluster.yaml"),
     yaml("tie-decided-cluster", url, ["{type: drop-na, cols: [ts]}", "{name: dedup, type: drop-duplicates, cols: [user, item], keep: last, orderBy: ts}"]),
   );
+  // A statement inside pipeline: naming a column the data lacks, on an uploaded file and on one the cluster reads.
+  for (const [name, source] of [
+    ["pipeline-sql", "ratings.csv"],
+    ["pipeline-sql-cluster", url],
+  ])
+    writeFileSync(
+      path.join(dir, `${name}.yaml`),
+      yaml(name, source, ["{type: drop-na, cols: [rating]}"]).replace(
+        "pipeline:\n",
+        'pipeline:\n  - {name: clean, type: sql-transformer, statement: "SELECT * FROM __THIS__ WHERE ratng > 1"}\n',
+      ),
+    );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -135,6 +147,22 @@ describe("Spark 4.0: bad input to prepare steps on the cluster", () => {
       const ok = await run(path.join(dir, "tie-decided-cluster.yaml"), { remote: server.url });
       expect(ok.prepare?.map((f) => f.rows)).toEqual([102, 101, 100]);
       expect(ok.prepare?.at(-1)?.duplicatePairs).toBe(0);
+    },
+    600_000,
+  );
+
+  it.runIf(!("missing" in info))(
+    "a sql-transformer inside pipeline: its errors name pipeline[i] and the key on the cluster too",
+    async () => {
+      const server = await waitForServer(info);
+      const file = path.join(dir, "pipeline-sql.yaml");
+      const local = await inputError(run(file, { workers: 1 }));
+      expect(local).toMatch(/^pipeline\[0\] \(sql-transformer "clean"\)\.statement: .*"ratng" not found/);
+      expect(await inputError(run(file, { remote: server.url }))).toBe(local);
+      // Read by the cluster: Spark's own analysis error, named at the stage's place before any fit.
+      const cluster = await inputError(run(path.join(dir, "pipeline-sql-cluster.yaml"), { remote: server.url }));
+      expect(cluster).toMatch(/^pipeline\[0\] \(sql-transformer "clean"\)\.statement: Spark error .*UNRESOLVED_COLUMN.*`ratng`/);
+      expect(noRunDir("pipeline-sql") && noRunDir("pipeline-sql-cluster")).toBe(true);
     },
     600_000,
   );
