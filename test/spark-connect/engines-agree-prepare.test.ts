@@ -3,9 +3,9 @@
  * and the newest 4.x). The same cleaning (nullValues, drop-na how any and all, a SQL filter, drop-duplicates keeping
  * the first or the last by orderBy with ties decided by file position, an iterative k-core that needs several
  * passes, a binarizer on an integer column) gives the same rows after prepare locally and on the cluster, and the
- * same funnel in manifest.json and metrics.json.
+ * same funnel in manifest.json and metrics.json; a binarizer on an integer column inside `pipeline:` runs there too.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DataType, type Table } from "apache-arrow";
@@ -65,6 +65,7 @@ prepare:
   - {type: binarizer, inputCol: rating, outputCol: liked, threshold: 3.5}
 split: {type: random-split, weights: [0.8, 0.2]}
 pipeline:
+  - {name: high, type: binarizer, inputCol: score, outputCol: high, threshold: 3}
   - {type: string-indexer, inputCols: [user, item], outputCols: [userIndex, itemIndex]}
   - {type: als, userCol: userIndex, itemCol: itemIndex, ratingCol: rating, rank: 3, maxIter: 3, regParam: 0.1, coldStartStrategy: drop}
 evaluate:
@@ -104,7 +105,7 @@ describe.each(SPARK_LINES)("Spark %s: prepare agrees across engines", (line) => 
       const cols = recommenderIdColumns(spec.pipeline);
       const { table } = await readSource(spec.source, loaded.baseDir, spec.seed, silentProgress);
       // An integer rating: the binarizer's input is a column Spark's own Binarizer refuses uncast.
-      expect(DataType.isInt(table.schema.fields.find((f) => f.name === "rating")!.type)).toBe(true);
+      for (const c of ["rating", "score"]) expect(DataType.isInt(table.schema.fields.find((f) => f.name === c)!.type), c).toBe(true);
       const local = await applyPrepare(steps, table, quietContext(), cols);
 
       const client = await SparkConnectClient.connect(parseRemoteUrl(server.url, {}), "recpipe-test");
@@ -152,6 +153,13 @@ describe.each(SPARK_LINES)("Spark %s: prepare agrees across engines", (line) => 
         expect(remoteFunnel, f).toEqual(local.funnel);
       }
       expect(Number.isFinite(r.metrics.rmse)).toBe(true);
+      // The pipeline's binarizer read an integer column on the cluster (cast for Spark's Binarizer), and the model
+      // saves the user's inputCol, not the cast's.
+      const stagesDir = path.join(r.runDir, "model", "stages");
+      const high = readdirSync(stagesDir).find((d) => d.startsWith("0_"))!;
+      const meta = JSON.parse(readFileSync(path.join(stagesDir, high, "metadata", "part-00000"), "utf8"));
+      expect(meta.class).toBe("org.apache.spark.ml.feature.Binarizer");
+      expect(meta.paramMap).toMatchObject({ inputCol: "score", outputCol: "high", threshold: 3 });
     },
     600_000,
   );

@@ -38,6 +38,11 @@ export function sparkOperator(
   return { className: mapping.className, uid: stage.uid, params };
 }
 
+/** A transformer's output on the cluster: its stage's own plan when it has one (stages/binarizer.ts), else `op`. */
+export function applyTransformer(ml: SparkMl, remote: RemoteStage, op: SparkOperator, input: Relation): Relation {
+  return remote.apply ? remote.apply(ml, op, input) : ml.transformWith(op, input);
+}
+
 /** Spark's PipelineModel, held on the cluster: fitted stages applied in order by Transform relations. */
 export class RemotePipelineModel {
   constructor(
@@ -48,7 +53,7 @@ export class RemotePipelineModel {
   /** The pipeline's output over `input`, or the output of the stages before stage index `stop`. */
   transform(input: Relation, stop = this.stages.length): Relation {
     let cur = input;
-    for (const s of this.stages.slice(0, stop)) cur = s.model ? this.ml.transform(s.model, cur) : this.ml.transformWith(s.op, cur);
+    for (const s of this.stages.slice(0, stop)) cur = s.model ? this.ml.transform(s.model, cur) : applyTransformer(this.ml, s.remote, s.op, cur);
     return cur;
   }
 
@@ -99,7 +104,7 @@ export async function fitRemote(
       if (s.role === "estimator") entry.model = await ml.fit(op, cur, `fitting ${s.name} (${op.className.split(".").pop()})${what ? ` ${what}` : ""}`);
       fitted.push(entry);
       if (i < lastEstimator) {
-        cur = entry.model ? ml.transform(entry.model, cur) : ml.transformWith(op, cur);
+        cur = entry.model ? ml.transform(entry.model, cur) : applyTransformer(ml, remote, op, cur);
         await checkedOnCluster(ml, remote, s, i, cur);
       }
     }

@@ -5,7 +5,7 @@ import { leftNoRows, readdressed, stepLabel } from "../../prepare/apply-prepare.
 import type { FunnelStep, IdColumns } from "../../prepare/funnel.js";
 import type { PrepareStep } from "../engine.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
-import { remoteStageFor, sparkOperator } from "./remote-pipeline.js";
+import { applyTransformer, remoteStageFor, sparkOperator } from "./remote-pipeline.js";
 import { POSITION_COL, type PrepareRows } from "./stages/index.js";
 import type { SparkMl } from "./transport/ml.js";
 import { dropColumns, sql } from "./transport/plan.js";
@@ -61,7 +61,7 @@ async function applyStep(rows: PrepareRows, st: Transformer, o: RemotePrepareOpt
   const k = remote.keepsColumns;
   const keeps = rows.positioned && (typeof k === "function" ? k(st.params) : k === true);
   const input = rows.positioned && !keeps ? dropColumns(rows.rel, [POSITION_COL]) : rows.rel;
-  const rel = o.ml.transformWith(operator(), input);
+  const rel = applyTransformer(o.ml, remote, operator(), input);
   // Spark analyses the statement (its columns, functions, types) when the plan is first resolved: here, without reading
   // rows, so that its error names the step's key, as a local one does.
   const key = remote.checkedKey?.(st.params);

@@ -80,6 +80,11 @@ export interface RemoteStage<P = Record<string, unknown>> {
    * the position column passes through it. Without it the column is dropped before the step.
    */
   keepsColumns?: boolean | ((params: P) => boolean);
+  /**
+   * How the transformer is applied on the cluster when not as `op` alone (binarizer: its inputs cast to double first),
+   * in the pipeline, in its fitted model and as a prepare step. `op` is what is saved; this changes only the plan.
+   */
+  apply?(ml: SparkMl, op: SparkOperator, input: Relation): Relation;
   /** The key a Spark analysis error of this transformer as a prepare step is reported at (sql-transformer: statement). */
   checkedKey?(params: P): string;
   /** A baseline the report shows: which evaluators score it, and its scored output or candidates. */
