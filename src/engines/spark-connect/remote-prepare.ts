@@ -53,15 +53,14 @@ export async function prepareRemote(
 
 async function applyStep(rows: PrepareRows, st: Transformer, o: RemotePrepareOptions): Promise<PrepareRows> {
   const remote = remoteStageFor(o.registry, st);
-  const operator = () => sparkOperator(o.registry, st, o.seed);
-  if (remote.prepare) return remote.prepare(rows, st.params, { ml: o.ml, where: (key) => `${st.name}.${key}`, cache: o.cache, operator });
+  if (remote.prepare) return remote.prepare(rows, st.params, { ml: o.ml, where: (key) => `${st.name}.${key}`, cache: o.cache });
   if (remote.runs !== "ml" || remote.resolve)
     throw new InputError("E_UNSUPPORTED", `${st.name}.type: ${st.type} cannot be a prepare step on Spark Connect (run without --remote)`);
   // A statement that may drop, add or reorder rows or columns never sees the position column (nor could keep it right).
   const k = remote.keepsColumns;
   const keeps = rows.positioned && (typeof k === "function" ? k(st.params) : k === true);
   const input = rows.positioned && !keeps ? dropColumns(rows.rel, [POSITION_COL]) : rows.rel;
-  const rel = applyTransformer(o.ml, remote, operator(), input);
+  const rel = applyTransformer(o.ml, remote, sparkOperator(o.registry, st, o.seed), input);
   // Spark analyses the statement (its columns, functions, types) when the plan is first resolved: here, without reading
   // rows, so that its error names the step's key, as a local one does.
   const key = remote.checkedKey?.(st.params);

@@ -26,8 +26,6 @@ export interface PrepareContext {
   where(key: string): string;
   /** Caches a relation on the cluster until the run ends (an iterated plan reads its last round from the cache). */
   cache(rel: Relation): Promise<void>;
-  /** The step's Spark ML operator (class, uid, params), for a step applied as Spark's own transformer. */
-  operator(): SparkOperator;
 }
 
 /** A stage fitted (or applied) on the cluster, as the engine holds it: what it came from and its server-side model. */
