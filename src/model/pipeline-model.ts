@@ -3,7 +3,7 @@ import { deriveUid } from "../core/define-stage.js";
 import { spawnSeed } from "../core/rng.js";
 import type { RunContext } from "../core/run-context.js";
 import type { SavedStage } from "../core/saved-stage.js";
-import { InputError } from "../core/errors.js";
+import { InputError, isInputError, type RecpipeError } from "../core/errors.js";
 import { hasIndexLabels, isRecommender, needsLabels, type FittedStage, type PipelineStage, type Recommender } from "../core/stage.js";
 
 export const PIPELINE_CLASS = "org.apache.spark.ml.Pipeline";
@@ -17,15 +17,15 @@ export class PipelineModel {
   ) {}
 
   transformSchema(schema: Schema): Schema {
-    return this.stages.reduce((s, st) => st.transformSchema(s), schema);
+    return foldSchema(this.stages, schema);
   }
 
   async transform(table: Table, ctx: RunContext): Promise<Table> {
     let cur = table;
-    for (const s of this.stages) {
+    for (const [i, s] of this.stages.entries()) {
       // What each stage received is what transformBefore(table, s) would compute again: remember it.
       this.remember(table, s, cur);
-      cur = await s.transform(cur, ctx);
+      cur = await atPlace(i, s, () => s.transform(cur, ctx));
     }
     return cur;
   }
@@ -51,9 +51,9 @@ export class PipelineModel {
     if (!out) {
       out = (async () => {
         let cur = table;
-        for (const s of this.stages) {
+        for (const [i, s] of this.stages.entries()) {
           if (s === stop) break;
-          cur = await s.transform(cur, ctx);
+          cur = await atPlace(i, s, () => s.transform(cur, ctx));
         }
         return cur;
       })();
@@ -122,7 +122,7 @@ export async function fitPipeline(
     const out: FittedStage = s.role === "estimator" ? await s.fit(cur, stageCtx) : s;
     onStage?.(s, (performance.now() - t0) / 1000);
     fitted.push(out);
-    if (i < lastEstimator) cur = await out.transform(cur, stageCtx);
+    if (i < lastEstimator) cur = await atPlace(i, out, () => out.transform(cur, stageCtx));
   }
   const model = new PipelineModel(uid, fitted);
   // The training rows as each stage up to the last estimator saw them: evaluation, baselines and recommendations
@@ -151,6 +151,31 @@ export function pipelineUid(seed: number, name: string): string {
 }
 
 /** Folds transformSchema over the stages before any data is fitted (Spark's Pipeline.transformSchema). */
-export function foldSchema(stages: readonly PipelineStage[], schema: Schema): Schema {
-  return stages.reduce((s, st) => st.transformSchema(s), schema);
+export function foldSchema(stages: readonly (PipelineStage | FittedStage)[], schema: Schema): Schema {
+  return stages.reduce((s, st, i) => atPlace(i, st, () => st.transformSchema(s)), schema);
+}
+
+/**
+ * Stages whose errors name their place in the file, `pipeline[i] (sql-transformer).statement`, as a prepare step's
+ * do: a statement's error is about text written at that place, and two statements are told apart only by it. Other
+ * stages keep their `name.key` messages (docs/bad-inputs.md quotes them).
+ */
+const ADDRESSED_BY_PLACE = new Set(["sql-transformer"]);
+
+/** `fn`'s exit-2 error re-addressed to `pipeline[i]` for the stages above (the stage's name replaced by its place). */
+function atPlace<T>(i: number, st: { type: string; name: string }, fn: () => T): T {
+  if (!ADDRESSED_BY_PLACE.has(st.type)) return fn();
+  const readdress = (e: unknown): unknown => {
+    if (!isInputError(e) || e.message.startsWith("pipeline[")) return e;
+    const label = `pipeline[${i}] (${st.type}${st.name !== st.type ? ` "${st.name}"` : ""})`;
+    const own = [`${st.name} (${st.type})`, st.name].find((p) => e.message.startsWith(`${p}.`) || e.message.startsWith(`${p}:`));
+    const msg = own !== undefined ? label + e.message.slice(own.length) : `${label}: ${e.message}`;
+    return new InputError((e as RecpipeError).code as never, msg, { cause: e });
+  };
+  try {
+    const out = fn();
+    return (out instanceof Promise ? out.catch((e: unknown) => Promise.reject(readdress(e))) : out) as T;
+  } catch (e) {
+    throw readdress(e);
+  }
 }

@@ -11,7 +11,7 @@ import { funnelStep, type FunnelStep, type IdColumns } from "./funnel.js";
  */
 
 /** Where a step is in the file, for messages: `prepare[2] (drop-duplicates)`. */
-function stepLabel(i: number, step: Transformer): string {
+export function stepLabel(i: number, step: Transformer): string {
   return `prepare[${i}] (${step.type}${step.name !== step.type ? ` "${step.name}"` : ""})`;
 }
 
@@ -19,7 +19,7 @@ function stepLabel(i: number, step: Transformer): string {
  * A step's exit-2 error, re-addressed to its place in the file: a message that starts with the step's name
  * ("drop-na.cols[0]: ...") has the name replaced by `prepare[i] (type)`, any other is prefixed with it.
  */
-function readdressed(e: unknown, i: number, step: Transformer): unknown {
+export function readdressed(e: unknown, i: number, step: Transformer): unknown {
   if (!isInputError(e)) return e;
   const label = stepLabel(i, step);
   const msg =
@@ -67,18 +67,7 @@ export async function applyPrepare(steps: readonly Transformer[], table: Table, 
       throw readdressed(e, i, st);
     }
     const before = funnel[funnel.length - 1];
-    if (out.numRows === 0) {
-      const counts = [
-        before.users !== undefined ? `${before.users.toLocaleString("en-US")} users` : "",
-        before.items !== undefined ? `${before.items.toLocaleString("en-US")} items` : "",
-      ]
-        .filter(Boolean)
-        .join(", ");
-      throw new InputError(
-        "E_DATA",
-        `${stepLabel(i, st)}: left no rows: it received ${before.rows.toLocaleString("en-US")} rows${counts ? ` (${counts})` : ""} and kept none (params ${JSON.stringify(st.params)}); loosen it or remove it`,
-      );
-    }
+    if (out.numRows === 0) throw leftNoRows(i, st, before);
     const large = out !== cur && out.numRows >= LARGE_ROWS;
     cur = out;
     // The step's input is garbage now (unless it is a source the caller keeps): freed before the funnel's counts
@@ -89,4 +78,18 @@ export async function applyPrepare(steps: readonly Transformer[], table: Table, 
     ctx.log(`${stepLabel(i, st)}: ${before.rows.toLocaleString("en-US")} -> ${cur.numRows.toLocaleString("en-US")} rows`);
   }
   return { table: cur, funnel };
+}
+
+/** A step that kept no rows: exit 2 naming it and what it received (both engines). */
+export function leftNoRows(i: number, st: Transformer, before: FunnelStep): InputError {
+  const counts = [
+    before.users !== undefined ? `${before.users.toLocaleString("en-US")} users` : "",
+    before.items !== undefined ? `${before.items.toLocaleString("en-US")} items` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return new InputError(
+    "E_DATA",
+    `${stepLabel(i, st)}: left no rows: it received ${before.rows.toLocaleString("en-US")} rows${counts ? ` (${counts})` : ""} and kept none (params ${JSON.stringify(st.params)}); loosen it or remove it`,
+  );
 }

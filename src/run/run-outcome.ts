@@ -40,6 +40,6 @@ export interface RunOutcome {
   workers: number;
   /** The build of the ALS kernels the local engine ran (manifest.json `kernels.als`). */
   alsKernel?: AlsKernelName;
-  /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (absent on remote runs). */
+  /** The prepare funnel: rows, distinct users and items after reading and after each prepare step (counted by the engine that ran them; absent on a remote run without prepare:). */
   prepare?: FunnelStep[];
 }

@@ -53,10 +53,10 @@ describe("sql-transformer in the CLI", () => {
     expect(ok.stdout).toContain("confidence");
     const bad = runCli(["validate", write("bad.yaml", GOOD.replace("ts >= 0", "ts >>= 0"))], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/sql-transformer\.statement: expected .*>>=/);
+    expect(bad.stderr).toMatch(/pipeline\[0\] \(sql-transformer\)\.statement: expected .*>>=/);
     const unknown = runCli(["validate", write("unknown.yaml", GOOD.replace("ts >= 0", "tss >= 0"))], { cwd: dir });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/sql-transformer\.statement: .*"tss" not found/);
+    expect(unknown.stderr).toMatch(/pipeline\[0\] \(sql-transformer\)\.statement: .*"tss" not found/);
   });
 
   it("run saves the stage as Spark's SQLTransformer, and predict applies it to new rows", () => {
@@ -100,7 +100,7 @@ describe("sql-transformer in the CLI", () => {
       for (const cmd of ["validate", "run"]) {
         const r = runCli(cmd === "run" ? ["run", file, "--quiet", "--out", path.join(dir, "attempt-runs")] : ["validate", file], { cwd: dir });
         expect(r.code, `${cmd}: ${r.stderr}`).toBe(2);
-        expect(r.stderr).toMatch(/sql-transformer\.statement: expected/);
+        expect(r.stderr).toMatch(/pipeline\[0\] \(sql-transformer\)\.statement: expected/);
         expect(r.stdout + r.stderr).not.toContain(SECRET);
       }
       expect(readdirSync(dir)).not.toContain("leak.csv");

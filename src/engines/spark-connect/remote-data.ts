@@ -1,4 +1,4 @@
-import type { Table } from "apache-arrow";
+import { makeVector, Table } from "apache-arrow";
 import { didYouMean, InputError } from "../../core/errors.js";
 import type { ProgressSink } from "../../core/run-context.js";
 import type { InputRecord } from "../engine.js";
@@ -11,6 +11,7 @@ import { isClusterPath } from "./remote-support.js";
 import { ident } from "./transport/sql-text.js";
 import { ddlSchema, SPARK_TYPE_OF_DECLARED, sparkTypeOfArrow } from "./spark-ddl.js";
 import { uploadTable } from "./transport/upload.js";
+import { POSITION_COL } from "./stages/row-position.js";
 import { formatFromExtension, type TableFormat } from "../../io/table-format.js";
 
 export interface RemoteData {
@@ -19,6 +20,8 @@ export interface RemoteData {
   rows: number;
   /** The rows, when recpipe read them itself (local file or built-in source) before uploading them. */
   table?: Table;
+  /** The relation carries POSITION_COL, each row's position in the file (asked for, and the file read here). */
+  positioned: boolean;
 }
 
 /**
@@ -26,21 +29,31 @@ export interface RemoteData {
  * is read by the cluster; a local file or the built-in source is read here, exactly as the local engine reads it
  * (same parser, same types), and uploaded.
  */
-export async function remoteSource(ml: SparkMl, source: SourceSpec, baseDir: string, seed: number, progress: ProgressSink): Promise<RemoteData> {
+export async function remoteSource(
+  ml: SparkMl,
+  source: SourceSpec,
+  baseDir: string,
+  seed: number,
+  progress: ProgressSink,
+  withPosition = false,
+): Promise<RemoteData> {
   if (source.kind === "file" && isClusterPath(source.path)) {
     let rel = withColumnNames(source, clusterRead(source));
     if (source.types && Object.keys(source.types).length > 0) rel = await withDeclaredTypes(ml, source, rel);
     const counted = await ml.collect(sql("SELECT count(*) AS n FROM {d}", { d: rel }), `counting the rows of ${source.path}`);
     const rows = Number(counted.getChild("n")!.get(0));
-    return { relation: rel, rows, input: { kind: "file", path: source.path, rows } };
+    // Spark keeps no file order (splits are read in any order, by size): a file the cluster reads has no known position.
+    return { relation: rel, rows, input: { kind: "file", path: source.path, rows }, positioned: false };
   }
   const { table, input } = await readSource(source, baseDir, seed, progress);
   const bar = progress.start("uploading the data to Spark", 1, "pieces");
-  const relation = await uploadTable(ml.client, table, (done, total) => {
+  // The position is the row's index in the table as read here, which is the file order the local engine sees.
+  const uploaded = withPosition ? table.assign(new Table({ [POSITION_COL]: makeVector(Int32Array.from({ length: table.numRows }, (_, i) => i)) })) : table;
+  const relation = await uploadTable(ml.client, uploaded, (done, total) => {
     bar.tick(done / total);
   });
   bar.done();
-  return { relation, rows: table.numRows, input, table };
+  return { relation, rows: table.numRows, input, table, positioned: withPosition };
 }
 
 function clusterRead(source: Extract<SourceSpec, { kind: "file" }>, schema?: string): Relation {

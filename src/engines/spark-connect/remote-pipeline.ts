@@ -1,10 +1,11 @@
-import { InputError } from "../../core/errors.js";
+import { InputError, isInputError, type RecpipeError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import { spawnSeed } from "../../core/rng.js";
 import type { Evaluator, PipelineStage } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { Candidates, RankingData } from "./stages/index.js";
 import { remoteStageOf } from "./stages/index.js";
+import { fieldsOf } from "./stages/row-position.js";
 import type { FittedRemoteStage, RemoteStage } from "./stages/index.js";
 import type { SparkParamType } from "./transport/literal.js";
 import type { SparkMl, SparkOperator, SparkParam } from "./transport/ml.js";
@@ -37,6 +38,11 @@ export function sparkOperator(
   return { className: mapping.className, uid: stage.uid, params };
 }
 
+/** A transformer's output on the cluster: its stage's own plan when it has one (stages/binarizer.ts), else `op`. */
+export function applyTransformer(ml: SparkMl, remote: RemoteStage, op: SparkOperator, input: Relation): Relation {
+  return remote.apply ? remote.apply(ml, op, input) : ml.transformWith(op, input);
+}
+
 /** Spark's PipelineModel, held on the cluster: fitted stages applied in order by Transform relations. */
 export class RemotePipelineModel {
   constructor(
@@ -47,7 +53,7 @@ export class RemotePipelineModel {
   /** The pipeline's output over `input`, or the output of the stages before stage index `stop`. */
   transform(input: Relation, stop = this.stages.length): Relation {
     let cur = input;
-    for (const s of this.stages.slice(0, stop)) cur = s.model ? this.ml.transform(s.model, cur) : this.ml.transformWith(s.op, cur);
+    for (const s of this.stages.slice(0, stop)) cur = s.model ? this.ml.transform(s.model, cur) : applyTransformer(this.ml, s.remote, s.op, cur);
     return cur;
   }
 
@@ -97,13 +103,34 @@ export async function fitRemote(
       const entry: FittedRemoteStage = { stage: s, remote, op };
       if (s.role === "estimator") entry.model = await ml.fit(op, cur, `fitting ${s.name} (${op.className.split(".").pop()})${what ? ` ${what}` : ""}`);
       fitted.push(entry);
-      if (i < lastEstimator) cur = entry.model ? ml.transform(entry.model, cur) : ml.transformWith(op, cur);
+      if (i < lastEstimator) {
+        cur = entry.model ? ml.transform(entry.model, cur) : applyTransformer(ml, remote, op, cur);
+        await checkedOnCluster(ml, remote, s, i, cur);
+      }
     }
   } catch (e) {
     await model.release();
     throw e;
   }
   return model;
+}
+
+/**
+ * A transformer whose input Spark alone can judge (a statement, when the cluster read the file and recpipe never had
+ * its schema): its output's columns asked for without reading rows, so that Spark's analysis error names the stage's
+ * place and key (`pipeline[0] (sql-transformer).statement`), not the fit that would have failed on it.
+ */
+async function checkedOnCluster(ml: SparkMl, remote: RemoteStage, s: PipelineStage, i: number, out: Relation): Promise<void> {
+  const key = remote.checkedKey?.(s.params);
+  if (!key) return;
+  const label = `pipeline[${i}] (${s.type}${s.name !== s.type ? ` "${s.name}"` : ""}).${key}`;
+  try {
+    await fieldsOf(ml, out, `checking ${label}`);
+  } catch (e) {
+    if (isInputError(e) && (e as RecpipeError).code === "E_DATA" && !e.message.startsWith("pipeline["))
+      throw new InputError("E_DATA", `${label}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 /** The operator of an evaluator that Spark runs itself (regression-evaluator). */

@@ -38,9 +38,13 @@ export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): str
     const r = remote.refuse?.(s.params);
     if (r) out.push(`${where}.${r.key}: ${r.reason}`);
   };
-  // The prepare block runs in the local engine only so far (Spark plans for its steps are not written yet).
-  if (spec.prepare.length > 0)
-    out.push(`prepare: data-preparation steps run only in recpipe's own engine so far; run without --remote, or prepare the data on the cluster first`);
+  // A prepare step runs as its Spark plan (drop-na, drop-duplicates, min-count-filter) or its Spark transformer.
+  spec.prepare.forEach((s, i) => {
+    check(s, `prepare[${i}]`);
+    const remote = remoteStageOf(registry.get(s.type));
+    if (remote && !remote.prepare && (remote.runs !== "ml" || remote.resolve))
+      out.push(`prepare[${i}] (${s.type}).type: ${s.type} cannot be a prepare step on Spark Connect (run without --remote)`);
+  });
   check(spec.split, "split");
   spec.pipeline.forEach((s, i) => check(s, `pipeline[${i}]`));
   spec.evaluate.forEach((s, i) => check(s, `evaluate[${i}]`));

@@ -8,6 +8,10 @@ import type { Engine, EngineKind, EngineRecord, EngineSetup, LoadedData, Prepare
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import { fetchPipelineModel } from "./fetch-model.js";
 import { remoteSource } from "./remote-data.js";
+import { prepareRemote } from "./remote-prepare.js";
+import { prepareSchema } from "../../prepare/apply-prepare.js";
+import type { FunnelStep } from "../../prepare/funnel.js";
+import { recommenderIdColumns } from "../../prepare/id-columns.js";
 import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
 import { fitRemote, remoteStageFor, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
@@ -71,18 +75,44 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
     });
   }
 
-  async load(stages: readonly PipelineStage[]): Promise<LoadedData<Relation>> {
-    const { spec, baseDir } = this.s.loaded;
-    const data = await remoteSource(this.ml, spec.source, baseDir, spec.seed, this.s.base.progress);
+  async load(stages: readonly PipelineStage[], steps: readonly PrepareStep[] = []): Promise<LoadedData<Relation>> {
+    const { spec, baseDir, registry } = this.s.loaded;
+    // Only a step that breaks ties by file position (drop-duplicates) needs each row's position carried to the cluster.
+    const withPosition = steps.some((s) => remoteStageFor(registry, s.stage).readsPosition === true);
+    const data = await remoteSource(this.ml, spec.source, baseDir, spec.seed, this.s.base.progress, withPosition);
+    this.positioned = data.positioned;
     this.s.base.log(`data on the cluster: ${data.rows.toLocaleString("en-US")} rows`);
-    // With the rows at hand, every column and type is checked before any fit, as locally (Spark's transformSchema).
-    if (data.table) foldSchema(stages, data.table.schema);
+    // With the rows at hand, every column and type is checked before any fit, as locally (Spark's transformSchema),
+    // through the prepare steps first, each error naming prepare[i].
+    if (data.table)
+      foldSchema(
+        stages,
+        prepareSchema(
+          steps.map((s) => s.stage),
+          data.table.schema,
+        ),
+      );
     return { data: data.relation, rows: data.rows, input: data.input, table: data.table };
   }
 
-  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation }> {
-    if (steps.length > 0) throw new InputError("E_UNSUPPORTED", `prepare: no step runs on Spark Connect yet (${steps.map((s) => s.name).join(", ")})`);
-    return { data };
+  private positioned = false;
+
+  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation; funnel?: FunnelStep[] }> {
+    if (steps.length === 0) return { data };
+    const { spec, registry } = this.s.loaded;
+    return this.s.time("prepare", () =>
+      prepareRemote({ rel: data, positioned: this.positioned }, steps, {
+        ml: this.ml,
+        registry,
+        seed: spec.seed,
+        cols: recommenderIdColumns(spec.pipeline),
+        log: (m) => this.s.base.log(m),
+        cache: async (rel) => {
+          await this.client.persist(rel);
+          this.cached.push(rel);
+        },
+      }),
+    );
   }
 
   async split(data: Relation, splitter: Splitter, ctx: RunContext): Promise<SplitData<Relation>> {

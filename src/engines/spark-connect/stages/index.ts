@@ -11,8 +11,11 @@ import type { StageDefinition } from "../../../core/define-stage.js";
 import { alsRemote } from "./als.js";
 import { binarizerRemote } from "./binarizer.js";
 import { crossValidatorRemote } from "./cross-validator.js";
+import { dropDuplicatesRemote } from "./drop-duplicates.js";
+import { dropNaRemote } from "./drop-na.js";
 import { globalMeanRemote } from "./global-mean.js";
 import { indexToStringRemote } from "./index-to-string.js";
+import { minCountFilterRemote } from "./min-count-filter.js";
 import { mostPopularRemote } from "./most-popular.js";
 import { noSplitRemote } from "./none.js";
 import { randomSplitRemote } from "./random-split.js";
@@ -38,6 +41,9 @@ export const remoteStages: readonly RemoteStage[] = [
   crossValidatorRemote,
   trainValidationSplitRemote,
   binarizerRemote,
+  dropNaRemote,
+  dropDuplicatesRemote,
+  minCountFilterRemote,
 ];
 
 const byDefinition = new Map<StageDefinition, RemoteStage>(remoteStages.map((r) => [r.definition, r]));
@@ -47,5 +53,6 @@ export function remoteStageOf(definition: StageDefinition): RemoteStage | undefi
   return byDefinition.get(definition);
 }
 
-export type { BaselineRows, FittedRemoteStage, RemoteBaseline, RemoteStage, SparkRefusal } from "./remote-stage.js";
+export type { BaselineRows, FittedRemoteStage, PrepareContext, PrepareRows, RemoteBaseline, RemoteStage, SparkRefusal } from "./remote-stage.js";
+export { POSITION_COL } from "./row-position.js";
 export type { Candidates, RankingData } from "./ranking-sql.js";

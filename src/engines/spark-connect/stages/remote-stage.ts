@@ -12,6 +12,22 @@ export interface SparkRefusal {
   reason: string;
 }
 
+/** The rows a prepare step works on, on the cluster: the relation, and whether it carries the file position column. */
+export interface PrepareRows {
+  rel: Relation;
+  /** The relation holds POSITION_COL (stages/row-position.ts): each row's position in the source as read. */
+  positioned: boolean;
+}
+
+/** What a prepare step's Spark plan is handed besides its rows. */
+export interface PrepareContext {
+  ml: SparkMl;
+  /** A key of the step as its local messages name it (`drop-duplicates.keep`): the engine re-addresses it to `prepare[i]`. */
+  where(key: string): string;
+  /** Caches a relation on the cluster until the run ends (an iterated plan reads its last round from the cache). */
+  cache(rel: Relation): Promise<void>;
+}
+
 /** A stage fitted (or applied) on the cluster, as the engine holds it: what it came from and its server-side model. */
 export interface FittedRemoteStage {
   stage: PipelineStage;
@@ -50,6 +66,25 @@ export interface RemoteStage<P = Record<string, unknown>> {
   split?(data: Relation, params: Readonly<Record<string, unknown>>, seed: number): { train: Relation; test?: Relation };
   /** An evaluator recpipe computes itself in SQL (a ranking metric); without it, Spark's evaluator `className` runs. */
   metric?(ml: SparkMl, ev: Evaluator, data: RankingData | undefined, candidates: Candidates | undefined, what: string): Promise<number>;
+  /**
+   * A prepare step computed as a Spark plan (drop-na, drop-duplicates, min-count-filter), with the local step's exact
+   * semantics. Without it, a prepare step of `runs: "ml"` is applied as its Spark transformer (binarizer, SQL).
+   */
+  prepare?(rows: PrepareRows, params: P, ctx: PrepareContext): Promise<PrepareRows>;
+  /** The prepare step reads the rows' file position (ties in drop-duplicates): the engine attaches it when it reads. */
+  readsPosition?: boolean;
+  /**
+   * A transformer that keeps every input column and the rows' order (binarizer; a sql-transformer that only filters):
+   * the position column passes through it. Without it the column is dropped before the step.
+   */
+  keepsColumns?: boolean | ((params: P) => boolean);
+  /**
+   * How the transformer is applied on the cluster when not as `op` alone (binarizer: its inputs cast to double first),
+   * in the pipeline, in its fitted model and as a prepare step. `op` is what is saved; this changes only the plan.
+   */
+  apply?(ml: SparkMl, op: SparkOperator, input: Relation): Relation;
+  /** The key a Spark analysis error of this transformer as a prepare step is reported at (sql-transformer: statement). */
+  checkedKey?(params: P): string;
   /** A baseline the report shows: which evaluators score it, and its scored output or candidates. */
   baseline?: RemoteBaseline;
 }

@@ -92,3 +92,13 @@ export function mlCommandPlan(command: MessageInitShape<typeof MlCommandSchema>[
     opType: { case: "command", value: create(CommandSchema, { commandType: { case: "mlCommand", value: create(MlCommandSchema, { command }) } }) },
   });
 }
+
+/** DataFrame.na.drop(thresh, subset): rows with fewer than `minNonNulls` non-null, non-NaN values among `cols` dropped. */
+export function naDrop(input: Relation, cols: string[], minNonNulls: number): Relation {
+  return relation({ case: "dropNa", value: { input, cols, minNonNulls } });
+}
+
+/** DataFrame.drop(*names): the relation without these columns (names it does not hold are ignored, as in Spark). */
+export function dropColumns(input: Relation, columnNames: string[]): Relation {
+  return relation({ case: "drop", value: { input, columnNames } });
+}
