@@ -15,7 +15,7 @@ export function notesFor(o: RunOutcome, run: { splitType: string; evaluators: re
     metrics: o.metrics,
     baselines: o.baselines,
     largerIsBetter: Object.fromEntries(run.evaluators.map((e) => [e.metricKey, e.isLargerBetter])),
-    refitAllRows: run.refitAll ? o.rows.data : undefined,
+    refitAllRows: run.refitAll ? o.rows.train : undefined,
     tuningEdges: o.tune ? tuningVerdicts(o.tune.summary).edges.map((e) => e.message) : [],
     // Spark's ALS has no cg: the note is for the local engine (no engine record) only.
     solverNotes: o.engine ? [] : choleskySolverNotes(o.stages),

@@ -22,6 +22,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     const steps = prepareSteps(loaded);
     const read = await time("read", () => engine.load(stages, steps));
     const { data, funnel } = await engine.prepare(read.data, steps);
+    // The rows the split (and a refit on every row) receive: the source's, or what prepare left of them.
+    const dataRows = funnel?.at(-1)?.rows ?? read.rows;
     // Only a refit on every row reads the data's rows after the split (the report counts ids and ratings, in any order).
     const reuseData = spec.tune?.params.refit !== "all";
     const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`), reuseData));
@@ -31,7 +33,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     if (rows.train === 0) {
       throw new InputError(
         "E_DATA",
-        `split (${splitter.type}): no training rows: ${read.rows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`,
+        `split (${splitter.type}): no training rows: ${dataRows} rows split into 0 train and ${rows.test} test (params ${JSON.stringify(splitter.params)}); give the train side a positive weight`,
       );
     }
     // split: none (or a split that leaves no test rows): nothing to score on, and the run says so rather than print NaN.
@@ -66,7 +68,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
       train: engine.localTable(seen),
       test: engine.localTable(split.test),
       engine: engine.record,
-      rows: { data: read.rows, train: refitAll ? read.rows : rows.train, test: rows.test },
+      rows: { data: read.rows, train: refitAll ? dataRows : rows.train, test: rows.test },
       model: saved,
       stages: toFit,
       metrics,
