@@ -1,4 +1,4 @@
-import type { Vector } from "apache-arrow";
+import { DataType, type Vector } from "apache-arrow";
 import { stringCodes } from "../core/string-codes.js";
 
 /** Distinct values of one id column (null counts as one more value), and its codes shifted so null is 0. */
@@ -11,6 +11,8 @@ export interface IdCodes {
 
 /** One column's codes over its distinct string values (Spark's cast to string), as stringCodes reads them. */
 export function idCodes(v: Vector, name: string, where: string): IdCodes {
+  const direct = integerIdCodes(v);
+  if (direct) return direct;
   const { codes, labels } = stringCodes(v, name, where);
   const size = labels.length + 1;
   const seen = new Uint8Array(size);
@@ -21,6 +23,47 @@ export function idCodes(v: Vector, name: string, where: string): IdCodes {
     if (seen[c] === 0) {
       seen[c] = 1;
       distinct++;
+    }
+  }
+  return { codes, size, distinct };
+}
+
+/**
+ * An integer column without nulls whose values span a compact range (user and item ids, almost always): the value
+ * minus the smallest plus one is already a code (distinct integers are distinct strings), so the funnel needs
+ * neither stringCodes' first-seen numbering nor its labels: one pass for the range, one for codes and the count.
+ * Counts and distinct pairs do not depend on how the codes are numbered. Undefined for any other column.
+ */
+function integerIdCodes(v: Vector): IdCodes | undefined {
+  const t = v.type;
+  if (v.length === 0 || !DataType.isInt(t) || (t as { bitWidth: number }).bitWidth > 32 || v.nullCount > 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of v.data) {
+    // A sliced chunk's values start at its first row.
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const x = vals[i];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  const range = max - min + 1;
+  if (!(range <= Math.max(1 << 16, 2 * v.length))) return undefined;
+  const codes = new Int32Array(v.length);
+  const size = range + 1;
+  const seen = new Uint8Array(size);
+  let distinct = 0;
+  let o = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const c = vals[i] - min + 1;
+      codes[o++] = c;
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        distinct++;
+      }
     }
   }
   return { codes, size, distinct };
