@@ -30,7 +30,7 @@ export function globalScoreRecommender(opts: {
       for (let q = 0; q < users.length; q++) queries[q] = userRow(users[q]);
       let excludePtr: Int32Array | undefined;
       let excludeItems: Int32Array | undefined;
-      if (exclude) ({ excludePtr, excludeItems } = excludedByUser(exclude, opts.userIds.length, userRow, itemRow));
+      if (exclude) ({ excludePtr, excludeItems } = excludedFor(exclude, opts.userIds, opts.itemIds, userRow, itemRow));
       const dense = new Int32Array(users.length * k);
       const counts = new Int32Array(users.length);
       topKGlobal(order, queries, k, excludePtr, excludeItems, dense, counts);
@@ -46,6 +46,27 @@ export function globalScoreRecommender(opts: {
       return { users: users.slice(), items, scores, counts, k };
     },
   };
+}
+
+type Exclusion = { excludePtr: Int32Array; excludeItems: Int32Array };
+
+/**
+ * Per seen-pairs object (seen-pairs.ts hands every stage the same one for a training table): the CSRs built from it,
+ * with the id arrays they index. Baselines fitted on one table know the same users and items, so the second one
+ * reuses the first one's CSR (on 8M seen pairs a build is ~0.35 s) instead of building the same arrays again.
+ */
+const built = new WeakMap<Int32Array, Array<{ items: Int32Array; userIds: Int32Array; itemIds: Int32Array; exclusion: Exclusion }>>();
+
+function excludedFor(exclude: { users: Int32Array; items: Int32Array }, userIds: Int32Array, itemIds: Int32Array, userRow: IdLookup, itemRow: IdLookup) {
+  let list = built.get(exclude.users);
+  if (!list) built.set(exclude.users, (list = []));
+  const same = (a: Int32Array, b: Int32Array) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+  const hit = list.find((e) => e.items === exclude.items && same(e.userIds, userIds) && same(e.itemIds, itemIds));
+  if (hit) return hit.exclusion;
+  const exclusion = excludedByUser(exclude, userIds.length, userRow, itemRow);
+  // The CSR is read only (topKGlobal never writes it), so sharing it cannot leak one baseline into another.
+  list.push({ items: exclude.items, userIds, itemIds, exclusion });
+  return exclusion;
 }
 
 /** Excluded (user, item) pairs as CSR over dense user indices; pairs with an unknown user or item are dropped. */

@@ -113,7 +113,7 @@ async function parseOnce(file: string, opts: DelimitedOptions, forcedString: Map
   }
 }
 
-class DelimitedParser {
+export class DelimitedParser {
   rows = 0;
   reserved = false;
   /** 1-based line number where the next record starts. */

@@ -6,6 +6,7 @@ import { InputError, didYouMean } from "../core/errors.js";
 import type { DeclaredType } from "./column-builders.js";
 import { readDelimited, type DelimitedOptions } from "./delimited-reader.js";
 import { readJsonLines } from "./jsonl-reader.js";
+import { readDelimitedInParallel } from "./parallel-delimited.js";
 import * as parquetWasm from "parquet-wasm";
 import { concatTables } from "./concat-tables.js";
 
@@ -24,6 +25,8 @@ export interface ReadOptions {
   /** csv/tsv/jsonl: cells equal to one of these strings are null (pandas' na_values, Spark's nullValue). */
   nullValues?: string[];
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** csv/tsv: threads a large plain numeric file may be parsed on (parallel-delimited.ts); default 1. */
+  workers?: number;
 }
 
 /** Format from the extension; a directory is a Spark-style Parquet folder. */
@@ -41,7 +44,7 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
   switch (format) {
     case "csv":
     case "tsv":
-      return readDelimited(file, { ...delimitedOptions(format, opts), onProgress: opts.onProgress });
+      return readDelimitedOn(file, { ...delimitedOptions(format, opts), onProgress: opts.onProgress }, opts.workers ?? 1);
     case "jsonl":
       return readJsonLines(file, opts);
     case "parquet":
@@ -51,6 +54,18 @@ export async function readTable(file: string, opts: ReadOptions = {}): Promise<T
     default:
       throw new InputError("E_SPEC", `${file}: unknown format "${String(format)}"; expected csv, tsv, jsonl, parquet or arrow`);
   }
+}
+
+/** A large plain numeric file on several threads when it can be (parallel-delimited.ts says when), else on this one. */
+async function readDelimitedOn(file: string, opts: DelimitedOptions, workers: number): Promise<Table> {
+  if (workers > 1) {
+    const parallel = await readDelimitedInParallel(file, opts, workers);
+    if (parallel) {
+      opts.onProgress?.(parallel.bytes, parallel.bytes);
+      return parallel.table;
+    }
+  }
+  return readDelimited(file, opts);
 }
 
 /** csv/tsv reading options from a source's: the format's delimiter, a header unless columns are named, utf-8. */

@@ -1,10 +1,9 @@
 import { DataType, type Vector } from "apache-arrow";
-import { isValid } from "../core/table.js";
 import { stringCodes } from "../core/string-codes.js";
 
 /** Distinct values of one id column (null counts as one more value), and its codes shifted so null is 0. */
 export interface IdCodes {
-  /** codes[r] in 0..size-1: 0 for null, 1 + the value's label index (or its offset from the minimum) otherwise. */
+  /** codes[r] in 0..size-1: 0 for null, 1 + the value's label index otherwise. */
   codes: Int32Array;
   size: number;
   distinct: number;
@@ -12,8 +11,8 @@ export interface IdCodes {
 
 /** One column's codes over its distinct string values (Spark's cast to string), as stringCodes reads them. */
 export function idCodes(v: Vector, name: string, where: string): IdCodes {
-  const dense = denseIntCodes(v);
-  if (dense) return dense;
+  const direct = integerIdCodes(v);
+  if (direct) return direct;
   const { codes, labels } = stringCodes(v, name, where);
   const size = labels.length + 1;
   const seen = new Uint8Array(size);
@@ -24,6 +23,47 @@ export function idCodes(v: Vector, name: string, where: string): IdCodes {
     if (seen[c] === 0) {
       seen[c] = 1;
       distinct++;
+    }
+  }
+  return { codes, size, distinct };
+}
+
+/**
+ * An integer column without nulls whose values span a compact range (user and item ids, almost always): the value
+ * minus the smallest plus one is already a code (distinct integers are distinct strings), so the funnel needs
+ * neither stringCodes' first-seen numbering nor its labels: one pass for the range, one for codes and the count.
+ * Counts and distinct pairs do not depend on how the codes are numbered. Undefined for any other column.
+ */
+function integerIdCodes(v: Vector): IdCodes | undefined {
+  const t = v.type;
+  if (v.length === 0 || !DataType.isInt(t) || (t as { bitWidth: number }).bitWidth > 32 || v.nullCount > 0) return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of v.data) {
+    // A sliced chunk's values start at its first row.
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const x = vals[i];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  const range = max - min + 1;
+  if (!(range <= Math.max(1 << 16, 2 * v.length))) return undefined;
+  const codes = new Int32Array(v.length);
+  const size = range + 1;
+  const seen = new Uint8Array(size);
+  let distinct = 0;
+  let o = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const c = vals[i] - min + 1;
+      codes[o++] = c;
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        distinct++;
+      }
     }
   }
   return { codes, size, distinct };
@@ -54,43 +94,4 @@ export function distinctPairs(a: IdCodes, b: IdCodes): number {
     }
   }
   return pairs;
-}
-
-/**
- * Integer ids over a range at most twice the rows (MovieLens, KuaiRec, any re-indexed data): the offset from the
- * minimum is the code, two passes and no labels. Distinct integers are distinct strings too, so the counts equal
- * stringCodes'; the funnel runs after every prepare step, where labels for 10M rows cost ten times as much.
- */
-function denseIntCodes(v: Vector): IdCodes | undefined {
-  const t = v.type;
-  if (!DataType.isInt(t) || t.bitWidth > 32 || (t.bitWidth === 32 && !t.isSigned)) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const d of v.data) {
-    // A sliced chunk's values start at its first row (src/core/table.ts); null rows hold arbitrary values, which
-    // can only widen the range.
-    const x = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++) {
-      const y = x[i];
-      if (y < min) min = y;
-      if (y > max) max = y;
-    }
-  }
-  const n = v.length;
-  if (n === 0 || max - min > Math.max(2 * n, 1 << 16)) return undefined;
-  const size = max - min + 2;
-  const codes = new Int32Array(n);
-  const seen = new Uint8Array(size);
-  let distinct = 0;
-  let o = 0;
-  for (const d of v.data) {
-    const x = d.values as Int32Array;
-    const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
-    for (let i = 0; i < d.length; i++, o++) {
-      const c = bitmap && !isValid(bitmap, d.offset + i) ? 0 : x[i] - min + 1;
-      codes[o] = c;
-      if (seen[c] === 0) ((seen[c] = 1), distinct++);
-    }
-  }
-  return { codes, size, distinct };
 }

@@ -15,7 +15,7 @@ import { Timings } from "./timings.js";
  * derives its seed from, the stages built from the file, and the started engine (local or Spark Connect).
  */
 export async function startRun(file: string, opts: RunOptions) {
-  const kind = pickEngine(opts);
+  const kind = await pickEngine(opts);
   const timings = new Timings();
   const loaded = await loadPipelineFile(file, { set: opts.set, registry: opts.registry, allowPlugins: kind.runsPlugins && opts.allowPlugins });
   const { spec, registry } = loaded;

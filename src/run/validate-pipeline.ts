@@ -7,8 +7,7 @@ import { checkRunFitsMemory, type MemoryEstimate } from "../engines/local/memory
 import { foldSchema } from "../model/pipeline-model.js";
 import { readSourceSchema } from "../engines/local/read-source.js";
 import { checkItemsColumns } from "../engines/local/read-items.js";
-import { isClusterPath } from "../engines/spark-connect/remote-support.js";
-import { validateRemote } from "../engines/spark-connect/validate-remote.js";
+import { isClusterPath } from "../engines/spark-connect/cluster-path.js";
 import { recpipeVersion } from "./manifest.js";
 
 export interface Validation {
@@ -50,6 +49,13 @@ export async function validatePipeline(
     inputSchema,
     outputSchema,
     memory,
-    ...(remote !== undefined ? { remote: await validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout) } : {}),
+    // Imported only with --remote: the Spark Connect client (gRPC, protobuf) is a third of a second of start-up.
+    ...(remote !== undefined
+      ? {
+          remote: await (
+            await import("../engines/spark-connect/validate-remote.js")
+          ).validateRemote(loaded, remote, `recpipe/${recpipeVersion()}`, opts.remoteTimeout),
+        }
+      : {}),
   };
 }

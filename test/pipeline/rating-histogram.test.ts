@@ -1,4 +1,4 @@
-import { Float32, Float64, Int32, Table, vectorFromArray } from "apache-arrow";
+import { Float32, Float64, Int32, Int64, Table, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { ratingHistogram } from "../../src/run/rating-histogram.js";
 
@@ -30,6 +30,19 @@ describe("rating histogram", () => {
     expect(h[19].end).toBeCloseTo(99.9, 4);
     // Equal widths over evenly spread values: 50 values a bin.
     expect(h.map((b) => b.count)).toEqual(new Array(20).fill(50));
+  });
+
+  it("reads 64-bit integers with nulls, and a sliced table from its first row", () => {
+    const big = new Table({ plays: vectorFromArray([3n, null, 7n, 3n, 3n], new Int64()) });
+    expect(ratingHistogram(big, "plays")).toEqual([
+      { value: 3, count: 3 },
+      { value: 7, count: 1 },
+    ]);
+    const t = new Table({ r: vectorFromArray([9, 9, 1, 2, 2, 2, 8], new Float64()) });
+    expect(ratingHistogram(t.slice(2, 6), "r")).toEqual([
+      { value: 1, count: 1 },
+      { value: 2, count: 3 },
+    ]);
   });
 
   it("gives nothing for a missing or non-numeric column", () => {

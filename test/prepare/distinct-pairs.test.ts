@@ -45,4 +45,26 @@ describe("funnelStep's counts", () => {
     const wide = chunk(3000, 2_000_000_000, 1_000_000_000);
     expect(funnelStep(wide, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 3000, ...byHash(wide) });
   });
+
+  it("match the hash-table counts on integer ids: negative, sparse, in several chunks, sliced, and too wide for a table", () => {
+    const r = new SeededRandom(5);
+    const n = 6000;
+    const ids = (spread: number, offset: number) => Int32Array.from({ length: n }, () => offset + Math.floor(r.nextDouble() * spread) * 7);
+    for (const [spread, offset] of [
+      [200, -500],
+      [30, 0],
+      [50, 2_000_000_000],
+    ]) {
+      const t = new Table({ user: makeVector(ids(spread, offset)), item: makeVector(ids(40, -3)) });
+      expect(funnelStep(t, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: n, ...byHash(t) });
+    }
+    const wide = new Table({ user: makeVector(Int32Array.from({ length: n }, (_, i) => (i % 97) * 1_000_003)), item: makeVector(ids(40, 0)) });
+    expect(funnelStep(wide, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: n, ...byHash(wide) });
+    const whole = new Table({ user: makeVector(ids(300, 1)), item: makeVector(ids(40, 1)) });
+    const chunked = whole.slice(0, 2500).concat(whole.slice(2500, 4000), whole.slice(4000));
+    expect(chunked.batches.length).toBeGreaterThan(1);
+    expect(funnelStep(chunked, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: n, ...byHash(whole) });
+    const sliced = whole.slice(1234, 5000);
+    expect(funnelStep(sliced, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 5000 - 1234, ...byHash(sliced) });
+  });
 });

@@ -3,8 +3,7 @@ import { validatePipeline } from "../../run/validate-pipeline.js";
 import { ALLOW_PLUGINS_FLAG, ALLOW_PLUGINS_HELP, collect, pluginsAllowed } from "../options.js";
 import { describeType } from "../../core/table.js";
 import { gb } from "../../engines/local/memory-estimate.js";
-import { parseRemoteTimeout } from "../../engines/spark-connect/transport/remote-timeout.js";
-import { DEFAULT_REMOTE_TIMEOUT_S } from "../../engines/spark-connect/transport/client.js";
+import { DEFAULT_REMOTE_TIMEOUT_S, parseRemoteTimeout } from "../../engines/spark-connect/transport/remote-timeout.js";
 
 export function registerValidate(program: Command): void {
   program

@@ -49,7 +49,7 @@ class LocalEngine implements Engine<Table, PipelineModel> {
 
   async load(stages: readonly PipelineStage[], steps: readonly PrepareStep[] = []): Promise<LoadedData<Table>> {
     const { spec, baseDir } = this.s.loaded;
-    const { table, input } = await readSource(spec.source, baseDir, spec.seed, this.s.base.progress, this.s.base.warn);
+    const { table, input } = await readSource(spec.source, baseDir, spec.seed, this.s.base.progress, this.s.base.warn, this.s.base.workers);
     this.s.base.log(`read ${table.numRows.toLocaleString("en-US")} rows`);
     // Every column and type is checked across the whole pipeline before anything is fitted (Spark's transformSchema).
     // prepare's steps come first, each error naming prepare[i]; the rating checks then see what they leave.

@@ -18,6 +18,7 @@ export async function readSource(
   seed: number,
   progress: ProgressSink,
   warn: (m: string) => void = () => undefined,
+  workers = 1,
 ): Promise<{ table: Table; input: InputRecord }> {
   if (source.kind === "synthetic") {
     const { kind: _k, ...params } = source;
@@ -43,6 +44,7 @@ export async function readSource(
     encoding: source.encoding,
     types: source.types,
     nullValues: source.nullValues,
+    workers,
     onProgress: (done: number, total: number) => {
       task ??= progress.start(`reading ${source.path}`, total, "B");
       task.tick(done);

@@ -7,7 +7,7 @@ import type { SourceSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
 import { readDataSource, sql, toDF } from "./transport/plan.js";
-import { isClusterPath } from "./remote-support.js";
+import { isClusterPath } from "./cluster-path.js";
 import { ident } from "./transport/sql-text.js";
 import { ddlSchema, SPARK_TYPE_OF_DECLARED, sparkTypeOfArrow } from "./spark-ddl.js";
 import { uploadTable } from "./transport/upload.js";

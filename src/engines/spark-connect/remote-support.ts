@@ -1,15 +1,8 @@
 import { InputError } from "../../core/errors.js";
 import type { StageRegistry } from "../../core/registry.js";
 import type { PipelineSpec, StageSpec } from "../../spec/spec.js";
+import { isClusterPath } from "./cluster-path.js";
 import { remoteStageOf } from "./stages/index.js";
-
-/** Schemes a Spark cluster reads itself; any other path is a local file that recpipe reads and uploads. */
-export const CLUSTER_SCHEMES = ["s3a", "s3", "hdfs", "gs", "abfss", "abfs", "wasbs", "file", "dbfs"];
-
-export function isClusterPath(path: string): boolean {
-  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(path);
-  return !!m && CLUSTER_SCHEMES.includes(m[1].toLowerCase());
-}
 
 /** Every setting of a pipeline that cannot run on Spark Connect, as "key path: reason" lines; empty when it can. */
 export function remoteRefusals(spec: PipelineSpec, registry: StageRegistry): string[] {

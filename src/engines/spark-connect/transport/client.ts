@@ -25,6 +25,7 @@ import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import type { RemoteUrl } from "./remote-url.js";
 import { sparkRequestError } from "./spark-error.js";
 import { ServerLostError } from "./server-lost.js";
+import { DEFAULT_REMOTE_TIMEOUT_S } from "./remote-timeout.js";
 import { isolateAliases } from "./request-aliases.js";
 import { certificateProblem, trustedRoots, ROOTS_ENV } from "./tls-trust.js";
 import { compareVersions } from "./spark-version.js";
@@ -34,13 +35,6 @@ const SERVICE = "/spark.connect.SparkConnectService";
 export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 /** How long connecting (TCP + HTTP/2) may take before the server counts as unreachable (the CLI promises 10 s). */
 const CONNECT_DEADLINE_MS = 6_000;
-/**
- * `--remote-timeout` default, in seconds: how long recpipe waits while hearing nothing from the server on a request
- * (an idle limit, not a limit on the request's length). A running Spark job reports its progress every couple of
- * seconds and every finished task counts, so five silent minutes mean a stalled connection or a stopped server,
- * except for one task that runs longer than that alone: raise the limit for such jobs, or give 0 for none.
- */
-export const DEFAULT_REMOTE_TIMEOUT_S = 300;
 
 export interface ConnectOptions {
   /** The idle limit in milliseconds (0: wait forever); DEFAULT_REMOTE_TIMEOUT_S when not given. */

@@ -1,9 +1,16 @@
 import { InputError } from "../../../core/errors.js";
-import { DEFAULT_REMOTE_TIMEOUT_S, type ConnectOptions } from "./client.js";
 
 /**
- * `--remote-timeout SECONDS`: how long a request may go without a word from the server (client.ts
- * DEFAULT_REMOTE_TIMEOUT_S says why 300 by default); 0 waits forever, as PySpark's client does.
+ * `--remote-timeout` default, in seconds: how long recpipe waits while hearing nothing from the server on a request
+ * (an idle limit, not a limit on the request's length). A running Spark job reports its progress every couple of
+ * seconds and every finished task counts, so five silent minutes mean a stalled connection or a stopped server,
+ * except for one task that runs longer than that alone: raise the limit for such jobs, or give 0 for none.
+ */
+export const DEFAULT_REMOTE_TIMEOUT_S = 300;
+
+/**
+ * `--remote-timeout SECONDS`: how long a request may go without a word from the server (DEFAULT_REMOTE_TIMEOUT_S
+ * above says why 300 by default); 0 waits forever, as PySpark's client does.
  */
 export function parseRemoteTimeout(value: string): number {
   const s = Number(value);
@@ -13,6 +20,7 @@ export function parseRemoteTimeout(value: string): number {
   return s;
 }
 
-export function remoteTimeoutOption(seconds: number | undefined): ConnectOptions {
+/** The client's ConnectOptions for a --remote-timeout (this file stays free of the client, which loads gRPC). */
+export function remoteTimeoutOption(seconds: number | undefined): { timeoutMs?: number } {
   return seconds === undefined ? {} : { timeoutMs: Math.round(seconds * 1000) };
 }
