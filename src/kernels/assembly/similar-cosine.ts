@@ -98,23 +98,31 @@ function offer(i: i32, score: f32, j: i32): void {
   store<i32>(gThr + (<usize>i << 2), thresholdFor(load<f32>(hs)));
 }
 
-/** One pair's estimate `a`: score it exactly and offer it where it can enter (query side; target side off-diagonal). */
-@inline function pair(i: i32, j: i32, a: i32, diag: bool): void {
+/** Pair (i, j): scored exactly, then offered where it passed the screen (query side; target side off-diagonal). */
+@inline function pair(i: i32, j: i32, qPass: bool, tPass: bool): void {
   if (j >= gN || i == j) return; // padding lane (thresholds of padding items are INT32_MAX: a padding i never passes)
-  const qPass = a >= load<i32>(gThr + (<usize>i << 2));
-  const tPass = !diag && a >= load<i32>(gThr + (<usize>j << 2));
-  if (!qPass && !tPass) return;
   const s = exactScore(i, j);
   if (qPass) offer(i, s, j);
   if (tPass) offer(j, s, i);
 }
 
+/**
+ * The lanes of one accumulator (query i, targets j0..j0+3) that pass a screen: against query i's threshold and,
+ * off the diagonal, against each target's. Bitmasks, so only passing lanes are visited.
+ */
 function lanes(i: i32, acc: v128, j0: i32, diag: bool): void {
   if (i >= gN) return;
-  pair(i, j0, i32x4.extract_lane(acc, 0), diag);
-  pair(i, j0 + 1, i32x4.extract_lane(acc, 1), diag);
-  pair(i, j0 + 2, i32x4.extract_lane(acc, 2), diag);
-  pair(i, j0 + 3, i32x4.extract_lane(acc, 3), diag);
+  let m = i32x4.bitmask(i32x4.ge_s(acc, i32x4.splat(load<i32>(gThr + (<usize>i << 2))))) | (diag ? 0 : i32x4.bitmask(i32x4.ge_s(acc, v128.load(gThr + (<usize>j0 << 2)))));
+  while (m != 0) {
+    const lane = ctz(m);
+    m &= m - 1;
+    // Re-read the thresholds: an offer of an earlier lane may have raised them (a higher one still prunes exactly).
+    const a = lane == 0 ? i32x4.extract_lane(acc, 0) : lane == 1 ? i32x4.extract_lane(acc, 1) : lane == 2 ? i32x4.extract_lane(acc, 2) : i32x4.extract_lane(acc, 3);
+    const j = j0 + lane;
+    const qPass = a >= load<i32>(gThr + (<usize>i << 2));
+    const tPass = !diag && a >= load<i32>(gThr + (<usize>j << 2));
+    if (qPass || tPass) pair(i, j, qPass, tPass);
+  }
 }
 
 /**
