@@ -61,7 +61,7 @@ export function runSimilarCosineRange(shared: SimilarCosineShared, l: SimilarCos
     const kernel = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } }).exports as unknown as SimilarCosineExports;
     const h = workerHeapOffsets(l, w);
     call = (o0, o1, p0, p1) =>
-      kernel.similarCosineBlocks(l.qRows, l.panels, l.exact, l.n, l.rank, l.rank2, l.k, h.heapScore, h.heapIdx, h.heapSize, h.thr, l.eps, o0, o1, p0, p1);
+      kernel.similarCosineBlocks(l.qRows, l.panels, l.exact, l.n, l.rank, l.rank2, l.k, h.heapScore, h.heapIdx, h.heapSize, l.thr, l.eps, o0, o1, p0, p1);
   }
   for (let pb = oStart; pb < nOctets; pb += block) {
     const pe = Math.min(pb + block, nOctets);

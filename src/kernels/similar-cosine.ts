@@ -17,15 +17,17 @@
  *    within (rank + 2) 2^-23 of exact, so a pair whose A is below thr(i) = ceil((heap root - eps) SCALE^2) cannot
  *    enter heap i. Only pairs that pass (a few per item once its heap is full) are scored in f32 and offered.
  * 3. Heaps are per worker (a worker offers to any item's heap, so they cannot be shared); the lists are merged at
- *    the end. A worker's k-th score is at most the global k-th, so pruning against it is still exact, and the top-k
- *    under a total order does not depend on which worker saw which pair.
+ *    the end. The thresholds are shared: each worker raises thr(i) from its own heap's root (a plain store, only
+ *    when higher). Any worker's k-th score is at most the global k-th, so a threshold from any of them prunes
+ *    exactly, whichever value a racing read sees; the top-k under a total order of the union does not depend on
+ *    which worker saw which pair, so the lists are the same for any worker count and any timing.
  *
  * Layout: items padded to a multiple of 8 ("octets"); rank padded to even (rank2) for the int16 pairs.
  * - qRows: int16 [item][rank2], row-major (queries: a 32-bit splat loads dims 2e, 2e+1).
  * - panels: int16 [item / 4][rank2 / 2][lane 0..3][2]: 4 items per vector, 2 dims per lane (dot_i16x8's pairs).
  * - exact: f32 [item][rank], the normalised rows (the scores are computed on these).
- * - per worker: heap scores f32 [n][k], heap indices i32 [n][k], heap sizes i32 [nPad], thresholds i32 [nPad]
- *   (padding items hold INT32_MAX, so they never pass).
+ * - thresholds: i32 [nPad], shared by the workers (padding items hold INT32_MAX, so they never pass).
+ * - per worker: heap scores f32 [n][k], heap indices i32 [n][k], heap sizes i32 [nPad].
  */
 
 import { worse } from "./bounded-heap.js";
@@ -52,7 +54,8 @@ export interface SimilarCosineLayout {
   qRows: number;
   panels: number;
   exact: number;
-  /** Per worker: heapScore, heapIdx, heapSize, thr at scratch + w * scratchBytesPerWorker. */
+  thr: number;
+  /** Per worker: heapScore, heapIdx, heapSize at scratch + w * scratchBytesPerWorker. */
   scratch: number;
   scratchBytesPerWorker: number;
   /** Added to a pair's integer estimate / SCALE^2: covers quantisation and the f32 score's rounding. */
@@ -74,35 +77,35 @@ export function planSimilarCosineLayout(n: number, rank: number, k: number, work
   const qRows = take(nPad * rank2 * 2);
   const panels = take(nPad * rank2 * 2);
   const exact = take(n * rank * 4);
+  const thr = take(nPad * 4);
   const w = Math.max(1, workers);
-  const scratchBytesPerWorker = align16(n * k * 8 + nPad * 8);
+  const scratchBytesPerWorker = align16(n * k * 8 + nPad * 4);
   const scratch = take(scratchBytesPerWorker * w);
   // Quantisation: |A - S^2 x.y| <= S/2 (|x|_1 + |y|_1) + rank/4 <= S sqrt(rank) |x|_max-norm + rank/4, |x| <= 1 + 1e-6.
   // The f32 score: within (rank + 2) 2^-23 |x| |y| of x.y (top-k-dot.ts's margin). 1.001 covers the f64 arithmetic.
   const eps = (Math.sqrt(rank) * (1 + 1e-6) * (1 / SIMCOS_SCALE) + rank / (4 * SIMCOS_SCALE * SIMCOS_SCALE) + (rank + 2) * 2 ** -23) * 1.001 + 1e-30;
-  return { n, nPad, rank, rank2, k, workers: w, qRows, panels, exact, scratch, scratchBytesPerWorker, eps, totalBytes: at };
+  return { n, nPad, rank, rank2, k, workers: w, qRows, panels, exact, thr, scratch, scratchBytesPerWorker, eps, totalBytes: at };
 }
 
 export interface WorkerHeaps {
   heapScore: Float32Array;
   heapIdx: Int32Array;
   heapSize: Int32Array;
-  thr: Int32Array;
 }
 
 export interface SimilarCosineViews {
   qRows: Int16Array;
   panels: Int16Array;
   exact: Float32Array;
+  thr: Int32Array;
   heaps: WorkerHeaps[];
 }
 
-export function workerHeapOffsets(l: SimilarCosineLayout, w: number): { heapScore: number; heapIdx: number; heapSize: number; thr: number } {
+export function workerHeapOffsets(l: SimilarCosineLayout, w: number): { heapScore: number; heapIdx: number; heapSize: number } {
   const heapScore = l.scratch + w * l.scratchBytesPerWorker;
   const heapIdx = heapScore + l.n * l.k * 4;
   const heapSize = heapIdx + l.n * l.k * 4;
-  const thr = heapSize + l.nPad * 4;
-  return { heapScore, heapIdx, heapSize, thr };
+  return { heapScore, heapIdx, heapSize };
 }
 
 export function similarCosineViews(buffer: ArrayBufferLike, l: SimilarCosineLayout): SimilarCosineViews {
@@ -113,13 +116,13 @@ export function similarCosineViews(buffer: ArrayBufferLike, l: SimilarCosineLayo
       heapScore: new Float32Array(buffer, o.heapScore, l.n * l.k),
       heapIdx: new Int32Array(buffer, o.heapIdx, l.n * l.k),
       heapSize: new Int32Array(buffer, o.heapSize, l.nPad),
-      thr: new Int32Array(buffer, o.thr, l.nPad),
     });
   }
   return {
     qRows: new Int16Array(buffer, l.qRows, l.nPad * l.rank2),
     panels: new Int16Array(buffer, l.panels, l.nPad * l.rank2),
     exact: new Float32Array(buffer, l.exact, l.n * l.rank),
+    thr: new Int32Array(buffer, l.thr, l.nPad),
     heaps,
   };
 }
@@ -156,11 +159,9 @@ export function prepareSimilarCosine(rows: Float32Array, v: SimilarCosineViews, 
       panels[dst + 1] = q16[src + 2 * e + 1];
     }
   }
-  for (const h of v.heaps) {
-    h.heapSize.fill(0);
-    h.thr.fill(INT32_MIN, 0, n);
-    h.thr.fill(INT32_MAX, n);
-  }
+  for (const h of v.heaps) h.heapSize.fill(0);
+  v.thr.fill(INT32_MIN, 0, n);
+  v.thr.fill(INT32_MAX, n);
 }
 
 /** The smallest integer estimate a pair needs to possibly beat a heap whose worst kept score is `root`. */
@@ -187,8 +188,14 @@ export function splitOctets(nOctets: number, parts: number): Array<[number, numb
   return out;
 }
 
-/** Offers (score, j) to item i's heap in worker heaps h, keeping its threshold in step. */
-function offer(h: WorkerHeaps, l: SimilarCosineLayout, i: number, score: number, j: number): void {
+/** Raises item i's shared threshold to what heap root `root` allows, if that is higher. */
+function raise(thr: Int32Array, i: number, root: number, eps: number): void {
+  const t = thresholdFor(root, eps);
+  if (t > thr[i]) thr[i] = t;
+}
+
+/** Offers (score, j) to item i's heap in worker heaps h, raising its threshold in step. */
+function offer(h: WorkerHeaps, thr: Int32Array, l: SimilarCosineLayout, i: number, score: number, j: number): void {
   if (score !== score) return;
   const k = l.k;
   const base = i * k;
@@ -207,7 +214,7 @@ function offer(h: WorkerHeaps, l: SimilarCosineLayout, i: number, score: number,
     s[base + pos] = score;
     x[base + pos] = j;
     h.heapSize[i] = size + 1;
-    if (size + 1 === k) h.thr[i] = thresholdFor(s[base], l.eps);
+    if (size + 1 === k) raise(thr, i, s[base], l.eps);
     return;
   }
   if (!worse(s[base], x[base], score, j)) return;
@@ -224,7 +231,7 @@ function offer(h: WorkerHeaps, l: SimilarCosineLayout, i: number, score: number,
   }
   s[base + pos] = score;
   x[base + pos] = j;
-  h.thr[i] = thresholdFor(s[base], l.eps);
+  raise(thr, i, s[base], l.eps);
 }
 
 /**
@@ -242,6 +249,7 @@ export function similarCosineBlocks(
 ): void {
   const { n, rank, rank2 } = l;
   const h = v.heaps[w];
+  const thr = v.thr;
   const f = Math.fround;
   const q16 = v.qRows;
   const ex = v.exact;
@@ -252,13 +260,13 @@ export function similarCosineBlocks(
         for (let j = 8 * P; j < 8 * P + 8; j++) {
           let a = 0;
           for (let d = 0; d < rank2; d++) a += q16[i * rank2 + d] * q16[j * rank2 + d];
-          const qPass = a >= h.thr[i] && i < n && j < n && i !== j;
-          const tPass = !diag && a >= h.thr[j] && i < n && j < n;
+          const qPass = a >= thr[i] && i < n && j < n && i !== j;
+          const tPass = !diag && a >= thr[j] && i < n && j < n;
           if (!qPass && !tPass) continue;
           let score = 0;
           for (let d = 0; d < rank; d++) score = f(score + f(ex[i * rank + d] * ex[j * rank + d]));
-          if (qPass) offer(h, l, i, score, j);
-          if (tPass) offer(h, l, j, score, i);
+          if (qPass) offer(h, thr, l, i, score, j);
+          if (tPass) offer(h, thr, l, j, score, i);
         }
       }
     }

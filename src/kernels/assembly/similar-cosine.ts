@@ -50,6 +50,14 @@ function exactScore(i: i32, j: i32): f32 {
   return s;
 }
 
+// The thresholds are shared by the workers: any worker's k-th score is at most the global k-th, so whichever value a
+// racing read sees prunes exactly (similar-cosine.ts, point 3). A plain store, only when higher.
+function raise(i: i32, root: f32): void {
+  const at = gThr + (<usize>i << 2);
+  const t = thresholdFor(root);
+  if (t > load<i32>(at)) store<i32>(at, t);
+}
+
 function offer(i: i32, score: f32, j: i32): void {
   if (!(score == score)) return; // NaN never enters
   const k = gK;
@@ -71,7 +79,7 @@ function offer(i: i32, score: f32, j: i32): void {
     store<f32>(hs + (<usize>pos << 2), score);
     store<i32>(hi + (<usize>pos << 2), j);
     store<i32>(sizePtr, size + 1);
-    if (size + 1 == k) store<i32>(gThr + (<usize>i << 2), thresholdFor(load<f32>(hs)));
+    if (size + 1 == k) raise(i, load<f32>(hs));
     return;
   }
   if (!worse(load<f32>(hs), load<i32>(hi), score, j)) return;
@@ -95,7 +103,7 @@ function offer(i: i32, score: f32, j: i32): void {
   }
   store<f32>(hs + (<usize>pos << 2), score);
   store<i32>(hi + (<usize>pos << 2), j);
-  store<i32>(gThr + (<usize>i << 2), thresholdFor(load<f32>(hs)));
+  raise(i, load<f32>(hs));
 }
 
 /** Pair (i, j): scored exactly, then offered where it passed the screen (query side; target side off-diagonal). */
@@ -127,7 +135,7 @@ function lanes(i: i32, acc: v128, j0: i32, diag: bool): void {
 
 /**
  * Query octets [oStart, oEnd) against target octets P in [max(o, pStart), pEnd), into the heaps at heapScore /
- * heapIdx ([n][k]), heapSize / thr ([nPad]) of the caller's worker.
+ * heapIdx ([n][k]), heapSize ([nPad]) of the caller's worker; thr ([nPad]) is shared by every worker.
  */
 export function similarCosineBlocks(
   qRows: usize, panels: usize, exact: usize, n: i32, rank: i32, rank2: i32, k: i32,
