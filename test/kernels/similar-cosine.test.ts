@@ -35,6 +35,8 @@ describe("similar items of every item (symmetric, int16-screened kernel)", () =>
   for (const [n, rank] of [
     [203, 7],
     [1001, 16],
+    [61, 1],
+    [300, 64],
   ] as const) {
     for (const [engine, workers] of [
       ["wasm", 1],
