@@ -1,5 +1,5 @@
 // Compiles the AssemblyScript kernels in src/kernels/assembly/ (als-half-step.ts: ALS training -> als.wasm;
-// top-k-dot.ts: top-k recommendation -> topk.wasm; item-knn.ts: item-item neighbours and their recommendations -> itemknn.wasm) into src/kernels/wasm/, the shared-memory builds the workers instantiate on one imported WebAssembly.Memory.
+// top-k-dot.ts: top-k recommendation -> topk.wasm; item-knn.ts: item-item neighbours and their recommendations -> itemknn.wasm; similar-cosine.ts: ALS similar items for every item -> simcos.wasm) into src/kernels/wasm/, the shared-memory builds the workers instantiate on one imported WebAssembly.Memory.
 // Usage: node scripts/build-wasm.mjs [outDir]   (default src/kernels/wasm). The build is deterministic: same
 // source + same assemblyscript version => same bytes; scripts/check-wasm.mjs relies on that.
 import { execFileSync } from "node:child_process";
@@ -23,6 +23,7 @@ const KERNELS = [
   ["src/kernels/assembly/als-half-step.ts", "als-fma", ["--enable", "relaxed-simd"]],
   ["src/kernels/assembly/top-k-dot.ts", "topk", []],
   ["src/kernels/assembly/item-knn.ts", "itemknn", []],
+  ["src/kernels/assembly/similar-cosine.ts", "simcos", []],
 ];
 for (const [source, name, features] of KERNELS) {
   const args = [

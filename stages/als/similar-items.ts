@@ -1,14 +1,16 @@
 /**
  * Similar items from ALS item factors: cosine similarity, as benfred/implicit's `similar_items` defines it
  * (implicit/cpu/matrix_factorization_base.py: dot products over the product of the two norms, a zero norm replaced
- * by 1e-10 so a zero vector scores 0). The factors are L2-normalised once, so cosine is a plain dot product and the
- * exact, pruned top-k kernel of recommendations does the work (on normalised factors every norm is 1 or 0, so the
- * pruning bound only skips zero vectors: the kernel's SIMD scoring is what makes it fast). Each item's own pair is
- * excluded, so an item is never its own neighbour; ties go to the larger id, as in recommendations.
+ * by 1e-10 so a zero vector scores 0). The factors are L2-normalised once, so cosine is a plain dot product. For every
+ * item at once, the symmetric int16-screened kernel does the work (similar-items-every.ts); for a few items, the
+ * exact top-k kernel of recommendations (on normalised factors its norm bound only skips zero vectors). Both give
+ * the same lists and scores, bit for bit. Each item's own pair is excluded, so an item is never its own neighbour;
+ * ties go to the larger id, as in recommendations.
  */
 import type { RunContext } from "../../src/core/run-context.js";
 import type { SimilarItemLists } from "../../src/core/similar-items.js";
 import { recommendTopK, type FactorSet } from "./recommend.js";
+import { similarForEveryItem } from "./similar-items-every.js";
 
 /** Row-wise L2-normalised copy of a factor set (norms in f64; a zero row stays zero, as implicit's 1e-10 norm gives). */
 export function normalisedFactors(f: FactorSet): FactorSet {
@@ -55,7 +57,11 @@ export async function similarItemsByCosine(
   };
   if (queryIds.length === 0) return out;
   // The item itself is the one excluded pair per query (its cosine with itself is 1, always first otherwise).
-  const top = await recommendTopK(query, all, k, { workers: ctx.workers, exclude: { queryIds, targetIds: queryIds } });
+  // Every item asked for: the symmetric, integer-screened kernel gives the same lists in about a quarter of the work.
+  const top =
+    queryIds === all.ids
+      ? await similarForEveryItem(all, k, { workers: ctx.workers })
+      : await recommendTopK(query, all, k, { workers: ctx.workers, exclude: { queryIds, targetIds: queryIds } });
   const topRow = new Map<number, number>();
   top.queryIds.forEach((id, r) => topRow.set(id, r));
   items.forEach((id, q) => {
