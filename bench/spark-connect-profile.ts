@@ -3,7 +3,8 @@
  * same CV job once with its RPC profile on (RECPIPE_CONNECT_PROFILE; bench/spark-connect/rpc_profile.py for PySpark),
  * and the two tallies are printed side by side per RPC and plan/command kind (count, bytes each way, summed wall), with
  * the span, the most ExecutePlan requests in flight at once and the wall with two in flight; then recpipe's requests
- * by step. The job is small (ML-100k, 2 folds x 2 param maps by default) so the section stays short.
+ * by step. The job is small (ML-100k, 2 folds x 2 param maps by default) so the section stays short; a shorter
+ * untimed job warms the server first.
  *
  *   npm run build && npx tsx bench/spark-connect-profile.ts [--data u.data] [--folds 2] [--ranks 8,16] [--regs 0.1] [--max-iter 10]
  */
@@ -29,6 +30,9 @@ if (!existsSync(job.data)) throw new Error(`${job.data} not found: pass --data /
 mkdirSync(".bench-data", { recursive: true });
 const { url, python, stop } = await startSparkConnect("4.0");
 const files = { recpipe: resolve(".bench-data/connect-profile-recpipe.json"), pyspark: resolve(".bench-data/connect-profile-pyspark.json") };
+// A fresh server's first jobs run slower (the JVM compiles Spark's code as it goes): a short untimed job first, so
+// that neither client pays the warm-up in its profile.
+timed(python, pysparkArgs({ ...job, folds: 2, ranks: [8], regs: [0.1], maxIter: 2 }, url));
 const walls = {
   recpipe: timed(process.execPath, recpipeArgs(job, url), files.recpipe),
   pyspark: timed(python, pysparkArgs(job, url), files.pyspark),

@@ -1,6 +1,6 @@
 /**
  * The CV job both clients run in the Spark Connect benches (pipelines/movielens-100k-cv.yaml with RMSE as its only
- * evaluator; pyspark_cv.py the same with PySpark's Connect client), at a size the bench picks, and one timed run of
+ * evaluator and no baselines; pyspark_cv.py the same with PySpark's Connect client), at a size the bench picks, and one timed run of
  * either client. With `profile` the run writes its RPC profile there (RECPIPE_CONNECT_PROFILE; rpc_profile.py).
  */
 import { spawnSync } from "node:child_process";
@@ -31,6 +31,9 @@ export function recpipeArgs(job: CvJob, remote?: string): string[] {
     `source.path=${job.data}`,
     "--set",
     "evaluate=[{type: regression-evaluator, metricName: rmse}]",
+    // The PySpark script scores no baselines: the file asks for none, so both clients do the same work.
+    "--set",
+    "baselines=[]",
     "--set",
     `tune.numFolds=${job.folds}`,
     "--set",

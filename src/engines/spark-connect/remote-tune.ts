@@ -1,4 +1,4 @@
-import type { StageRegistry } from "../../core/registry.js";
+import type { LoadedPipeline } from "../../spec/load-pipeline-file.js";
 import { drawsOneFold, type TrialEngine } from "../engine.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
@@ -12,12 +12,13 @@ const FOLD_COL = "__recpipe_fold_draw";
 /**
  * Trials on the cluster, as PySpark's CrossValidator runs them over Connect: folds are Spark SQL over the training
  * relation (one `rand(seed)` draw per row, or the rows' foldCol), each trial a remote Fit + Evaluate, and the trial's
- * models are deleted on the server as soon as it is scored. The grid loop itself is recpipe's (src/run/tune.ts).
+ * models are deleted on the server once it is scored, a few trials' models per Delete (SparkMl.deleteSoon). The grid loop itself is recpipe's (src/run/tune.ts).
  *
  * The training rows with their fold draw are cached (`cache`, released when the engine closes), as PySpark's
  * CrossValidator caches its folds: otherwise every trial re-reads and re-draws the rows before its fit.
  */
-export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relation, cache: (r: Relation) => Promise<void>): TrialEngine {
+export function remoteTrials(ml: SparkMl, loaded: LoadedPipeline, train: Relation, cache: (r: Relation) => Promise<void>): TrialEngine {
+  const { registry } = loaded;
   let folds: { fit: Relation; validate: Relation }[] = [];
   return {
     async prepareFolds(tuner, seed) {
@@ -45,13 +46,17 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       return k;
     },
     async trial(candidate, f, evaluator, ctx, withBaselines) {
-      const model = await fitRemote(ml, registry, candidate, folds[f].fit, ctx.seed, `for fold ${f}`);
+      const { fit, validate } = folds[f];
+      const model = await fitRemote(ml, registry, candidate, fit, ctx.seed, `for fold ${f}`);
       try {
-        const metric = await evaluateRemote(ml, registry, model, evaluator, folds[f].fit, folds[f].validate, ctx.seed, `scoring fold ${f}`);
-        const baselines = withBaselines ? await remoteBaselines(ml, registry, model, [evaluator], folds[f].fit, folds[f].validate, ctx.seed) : undefined;
+        // The fold's baselines are jobs of their own: sent beside the trial's metric, not after it.
+        const [metric, baselines] = await Promise.all([
+          evaluateRemote(ml, registry, model, evaluator, fit, validate, ctx.seed, `scoring fold ${f}`),
+          withBaselines ? remoteBaselines(ml, registry, model, [evaluator], fit, validate, ctx.seed, loaded.spec.baselines) : undefined,
+        ]);
         return { metric, baselines };
       } finally {
-        await model.release();
+        model.releaseSoon();
       }
     },
     // The cluster has its own cores: concurrency (parallelism) does not divide anything here.
