@@ -14,17 +14,17 @@ const FOLD_COL = "__recpipe_fold_draw";
  * relation (one `rand(seed)` draw per row, or the rows' foldCol), each trial a remote Fit + Evaluate, and the trial's
  * models are deleted on the server once it is scored, a few trials' models per Delete (SparkMl.deleteSoon). The grid loop itself is recpipe's (src/run/tune.ts).
  *
- * The training rows with their fold draw are cached (`cache`, released when the engine closes), as PySpark's
- * CrossValidator caches its folds: otherwise every trial re-reads and re-draws the rows before its fit.
+ * The training rows with their fold draw are computed once and kept on the cluster (`keep`: a local checkpoint,
+ * released when the engine closes), as PySpark's CrossValidator caches its folds: otherwise every trial re-reads,
+ * re-splits and re-draws the rows before its fit and again before its evaluation.
  */
-export function remoteTrials(ml: SparkMl, loaded: LoadedPipeline, train: Relation, cache: (r: Relation) => Promise<void>): TrialEngine {
+export function remoteTrials(ml: SparkMl, loaded: LoadedPipeline, train: Relation, keep: (r: Relation) => Promise<Relation>): TrialEngine {
   const { registry } = loaded;
   let folds: { fit: Relation; validate: Relation }[] = [];
   return {
     async prepareFolds(tuner, seed) {
       if (drawsOneFold(tuner)) {
-        const drawn = sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
-        await cache(drawn);
+        const drawn = await keep(sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train }));
         const ratio = num(tuner.params.trainRatio as number);
         folds = [
           {
@@ -36,8 +36,7 @@ export function remoteTrials(ml: SparkMl, loaded: LoadedPipeline, train: Relatio
       }
       const k = tuner.params.numFolds as number;
       const foldCol = tuner.params.foldCol as string;
-      const drawn = foldCol ? train : sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
-      if (drawn !== train) await cache(drawn);
+      const drawn = await keep(foldCol ? train : sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train }));
       folds = [];
       for (let f = 0; f < k; f++) {
         const inFold = foldCol ? `CAST(${ident(foldCol)} AS INT) = ${f}` : `${FOLD_COL} >= ${num(f / k)} AND ${FOLD_COL} < ${num((f + 1) / k)}`;

@@ -16,6 +16,7 @@ import { remoteTrials } from "./remote-tune.js";
 import { saveOnCluster } from "./save-on-cluster.js";
 import { SparkConnectClient } from "./transport/client.js";
 import { SparkMl } from "./transport/ml.js";
+import { localCheckpoint, removeCheckpoint } from "./transport/local-checkpoint.js";
 import { sql } from "./transport/plan.js";
 import { sparkProgress } from "./transport/progress.js";
 import { parseRemoteUrl, type RemoteUrl } from "./transport/remote-url.js";
@@ -52,6 +53,8 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   readonly record: EngineRecord;
   private readonly ml: SparkMl;
   private readonly cached: Relation[] = [];
+  /** Checkpointed DataFrames (the folds' rows), freed at the end like the cached data. */
+  private readonly checkpoints: string[] = [];
   private released?: Promise<void>;
   private interrupted = false;
   private readonly unregister: () => void;
@@ -100,8 +103,9 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
 
   trials(train: Relation): TrialEngine {
     return remoteTrials(this.ml, this.s.loaded, train, async (r) => {
-      await this.client.persist(r);
-      this.cached.push(r);
+      const kept = await localCheckpoint(this.client, r, "keeping the training rows for the folds");
+      this.checkpoints.push(kept.id);
+      return kept.relation;
     });
   }
 
@@ -228,6 +232,7 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
       await this.ml.releaseAll().catch(() => undefined);
       // Cached data lives in the cluster's cache, not the session: release it explicitly.
       for (const side of this.cached) await this.client.persist(side, true).catch(() => undefined);
+      for (const id of this.checkpoints) await removeCheckpoint(this.client, id).catch(() => undefined);
       await this.client.releaseSession();
       this.client.close();
     })());
