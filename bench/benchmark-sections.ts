@@ -71,13 +71,17 @@ runs on two commits show whether a change kept the split (it is part of what mak
   {
     id: "spark-connect-cv",
     title: "Model selection on Spark Connect",
-    about: `The ML-100k cross-validated pipeline (\`pipelines/movielens-100k-cv.yaml\` with RMSE as its only evaluator: 3 folds x 6
-param maps, the refit and the test RMSE) on three engines: recpipe on this machine; \`recpipe run --remote\` against a
-Spark Connect server in local[2] mode (pyspark 4.0 wheel) on this machine; and the same pipeline written with PySpark's
-own Connect client against the same server. The runs alternate between the two clients so load hits both alike.`,
-    header: ["| engine | median wall | test RMSE | runs (s) |", "|---|---|---|---|"],
-    targets: "recpipe's client adds at most 10% over PySpark's Connect client.",
-    commands: ({ shared }) => [[...tsx, "bench/spark-connect-cv.ts", "--runs", "3", "--data", `${shared}/data/movielens-100k/u.data`]],
+    about: `The ML-100k cross-validated pipeline (\`pipelines/movielens-100k-cv.yaml\` with RMSE as its only evaluator and no
+baselines: 3 folds x 6 param maps, the refit and the test RMSE) on three engines: recpipe on this machine; \`recpipe run
+--remote\` against a Spark Connect server in local[2] mode (pyspark 4.0 wheel) on this machine; and the same pipeline
+written with PySpark's own Connect client against the same server. Then a 1M-rating job (synthetic ratings at
+MovieLens-1M's shape, 2 folds x 2 param maps, rank 10, maxIter 5) on the two remote clients. The runs alternate between
+the two clients, and which goes first, so load hits both alike.`,
+    header: ["| job: engine | median wall | test RMSE | runs (s) |", "|---|---|---|---|"],
+    targets: "recpipe --remote at most 1.0x PySpark's Connect client on both jobs.",
+    commands: ({ shared, quick }) => [
+      [...tsx, "bench/spark-connect-cv.ts", "--runs", quick ? "1" : "2", "--runs-1m", "1", "--data", `${shared}/data/movielens-100k/u.data`],
+    ],
   },
   {
     id: "als-sweep",
@@ -194,5 +198,15 @@ and nDCG@10), the whole CLI process with 2 workers, at tune.parallelism 1 and 2;
     about:
       "`run` and `validate` estimate the peak memory before reading and refuse a run that would not fit (exit 2). For each case the estimate `recpipe validate` prints is set beside the peak RSS `/usr/bin/time` measures around `recpipe run` of the same file.",
     commands: ({ quick }) => [[...tsx, "bench/memory-estimate.ts", "--cases", "synthetic-2m,synthetic-20m,ml25m-csv"]],
+  },
+  {
+    id: "spark-connect-profile",
+    title: "Spark Connect requests, recpipe's client beside PySpark's",
+    about: `One run of each client on one Spark Connect server (local[2]) of a small CV job (ML-100k, 2 folds x 2 param maps, maxIter
+10, refit, test RMSE), each with its RPC profile on: recpipe's \`RECPIPE_CONNECT_PROFILE=FILE\` and, for PySpark, a gRPC
+client interceptor (\`bench/spark-connect/rpc_profile.py\`). Per RPC and plan or command kind: requests, KiB sent and
+received (serialized messages), summed wall (overlapping requests both count); then recpipe's requests by the step its
+messages name.`,
+    commands: ({ shared }) => [[...tsx, "bench/spark-connect-profile.ts", "--data", `${shared}/data/movielens-100k/u.data`]],
   },
 ];

@@ -1,5 +1,6 @@
 import type { StageRegistry } from "../../core/registry.js";
 import type { Evaluator } from "../../core/stage.js";
+import type { BaselineSpec } from "../../spec/spec.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
 import type { RankingData } from "./stages/index.js";
@@ -34,9 +35,10 @@ export async function evaluateRemote(
 }
 
 /**
- * The baselines every report shows, as Spark SQL over the same rows the model saw: each remote stage with a baseline
+ * The baselines the report shows, as Spark SQL over the same rows the model saw: each remote stage with a baseline
  * (global-mean: scored by the regression evaluators; most-popular: by the ranking evaluators) that the run's registry
- * holds. bias-baseline has no remote form and is left out.
+ * holds and the file's `baselines:` names (`wanted`; all built-ins when it has none, none for `baselines: []`, as
+ * locally). bias-baseline has no remote form and is left out.
  */
 export async function remoteBaselines(
   ml: SparkMl,
@@ -46,11 +48,12 @@ export async function remoteBaselines(
   train: Relation,
   test: Relation,
   runSeed: number,
+  wanted: readonly BaselineSpec[],
 ): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   const data = rankingData(model, train, test);
   for (const { definition, baseline } of remoteStages) {
-    if (!baseline || !registry.has(definition.type)) continue;
+    if (!baseline || !registry.has(definition.type) || !wanted.some((b) => b.kind === "builtin" && b.type === definition.type)) continue;
     const scoredBy = evaluators.filter((e) => baseline.scoredBy(e));
     if (scoredBy.length === 0 || (baseline.needsRankingData && !data)) continue;
     const m: Record<string, number> = {};

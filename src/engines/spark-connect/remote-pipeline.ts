@@ -70,7 +70,16 @@ export class RemotePipelineModel {
   }
 
   release(): Promise<void> {
-    return this.ml.delete(this.stages.flatMap((s) => (s.model ? [s.model] : [])));
+    return this.ml.delete(this.models());
+  }
+
+  /** Frees the models with the next batch of deletes (SparkMl.deleteSoon): for tuning trials, scored and done. */
+  releaseSoon(): void {
+    this.ml.deleteSoon(this.models());
+  }
+
+  private models() {
+    return this.stages.flatMap((s) => (s.model ? [s.model] : []));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { StageRegistry } from "../../core/registry.js";
+import type { LoadedPipeline } from "../../spec/load-pipeline-file.js";
 import { drawsOneFold, type TrialEngine } from "../engine.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
@@ -12,18 +12,19 @@ const FOLD_COL = "__recpipe_fold_draw";
 /**
  * Trials on the cluster, as PySpark's CrossValidator runs them over Connect: folds are Spark SQL over the training
  * relation (one `rand(seed)` draw per row, or the rows' foldCol), each trial a remote Fit + Evaluate, and the trial's
- * models are deleted on the server as soon as it is scored. The grid loop itself is recpipe's (src/run/tune.ts).
+ * models are deleted on the server once it is scored, a few trials' models per Delete (SparkMl.deleteSoon). The grid loop itself is recpipe's (src/run/tune.ts).
  *
- * The training rows with their fold draw are cached (`cache`, released when the engine closes), as PySpark's
- * CrossValidator caches its folds: otherwise every trial re-reads and re-draws the rows before its fit.
+ * The training rows with their fold draw are computed once and kept on the cluster (`keep`: a local checkpoint,
+ * released when the engine closes), as PySpark's CrossValidator caches its folds: otherwise every trial re-reads,
+ * re-splits and re-draws the rows before its fit and again before its evaluation.
  */
-export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relation, cache: (r: Relation) => Promise<void>): TrialEngine {
+export function remoteTrials(ml: SparkMl, loaded: LoadedPipeline, train: Relation, keep: (r: Relation) => Promise<Relation>): TrialEngine {
+  const { registry } = loaded;
   let folds: { fit: Relation; validate: Relation }[] = [];
   return {
     async prepareFolds(tuner, seed) {
       if (drawsOneFold(tuner)) {
-        const drawn = sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
-        await cache(drawn);
+        const drawn = await keep(sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train }));
         const ratio = num(tuner.params.trainRatio as number);
         folds = [
           {
@@ -35,8 +36,7 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       }
       const k = tuner.params.numFolds as number;
       const foldCol = tuner.params.foldCol as string;
-      const drawn = foldCol ? train : sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train });
-      if (drawn !== train) await cache(drawn);
+      const drawn = await keep(foldCol ? train : sql(`SELECT *, rand(${num(seed)}) AS ${FOLD_COL} FROM {train}`, { train }));
       folds = [];
       for (let f = 0; f < k; f++) {
         const inFold = foldCol ? `CAST(${ident(foldCol)} AS INT) = ${f}` : `${FOLD_COL} >= ${num(f / k)} AND ${FOLD_COL} < ${num((f + 1) / k)}`;
@@ -45,13 +45,17 @@ export function remoteTrials(ml: SparkMl, registry: StageRegistry, train: Relati
       return k;
     },
     async trial(candidate, f, evaluator, ctx, withBaselines) {
-      const model = await fitRemote(ml, registry, candidate, folds[f].fit, ctx.seed, `for fold ${f}`);
+      const { fit, validate } = folds[f];
+      const model = await fitRemote(ml, registry, candidate, fit, ctx.seed, `for fold ${f}`);
       try {
-        const metric = await evaluateRemote(ml, registry, model, evaluator, folds[f].fit, folds[f].validate, ctx.seed, `scoring fold ${f}`);
-        const baselines = withBaselines ? await remoteBaselines(ml, registry, model, [evaluator], folds[f].fit, folds[f].validate, ctx.seed) : undefined;
+        // The fold's baselines are jobs of their own: sent beside the trial's metric, not after it.
+        const [metric, baselines] = await Promise.all([
+          evaluateRemote(ml, registry, model, evaluator, fit, validate, ctx.seed, `scoring fold ${f}`),
+          withBaselines ? remoteBaselines(ml, registry, model, [evaluator], fit, validate, ctx.seed, loaded.spec.baselines) : undefined,
+        ]);
         return { metric, baselines };
       } finally {
-        await model.release();
+        model.releaseSoon();
       }
     },
     // The cluster has its own cores: concurrency (parallelism) does not divide anything here.

@@ -20,6 +20,7 @@ import { remoteTrials } from "./remote-tune.js";
 import { saveOnCluster } from "./save-on-cluster.js";
 import { SparkConnectClient } from "./transport/client.js";
 import { SparkMl } from "./transport/ml.js";
+import { localCheckpoint, removeCheckpoint } from "./transport/local-checkpoint.js";
 import { sql } from "./transport/plan.js";
 import { sparkProgress } from "./transport/progress.js";
 import { parseRemoteUrl, type RemoteUrl } from "./transport/remote-url.js";
@@ -56,9 +57,13 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   readonly record: EngineRecord;
   private readonly ml: SparkMl;
   private readonly cached: Relation[] = [];
+  /** Checkpointed DataFrames (the folds' rows), freed at the end like the cached data. */
+  private readonly checkpoints: string[] = [];
   private released?: Promise<void>;
   private interrupted = false;
   private readonly unregister: () => void;
+  /** The scoring evaluate() sent for a fitted model: its train metrics and baselines, asked for next, already running. */
+  private scoring?: Scoring;
 
   constructor(
     private readonly s: EngineSetup,
@@ -127,9 +132,10 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   trials(train: Relation): TrialEngine {
-    return remoteTrials(this.ml, this.s.loaded.registry, train, async (r) => {
-      await this.client.persist(r);
-      this.cached.push(r);
+    return remoteTrials(this.ml, this.s.loaded, train, async (r) => {
+      const kept = await localCheckpoint(this.client, r, "keeping the training rows for the folds");
+      this.checkpoints.push(kept.id);
+      return kept.relation;
     });
   }
 
@@ -142,28 +148,41 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
     return this.s.time("fetch", () => fetchPipelineModel(fitted, this.s.loaded.registry, this.uid()));
   }
 
+  /**
+   * The test metrics, and with them (sent at once, each its own Spark job) the train metrics and the baselines that the
+   * run asks for next with the same model and rows: the cluster runs the small jobs side by side instead of one after
+   * another. The values are those of asking one at a time.
+   */
   async evaluate(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, number>> {
-    const metrics: Record<string, number> = {};
-    for (const ev of evaluators)
-      metrics[ev.metricKey] = await evaluateRemote(
-        this.ml,
-        this.s.loaded.registry,
-        fitted,
-        ev,
-        train,
-        test,
-        this.s.loaded.spec.seed,
-        `evaluating ${ev.metricKey}`,
-      );
+    const { registry, spec } = this.s.loaded;
+    const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+    const metrics = Promise.all(
+      evaluators.map(
+        async (ev) => [ev.metricKey, await evaluateRemote(this.ml, registry, fitted, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`)] as const,
+      ),
+    ).then((pairs) => Object.fromEntries(pairs));
+    this.scoring = {
+      fitted,
+      evaluators,
+      train,
+      test,
+      onTrain: handled(remoteTrainMetrics(this.ml, registry, fitted, evaluators, train, spec.seed)),
+      baselines: handled(remoteBaselines(this.ml, registry, fitted, evaluators, train, test, spec.seed, spec.baselines)),
+    };
     return metrics;
   }
 
   trainMetrics(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation): Promise<Record<string, number>> {
+    const s = this.scoring;
+    if (s && s.fitted === fitted && s.evaluators === evaluators && s.train === train) return s.onTrain;
     return remoteTrainMetrics(this.ml, this.s.loaded.registry, fitted, evaluators, train, this.s.loaded.spec.seed);
   }
 
   baselines(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, Record<string, number>>> {
-    return remoteBaselines(this.ml, this.s.loaded.registry, fitted, evaluators, train, test, this.s.loaded.spec.seed);
+    const s = this.scoring;
+    if (s && s.fitted === fitted && s.evaluators === evaluators && s.train === train && s.test === test) return s.baselines;
+    const { registry, spec } = this.s.loaded;
+    return remoteBaselines(this.ml, registry, fitted, evaluators, train, test, spec.seed, spec.baselines);
   }
 
   async recommend(fitted: RemotePipelineModel, model: PipelineModel, spec: RecommendSpec, seen: Relation): Promise<RecommendationsTable | undefined> {
@@ -206,6 +225,7 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   release(fitted: RemotePipelineModel): Promise<void> {
+    if (this.scoring?.fitted === fitted) this.scoring = undefined;
     return fitted.release();
   }
 
@@ -242,10 +262,20 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
       await this.ml.releaseAll().catch(() => undefined);
       // Cached data lives in the cluster's cache, not the session: release it explicitly.
       for (const side of this.cached) await this.client.persist(side, true).catch(() => undefined);
+      for (const id of this.checkpoints) await removeCheckpoint(this.client, id).catch(() => undefined);
       await this.client.releaseSession();
       this.client.close();
     })());
   }
+}
+
+interface Scoring {
+  fitted: RemotePipelineModel;
+  evaluators: readonly Evaluator[];
+  train: Relation;
+  test: Relation;
+  onTrain: Promise<Record<string, number>>;
+  baselines: Promise<Record<string, Record<string, number>>>;
 }
 
 async function splitCounts(ml: SparkMl, train: Relation, test: Relation | undefined): Promise<{ train: number; test: number }> {

@@ -29,6 +29,7 @@ import { DEFAULT_REMOTE_TIMEOUT_S } from "./remote-timeout.js";
 import { isolateAliases } from "./request-aliases.js";
 import { certificateProblem, trustedRoots, ROOTS_ENV } from "./tls-trust.js";
 import { compareVersions } from "./spark-version.js";
+import { analyzeKind, planKind, rpcProfile, type RpcMeter } from "./rpc-profile.js";
 
 const SERVICE = "/spark.connect.SparkConnectService";
 /** Spark Connect's gRPC message limit (Spark's spark.connect.grpc.maxInboundMessageSize default, 128 MiB). */
@@ -57,6 +58,7 @@ const artifacts = { req: codec(AddArtifactsRequestSchema), res: codec(AddArtifac
 const release = { req: codec(ReleaseSessionRequestSchema), res: codec(ReleaseSessionResponseSchema) };
 const interrupt = { req: codec(InterruptRequestSchema), res: codec(InterruptResponseSchema) };
 const config = { req: codec(ConfigRequestSchema), res: codec(ConfigResponseSchema) };
+type Codecs<Q, R> = { req: { ser: (m: Q) => Buffer }; res: { de: (b: Buffer) => R } };
 
 /**
  * One Spark Connect session over @grpc/grpc-js: ExecutePlan (streamed), AnalyzePlan, AddArtifacts, Interrupt and
@@ -79,6 +81,8 @@ export class SparkConnectClient {
   private readonly timeoutMs: number;
   private requestCount = 0;
   private readonly roots: Buffer | undefined;
+  /** RECPIPE_CONNECT_PROFILE (rpc-profile.ts): undefined unless asked for, and then every request is counted. */
+  private readonly profile = rpcProfile();
 
   private constructor(
     readonly url: RemoteUrl,
@@ -182,12 +186,36 @@ export class SparkConnectClient {
     for (const call of this.calls) call.cancel();
   }
 
-  private track<C extends grpc.Call>(call: C): C {
+  private track<C extends grpc.Call>(call: C, meter?: RpcMeter): C {
     this.calls.add(call);
-    const forget = () => this.calls.delete(call);
+    const forget = () => {
+      this.calls.delete(call);
+      meter?.end();
+    };
     // Every call ends with its status, whether it succeeded, failed or was cancelled.
     (call as grpc.ClientUnaryCall).on("status", forget);
     return call;
+  }
+
+  /**
+   * The serializer and parser of one request: the plain ones, or (profiling) ones that count its bytes into `meter`,
+   * whose end the call's status marks (track).
+   */
+  private codecs<Q, R>(c: Codecs<Q, R>, rpc: string, kind: string, step?: string): { ser: (m: Q) => Buffer; de: (b: Buffer) => R; meter?: RpcMeter } {
+    const meter = this.profile?.start(rpc, kind, step);
+    if (!meter) return { ser: c.req.ser, de: c.res.de };
+    return {
+      ser: (m) => {
+        const b = c.req.ser(m);
+        meter.sent(b.length);
+        return b;
+      },
+      de: (b) => {
+        meter.received(b.length);
+        return c.res.de(b);
+      },
+      meter,
+    };
   }
 
   /** Whether the server was lost during this session (the cleanup then leaves it alone). */
@@ -201,11 +229,13 @@ export class SparkConnectClient {
 
   async analyzeSparkVersion(): Promise<string> {
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: { case: "sparkVersion", value: {} } });
+    const c = this.codecs(analyze, "AnalyzePlan", analyzeKind(req), "asking its Spark version");
     const res = await new Promise<MessageShape<typeof AnalyzePlanResponseSchema>>((resolve, reject) => {
       this.track(
-        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err, value) =>
+        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, c.ser, c.de, req, this.metadata(), this.callOptions(), (err, value) =>
           err ? reject(this.failure(err, "asking its Spark version")) : resolve(value!),
         ),
+        c.meter,
       );
     });
     if (res.result.case !== "sparkVersion")
@@ -217,11 +247,13 @@ export class SparkConnectClient {
   getConf(key: string): Promise<string | undefined> {
     if (this.lost) return Promise.reject(this.lost);
     const req = create(ConfigRequestSchema, { ...this.base(), operation: { opType: { case: "getOption", value: { keys: [key] } } } });
+    const c = this.codecs(config, "Config", "getOption", `reading its setting ${key}`);
     return new Promise((resolve, reject) => {
       this.track(
-        this.grpc.makeUnaryRequest(`${SERVICE}/Config`, config.req.ser, config.res.de, req, this.metadata(), this.callOptions(), (err, res) =>
+        this.grpc.makeUnaryRequest(`${SERVICE}/Config`, c.ser, c.de, req, this.metadata(), this.callOptions(), (err, res) =>
           err ? reject(this.failure(err, `reading its setting ${key}`)) : resolve(res!.pairs[0]?.value),
         ),
+        c.meter,
       );
     });
   }
@@ -234,11 +266,14 @@ export class SparkConnectClient {
     const analyze_ = unpersist ? { case: "unpersist" as const, value: { relation, blocking: false } } : { case: "persist" as const, value: { relation } };
     const req = create(AnalyzePlanRequestSchema, { ...this.base(), analyze: analyze_ });
     if (this.lost) return Promise.reject(this.lost);
+    const what = unpersist ? "releasing cached data" : "caching data";
+    const c = this.codecs(analyze, "AnalyzePlan", analyzeKind(req), what);
     return new Promise((resolve, reject) => {
       this.track(
-        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, analyze.req.ser, analyze.res.de, req, this.metadata(), this.callOptions(), (err) =>
-          err ? reject(this.failure(err, unpersist ? "releasing cached data" : "caching data")) : resolve(),
+        this.grpc.makeUnaryRequest(`${SERVICE}/AnalyzePlan`, c.ser, c.de, req, this.metadata(), this.callOptions(), (err) =>
+          err ? reject(this.failure(err, what)) : resolve(),
         ),
+        c.meter,
       );
     });
   }
@@ -249,9 +284,10 @@ export class SparkConnectClient {
     if (this.lost) return Promise.reject(this.lost);
     // Each request gets its own names for the SQL references Spark registers as session views (request-aliases.ts).
     const req = create(ExecutePlanRequestSchema, { ...this.base(), plan: isolateAliases(plan, ++this.requestCount), operationId: randomUUID() });
+    const c = this.codecs(exec, "ExecutePlan", planKind(plan), what);
     const result = new Promise<ExecutePlanResponse[]>((resolve, reject) => {
       const out: ExecutePlanResponse[] = [];
-      const call = this.track(this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, exec.req.ser, exec.res.de, req, this.metadata(), {}));
+      const call = this.track(this.grpc.makeServerStreamRequest(`${SERVICE}/ExecutePlan`, c.ser, c.de, req, this.metadata(), {}), c.meter);
       // The idle limit: restarted by every message (progress included); when it runs out the server counts as lost.
       let idle: NodeJS.Timeout | undefined;
       const rearm = () => {
@@ -304,11 +340,13 @@ export class SparkConnectClient {
   addArtifacts(requests: MessageInitShape<typeof AddArtifactsRequestSchema>["payload"][], what: string): Promise<void> {
     this.assertOpen();
     if (this.lost) return Promise.reject(this.lost);
+    const c = this.codecs(artifacts, "AddArtifacts", requests[0]?.case ?? "none", what);
     return new Promise((resolve, reject) => {
       const call = this.track(
-        this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, artifacts.req.ser, artifacts.res.de, this.metadata(), this.callOptions(), (err) =>
+        this.grpc.makeClientStreamRequest(`${SERVICE}/AddArtifacts`, c.ser, c.de, this.metadata(), this.callOptions(), (err) =>
           err ? reject(this.failure(err, what)) : resolve(),
         ),
+        c.meter,
       );
       for (const payload of requests) call.write(create(AddArtifactsRequestSchema, { ...this.base(), payload }));
       call.end();
@@ -319,10 +357,12 @@ export class SparkConnectClient {
   interruptAll(): Promise<void> {
     if (this.lost) return Promise.resolve();
     const req = create(InterruptRequestSchema, { ...this.base(), interruptType: InterruptRequest_InterruptType.ALL });
+    const c = this.codecs(interrupt, "Interrupt", "all", "interrupting");
     return new Promise((resolve) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, interrupt.req.ser, interrupt.res.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () =>
-        resolve(),
-      );
+      this.grpc.makeUnaryRequest(`${SERVICE}/Interrupt`, c.ser, c.de, req, this.metadata(), { deadline: Date.now() + 5_000 }, () => {
+        c.meter?.end();
+        resolve();
+      });
     });
   }
 
@@ -331,10 +371,12 @@ export class SparkConnectClient {
     // A lost server has nothing to release (a restarted one never knew this session; a stalled one would hang).
     if (this.closed || this.lost) return Promise.resolve();
     const req = create(ReleaseSessionRequestSchema, { sessionId: this.sessionId, userContext: this.base().userContext, clientType: this.clientType });
+    const c = this.codecs(release, "ReleaseSession", "session", "releasing the session");
     return new Promise((resolve) => {
-      this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, release.req.ser, release.res.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () =>
-        resolve(),
-      );
+      this.grpc.makeUnaryRequest(`${SERVICE}/ReleaseSession`, c.ser, c.de, req, this.metadata(), { deadline: Date.now() + 10_000 }, () => {
+        c.meter?.end();
+        resolve();
+      });
     });
   }
 

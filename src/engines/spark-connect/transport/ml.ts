@@ -33,12 +33,17 @@ export interface ModelRef {
 
 type FetchArg = { param: Expression_Literal } | { input: Relation };
 
+/** Models `deleteSoon` holds on the server before freeing them in one Delete: a few tuning trials' worth. */
+export const DELETE_BATCH = 4;
+
 /**
  * Spark ML over Connect: Fit / Evaluate / Fetch / Delete / Write commands and the Transform relation. Every model the
  * server caches for us is tracked, so `releaseAll` can free them at the end, after a failure and on Ctrl-C.
  */
 export class SparkMl {
   private readonly live = new Map<string, ModelRef>();
+  /** Models given to deleteSoon and not yet sent in a Delete. */
+  private pendingDeletes: ModelRef[] = [];
 
   constructor(
     readonly client: SparkConnectClient,
@@ -148,7 +153,20 @@ export class SparkMl {
     await this.run(mlCommandPlan({ case: "delete", value: { objRefs: ids.map((r) => ({ id: r.id })) } }), "deleting server-side models").catch(() => undefined);
   }
 
+  /**
+   * Frees models later, off the caller's path: they are sent in one Delete once DELETE_BATCH are waiting (tuning's
+   * trials end one after another), and releaseAll frees whatever is left.
+   */
+  deleteSoon(refs: ModelRef[]): void {
+    this.pendingDeletes.push(...refs.filter((r) => this.live.has(r.id)));
+    if (this.pendingDeletes.length < DELETE_BATCH) return;
+    const batch = this.pendingDeletes;
+    this.pendingDeletes = [];
+    void this.delete(batch).catch(() => undefined);
+  }
+
   async releaseAll(): Promise<void> {
+    this.pendingDeletes = [];
     await this.delete([...this.live.values()]);
   }
 

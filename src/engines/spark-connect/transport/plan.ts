@@ -102,3 +102,13 @@ export function naDrop(input: Relation, cols: string[], minNonNulls: number): Re
 export function dropColumns(input: Relation, columnNames: string[]): Relation {
   return relation({ case: "drop", value: { input, columnNames } });
 }
+
+/** A plan that runs one non-ML command (checkpoint, removing a cached remote relation, ...). */
+export function commandPlan(commandType: MessageInitShape<typeof CommandSchema>["commandType"]): Plan {
+  return create(PlanSchema, { opType: { case: "command", value: create(CommandSchema, { commandType }) } });
+}
+
+/** A DataFrame the server holds for the session (a checkpoint's result), by the id the server gave it. */
+export function cachedRemoteRelation(relationId: string): Relation {
+  return relation({ case: "cachedRemoteRelation", value: { relationId } });
+}

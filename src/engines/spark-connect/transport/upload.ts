@@ -19,22 +19,22 @@ export const UPLOAD_PIECE_BYTES = 16 * 1024 * 1024;
 export async function uploadTable(client: SparkConnectClient, table: Table, onPiece?: (done: number, total: number) => void): Promise<Relation> {
   const plain = plainColumns(table);
   const rowsPerPiece = Math.max(1, Math.floor(UPLOAD_PIECE_BYTES / Math.max(1, bytesPerRow(plain))));
-  const pieces: { hash: string; blob: Uint8Array }[] = [];
-  for (let start = 0; start < plain.numRows || start === 0; start += rowsPerPiece) {
-    const slice = plain.slice(start, Math.min(plain.numRows, start + rowsPerPiece));
+  const total = Math.max(1, Math.ceil(plain.numRows / rowsPerPiece));
+  const hashes: string[] = [];
+  // One piece serialized at a time and sent before the next: the client holds the table and one piece, not a copy of
+  // the whole table in pieces.
+  for (let k = 0; k < total; k++) {
+    const slice = plain.slice(k * rowsPerPiece, Math.min(plain.numRows, (k + 1) * rowsPerPiece));
     const blob = toBinary(LocalRelationSchema, create(LocalRelationSchema, { data: tableToIPC(slice, "stream") }));
-    pieces.push({ hash: createHash("sha256").update(blob).digest("hex"), blob });
-    if (plain.numRows === 0) break;
-  }
-  let done = 0;
-  for (const p of pieces) {
+    const hash = createHash("sha256").update(blob).digest("hex");
     await client.addArtifacts(
-      [{ case: "batch", value: { artifacts: [{ name: `cache/${p.hash}`, data: { data: p.blob, crc: BigInt(crc32(p.blob)) } }] } }],
+      [{ case: "batch", value: { artifacts: [{ name: `cache/${hash}`, data: { data: blob, crc: BigInt(crc32(blob)) } }] } }],
       "uploading the data",
     );
-    onPiece?.(++done, pieces.length);
+    hashes.push(hash);
+    onPiece?.(k + 1, total);
   }
-  return unionAll(pieces.map((p) => cachedLocalRelation(p.hash)));
+  return unionAll(hashes.map(cachedLocalRelation));
 }
 
 /** Spark reads plain Arrow columns: dictionary-encoded strings are decoded (Spark has no dictionary type). */
