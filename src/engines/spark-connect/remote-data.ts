@@ -11,7 +11,7 @@ import { isClusterPath } from "./cluster-path.js";
 import { ident } from "./transport/sql-text.js";
 import { ddlSchema, SPARK_TYPE_OF_DECLARED, sparkTypeOfArrow } from "./spark-ddl.js";
 import { uploadTable } from "./transport/upload.js";
-import { POSITION_COL } from "./stages/row-position.js";
+import { POSITION_COL } from "./stages/index.js";
 import { formatFromExtension, type TableFormat } from "../../io/table-format.js";
 
 export interface RemoteData {

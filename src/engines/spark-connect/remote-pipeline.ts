@@ -5,7 +5,7 @@ import type { Evaluator, PipelineStage } from "../../core/stage.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { Candidates, RankingData } from "./stages/index.js";
 import { remoteStageOf } from "./stages/index.js";
-import { fieldsOf } from "./stages/row-position.js";
+import { fieldsOf } from "./stages/index.js";
 import type { FittedRemoteStage, RemoteStage } from "./stages/index.js";
 import type { SparkParamType } from "./transport/literal.js";
 import type { SparkMl, SparkOperator, SparkParam } from "./transport/ml.js";

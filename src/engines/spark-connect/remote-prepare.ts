@@ -10,7 +10,7 @@ import { POSITION_COL, type PrepareRows } from "./stages/index.js";
 import type { SparkMl } from "./transport/ml.js";
 import { dropColumns, sql } from "./transport/plan.js";
 import { ident } from "./transport/sql-text.js";
-import { fieldsOf } from "./stages/row-position.js";
+import { fieldsOf } from "./stages/index.js";
 
 export interface RemotePrepareOptions {
   ml: SparkMl;

@@ -54,5 +54,5 @@ export function remoteStageOf(definition: StageDefinition): RemoteStage | undefi
 }
 
 export type { BaselineRows, FittedRemoteStage, PrepareContext, PrepareRows, RemoteBaseline, RemoteStage, SparkRefusal } from "./remote-stage.js";
-export { POSITION_COL } from "./row-position.js";
+export { fieldsOf, POSITION_COL } from "./row-position.js";
 export type { Candidates, RankingData } from "./ranking-sql.js";
