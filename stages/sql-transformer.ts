@@ -2,7 +2,7 @@ import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { z } from "zod";
 import { defineStage, loadFromParams, saveParams } from "../src/core/define-stage.js";
 import type { Transformer } from "../src/core/stage.js";
-import { describeSql, runSql } from "../src/sql/sql-engine.js";
+import { closeSqlEngine, describeSql, runSql } from "../src/sql/sql-engine.js";
 
 const CLASS = "org.apache.spark.ml.feature.SQLTransformer";
 const TYPE = "sql-transformer";
@@ -40,6 +40,7 @@ export const sqlTransformer = defineStage({
       params: p,
       transformSchema: (schema) => describeSql(schema, p.statement, where),
       transform: (table) => runSql(table, p.statement, where),
+      release: closeSqlEngine,
       save: () => saveParams(sqlTransformer, p, info),
     };
   },

@@ -13,6 +13,9 @@ let gc: (() => void) | undefined;
 
 export function collectGarbage(): void {
   if (!gc) {
+    // V8 otherwise frees dead typed arrays' memory on a background thread after the collection returns, so the
+    // allocation that follows (the reason to collect) can still land on top of it.
+    setFlagsFromString("--no-concurrent-array-buffer-sweeping");
     setFlagsFromString("--expose-gc");
     gc = runInNewContext("gc") as () => void;
   }

@@ -25,6 +25,11 @@ export interface Transformer extends StageBase {
   /** Output schema for an input schema, checked before any data is read; throws InputError for a missing or mistyped column. */
   transformSchema(schema: Schema): Schema;
   transform(table: Table, ctx: RunContext): Table | Promise<Table>;
+  /**
+   * Frees what the stage keeps for its next use (the SQL engine), once a prepare step is done with a large table:
+   * the steps after it then do not carry it in their peak memory. The next use starts it again.
+   */
+  release?(): Promise<void>;
   /** Spark-layout persistence (a transformer with no learned state saves its params only). */
   save(): SavedStage;
 }

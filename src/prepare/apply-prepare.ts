@@ -69,6 +69,8 @@ export async function applyPrepare(steps: readonly Transformer[], table: Table, 
     const before = funnel[funnel.length - 1];
     if (out.numRows === 0) throw leftNoRows(i, st, before);
     const large = out !== cur && out.numRows >= LARGE_ROWS;
+    // What the step keeps for a next use (the SQL engine's memory) would otherwise sit under every later step's peak.
+    if (cur.numRows >= LARGE_ROWS) await st.release?.();
     cur = out;
     // The step's input is garbage now (unless it is a source the caller keeps): freed before the funnel's counts
     // allocate their codes, and those before the next step allocates its own.

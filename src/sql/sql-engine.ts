@@ -39,6 +39,7 @@ const SLICE_ROWS = 1 << 20;
 interface Channel {
   port: MessagePort;
   flag: Int32Array;
+  worker: Worker;
 }
 let channel: Channel | undefined;
 
@@ -68,7 +69,17 @@ function open(): Channel {
   const worker = new Worker(bootstrap, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  return { port: port1, flag };
+  return { port: port1, flag, worker };
+}
+
+/**
+ * Stops the engine's worker: DuckDB's library state and the memory its allocator keeps (about 100 MB after a
+ * statement over 10M rows) go back to the system. The next statement starts a new one (about 0.25 s).
+ */
+export async function closeSqlEngine(): Promise<void> {
+  const c = channel;
+  channel = undefined;
+  if (c) await c.worker.terminate();
 }
 
 function call(req: SqlRequest, transfer: ArrayBuffer[] = []): SqlReply & { ok: true } {
