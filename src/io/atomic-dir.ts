@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { rmSync } from "node:fs";
-import { lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../core/errors.js";
 
@@ -113,9 +112,23 @@ export async function writeNewDirAtomically<T>(target: string, fill: (tmpDir: st
   }
 }
 
+/**
+ * A file's sha256, read through one reused buffer: a stream's fresh chunk per 64 KiB would leave hundreds of
+ * megabytes of garbage behind on a large source until the next collection (measured: +137 MB of a 25M-row run's peak).
+ */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const handle = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return hash.digest("hex");
 }
 

@@ -35,6 +35,29 @@ export function idCodes(v: Vector, name: string, where: string): IdCodes {
  * Counts and distinct pairs do not depend on how the codes are numbered. Undefined for any other column.
  */
 function integerIdCodes(v: Vector): IdCodes | undefined {
+  const range = integerRange(v);
+  if (!range) return undefined;
+  const codes = new Int32Array(v.length);
+  const size = range.size + 1;
+  const seen = new Uint8Array(size);
+  let distinct = 0;
+  let o = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const c = vals[i] - range.min + 1;
+      codes[o++] = c;
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        distinct++;
+      }
+    }
+  }
+  return { codes, size, distinct };
+}
+
+/** The smallest value and the span of an integer column without nulls, when the span is compact enough to index by. */
+function integerRange(v: Vector): { min: number; size: number } | undefined {
   const t = v.type;
   if (v.length === 0 || !DataType.isInt(t) || (t as { bitWidth: number }).bitWidth > 32 || v.nullCount > 0) return undefined;
   let min = Infinity;
@@ -48,25 +71,48 @@ function integerIdCodes(v: Vector): IdCodes | undefined {
       if (x > max) max = x;
     }
   }
-  const range = max - min + 1;
-  if (!(range <= Math.max(1 << 16, 2 * v.length))) return undefined;
-  const codes = new Int32Array(v.length);
-  const size = range + 1;
-  const seen = new Uint8Array(size);
-  let distinct = 0;
-  let o = 0;
-  for (const d of v.data) {
-    const vals = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++) {
-      const c = vals[i] - min + 1;
-      codes[o++] = c;
-      if (seen[c] === 0) {
-        seen[c] = 1;
-        distinct++;
+  const size = max - min + 1;
+  return size <= Math.max(1 << 16, 2 * v.length) ? { min, size } : undefined;
+}
+
+/**
+ * The funnel's three counts for integer user and item columns read by value (integerIdCodes' case for both, chunked
+ * alike, as the readers make them), without either column's codes: the values minus the smallest index the counts
+ * directly. Four passes and one Int32 a row transient; undefined for any other pair of columns.
+ */
+export function integerPairCounts(users: Vector, items: Vector): { users: number; items: number; pairs: number } | undefined {
+  if (users.data.length !== items.data.length || users.data.some((d, k) => d.length !== items.data[k].length)) return undefined;
+  const u = integerRange(users);
+  const i = integerRange(items);
+  if (!u || !i) return undefined;
+  const start = new Int32Array(u.size + 1);
+  const seenItem = new Uint8Array(i.size);
+  let distinctItems = 0;
+  for (let k = 0; k < users.data.length; k++) {
+    const uv = users.data[k].values as Int32Array;
+    const iv = items.data[k].values as Int32Array;
+    for (let r = 0, n = users.data[k].length; r < n; r++) {
+      start[uv[r] - u.min + 1]++;
+      const c = iv[r] - i.min;
+      if (seenItem[c] === 0) {
+        seenItem[c] = 1;
+        distinctItems++;
       }
     }
   }
-  return { codes, size, distinct };
+  let distinctUsers = 0;
+  for (let k = 0; k < u.size; k++) {
+    if (start[k + 1] !== 0) distinctUsers++;
+    start[k + 1] += start[k];
+  }
+  const cursor = start.slice(0, u.size);
+  const grouped = new Int32Array(users.length);
+  for (let k = 0; k < users.data.length; k++) {
+    const uv = users.data[k].values as Int32Array;
+    const iv = items.data[k].values as Int32Array;
+    for (let r = 0, n = users.data[k].length; r < n; r++) grouped[cursor[uv[r] - u.min]++] = iv[r] - i.min;
+  }
+  return { users: distinctUsers, items: distinctItems, pairs: countGroupedPairs(start, grouped, i.size) };
 }
 
 /**
@@ -82,9 +128,14 @@ export function distinctPairs(a: IdCodes, b: IdCodes): number {
   const cursor = start.slice(0, a.size);
   const grouped = new Int32Array(n);
   for (let r = 0; r < n; r++) grouped[cursor[a.codes[r]]++] = b.codes[r];
-  const stamp = new Int32Array(b.size).fill(-1);
+  return countGroupedPairs(start, grouped, b.size);
+}
+
+/** Distinct values within each group of `grouped` (group k is [start[k], start[k + 1])), through one stamp array. */
+function countGroupedPairs(start: Int32Array, grouped: Int32Array, size: number): number {
+  const stamp = new Int32Array(size).fill(-1);
   let pairs = 0;
-  for (let k = 0; k < a.size; k++) {
+  for (let k = 0; k + 1 < start.length; k++) {
     for (let j = start[k]; j < start[k + 1]; j++) {
       const c = grouped[j];
       if (stamp[c] !== k) {

@@ -1,6 +1,6 @@
 import type { Table, Vector } from "apache-arrow";
 import { requireField } from "../core/table.js";
-import { distinctPairs, idCodes } from "./distinct-pairs.js";
+import { distinctPairs, idCodes, integerPairCounts } from "./distinct-pairs.js";
 
 /** One row of the prepare funnel: what the data held after a step (the first row: the source as read). */
 export interface FunnelStep {
@@ -31,6 +31,10 @@ export function funnelStep(table: Table, step: Pick<FunnelStep, "step" | "type" 
     requireField(table.schema, c, "funnel");
     return idCodes(table.getChild(c) as Vector, c, "funnel");
   };
+  if (has(cols.user) && has(cols.item)) {
+    const direct = integerPairCounts(table.getChild(cols.user) as Vector, table.getChild(cols.item) as Vector);
+    if (direct) return { ...out, users: direct.users, items: direct.items, duplicatePairs: table.numRows - direct.pairs };
+  }
   const users = has(cols.user) ? codes(cols.user) : undefined;
   const items = has(cols.item) ? codes(cols.item) : undefined;
   if (users) out.users = users.distinct;

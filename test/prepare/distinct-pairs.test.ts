@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Int32, makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { combineKeys, rowKeys } from "../../src/core/row-keys.js";
 import { funnelStep } from "../../src/prepare/funnel.js";
+import { integerPairCounts } from "../../src/prepare/distinct-pairs.js";
 import { SeededRandom } from "../../src/core/rng.js";
 
 /** The hash-table count the funnel used before: rowKeys per column, combineKeys for the pairs. */
@@ -64,7 +65,10 @@ describe("funnelStep's counts", () => {
     const chunked = whole.slice(0, 2500).concat(whole.slice(2500, 4000), whole.slice(4000));
     expect(chunked.batches.length).toBeGreaterThan(1);
     expect(funnelStep(chunked, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: n, ...byHash(whole) });
+    // These take the direct path (no codes), whose counts are the ones checked above.
+    for (const t of [chunked, whole]) expect(integerPairCounts(t.getChild("user")!, t.getChild("item")!)).toBeDefined();
     const sliced = whole.slice(1234, 5000);
+    expect(integerPairCounts(sliced.getChild("user")!, sliced.getChild("item")!)).toBeDefined();
     expect(funnelStep(sliced, { step: "source" }, { user: "user", item: "item" })).toEqual({ step: "source", rows: 5000 - 1234, ...byHash(sliced) });
   });
 });

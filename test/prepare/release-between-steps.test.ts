@@ -2,7 +2,7 @@
  * A prepare step that keeps memory for its next use (the SQL engine) is told to let it go once it is done with a
  * large table, before the next step allocates: otherwise DuckDB's ~100 MB sits under every later step's peak.
  */
-import { makeVector, Table } from "apache-arrow";
+import { makeVector, Table, type Schema } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { buildStage } from "../../src/core/define-stage.js";
 import { quietContext } from "../../src/core/run-context.js";
@@ -26,8 +26,8 @@ function recordingStep(name: string, events: string[]): Transformer {
     name,
     uid: name,
     params: {},
-    transformSchema: (s) => s,
-    transform(t) {
+    transformSchema: (s: Schema) => s,
+    transform(t: Table) {
       events.push(`${name}:transform`);
       return t.slice(1);
     },

@@ -1,13 +1,14 @@
 import { displayPath } from "../../io/display-path.js";
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { collectGarbage } from "../../core/collect-garbage.js";
 import { InputError } from "../../core/errors.js";
 import { LEADING_ZEROS_KEY } from "../../core/table.js";
 import type { Schema, Table } from "apache-arrow";
 import type { ProgressSink } from "../../core/run-context.js";
 import { readTable, readTableSample } from "../../io/read-table.js";
 import { formatFromExtension } from "../../io/table-format.js";
-import { sha256Path } from "../../io/hash-path.js";
+import { sha256PathBeside } from "../../io/hash-path.js";
 import type { SourceSpec } from "../../spec/spec.js";
 import { syntheticRatings } from "../../io/synthetic-ratings.js";
 import type { InputRecord } from "../engine.js";
@@ -36,6 +37,10 @@ export async function readSource(
   }
   refuseNullValuesForBinary(source, path);
   let task: ReturnType<ProgressSink["start"]> | undefined;
+  // The manifest's digest of the source, computed while the file is parsed (not after it); awaited below.
+  const hashing = sha256PathBeside(path);
+  // A read that fails first leaves this promise unawaited: its own failure then says nothing.
+  hashing.catch(() => undefined);
   const table = await readTable(shown, {
     format: source.format,
     header: source.header,
@@ -51,6 +56,8 @@ export async function readSource(
     },
   });
   task?.done();
+  // The parse's buffers (hundreds of MB of text at 25M rows) are garbage now: freed before the split allocates.
+  if (table.numRows >= 1 << 20) collectGarbage();
   for (const f of table.schema.fields) {
     const lost = f.metadata.get(LEADING_ZEROS_KEY);
     if (lost)
@@ -59,7 +66,7 @@ export async function readSource(
       );
   }
   const st = statSync(path);
-  return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await sha256Path(path), rows: table.numRows } };
+  return { table, input: { kind: "file", path, bytes: st.isFile() ? st.size : undefined, sha256: await hashing, rows: table.numRows } };
 }
 
 /**
