@@ -6,6 +6,7 @@ import { paramsFromSaved } from "../src/core/saved-params.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, IndexLabels, Model } from "../src/core/stage.js";
 import type { RunContext } from "../src/core/run-context.js";
+import { countByValue, integerRange, mapByValue, NULL_ROW } from "../src/core/integer-values.js";
 import { stringCodes } from "../src/core/string-codes.js";
 import { describeType, filterRows, isNumericType, isStringType, requireField, schemaWith, withColumns } from "../src/core/table.js";
 
@@ -123,9 +124,7 @@ export const stringIndexer = defineStage({
         self.transformSchema(table.schema);
         const task = ctx.progress.start(`${info.name}: counting labels`, inputs.length, "columns");
         const labelsArray = inputs.map((col, i) => {
-          const { codes, labels } = stringCodes(table.getChild(col) as Vector, col, info.name);
-          const counts = new Float64Array(labels.length);
-          for (let r = 0; r < codes.length; r++) if (codes[r] >= 0) counts[codes[r]]++;
+          const { labels, counts } = labelCounts(table.getChild(col) as Vector, col, info.name);
           task.tick(i + 1);
           return orderLabels(labels, counts, p.stringOrderType);
         });
@@ -238,22 +237,16 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
       const out: Record<string, Vector> = {};
       for (const i of cols) {
         const col = inputs[i];
-        const { codes, labels } = stringCodes(table.getChild(col) as Vector, col, info.name);
+        const v = table.getChild(col) as Vector;
         const numLabels = labelsArray[i].length;
-        // Map each distinct input code to its index once; rows then cost one typed-array lookup.
-        const codeToIndex = new Float64Array(labels.length);
-        for (let c = 0; c < labels.length; c++) codeToIndex[c] = lookups[i].get(labels[c]) ?? -1;
-        const values = new Float64Array(n);
+        // Each row's index, NULL_ROW for null and -1 for an unseen label, written over in place below.
+        const values = rowIndices(v, lookups[i], col, info.name);
         for (let r = 0; r < n; r++) {
-          const c = codes[r];
-          const idx = c < 0 ? -2 : codeToIndex[c];
-          if (idx >= 0) {
-            values[r] = idx;
-            continue;
-          }
+          const idx = values[r];
+          if (idx >= 0) continue;
           if (p.handleInvalid === "keep") values[r] = numLabels;
           else if (p.handleInvalid === "skip") keep![r] = 0;
-          else if (c < 0)
+          else if (idx === NULL_ROW)
             throw new InputError(
               "E_DATA",
               `${info.name}: column "${col}" row ${r}: StringIndexer encountered NULL value. To handle or skip NULLS, try setting StringIndexer.handleInvalid.`,
@@ -261,7 +254,7 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
           else
             throw new InputError(
               "E_DATA",
-              `${info.name}: column "${col}" row ${r}: Unseen label: ${labels[c]}. To handle unseen labels, set Param handleInvalid to keep.`,
+              `${info.name}: column "${col}" row ${r}: Unseen label: ${labelOf(v, r)}. To handle unseen labels, set Param handleInvalid to keep.`,
             );
         }
         out[outputs[i]] = makeVector(values);
@@ -274,6 +267,47 @@ function stringIndexerModel(p: Params, info: StageInfo, labelsArray: string[][])
       tables: { data: labelsTable(labelsArray) },
     }),
   };
+}
+
+/**
+ * A column's distinct labels (Spark's cast to string) and the rows holding each, nulls left out: an integer id
+ * column is counted by value (integer-values.ts), any other through its codes.
+ */
+function labelCounts(v: Vector, col: string, where: string): { labels: string[]; counts: ArrayLike<number> } {
+  const range = integerRange(v);
+  if (range) {
+    const byValue = countByValue(v, range);
+    const labels: string[] = [];
+    const counts: number[] = [];
+    for (let k = 0; k < byValue.length; k++)
+      if (byValue[k] > 0) {
+        labels.push(String(range.min + k));
+        counts.push(byValue[k]);
+      }
+    return { labels, counts };
+  }
+  const { codes, labels } = stringCodes(v, col, where);
+  const counts = new Float64Array(labels.length);
+  for (let r = 0; r < codes.length; r++) if (codes[r] >= 0) counts[codes[r]]++;
+  return { labels, counts };
+}
+
+/** Each row's label index in `lookup` (-1 unseen, NULL_ROW for null), looked up once per distinct value. */
+function rowIndices(v: Vector, lookup: ReadonlyMap<string, number>, col: string, where: string): Float64Array {
+  const range = integerRange(v);
+  if (range) return mapByValue(v, range, (x) => lookup.get(String(x)) ?? -1);
+  const { codes, labels } = stringCodes(v, col, where);
+  const codeToIndex = new Float64Array(labels.length);
+  for (let c = 0; c < labels.length; c++) codeToIndex[c] = lookup.get(labels[c]) ?? -1;
+  const out = new Float64Array(codes.length);
+  for (let r = 0; r < codes.length; r++) out[r] = codes[r] < 0 ? NULL_ROW : codeToIndex[codes[r]];
+  return out;
+}
+
+/** Row r's label as Spark casts it, for a message. */
+function labelOf(v: Vector, r: number): string {
+  const { labels, codes } = stringCodes(v.slice(r, r + 1), "", "");
+  return codes[0] < 0 ? "null" : labels[codes[0]];
 }
 
 /** Spark's StringIndexerModel data: one row, `labelsArray: array<array<string>>`. */
