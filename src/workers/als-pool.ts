@@ -11,7 +11,8 @@ import type { SolveRows } from "../kernels/als-half-step.js";
 import { controlView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { runChunks, chunkStarts, type AlsHalfStepJob } from "./als-chunks.js";
-import type { AlsWorkerData } from "./als-worker.js";
+import { fillCsr } from "../kernels/ratings-csr.js";
+import type { AlsCsrJob, AlsWorkerData } from "./als-worker.js";
 
 /** One memory of the ALS state (see planAlsSpaces): its layout, and the shared memory (wasm) or buffer (js). */
 export interface AlsSpace {
@@ -100,7 +101,7 @@ export class AlsPool {
     if (this.workers.length === 0) {
       runChunks(this.o.localSolveRows[space], buffer, layout, job, 0);
     } else {
-      await Promise.all(this.workers.map((w) => runOn(w, job)));
+      await Promise.all(this.workers.map((w) => runOn(w, { type: "halfStep", ...job })));
     }
     for (let c = 0; c < chunks; c++) {
       const status = control[1 + c];
@@ -109,13 +110,28 @@ export class AlsPool {
     return -1;
   }
 
+  /**
+   * Fills `job.side`'s CSR: on the first worker when there is one (the caller fills the other side meanwhile, so the
+   * setup's two counting sorts take one sort's time), else here. The arrays must then be SharedArrayBuffer views.
+   * The CSR is the same whichever thread writes it.
+   */
+  async fillCsr(job: AlsCsrJob): Promise<void> {
+    if (this.workers.length === 0) {
+      const space = this.o.sideSpace[job.side];
+      const v = sideViews(this.buffers[space], this.o.spaces[space].layout, job.side);
+      fillCsr(job.rowOf, job.colOf, job.rating, job.rows, v.indptr, v.indices, v.values);
+      return;
+    }
+    await runOn(this.workers[0], { type: "fillCsr", ...job });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }
 }
 
-function runOn(w: Worker, job: AlsHalfStepJob): Promise<void> {
+function runOn(w: Worker, message: ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob)): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: { type: string; message?: string }): void => {
       cleanup();
@@ -138,6 +154,6 @@ function runOn(w: Worker, job: AlsHalfStepJob): Promise<void> {
     w.on("message", onMessage);
     w.on("error", onError);
     w.on("exit", onExit);
-    w.postMessage({ type: "halfStep", ...job });
+    w.postMessage(message);
   });
 }

@@ -1,16 +1,18 @@
 /**
  * Worker entry for ALS half-steps. It builds its own kernel instance on each shared memory it was started with
- * and runs `runChunks` on request. Messages in: {type: "halfStep", ...AlsHalfStepJob} | {type: "close"};
+ * and runs `runChunks` on request. Messages in: {type: "halfStep", ...AlsHalfStepJob} | {type: "fillCsr", ...AlsCsrJob} |
+ * {type: "close"};
  * out: {type: "done"} | {type: "error", message}. A job runs in the memory of the side it solves. workerData carries
  * the WebAssembly.Memory objects (they cannot be rebuilt from their buffers, so they are the non-typed-array objects
  * handed over) or the SharedArrayBuffer.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { solveRowsJs, type SolveRows } from "../kernels/als-half-step.js";
-import type { AlsLayout, AlsSide } from "../kernels/als-layout.js";
+import { sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { instantiateAlsKernels } from "../kernels/als-wasm.js";
 import { relaxedSimdAvailable } from "../kernels/als-kernel-choice.js";
+import { fillCsr } from "../kernels/ratings-csr.js";
 import { runChunks, type AlsHalfStepJob } from "./als-chunks.js";
 
 export interface AlsWorkerData {
@@ -21,6 +23,15 @@ export interface AlsWorkerData {
   wasmBytes: Uint8Array | null;
   relaxedSimd: boolean;
   slot: number;
+}
+
+/** One side's CSR to fill from (row, col, rating) triples held in SharedArrayBuffers (als-pool.ts fillCsr). */
+export interface AlsCsrJob {
+  side: AlsSide;
+  rowOf: Int32Array;
+  colOf: Int32Array;
+  rating: Float32Array;
+  rows: number;
 }
 
 const data = workerData as AlsWorkerData;
@@ -44,12 +55,19 @@ for (const space of data.spaces) {
   }
 }
 
-port.on("message", (msg: { type: string } & AlsHalfStepJob) => {
+port.on("message", (msg: ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob) | { type: "close" }) => {
   if (msg.type === "close") {
     port.close();
     return;
   }
   try {
+    if (msg.type === "fillCsr") {
+      const space = data.sideSpace[msg.side];
+      const v = sideViews(buffers[space], data.spaces[space].layout, msg.side);
+      fillCsr(msg.rowOf, msg.colOf, msg.rating, msg.rows, v.indptr, v.indices, v.values);
+      port.postMessage({ type: "done" });
+      return;
+    }
     const space = data.sideSpace[msg.side];
     runChunks(solvers[space], buffers[space], data.spaces[space].layout, msg, data.slot);
     port.postMessage({ type: "done" });

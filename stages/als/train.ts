@@ -31,7 +31,7 @@ import { DEFAULT_ALS_KERNEL, relaxedSimdAvailable, type AlsKernelName } from "..
 import { AlsPool } from "../../src/workers/als-pool.js";
 import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js";
 import { denseIndex } from "../../src/kernels/dense-ids.js";
-import { fillCsr } from "./ratings-csr.js";
+import { fillCsr } from "../../src/kernels/ratings-csr.js";
 import { applyPositions, popularityPositions } from "./popularity-order.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
 import { alsObjective } from "./objective.js";
@@ -88,6 +88,13 @@ export interface AlsFactors {
   lossHistory: number[];
 }
 
+/** A copy in a SharedArrayBuffer, which a worker thread reads in place. */
+function sharedCopy(x: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(x.byteLength));
+  out.set(x);
+  return out;
+}
+
 /**
  * Multiply-adds up to which the per-sweep training objective is computed exactly (see objective.ts): ratings x rank,
  * plus users x rank^2 for implicit's Gram term. Beyond, every n-th user is summed: the objective runs in plain
@@ -112,9 +119,12 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const workers = Math.floor(o.workers);
   const rank = p.rank;
 
-  // ids -> dense indices; the per-rating index arrays are transient (8 bytes a rating)
-  const userOf = new Int32Array(nnz);
-  const itemOf = new Int32Array(nnz);
+  // ids -> dense indices; the per-rating index arrays are transient (8 bytes a rating), shared with the pool's first
+  // worker when there is one, which fills the item side's CSR from them (below).
+  const shared = workers > 1;
+  const int32s = (n: number) => (shared ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Int32Array(n));
+  const userOf = int32s(nnz);
+  const itemOf = int32s(nnz);
   const userIds = denseIndex(r.user, userOf);
   const itemIds = denseIndex(r.item, itemOf);
   // internal rows by descending popularity (popularity-order.ts); position[dense index] = internal row
@@ -159,9 +169,14 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const users = views[spaces.user].user;
   const items = views[spaces.item].item;
   const kp = layouts[0].kp;
+  let itemsFilled: Promise<void> | undefined;
   try {
+    // The two counting sorts at once: the item side on a worker (its ratings copied to shared memory, 4 bytes a
+    // rating for the moment), the user side here. The same CSRs as one after the other.
+    const pool = await poolStarting;
+    const rating = shared ? sharedCopy(r.rating) : r.rating;
+    itemsFilled = pool.fillCsr({ side: "item", rowOf: itemOf, colOf: userOf, rating, rows: itemIds.length });
     fillCsr(userOf, itemOf, r.rating, userIds.length, users.indptr, users.indices, users.values);
-    fillCsr(itemOf, userOf, r.rating, itemIds.length, items.indptr, items.indices, items.values);
     // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
     // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
     const initSeeds = sparkAlsInitSeeds(p.seed);
@@ -171,8 +186,10 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
       copyPadded(userInit, v.user.factors, rank, kp, userPosition);
       copyPadded(itemInit, v.item.factors, rank, kp, itemPosition);
     }
+    await itemsFilled;
   } catch (e) {
     // Never leave booting workers behind when the setup fails.
+    itemsFilled?.catch(() => undefined);
     void poolStarting.then((pool) => pool.close());
     throw e;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { denseIndex as denseIds } from "../../src/kernels/dense-ids.js";
-import { fillCsr } from "../../stages/als/ratings-csr.js";
+import { fillCsr } from "../../src/kernels/ratings-csr.js";
 
 describe("denseIds", () => {
   for (const [name, ids] of [
