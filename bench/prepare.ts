@@ -21,6 +21,7 @@ import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 // The built code, as the CLI runs it (under tsx the SQL engine's worker would also load TypeScript hooks).
 import { buildStage } from "../dist/src/core/define-stage.js";
 import { quietContext } from "../dist/src/core/run-context.js";
+import { SeededRandom } from "../dist/src/core/rng.js";
 import type { Transformer } from "../dist/src/core/stage.js";
 import { readTable } from "../dist/src/io/read-table.js";
 import { applyPrepare } from "../dist/src/prepare/apply-prepare.js";
@@ -35,19 +36,10 @@ const opt = (name: string, dflt?: string): string | undefined => {
 const ROWS = Number(opt("rows", "10000000"));
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** mulberry32: the same file for the same --rows on every machine. */
-function random(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeCsv(file: string, n: number): Promise<void> {
-  const r = random(17);
+  // Seeded: the same file for the same --rows on every machine.
+  const rng = new SeededRandom(17);
+  const r = () => rng.nextDouble();
   const users = Math.max(10, Math.floor(n / 50));
   const items = Math.max(10, Math.floor(n / 200));
   const out = createWriteStream(file);

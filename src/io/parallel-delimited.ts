@@ -13,7 +13,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { Field, Float32, Float64, Int32, Int64, RecordBatch, Schema, Struct, Table, makeData, type Data, type DataType } from "apache-arrow";
 import { FIRST_MISSING_KEY, LEADING_ZEROS_KEY, TEXT_REASON_KEY } from "../core/table.js";
-import type { DeclaredType } from "./column-builders.js";
+import type { DelimitedOptions } from "./delimited-reader.js";
 import { parseRange, type RangeReply, type RangeTask } from "./delimited-range.js";
 import { startWorkerBeside } from "../workers/start-worker.js";
 
@@ -27,13 +27,8 @@ const LF = 10;
 const CR = 13;
 const HEAD_BYTES = 1 << 20;
 
-interface Options {
-  delimiter: string;
-  header: boolean;
-  columns?: string[];
-  encoding: "utf-8" | "latin1";
-  types?: Record<string, DeclaredType>;
-  nullValues?: string[];
+/** The single-threaded reader's options (progress and sampling do not apply to a whole-file parallel read). */
+interface Options extends Omit<DelimitedOptions, "onProgress" | "sampleBytes"> {
   /** Tests lower it to run the parallel path on small files. */
   parallelMinBytes?: number;
 }
