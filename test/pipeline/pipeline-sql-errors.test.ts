@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isInputError } from "../../src/core/errors.js";
 import { quietContext } from "../../src/core/run-context.js";
 import { loadModel } from "../../src/model/load-model.js";
 import { readTable } from "../../src/io/read-table.js";
 import { run } from "../../src/run/run.js";
 import { validatePipeline } from "../../src/run/validate-pipeline.js";
+import { inputError } from "../input-error.js";
 
 let dir: string;
 
@@ -35,16 +35,6 @@ beforeAll(() => {
   writeFileSync(path.join(dir, "ratings.csv"), lines.join("\n") + "\n");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function inputError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isInputError(e), String(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error("expected exit 2");
-}
 
 function file(name: string, statements: string[]): string {
   const f = path.join(dir, name);

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isInputError } from "../../src/core/errors.js";
 import { reproduce } from "../../src/runs/reproduce.js";
 import { run } from "../../src/run/run.js";
 import { validatePipeline } from "../../src/run/validate-pipeline.js";
+import { inputError } from "../input-error.js";
 
 /** 30 users x 6 items each, then 5 exact duplicates of the first rows, one 'N/A' rating and one sparse user. */
 function ratingsCsv(): string {
@@ -41,16 +41,6 @@ const CLEANING = `prepare:
   - {type: drop-na, cols: [rating]}
   - {name: dedup, type: drop-duplicates, cols: [user, item], keep: last, orderBy: ts}
   - {type: min-count-filter, minUserCount: 2, minItemCount: 2, iterative: true}`;
-
-async function inputError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isInputError(e), String(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error("expected exit 2");
-}
 
 describe("prepare: in a run", () => {
   it("applies the steps before the split and records the funnel in manifest.json, metrics.json and the report", async () => {

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isInputError, type RecpipeError } from "../../src/core/errors.js";
 import { run } from "../../src/run/run.js";
 import { runCliAsync } from "../cli/run-cli.js";
 import { serverInfo, waitForServer } from "./spark-server.js";
+import { inputError } from "../input-error.js";
 
 let dir: string;
 
@@ -74,17 +74,6 @@ beforeAll(() => {
     );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function inputError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isInputError(e), String(e)).toBe(true);
-    expect((e as RecpipeError).exitCode).toBe(2);
-    return (e as Error).message;
-  }
-  throw new Error("expected exit 2");
-}
 
 const noRunDir = (name: string) => !existsSync(path.join(dir, `runs-${name}`)) || readdirSync(path.join(dir, `runs-${name}`)).length === 0;
 
