@@ -12,7 +12,10 @@ export interface IntegerRange {
   size: number;
 }
 
-/** Ranges up to twice the row count (or this many slots) are indexed by value; wider ones go through labels. */
+/**
+ * Ranges up to twice the row count (or this many slots) are indexed by value; wider ones go through labels. A table
+ * then costs at most 8 bytes a row, transient.
+ */
 const DENSE_RANGE = 1 << 16;
 
 /** The range of an int column of at most 32 bits (nulls ignored), when compact enough to index by; else undefined. */

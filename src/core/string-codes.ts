@@ -1,6 +1,7 @@
 import { DataType, type Vector } from "apache-arrow";
 import { InputError } from "./errors.js";
 import { javaDoubleToString, javaFloatToString } from "./spark-cast.js";
+import { integerRange } from "./integer-values.js";
 import { describeType, isValid } from "./table.js";
 
 /**
@@ -145,36 +146,18 @@ function primitiveCodes(v: Vector, codes: Int32Array, labels: string[]): StringC
 }
 
 /**
- * Id ranges up to twice the row count (or this many slots) are coded through a lookup table instead of a Map: the
- * table then costs at most 8 bytes a row, transient, beside the 4 bytes a row of the codes.
- */
-const DENSE_RANGE = 1 << 16;
-
-/**
  * Integer columns whose values span a compact range (user and item ids, almost always): codes through an Int32Array
  * indexed by value instead of a Map, about 20x faster on 25M rows. Codes are numbered by first appearance, exactly as
  * the Map path numbers them, so both give the same result. Undefined when the range is too wide for a table.
  */
 function denseIntCodes(v: Vector, codes: Int32Array, labels: string[]): StringCodes | undefined {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const d of v.data) {
-    // A sliced chunk's values start at its first row; only its null bitmap is addressed from d.offset.
-    const vals = d.values as Int32Array;
-    const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
-    for (let i = 0; i < d.length; i++) {
-      if (bitmap && !isValid(bitmap, d.offset + i)) continue;
-      const x = vals[i];
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-  }
-  if (min > max) {
+  const r = integerRange(v);
+  if (!r) return undefined;
+  if (r.size === 0) {
     codes.fill(-1);
     return { codes, labels };
   }
-  const range = max - min + 1;
-  if (range > Math.max(DENSE_RANGE, 2 * v.length)) return undefined;
+  const { min, size: range } = r;
   const table = new Int32Array(range).fill(-1);
   let o = 0;
   for (const d of v.data) {

@@ -1,4 +1,5 @@
-import { DataType, type Vector } from "apache-arrow";
+import type { Vector } from "apache-arrow";
+import { integerRange as compactRange, type IntegerRange } from "../core/integer-values.js";
 import { stringCodes } from "../core/string-codes.js";
 
 /** Distinct values of one id column (null counts as one more value), and its codes shifted so null is 0. */
@@ -56,23 +57,9 @@ function integerIdCodes(v: Vector): IdCodes | undefined {
   return { codes, size, distinct };
 }
 
-/** The smallest value and the span of an integer column without nulls, when the span is compact enough to index by. */
-function integerRange(v: Vector): { min: number; size: number } | undefined {
-  const t = v.type;
-  if (v.length === 0 || !DataType.isInt(t) || (t as { bitWidth: number }).bitWidth > 32 || v.nullCount > 0) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const d of v.data) {
-    // A sliced chunk's values start at its first row.
-    const vals = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++) {
-      const x = vals[i];
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-  }
-  const size = max - min + 1;
-  return size <= Math.max(1 << 16, 2 * v.length) ? { min, size } : undefined;
+/** integerRange for a column without nulls (the funnel's null is a value of its own, which a range cannot index). */
+function integerRange(v: Vector): IntegerRange | undefined {
+  return v.nullCount > 0 ? undefined : compactRange(v);
 }
 
 /**
