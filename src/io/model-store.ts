@@ -62,7 +62,12 @@ async function writeStage(stageDir: string, saved: SavedStage, where: string, en
   }
   for (const child of saved.children ?? []) {
     checkRelativePath(child.path, where);
-    await writeStage(path.join(stageDir, child.path), { ...child.stage, timestamp: child.stage.timestamp ?? saved.timestamp }, `${where}/${child.path}`, encoded);
+    await writeStage(
+      path.join(stageDir, child.path),
+      { ...child.stage, timestamp: child.stage.timestamp ?? saved.timestamp },
+      `${where}/${child.path}`,
+      encoded,
+    );
   }
 }
 

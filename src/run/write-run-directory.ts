@@ -43,7 +43,13 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     const model = { ...saved, ...(tables ? { tables } : {}), timestamp: opts.now.getTime() };
     // The model's large tables (ALS factors) encode on worker threads while this thread writes the rest; the model is
     // saved last, from those bytes. One thread (--workers 1) means one: everything is encoded here, in the same bytes.
-    const encoded = new Map(o.workers > 1 ? savedTables(model).filter(worthAWorker).map((t) => [t, parquetBytesOnWorker(t)] as const) : []);
+    const encoded = new Map(
+      o.workers > 1
+        ? savedTables(model)
+            .filter(worthAWorker)
+            .map((t) => [t, parquetBytesOnWorker(t)] as const)
+        : [],
+    );
     // Awaited by saveModel below; a write failing before it must not leave them as unhandled rejections.
     for (const bytes of encoded.values()) bytes.catch(() => undefined);
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
