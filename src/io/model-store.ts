@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { lstat, mkdir, readFile, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import type { Table } from "apache-arrow";
 import type { SavedStage } from "../core/saved-stage.js";
 import { InputError } from "../core/errors.js";
 import { writeDirAtomically } from "./atomic-dir.js";
@@ -19,18 +18,10 @@ import { isDataPartFile, readParquetPath } from "./read-table.js";
  * damaged file on load. The uuid is derived from uid and table name, so saving the same model twice gives the same tree, byte for byte
  * (with the timestamp taken from `saved.timestamp`). The whole tree is written atomically.
  */
-export async function saveModel(dir: string, saved: SavedStage, opts: { overwrite?: boolean; encoded?: EncodedTables } = {}): Promise<void> {
+export async function saveModel(dir: string, saved: SavedStage, opts: { overwrite?: boolean } = {}): Promise<void> {
   // Nested stages share the top-level save time, so a model saved with a given timestamp is byte-identical throughout.
   const timestamp = saved.timestamp ?? Date.now();
-  await writeDirAtomically(dir, (tmp) => writeStage(tmp, { ...saved, timestamp }, dir, opts.encoded), { overwrite: opts.overwrite });
-}
-
-/** Parquet bytes of some of a model's tables, already being encoded elsewhere (parquet-on-worker.ts); the rest are encoded when written. */
-export type EncodedTables = ReadonlyMap<Table, Promise<Uint8Array>>;
-
-/** Every table of a SavedStage tree, children included. */
-export function savedTables(saved: SavedStage): Table[] {
-  return [...Object.values(saved.tables ?? {}), ...(saved.children ?? []).flatMap((c) => savedTables(c.stage))];
+  await writeDirAtomically(dir, (tmp) => writeStage(tmp, { ...saved, timestamp }, dir), { overwrite: opts.overwrite });
 }
 
 /** Deterministic stand-in for Spark's per-job random UUID in part file names. */
@@ -46,7 +37,7 @@ function checkRelativePath(p: string, where: string): void {
   }
 }
 
-async function writeStage(stageDir: string, saved: SavedStage, where: string, encoded?: EncodedTables): Promise<void> {
+async function writeStage(stageDir: string, saved: SavedStage, where: string): Promise<void> {
   const metaDir = path.join(stageDir, "metadata");
   await mkdir(metaDir, { recursive: true });
   await writeFileWithCrc(path.join(metaDir, "part-00000"), encodeMetadata(saved, where) + "\n");
@@ -57,17 +48,12 @@ async function writeStage(stageDir: string, saved: SavedStage, where: string, en
     const tableDir = path.join(stageDir, name);
     await mkdir(tableDir, { recursive: true });
     const file = `part-00000-${partFileUuid(saved.uid, name)}-c000.snappy.parquet`;
-    await writeFileWithCrc(path.join(tableDir, file), await (encoded?.get(table) ?? writeParquetBytes(table)));
+    await writeFileWithCrc(path.join(tableDir, file), writeParquetBytes(table));
     await writeFileWithCrc(path.join(tableDir, "_SUCCESS"), "");
   }
   for (const child of saved.children ?? []) {
     checkRelativePath(child.path, where);
-    await writeStage(
-      path.join(stageDir, child.path),
-      { ...child.stage, timestamp: child.stage.timestamp ?? saved.timestamp },
-      `${where}/${child.path}`,
-      encoded,
-    );
+    await writeStage(path.join(stageDir, child.path), { ...child.stage, timestamp: child.stage.timestamp ?? saved.timestamp }, `${where}/${child.path}`);
   }
 }
 

@@ -1,11 +1,9 @@
 import { displayPath } from "../io/display-path.js";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Table } from "apache-arrow";
 import { stringify } from "yaml";
 import { listFilesRecursive, writeNewDirAtomically } from "../io/atomic-dir.js";
-import { saveModel, savedTables } from "../io/model-store.js";
-import { parquetBytesOnWorker } from "../io/parquet-on-worker.js";
+import { saveModel } from "../io/model-store.js";
 import { asWriteInputError } from "../io/write-error.js";
 import { writeTable } from "../io/write-table.js";
 import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
@@ -40,18 +38,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     // The item attributes travel with the model (a folder beside metadata/, which Spark's loaders ignore), so
     // `recpipe recommend --model` shows titles without the items file.
     const tables = o.itemAttributes ? { ...saved.tables, [ITEM_ATTRIBUTES_TABLE]: o.itemAttributes.table } : saved.tables;
-    const model = { ...saved, ...(tables ? { tables } : {}), timestamp: opts.now.getTime() };
-    // The model's large tables (ALS factors) encode on worker threads while this thread writes the rest; the model is
-    // saved last, from those bytes. One thread (--workers 1) means one: everything is encoded here, in the same bytes.
-    const encoded = new Map(
-      o.workers > 1
-        ? savedTables(model)
-            .filter(worthAWorker)
-            .map((t) => [t, parquetBytesOnWorker(t)] as const)
-        : [],
-    );
-    // Awaited by saveModel below; a write failing before it must not leave them as unhandled rejections.
-    for (const bytes of encoded.values()) bytes.catch(() => undefined);
+    await saveModel(join(tmp, "model"), { ...saved, ...(tables ? { tables } : {}), timestamp: opts.now.getTime() });
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
     if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
@@ -71,7 +58,6 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     };
     await writeFile(join(tmp, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
     await writeFile(join(tmp, "report.html"), await renderRunReport(o, pipelineYaml, opts.now));
-    await saveModel(join(tmp, "model"), model, { encoded });
     const manifest: Manifest = {
       recpipeVersion: recpipeVersion(),
       nodeVersion: process.version,
@@ -96,22 +82,6 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   });
   return dir;
-}
-
-/**
- * Below this many values a table encodes faster than a worker starts (tens of milliseconds): a 10k-user rank-10
- * model's factors stay here; a 200k-user rank-64 one's (13M floats, 0.3 s) go to a worker.
- */
-export const WORKER_TABLE_VALUES = 1_000_000;
-
-function worthAWorker(t: Table): boolean {
-  let values = 0;
-  for (const f of t.schema.fields) {
-    const v = t.getChild(f.name);
-    // A list column (factor vectors) counts its values, not its rows.
-    values += v?.data.reduce((n, d) => n + (d.children[0]?.length ?? d.length), 0) ?? 0;
-  }
-  return values >= WORKER_TABLE_VALUES;
 }
 
 export async function artefactRecords(dir: string): Promise<ArtefactRecord[]> {

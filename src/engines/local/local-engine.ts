@@ -103,6 +103,8 @@ class LocalEngine implements Engine<Table, PipelineModel> {
   async evaluate(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, recommendsLater: boolean): Promise<Record<string, number>> {
     if (recommendsLater) {
       const topK = sharedTopK(model, evaluators, this.s.loaded.spec.recommend, train, test, this.s.ctxFor("evaluate"));
+      // Awaited below: a bad test column failing it during setImmediate must stay this phase's error (exit 2), not crash.
+      topK.catch(() => undefined);
       // The shared top-k runs on worker threads with this thread idle, and the baselines (fitted and scored on this
       // thread, independent of the model's lists) are the next work the run asks for: at 10M ratings they overlap
       // about a second. setImmediate lets the top-k reach its workers first; baselines() then returns this result.
