@@ -1,12 +1,15 @@
 /**
  * The evaluate and baselines phases do only the work their results need, and the same results come out: ranking
  * metrics alone predict no test rows; the test users outside the model's (sparse or dense) ids join the shared lists;
- * baselines started while the shared top-k runs on workers equal baselines computed after it.
+ * baselines started while the shared top-k runs on workers equal baselines computed after it; bias-baseline checks
+ * ratings alone when no id is null, and still names the first bad row.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { tableFromArrays } from "apache-arrow";
+import { Int32, Table, makeVector, tableFromArrays, vectorFromArray } from "apache-arrow";
+import { buildStage } from "../../src/core/define-stage.js";
+import { biasBaseline } from "../../stages/bias-baseline.js";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { quietContext } from "../../src/core/run-context.js";
 import type { FittedStage } from "../../src/core/stage.js";
@@ -107,5 +110,29 @@ evaluate:
     expect(Object.keys(overlapped.baselines).sort()).toEqual(["bias-baseline", "most-popular"]);
     expect(overlapped.baselines).toEqual(after.baselines);
     expect(overlapped.metrics).toEqual(after.metrics);
+  });
+});
+
+describe("bias-baseline refuses a bad training row by its first bad row", () => {
+  const fit = (user: (number | null)[], rating: number[]) =>
+    buildStage(biasBaseline, {}).fit(
+      new Table({
+        user: vectorFromArray(user, new Int32()),
+        item: makeVector(Int32Array.from(rating.map((_, k) => k % 2))),
+        rating: makeVector(Float32Array.from(rating)),
+      }),
+      ctx,
+    );
+
+  it("a NaN rating when no id is null", async () => {
+    await expect(fit([0, 1, 2, 3], [4, 3, NaN, NaN])).rejects.toThrow(/training row 2 has a null or NaN in "rating"/);
+  });
+
+  it("a null user before a NaN rating", async () => {
+    await expect(fit([0, null, 2, 3], [4, 3, NaN, 1])).rejects.toThrow(/training row 1 has a null or NaN in "user"/);
+  });
+
+  it("fits when every row is good", async () => {
+    await expect(fit([0, 1, 2, 3], [4, 3, 2, 1])).resolves.toBeDefined();
   });
 });
