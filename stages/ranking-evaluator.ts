@@ -104,6 +104,7 @@ function rankingEvaluatorOf(p: Params, info: StageInfo): Evaluator {
     metricKey: atK ? `${p.metricName}@${p.k}` : p.metricName,
     isLargerBetter: p.metricName !== EPR,
     needsRecommender: true,
+    readsPredictions: false,
     async evaluate(input: EvaluationInput, ctx: RunContext) {
       const rec = input.recommender;
       if (!rec)

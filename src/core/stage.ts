@@ -126,6 +126,11 @@ export interface Evaluator extends StageBase {
   readonly isLargerBetter: boolean;
   /** True when the evaluator needs a Recommender (ranking metrics). */
   readonly needsRecommender: boolean;
+  /**
+   * False when `evaluate` never reads `input.predictions` once `testTransformed` is given (the ranking metrics read
+   * the test rows and the recommender's lists): the run then skips predicting every test row. Absent means it reads them.
+   */
+  readonly readsPredictions?: boolean;
   evaluate(input: EvaluationInput, ctx: RunContext): Promise<number>;
   save(): SavedStage;
 }

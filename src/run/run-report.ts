@@ -9,7 +9,7 @@ import { joinIntoTables } from "../engines/local/join-item-attributes.js";
 import { tuningVerdicts } from "./tuning-verdicts.js";
 import type { RunOutcome } from "./run-outcome.js";
 import { quietContext } from "../core/run-context.js";
-import { stringCodes } from "../core/string-codes.js";
+import { distinctCount } from "./distinct-count.js";
 
 /** report.html for a run: turns what the run computed into the report's plain data. */
 export async function renderRunReport(o: RunOutcome, pipelineYaml: string, now: Date): Promise<string> {
@@ -26,7 +26,7 @@ async function reportData(o: RunOutcome, pipelineYaml: string, now: Date): Promi
     const all = (col: string) => {
       const source = new IdLabels(o.model, col).sourceColumn;
       const v = o.data?.getChild(source);
-      return v ? stringCodes(v, source, "report").labels.length : undefined;
+      return v ? distinctCount(v, source, "report") : undefined;
     };
     data.users = all(rec.userCol) ?? rec.knownUsers().length;
     data.items = all(rec.itemCol) ?? rec.knownItems().length;

@@ -82,7 +82,8 @@ export async function computeBaselines(
     }
     const quiet = { ...ctx, warn: () => undefined };
     const input: EvaluationInput = {
-      predictions: ratings ? await baseline.transform(testF, quiet) : testF,
+      // Predicted only for an evaluator that reads them (ranking metrics read the test rows and the lists).
+      predictions: ratings && evaluators.some((e) => e.readsPredictions !== false) ? await baseline.transform(testF, quiet) : testF,
       recommender: isRecommender(baseline) ? baseline : undefined,
       trainTransformed: trainF,
       testTransformed: testF,

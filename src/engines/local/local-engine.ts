@@ -101,15 +101,39 @@ class LocalEngine implements Engine<Table, PipelineModel> {
   }
 
   async evaluate(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table, recommendsLater: boolean): Promise<Record<string, number>> {
-    if (recommendsLater) this.shared = await sharedTopK(model, evaluators, this.s.loaded.spec.recommend, train, test, this.s.ctxFor("evaluate"));
+    if (recommendsLater) {
+      const topK = sharedTopK(model, evaluators, this.s.loaded.spec.recommend, train, test, this.s.ctxFor("evaluate"));
+      // Awaited below: a bad test column failing it during setImmediate must stay this phase's error (exit 2), not crash.
+      topK.catch(() => undefined);
+      // The shared top-k runs on worker threads with this thread idle, and the baselines (fitted and scored on this
+      // thread, independent of the model's lists) are the next work the run asks for: at 10M ratings they overlap
+      // about a second. setImmediate lets the top-k reach its workers first; baselines() then returns this result.
+      if (evaluators.some((e) => e.needsRecommender) && this.s.loaded.spec.recommend?.excludeSeen) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.early = { model, train, test, result: this.computeBaselines(model, evaluators, train, test) };
+        // Awaited by baselines(); a failure here is that phase's to report, not an unhandled rejection meanwhile.
+        this.early.result.catch(() => undefined);
+      }
+      this.shared = await topK;
+    }
     return evaluateModel(model, evaluators, train, test, this.s.ctxFor("evaluate"), this.shared);
   }
+
+  /** Baselines started while the shared top-k ran (see evaluate), for the model and split they were started for. */
+  private early?: { model: PipelineModel; train: Table; test: Table; result: Promise<Record<string, Record<string, number>>> };
 
   trainMetrics(model: PipelineModel, evaluators: readonly Evaluator[], train: Table): Promise<Record<string, number>> {
     return trainMetrics(model, evaluators, train, this.s.ctxFor("evaluate"));
   }
 
   baselines(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table): Promise<Record<string, Record<string, number>>> {
+    const early = this.early;
+    this.early = undefined;
+    if (early && early.model === model && early.train === train && early.test === test) return early.result;
+    return this.computeBaselines(model, evaluators, train, test);
+  }
+
+  private computeBaselines(model: PipelineModel, evaluators: readonly Evaluator[], train: Table, test: Table): Promise<Record<string, Record<string, number>>> {
     return computeBaselines(
       this.s.loaded.registry,
       model,
