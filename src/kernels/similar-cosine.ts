@@ -172,22 +172,6 @@ export function thresholdFor(root: number, eps: number): number {
   return Math.ceil(t);
 }
 
-/** Balanced contiguous ranges of query octets: octet o scores nOctets - o target octets (the upper triangle). */
-export function splitOctets(nOctets: number, parts: number): Array<[number, number]> {
-  const total = (nOctets * (nOctets + 1)) / 2;
-  const out: Array<[number, number]> = [];
-  let start = 0;
-  let done = 0;
-  for (let p = 0; p < parts; p++) {
-    let end = start;
-    const goal = (total * (p + 1)) / parts;
-    while (end < nOctets && (p === parts - 1 || done + (nOctets - end) / 2 <= goal)) done += nOctets - end++;
-    out.push([start, end]);
-    start = end;
-  }
-  return out;
-}
-
 /** Raises item i's shared threshold to what heap root `root` allows, if that is higher. */
 function raise(thr: Int32Array, i: number, root: number, eps: number): void {
   const t = thresholdFor(root, eps);

@@ -6,9 +6,16 @@
  * list are scored in f32.
  */
 import { createTopKMemory } from "../../src/kernels/top-k-dot-wasm.js";
-import { mergeSimilarCosine, planSimilarCosineLayout, prepareSimilarCosine, similarCosineViews } from "../../src/kernels/similar-cosine.js";
+import {
+  mergeSimilarCosine,
+  planSimilarCosineLayout,
+  prepareSimilarCosine,
+  similarCosineViews,
+  type SimilarCosineLayout,
+  type SimilarCosineViews,
+} from "../../src/kernels/similar-cosine.js";
 import { runSimilarCosineRange, similarCosineWasmModule, type SimilarCosineEngine, type SimilarCosineShared } from "../../src/kernels/similar-cosine-wasm.js";
-import { runSimilarCosineOnWorkers } from "../../src/workers/similar-cosine-pool.js";
+import { startSimilarCosineWorkers } from "../../src/workers/similar-cosine-pool.js";
 import type { FactorSet, TopK } from "./recommend.js";
 
 /** Row indices of ids in increasing id order (targets are indexed in id order: ties go to the larger id). */
@@ -25,19 +32,27 @@ export async function similarForEveryItem(normalised: FactorSet, k: number, opts
   const rank = normalised.rank;
   const engine = opts.engine ?? "wasm";
   const workers = Math.max(1, Math.min(Math.floor(opts.workers), Math.ceil(n / 8)));
+  // The workers start up while this thread orders and quantises the rows (a worker's start costs tens of ms).
+  const pool = workers > 1 ? startSimilarCosineWorkers(workers - 1) : null;
+  let views: SimilarCosineViews;
+  let layout: SimilarCosineLayout;
   const order = orderById(normalised.ids);
-  const rows = new Float32Array(n * rank);
-  for (let t = 0; t < n; t++) rows.set(normalised.factors.subarray(order[t] * rank, (order[t] + 1) * rank), t * rank);
+  try {
+    const rows = new Float32Array(n * rank);
+    for (let t = 0; t < n; t++) rows.set(normalised.factors.subarray(order[t] * rank, (order[t] + 1) * rank), t * rank);
 
-  const layout = planSimilarCosineLayout(n, rank, k, workers);
-  let shared: SimilarCosineShared;
-  if (engine === "wasm") shared = { engine, memory: createTopKMemory(layout.totalBytes), module: similarCosineWasmModule() };
-  else shared = { engine, buffer: workers > 1 ? new SharedArrayBuffer(layout.totalBytes) : new ArrayBuffer(layout.totalBytes) };
-  const buffer = shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
-  const views = similarCosineViews(buffer, layout);
-  prepareSimilarCosine(rows, views, layout);
-  if (workers <= 1) runSimilarCosineRange(shared, layout, 0, 0, layout.nPad / 8);
-  else await runSimilarCosineOnWorkers(shared, layout);
+    layout = planSimilarCosineLayout(n, rank, k, workers);
+    let shared: SimilarCosineShared;
+    if (engine === "wasm") shared = { engine, memory: createTopKMemory(layout.totalBytes), module: similarCosineWasmModule() };
+    else shared = { engine, buffer: workers > 1 ? new SharedArrayBuffer(layout.totalBytes) : new ArrayBuffer(layout.totalBytes) };
+    const buffer = shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
+    views = similarCosineViews(buffer, layout);
+    prepareSimilarCosine(rows, views, layout);
+    if (pool) await pool.run(shared, layout);
+    else runSimilarCosineRange(shared, layout, 0, 0, layout.nPad / 8);
+  } finally {
+    await pool?.close();
+  }
 
   const outIdx = new Int32Array(n * k);
   const outScores = new Float32Array(n * k);

@@ -3,7 +3,15 @@ import type { FactorSet } from "../../stages/als/recommend.js";
 import { recommendTopK } from "../../stages/als/recommend.js";
 import { normalisedFactors } from "../../stages/als/similar-items.js";
 import { similarForEveryItem } from "../../stages/als/similar-items-every.js";
-import { planSimilarCosineLayout, prepareSimilarCosine, SIMCOS_SCALE, similarCosineViews, splitOctets } from "../../src/kernels/similar-cosine.js";
+import { mergeSimilarCosine, planSimilarCosineLayout, prepareSimilarCosine, SIMCOS_SCALE, similarCosineViews } from "../../src/kernels/similar-cosine.js";
+import {
+  runSimilarCosineChunks,
+  runSimilarCosineRange,
+  SIMCOS_CHUNK_OCTETS,
+  similarCosineWasmModule,
+  type SimilarCosineShared,
+} from "../../src/kernels/similar-cosine-wasm.js";
+import { createTopKMemory } from "../../src/kernels/top-k-dot-wasm.js";
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -37,6 +45,7 @@ describe("similar items of every item (symmetric, int16-screened kernel)", () =>
     [1001, 16],
     [61, 1],
     [300, 64],
+    [4099, 3], // five chunks of query octets: threads claim them as they come
   ] as const) {
     for (const [engine, workers] of [
       ["wasm", 1],
@@ -94,16 +103,35 @@ describe("similar items of every item (symmetric, int16-screened kernel)", () =>
     expect(worst).toBeLessThanOrEqual(l.eps);
   });
 
-  it("splits query octets into contiguous ranges of about equal triangle work", () => {
-    const ranges = splitOctets(1000, 3);
-    expect(ranges[0][0]).toBe(0);
-    expect(ranges[2][1]).toBe(1000);
-    for (let p = 1; p < 3; p++) expect(ranges[p][0]).toBe(ranges[p - 1][1]);
-    const work = ranges.map(([a, b]) => {
-      let w = 0;
-      for (let o = a; o < b; o++) w += 1000 - o;
-      return w;
+  for (const engine of ["wasm", "js"] as const) {
+    it(`gives the same lists whichever thread runs which chunk of query octets, in any order (what claiming chunks relies on; ${engine})`, async () => {
+      const n = 4099; // 513 octets: five chunks
+      const rank = 3;
+      const next = lcg(7);
+      const set = normalisedFactors({ ids: Int32Array.from({ length: n }, (_, i) => i), factors: Float32Array.from({ length: n * rank }, next), rank });
+      const want = await bruteForce(set, 10);
+      const l = planSimilarCosineLayout(n, rank, 10, 3);
+      const shared: SimilarCosineShared =
+        engine === "wasm"
+          ? { engine, memory: createTopKMemory(l.totalBytes), module: similarCosineWasmModule() }
+          : { engine, buffer: new ArrayBuffer(l.totalBytes) };
+      const v = similarCosineViews(shared.engine === "wasm" ? shared.memory.buffer : shared.buffer, l);
+      prepareSimilarCosine(set.factors, v, l);
+      const nOctets = l.nPad / 8;
+      const chunks = Math.ceil(nOctets / SIMCOS_CHUNK_OCTETS);
+      expect(chunks).toBeGreaterThan(3);
+      // Thread 1 claims the last two chunks from a counter; then the rest, last first, on threads out of step with them.
+      const counter = Int32Array.of(chunks - 2);
+      runSimilarCosineChunks(shared, l, 1, counter);
+      expect(counter[0]).toBe(chunks + 1);
+      for (let c = chunks - 3; c >= 0; c--) runSimilarCosineRange(shared, l, (c * 2) % 3, c * SIMCOS_CHUNK_OCTETS, (c + 1) * SIMCOS_CHUNK_OCTETS);
+      const outIdx = new Int32Array(n * 10);
+      const outScores = new Float32Array(n * 10);
+      const counts = new Int32Array(n);
+      mergeSimilarCosine(v, l, outIdx, outScores, counts);
+      expect(Array.from(counts)).toEqual(Array.from(want.counts));
+      expect(Array.from(outIdx)).toEqual(Array.from(want.ids));
+      expect(Buffer.from(outScores.buffer).equals(Buffer.from(want.scores.buffer))).toBe(true);
     });
-    for (const w of work) expect(Math.abs(w - 500500 / 3)).toBeLessThan(1000);
-  });
+  }
 });
