@@ -70,7 +70,10 @@ function runSection(s: BenchmarkSection): SectionResult {
   let stdout = "";
   let stderr = "";
   let failed: string | undefined;
-  for (const argv of commands) {
+  for (const [i, argv] of commands.entries()) {
+    // A section's later commands (e2e-compare's 3M table after its 10M one) start on a quiet machine too, or their
+    // rows start at the load the section's own first command left and do not count.
+    if (i > 0) waitForQuiet();
     const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", maxBuffer: 64 * 2 ** 20, env: { ...process.env, RECPIPE_SHARED: shared } });
     stdout += r.stdout ?? "";
     stderr += r.stderr ?? "";
