@@ -1,5 +1,5 @@
 import type { Vector } from "apache-arrow";
-import { integerRange as compactRange, type IntegerRange } from "../core/integer-values.js";
+import { integerRange, type IntegerRange } from "../core/integer-values.js";
 import { stringCodes } from "../core/string-codes.js";
 
 /** Distinct values of one id column (null counts as one more value), and its codes shifted so null is 0. */
@@ -36,7 +36,7 @@ export function idCodes(v: Vector, name: string, where: string): IdCodes {
  * Counts and distinct pairs do not depend on how the codes are numbered. Undefined for any other column.
  */
 function integerIdCodes(v: Vector): IdCodes | undefined {
-  const range = integerRange(v);
+  const range = nullFreeRange(v);
   if (!range) return undefined;
   const codes = new Int32Array(v.length);
   const size = range.size + 1;
@@ -58,8 +58,8 @@ function integerIdCodes(v: Vector): IdCodes | undefined {
 }
 
 /** integerRange for a column without nulls (the funnel's null is a value of its own, which a range cannot index). */
-function integerRange(v: Vector): IntegerRange | undefined {
-  return v.nullCount > 0 ? undefined : compactRange(v);
+function nullFreeRange(v: Vector): IntegerRange | undefined {
+  return v.nullCount > 0 ? undefined : integerRange(v);
 }
 
 /**
@@ -69,8 +69,8 @@ function integerRange(v: Vector): IntegerRange | undefined {
  */
 export function integerPairCounts(users: Vector, items: Vector): { users: number; items: number; pairs: number } | undefined {
   if (users.data.length !== items.data.length || users.data.some((d, k) => d.length !== items.data[k].length)) return undefined;
-  const u = integerRange(users);
-  const i = integerRange(items);
+  const u = nullFreeRange(users);
+  const i = nullFreeRange(items);
   if (!u || !i) return undefined;
   const start = new Int32Array(u.size + 1);
   const seenItem = new Uint8Array(i.size);

@@ -5,6 +5,7 @@
  * number of threads.
  */
 import type { SolverCode, SolveRows } from "../kernels/als-half-step.js";
+import { fillCsr } from "../kernels/ratings-csr.js";
 import { ALS_CHUNK_RATINGS, ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 
 /** One half-step, as posted to workers (numbers and strings only). */
@@ -72,4 +73,19 @@ export function runChunks(solveRows: SolveRows, buffer: ArrayBufferLike, layout:
     args.rowEnd = starts[c + 1];
     Atomics.store(control, 1 + c, solveRows(args));
   }
+}
+
+/** One side's CSR to fill from (row, col, rating) triples; SharedArrayBuffer views when a worker fills it (als-pool.ts). */
+export interface AlsCsrJob {
+  side: AlsSide;
+  rowOf: Int32Array;
+  colOf: Int32Array;
+  rating: Float32Array;
+  rows: number;
+}
+
+/** Fills `job.side`'s CSR in `buffer` (the memory that solves that side), on whichever thread calls it. */
+export function fillSideCsr(buffer: ArrayBufferLike, layout: AlsLayout, job: AlsCsrJob): void {
+  const v = sideViews(buffer, layout, job.side);
+  fillCsr(job.rowOf, job.colOf, job.rating, job.rows, v.indptr, v.indices, v.values);
 }

@@ -10,9 +10,8 @@ import { Worker } from "node:worker_threads";
 import type { SolveRows } from "../kernels/als-half-step.js";
 import { controlView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
-import { runChunks, chunkStarts, type AlsHalfStepJob } from "./als-chunks.js";
-import { fillCsr } from "../kernels/ratings-csr.js";
-import type { AlsCsrJob, AlsWorkerData } from "./als-worker.js";
+import { runChunks, chunkStarts, fillSideCsr, type AlsCsrJob, type AlsHalfStepJob } from "./als-chunks.js";
+import type { AlsWorkerData } from "./als-worker.js";
 
 /** One memory of the ALS state (see planAlsSpaces): its layout, and the shared memory (wasm) or buffer (js). */
 export interface AlsSpace {
@@ -118,8 +117,7 @@ export class AlsPool {
   async fillCsr(job: AlsCsrJob): Promise<void> {
     if (this.workers.length === 0) {
       const space = this.o.sideSpace[job.side];
-      const v = sideViews(this.buffers[space], this.o.spaces[space].layout, job.side);
-      fillCsr(job.rowOf, job.colOf, job.rating, job.rows, v.indptr, v.indices, v.values);
+      fillSideCsr(this.buffers[space], this.o.spaces[space].layout, job);
       return;
     }
     await runOn(this.workers[0], { type: "fillCsr", ...job });

@@ -8,12 +8,11 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { solveRowsJs, type SolveRows } from "../kernels/als-half-step.js";
-import { sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
+import type { AlsLayout, AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { instantiateAlsKernels } from "../kernels/als-wasm.js";
 import { relaxedSimdAvailable } from "../kernels/als-kernel-choice.js";
-import { fillCsr } from "../kernels/ratings-csr.js";
-import { runChunks, type AlsHalfStepJob } from "./als-chunks.js";
+import { fillSideCsr, runChunks, type AlsCsrJob, type AlsHalfStepJob } from "./als-chunks.js";
 
 export interface AlsWorkerData {
   engine: "wasm" | "js";
@@ -23,15 +22,6 @@ export interface AlsWorkerData {
   wasmBytes: Uint8Array | null;
   relaxedSimd: boolean;
   slot: number;
-}
-
-/** One side's CSR to fill from (row, col, rating) triples held in SharedArrayBuffers (als-pool.ts fillCsr). */
-export interface AlsCsrJob {
-  side: AlsSide;
-  rowOf: Int32Array;
-  colOf: Int32Array;
-  rating: Float32Array;
-  rows: number;
 }
 
 const data = workerData as AlsWorkerData;
@@ -63,8 +53,7 @@ port.on("message", (msg: ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fil
   try {
     if (msg.type === "fillCsr") {
       const space = data.sideSpace[msg.side];
-      const v = sideViews(buffers[space], data.spaces[space].layout, msg.side);
-      fillCsr(msg.rowOf, msg.colOf, msg.rating, msg.rows, v.indptr, v.indices, v.values);
+      fillSideCsr(buffers[space], data.spaces[space].layout, msg);
       port.postMessage({ type: "done" });
       return;
     }

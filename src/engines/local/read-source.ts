@@ -1,7 +1,6 @@
 import { displayPath } from "../../io/display-path.js";
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { collectGarbage } from "../../core/collect-garbage.js";
 import { InputError } from "../../core/errors.js";
 import { LEADING_ZEROS_KEY } from "../../core/table.js";
 import type { Schema, Table } from "apache-arrow";
@@ -56,8 +55,6 @@ export async function readSource(
     },
   });
   task?.done();
-  // The parse's buffers (hundreds of MB of text at 25M rows) are garbage now: freed before the split allocates.
-  if (table.numRows >= 1 << 20) collectGarbage();
   for (const f of table.schema.fields) {
     const lost = f.metadata.get(LEADING_ZEROS_KEY);
     if (lost)
