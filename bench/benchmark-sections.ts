@@ -143,7 +143,9 @@ The script checks that both leave the same number of rows after every step. Peak
 bytes are its Arrow buffers after reading. Each step's peak is its own (the kernel's peak counter reset before it);
 "prepare phase" is applyPrepare as a run calls it, with the funnel's counts (rows, users, items, duplicate pairs)
 after every step, which pandas' script does not compute. "a run without prepare" times the one thing prepare adds to
-a run that has no \`prepare:\` block: the source's counts, for its funnel row and its duplicate-pair warning.`,
+a run that has no \`prepare:\` block: the source's counts, for its funnel row and its duplicate-pair warning. A run
+counts them on a worker beside its split (src/prepare/source-counts.ts): its own thread pays the hand-over of the two
+id columns, timed first; then when the worker's counts are ready, and what the same counts take on the run's thread.`,
     targets: "the four steps at most 0.5x pandas' time, with at most 2x the table's bytes of extra memory; a run without `prepare:` pays nothing measurable.",
     commands: ({ quick }) => [[...tsx, "bench/prepare.ts", "--rows", quick ? "2000000" : "10000000", "--pandas", ".venv/bin/python"]],
   },

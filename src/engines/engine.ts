@@ -20,8 +20,12 @@ export interface Engine<Data = unknown, Fitted = unknown> {
   readonly record?: EngineRecord;
   /** Reads the pipeline's source and checks every column and type across the prepare `steps` and `stages` before any fit. */
   load(stages: readonly PipelineStage[], steps?: readonly PrepareStep[]): Promise<LoadedData<Data>>;
-  /** Applies the data-preparation steps, in order, before the split; the funnel when the engine counts one. */
-  prepare(data: Data, steps: readonly PrepareStep[]): Promise<{ data: Data; funnel?: FunnelStep[] }>;
+  /**
+   * Applies the data-preparation steps, in order, before the split: the rows left (undefined: the source's, unchanged)
+   * and the funnel when the engine counts one. The funnel is read only when the run is written, so an engine may still
+   * be counting it (the local source counts of a run without prepare:, on a worker beside the split).
+   */
+  prepare(data: Data, steps: readonly PrepareStep[]): Promise<{ data: Data; rows?: number; funnel?: Promise<FunnelStep[]> }>;
   /** `reuseInput`: the run reads `data` row by row no more, so a local split may reuse its buffers (Splitter.split). */
   split(data: Data, splitter: Splitter, ctx: RunContext, reuseInput?: boolean): Promise<SplitData<Data>>;
   /** How tuning trials run here; the search itself is src/run/tune.ts. */

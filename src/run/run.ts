@@ -21,9 +21,10 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
   try {
     const steps = prepareSteps(loaded);
     const read = await time("read", () => engine.load(stages, steps));
-    const { data, funnel } = await engine.prepare(read.data, steps);
+    const prepared = await engine.prepare(read.data, steps);
+    const { data } = prepared;
     // The rows the split (and a refit on every row) receive: the source's, or what prepare left of them.
-    const dataRows = funnel?.at(-1)?.rows ?? read.rows;
+    const dataRows = prepared.rows ?? read.rows;
     // Only a refit on every row reads the data's rows after the split (the report counts ids and ratings, in any order).
     const reuseData = spec.tune?.params.refit !== "all";
     const split = await time("split", () => engine.split(data, splitter, ctxFor(`split:${splitter.name}`), reuseData));
@@ -61,6 +62,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     const reportRecommendations = await engine.reportRecommendations(final, saved, seen, recommendations);
     await engine.keep(final, saved.uid);
     await engine.release(final);
+    // Counted beside the phases above when the engine could (the source's counts of a local run without prepare:).
+    const funnel = await prepared.funnel;
     const outcome: RunOutcome = {
       loaded,
       input: read.input,

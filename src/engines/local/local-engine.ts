@@ -1,6 +1,7 @@
 import { applyPrepare, prepareSchema } from "../../prepare/apply-prepare.js";
 import type { FunnelStep } from "../../prepare/funnel.js";
 import { recommenderIdColumns } from "../../prepare/id-columns.js";
+import { sourceCountsBeside } from "../../prepare/source-counts.js";
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import type { Evaluator, PipelineStage, Splitter } from "../../core/stage.js";
@@ -67,19 +68,27 @@ class LocalEngine implements Engine<Table, PipelineModel> {
 
   private sourceName = "the source";
 
-  async prepare(data: Table, steps: readonly PrepareStep[]): Promise<{ data: Table; funnel: FunnelStep[] }> {
+  async prepare(data: Table, steps: readonly PrepareStep[]): Promise<{ data: Table; rows: number; funnel: Promise<FunnelStep[]> }> {
     const { spec } = this.s.loaded;
-    const apply = () =>
+    const cols = recommenderIdColumns(spec.pipeline);
+    if (steps.length === 0) {
+      checkRatingsFinite(spec.pipeline, data, this.sourceName);
+      const source = sourceCountsBeside(data, cols);
+      // Awaited when the run is written; a run that fails first must not report it as an unhandled rejection.
+      source.catch(() => undefined);
+      return { data, rows: data.numRows, funnel: source.then((row) => [row]) };
+    }
+    const prepared = await this.s.time("prepare", () =>
       applyPrepare(
         steps.map((s) => s.stage),
         data,
         this.s.ctxFor("prepare"),
-        recommenderIdColumns(spec.pipeline),
-      );
-    const prepared = steps.length > 0 ? await this.s.time("prepare", apply) : await apply();
+        cols,
+      ),
+    );
     const out = prepared.table;
     checkRatingsFinite(spec.pipeline, out, out === data ? this.sourceName : `the data after prepare (read from ${this.sourceName})`);
-    return { data: out, funnel: prepared.funnel };
+    return { data: out, rows: out.numRows, funnel: Promise.resolve(prepared.funnel) };
   }
 
   async split(data: Table, splitter: Splitter, ctx: RunContext, reuseInput = false): Promise<SplitData<Table>> {

@@ -102,10 +102,10 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
 
   private positioned = false;
 
-  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation; funnel?: FunnelStep[] }> {
+  async prepare(data: Relation, steps: readonly PrepareStep[]): Promise<{ data: Relation; rows?: number; funnel?: Promise<FunnelStep[]> }> {
     if (steps.length === 0) return { data };
     const { spec, registry } = this.s.loaded;
-    return this.s.time("prepare", () =>
+    const prepared = await this.s.time("prepare", () =>
       prepareRemote({ rel: data, positioned: this.positioned }, steps, {
         ml: this.ml,
         registry,
@@ -118,6 +118,7 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
         },
       }),
     );
+    return { data: prepared.data, rows: prepared.funnel.at(-1)?.rows, funnel: Promise.resolve(prepared.funnel) };
   }
 
   async split(data: Relation, splitter: Splitter, ctx: RunContext): Promise<SplitData<Relation>> {
