@@ -20,6 +20,7 @@ export function alsObjective(
   alpha: number,
   implicit: boolean,
   itemGram: FactorArray | null,
+  counts: { user: Int32Array; item: Int32Array },
   userStride = 1,
 ): number {
   const X = users.factors;
@@ -49,21 +50,30 @@ export function alsObjective(
       }
     }
   }
-  return loss * userStride + regParam * (weightedNorms(users, k, kp, implicit) + weightedNorms(items, k, kp, implicit));
+  return loss * userStride + regParam * (weightedNorms(users, counts.user, k, kp) + weightedNorms(items, counts.item, k, kp));
 }
 
-function weightedNorms(side: AlsSideViews, k: number, kp: number, implicit: boolean): number {
-  let sum = 0;
+/** Each row's weight in the regularisation term: its ratings (n_u), or when implicit its positive ones (n+_u). */
+export function regularisationCounts(side: AlsSideViews, implicit: boolean): Int32Array {
   const rows = side.indptr.length - 1;
+  const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     let n = side.indptr[r + 1] - side.indptr[r];
     if (implicit) {
       n = 0;
       for (let s = side.indptr[r]; s < side.indptr[r + 1]; s++) if (side.values[s] > 0) n++;
     }
+    out[r] = n;
+  }
+  return out;
+}
+
+function weightedNorms(side: AlsSideViews, counts: Int32Array, k: number, kp: number): number {
+  let sum = 0;
+  for (let r = 0; r < counts.length; r++) {
     let sq = 0;
     for (let i = 0; i < k; i++) sq += side.factors[r * kp + i] ** 2;
-    sum += n * sq;
+    sum += counts[r] * sq;
   }
   return sum;
 }

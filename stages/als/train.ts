@@ -34,7 +34,7 @@ import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "../../src/kernels/ratings-csr.js";
 import { applyPositions, popularityPositions } from "./popularity-order.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
-import { alsObjective } from "./objective.js";
+import { alsObjective, regularisationCounts } from "./objective.js";
 
 export interface AlsRatings {
   /** Raw int32 ids (or integral doubles in int32 range), any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
@@ -208,11 +208,20 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
 
   const pool = await poolStarting;
   const lossHistory: number[] = [];
+  // The objective's regularisation weights per row (ratings, or positive ones when implicit): fixed for the fit, so
+  // counted once rather than by a pass over every rating each sweep.
+  const lossCounts = o.computeLoss ? { user: regularisationCounts(users, p.implicitPrefs), item: regularisationCounts(items, p.implicitPrefs) } : null;
   try {
     for (let iter = 0; iter < p.maxIter; iter++) {
+      // The item factors' Gram matrix the user half-step solved with: the objective after the sweep needs exactly it
+      // (the half-step only reads it, and the item factors have not moved since), so it is not computed again.
+      let itemGram: FactorArray | null = null;
       for (const side of ["item", "user"] as AlsSide[]) {
         const space = spaces[side];
-        if (p.implicitPrefs) computeGram(space, otherSide(side));
+        if (p.implicitPrefs) {
+          const gram = computeGram(space, otherSide(side));
+          if (side === "user") itemGram = gram;
+        }
         const job: AlsHalfStepJob = {
           side,
           regParam: p.regParam,
@@ -229,12 +238,11 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
         // the other memory's copy of the solved factors, exact (one memory per side only)
         for (let v = 0; v < views.length; v++) if (v !== space) views[v][side].factors.set(views[space][side].factors);
       }
-      if (o.computeLoss) {
-        const itemGram = p.implicitPrefs ? computeGram(spaces.user, "item") : null;
+      if (lossCounts) {
         // Exact up to LOSS_EXACT_WORK; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
         const work = nnz * rank + (p.implicitPrefs ? userIds.length * rank * rank : 0);
         const stride = Math.max(1, Math.ceil(work / LOSS_EXACT_WORK));
-        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, itemGram, stride));
+        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, itemGram, lossCounts, stride));
       }
       o.onIteration?.(iter + 1, p.maxIter);
     }

@@ -166,6 +166,42 @@ describe("trainAls: semantics", () => {
     expect(nnObj).toBeLessThan(objective(clip(free.userFactors), clip(free.itemFactors)));
   });
 
+  it("the implicit loss history's last value is the objective over every (user, item) pair, positive ratings weighting the regularisation", async () => {
+    const rand = lcg(17);
+    const pairs = new Map<number, number>();
+    while (pairs.size < 900) pairs.set(Math.floor(rand() * 60) * 1000 + Math.floor(rand() * 50), Math.floor(rand() * 7) - 2);
+    const keys = [...pairs.keys()];
+    const r: AlsRatings = {
+      user: Int32Array.from(keys, (key) => Math.floor(key / 1000)),
+      item: Int32Array.from(keys, (key) => key % 1000),
+      rating: Float32Array.from(keys, (key) => pairs.get(key)!),
+    };
+    const k = 4;
+    const p = { ...base, rank: k, maxIter: 3, regParam: 0.3, implicitPrefs: true, alpha: 2 };
+    const f = await trainAls(r, p, { workers: 1, precision: "f64", computeLoss: true });
+    let o = 0;
+    const uPos = new Float64Array(f.userIds.length);
+    const iPos = new Float64Array(f.itemIds.length);
+    for (let ui = 0; ui < f.userIds.length; ui++) {
+      for (let ii = 0; ii < f.itemIds.length; ii++) {
+        const rating = pairs.get(f.userIds[ui] * 1000 + f.itemIds[ii]);
+        const c = rating === undefined ? 1 : 1 + p.alpha * Math.abs(rating);
+        const pref = rating !== undefined && rating > 0 ? 1 : 0;
+        if (rating !== undefined && rating > 0) {
+          uPos[ui]++;
+          iPos[ii]++;
+        }
+        let pred = 0;
+        for (let d = 0; d < k; d++) pred += f.userFactors[ui * k + d] * f.itemFactors[ii * k + d];
+        o += c * (pref - pred) ** 2;
+      }
+    }
+    for (let ui = 0; ui < f.userIds.length; ui++) for (let d = 0; d < k; d++) o += p.regParam * uPos[ui] * f.userFactors[ui * k + d] ** 2;
+    for (let ii = 0; ii < f.itemIds.length; ii++) for (let d = 0; d < k; d++) o += p.regParam * iPos[ii] * f.itemFactors[ii * k + d] ** 2;
+    expect(f.lossHistory).toHaveLength(3);
+    expect(Math.abs(f.lossHistory.at(-1)! - o)).toBeLessThan(1e-9 * o);
+  });
+
   it("planted low-rank data: test RMSE within 10% of the noise level", async () => {
     const g = lcg(99);
     const users = 400;
