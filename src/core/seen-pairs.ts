@@ -1,5 +1,8 @@
 import type { Table } from "apache-arrow";
+import { InputError } from "./errors.js";
+import { makeIdLookup } from "../kernels/id-lookup.js";
 import { idColumn } from "./id-column.js";
+import { float64Values } from "./table.js";
 
 export interface SeenPairs {
   users: Int32Array;
@@ -36,4 +39,34 @@ function seenPairRows(train: Table, cols: { userCol: string; itemCol: string }, 
     items[o++] = it.ids[i];
   }
   return { users, items };
+}
+
+/** Up to this many users, their own pairs are picked out of the rows instead of building every user's. */
+export const FEW_USERS = 1000;
+
+/**
+ * The seen pairs of a few users only (the report's sample of five, `recommend.users: [...]`): one pass over the two
+ * columns picks their rows, so ranking them excludes from a few hundred pairs rather than from a CSR over all 20M. The
+ * same pairs as seenPairs restricted to `users`; ids are checked as idColumn checks them, on the rows kept.
+ */
+export function seenPairsOfUsers(train: Table, cols: { userCol: string; itemCol: string }, users: Int32Array, where: string): SeenPairs {
+  const wanted = makeIdLookup(users);
+  const u = float64Values(train, cols.userCol, `${where} (training rows, the model's userCol)`);
+  const it = float64Values(train, cols.itemCol, `${where} (training rows, the model's itemCol)`);
+  const outUsers: number[] = [];
+  const outItems: number[] = [];
+  for (let r = 0; r < u.length; r++) {
+    const id = u[r];
+    if (!Number.isInteger(id) || wanted(id) < 0) continue;
+    const item = it[r];
+    if (Number.isNaN(item)) continue;
+    if (!Number.isInteger(item) || item < -2147483648 || item > 2147483647)
+      throw new InputError(
+        "E_DATA",
+        `${where} (training rows, the model's itemCol): column "${cols.itemCol}" row ${r}: ids must be integers within the Int32 range; got ${item}`,
+      );
+    outUsers.push(id);
+    outItems.push(item);
+  }
+  return { users: Int32Array.from(outUsers), items: Int32Array.from(outItems) };
 }

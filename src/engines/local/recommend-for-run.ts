@@ -1,7 +1,7 @@
 import { InputError } from "../../core/errors.js";
 import type { RunContext } from "../../core/run-context.js";
 import type { FittedStage, ItemRecommendationLists, RecommendationLists } from "../../core/stage.js";
-import { seenPairs, type SeenPairs } from "../../core/seen-pairs.js";
+import { FEW_USERS, seenPairs, seenPairsOfUsers, type SeenPairs } from "../../core/seen-pairs.js";
 import { IdLabels } from "../../model/id-labels.js";
 import { requestedUsers } from "../../model/requested-users.js";
 import type { PipelineModel } from "../../model/pipeline-model.js";
@@ -34,6 +34,9 @@ export async function recommendForRun(
   let seen: SeenPairs | undefined;
   const exclude = async () =>
     spec.excludeSeen ? (seen ??= seenPairs(await model.transformBefore(train, ctx, rec as FittedStage), rec, "recommend")) : undefined;
+  // A few users' own pairs (the report's sample of five): picked out of the rows, not a CSR over every user's.
+  const excludeFor = async (users: Int32Array) =>
+    spec.excludeSeen ? (seen ?? seenPairsOfUsers(await model.transformBefore(train, ctx, rec as FittedStage), rec, users, "recommend")) : undefined;
   const lists: { users?: RecommendationLists; items?: ItemRecommendationLists } = {};
   const requested = { users: 0, items: 0 };
   const wantUsers = spec.users ?? (spec.items === undefined && spec.similarItems === undefined ? "all" : undefined);
@@ -43,7 +46,7 @@ export async function recommendForRun(
     lists.users =
       shared && shared.recommender === rec && spec.excludeSeen
         ? selectLists(shared.lists, users, spec.k)
-        : await rec.recommendForUsers(users, spec.k, ctx, await exclude());
+        : await rec.recommendForUsers(users, spec.k, ctx, wantUsers !== "all" && users.length <= FEW_USERS ? await excludeFor(users) : await exclude());
     requested.users = users.length;
   }
   if (spec.items !== undefined) {
