@@ -1,7 +1,7 @@
 /**
  * The rating matrix item-knn works on: user-major CSR with each row's items ascending and duplicate (user, item)
  * pairs summed (as scipy's coo -> csr does for benfred/implicit), then the weighted copy its neighbour kernel reads,
- * item-major and user-major, and the per-item norms.
+ * item-major (with each entry's position in its user's row) and user-major, and the per-item norms.
  *
  * Weightings are benfred/implicit's (implicit/nearest_neighbours.py), with N the number of items and n_u the number of
  * items user u rated:
@@ -103,6 +103,8 @@ export interface WeightedMatrixViews {
   colPtr: Int32Array;
   colUsers: Int32Array;
   colVals: Float32Array;
+  /** Where column entry p sits in its user's row: the neighbour kernel walks that row from just after it. */
+  colRowPos: Int32Array;
   rowPtr: Int32Array;
   rowItems: Int32Array;
   rowVals: Float32Array;
@@ -154,6 +156,7 @@ export function fillWeightedMatrix(m: RatingRows, weighting: ItemKnnWeighting, K
       const slot = cursor[rowItems[p]]++;
       out.colUsers[slot] = u;
       out.colVals[slot] = out.rowVals[p];
+      out.colRowPos[slot] = p;
     }
   }
   if (weighting === "bm25") out.norms.fill(1);

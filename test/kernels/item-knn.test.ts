@@ -32,6 +32,7 @@ function bruteNeighbours(m: RatingRows, weighting: ItemKnnWeighting, shrinkage: 
     colPtr: new Int32Array(m.nItems + 1),
     colUsers: new Int32Array(nnz),
     colVals: new Float32Array(nnz),
+    colRowPos: new Int32Array(nnz),
     rowPtr: new Int32Array(m.nUsers + 1),
     rowItems: new Int32Array(nnz),
     rowVals: new Float32Array(nnz),
