@@ -206,7 +206,8 @@ function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { ki
   const v = neighbourViews(buffer, n);
   if (phase === 0) {
     const acc = new Float64Array(buffer, s.acc, n.nItems);
-    for (let start = claim(); start < rows; start = claim()) itemNeighbourPairs(v, n.nItems, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, mine);
+    for (let start = claim(); start < rows; start = claim())
+      itemNeighbourPairs(v, n.nItems, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, mine);
   } else {
     const slots = Array.from({ length: Math.max(1, n.workers) }, (_, t) => itemHeapsOf(buffer, n, t));
     const heap = new BoundedHeap(n.k);

@@ -148,6 +148,27 @@ describe("item-knn kernels", () => {
     }
   });
 
+  it("each pair computed once: ties, exact cancellations and 1-3 workers give the brute-force lists byte for byte", async () => {
+    // ratings of +-1: many items share a cosine (ties go to the larger index) and some dots cancel to exactly 0
+    // (no candidate); every pair (i, j) reaches j's list from row i, computed by whichever worker claimed row i
+    const r = randomRatings(200, 150, 12, 7);
+    const rating = r.rating.map((x) => (x % 2 === 0 ? -1 : 1));
+    const m = ratingRows(r.user, r.item, rating, 200, 150);
+    const p = { k: 8, shrinkage: 0, weighting: "none" as const, K1: 1.2, B: 0.75 };
+    const brute = bruteNeighbours(m, "none", 0, 8);
+    let ties = 0;
+    for (let t = 1; t < brute.sims.length; t++) if (t % 8 !== 0 && brute.sims[t] === brute.sims[t - 1]) ties++;
+    expect(ties).toBeGreaterThan(50);
+    expect(Array.from(brute.sims).some((x) => x < 0)).toBe(true);
+    for (const engine of ["wasm", "js"] as const) {
+      for (const workers of [1, 2, 3]) {
+        const got = await fitNeighbours(m, p, { workers, engine });
+        expect(Array.from(got.idx), `${engine}, ${workers} workers`).toEqual(Array.from(brute.idx));
+        expect(Buffer.from(got.sims.buffer).equals(Buffer.from(brute.sims.buffer)), `${engine}, ${workers} workers`).toBe(true);
+      }
+    }
+  });
+
   it("recommendations equal the brute-force sum over the user's items' lists, seen items excluded, unknown users empty", async () => {
     const m = matrixOf(70, 40, 8, 19);
     const nb = await fitNeighbours(m, { k: 5, shrinkage: 0, weighting: "none", K1: 1.2, B: 0.75 }, { workers: 1, engine: "wasm" });
