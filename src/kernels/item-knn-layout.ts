@@ -4,8 +4,8 @@
  *
  * Neighbours (fit): the rating rows first (CSR: rowPtr, rowItems, rowRatings, written there by ratingRowsInto and
  * kept by the model afterwards), then the weighted matrix twice, user-major (rowVals: the rows' own ratings when
- * there is no weighting) and item-major (CSC: colPtr, colUsers, colVals, and colRowPos: where each column entry sits
- * in its user's row), norms[i] per item, out k neighbours per item. Each worker slot's scratch: an f64 accumulator
+ * there is no weighting) and item-major (CSC: colPtr, colVals, and for each column entry colRowPos and colRowEnd:
+ * where it sits in its user's row and where that row ends), norms[i] per item, out k neighbours per item. Each worker slot's scratch: an f64 accumulator
  * over all items, a heap of k per item (item-heaps.ts: scores, floors, indices, sizes) and one heap of k to merge in.
  * Recommend: each user's raw ratings (CSR; inside a fitted model's memory, the fit's own rows), the neighbour lists
  * (k per item, -1 / NaN padded), the query users' rows, an optional exclusion CSR over users, out `num` per query.
@@ -49,7 +49,7 @@ export interface NeighbourLayout extends NeighbourProblem {
   /** The first byte after the rating rows: what a recommend job in this memory may overwrite. */
   afterRows: number;
   colPtr: number;
-  colUsers: number;
+  colRowEnd: number;
   colVals: number;
   colRowPos: number;
   rowVals: number;
@@ -73,7 +73,7 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
   const afterRows = a.end();
   const rowVals = p.weighted ? a.take(p.nnz * 4) : rowRatings;
   const colPtr = a.take((p.nItems + 1) * 4);
-  const colUsers = a.take(p.nnz * 4);
+  const colRowEnd = a.take(p.nnz * 4);
   const colVals = a.take(p.nnz * 4);
   const colRowPos = a.take(p.nnz * 4);
   const norms = a.take(p.nItems * 8);
@@ -84,7 +84,7 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
     rowRatings,
     afterRows,
     colPtr,
-    colUsers,
+    colRowEnd,
     colVals,
     colRowPos,
     rowVals,
@@ -112,7 +112,7 @@ export function entryRegions(nnz: number, base = ITEM_KNN_BASE_OFFSET): { rowIte
 
 export interface NeighbourViews {
   colPtr: Int32Array;
-  colUsers: Int32Array;
+  colRowEnd: Int32Array;
   colVals: Float32Array;
   colRowPos: Int32Array;
   rowPtr: Int32Array;
@@ -128,7 +128,7 @@ export interface NeighbourViews {
 export function neighbourViews(buffer: ArrayBufferLike, l: NeighbourLayout): NeighbourViews {
   return {
     colPtr: new Int32Array(buffer, l.colPtr, l.nItems + 1),
-    colUsers: new Int32Array(buffer, l.colUsers, l.nnz),
+    colRowEnd: new Int32Array(buffer, l.colRowEnd, l.nnz),
     colVals: new Float32Array(buffer, l.colVals, l.nnz),
     colRowPos: new Int32Array(buffer, l.colRowPos, l.nnz),
     rowPtr: new Int32Array(buffer, l.rowPtr, l.nUsers + 1),

@@ -27,7 +27,7 @@ const PAGE_BYTES = 65536;
 interface ItemKnnExports {
   itemNeighbourPairs(
     colPtr: number,
-    colUsers: number,
+    colRowEnd: number,
     colVals: number,
     colRowPos: number,
     rowPtr: number,
@@ -165,7 +165,7 @@ function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { ki
       if (phase === 0) {
         kernel.itemNeighbourPairs(
           n.colPtr,
-          n.colUsers,
+          n.colRowEnd,
           n.colVals,
           n.colRowPos,
           n.rowPtr,

@@ -11,7 +11,7 @@
  * dot(i, j) and dot(j, i) add the same exact products in the same order, and IEEE multiplication commutes, so both
  * are the same f64, and so are the two sims: each unordered pair is computed once. Phase 1 (itemNeighbourPairs), for
  * the rows [rowStart, rowEnd) a worker claims: for item i, walk each user u of i over u's items after i only (rows
- * are sorted by item; colRowPos says where i sits in u's row), accumulate dot(i, j) for j > i, and offer (sim, j) to
+ * are sorted by item; colRowPos and colRowEnd say where i sits in u's row and where that row ends), accumulate dot(i, j) for j > i, and offer (sim, j) to
  * i's heap and (sim, i) to j's, both in the worker's own heap per item (item-heaps.ts). Phase 2
  * (mergeNeighbourHeaps): item i's list is the top k of the union of every worker's heap for i, which is the top k
  * of all of i's candidates, whichever worker saw them.
@@ -70,12 +70,12 @@ export function itemNeighbourPairs(
   acc: Float64Array,
   heaps: ItemHeaps,
 ): void {
-  const { colPtr, colUsers, colVals, colRowPos, rowPtr, rowItems, rowVals, norms } = v;
+  const { colPtr, colRowEnd, colVals, colRowPos, rowItems, rowVals, norms } = v;
   for (let i = rowStart; i < rowEnd; i++) {
     let work = 0;
     for (let p = colPtr[i]; p < colPtr[i + 1]; p++) {
       const w = colVals[p];
-      const end = rowPtr[colUsers[p] + 1];
+      const end = colRowEnd[p];
       for (let q = colRowPos[p] + 1; q < end; q++) acc[rowItems[q]] += w * rowVals[q];
       work += end - colRowPos[p] - 1;
     }
@@ -83,7 +83,7 @@ export function itemNeighbourPairs(
     // Collect and clear: walking the same entries again costs `work`; scanning the items after i costs nItems - i - 1.
     if (work < nItems - i - 1) {
       for (let p = colPtr[i]; p < colPtr[i + 1]; p++) {
-        const end = rowPtr[colUsers[p] + 1];
+        const end = colRowEnd[p];
         for (let q = colRowPos[p] + 1; q < end; q++) {
           const j = rowItems[q];
           const d = acc[j];

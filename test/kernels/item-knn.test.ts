@@ -30,7 +30,7 @@ function bruteNeighbours(m: RatingRows, weighting: ItemKnnWeighting, shrinkage: 
   const nnz = m.rowItems.length;
   const w = {
     colPtr: new Int32Array(m.nItems + 1),
-    colUsers: new Int32Array(nnz),
+    colRowEnd: new Int32Array(nnz),
     colVals: new Float32Array(nnz),
     colRowPos: new Int32Array(nnz),
     rowPtr: new Int32Array(m.nUsers + 1),

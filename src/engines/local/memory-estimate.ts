@@ -69,9 +69,8 @@ export function estimateRunMemory(spec: PipelineSpec, rows: number, rowsFrom: st
   const nIds = ids ?? Math.ceil(rows / ROWS_PER_ID);
   let bytes = RUNTIME_BYTES + rows * BYTES_PER_ROW[spec.source.kind];
   bytes += nIds * kp * 4 * FACTOR_COPIES;
-  // item-knn, while it fits: the weighted matrix twice (16 B a rating) and each item-major entry's place in its
-  // user's row (4 B) beside the training rows it keeps (8 B)
-  if (spec.pipeline.some((s) => s.type === "item-knn")) bytes += rows * 28;
+  // item-knn, while it fits: the weighted matrix twice (16 B a rating) beside the training rows it keeps (8 B)
+  if (spec.pipeline.some((s) => s.type === "item-knn")) bytes += rows * 24;
   // recommendations: item ids, scores and the flat output table (user, rank, item, rating) for every user
   if (spec.recommend) bytes += nIds * spec.recommend.k * 32;
   if (spec.tune) bytes += rows * BYTES_PER_ROW_PER_TRIAL * Math.max(1, Number(spec.tune.params.parallelism) || 1);

@@ -3,7 +3,7 @@
 // src/kernels/item-knn-layout.ts. In short:
 //
 // - itemNeighbourPairs (phase 1): for item i, acc[j] = sum over i's users u (ascending) of x[u,i] * x[u,j] in f64 for
-//   the items j > i in u's row only (SMMP sparse products into a dense per-worker accumulator, as benfred/implicit's
+//   the items j > i in u's row only (from colRowPos[p] + 1 to colRowEnd[p] for i's column entry p) (SMMP sparse products into a dense per-worker accumulator, as benfred/implicit's
 //   all_pairs_knn, each unordered pair once: dot and sim are symmetric bit for bit); candidates are j > i with
 //   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage) and offered as (score, j) to i's heap and
 //   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts describes them).
@@ -128,7 +128,7 @@ function offerTo(item: i32, score: f64, index: i32): void {
 }
 
 export function itemNeighbourPairs(
-  colPtr: usize, colUsers: usize, colVals: usize, colRowPos: usize, rowPtr: usize, rowItems: usize, rowVals: usize,
+  colPtr: usize, colRowEnd: usize, colVals: usize, colRowPos: usize, rowPtr: usize, rowItems: usize, rowVals: usize,
   norms: usize, nItems: i32, k: i32, shrinkage: f64, rowStart: i32, rowEnd: i32,
   acc: usize, heapScores: usize, heapFloors: usize, heapIdx: usize, heapSizes: usize,
 ): void {
@@ -142,10 +142,9 @@ export function itemNeighbourPairs(
     const pEnd = load<i32>(colPtr + (<usize>(i + 1) << 2));
     let work: i64 = 0;
     for (let p = pStart; p < pEnd; p++) {
-      const u = load<i32>(colUsers + (<usize>p << 2));
       const w = <f64>load<f32>(colVals + (<usize>p << 2));
       const qStart = load<i32>(colRowPos + (<usize>p << 2)) + 1;
-      const qEnd = load<i32>(rowPtr + (<usize>(u + 1) << 2));
+      const qEnd = load<i32>(colRowEnd + (<usize>p << 2));
       // 4 entries per step: a row's items are distinct, so the four updates never touch the same accumulator
       let q = qStart;
       for (; q + 4 <= qEnd; q += 4) {
@@ -169,9 +168,8 @@ export function itemNeighbourPairs(
     const di = load<f64>(norms + (<usize>i << 3));
     if (work < <i64>(nItems - i - 1)) {
       for (let p = pStart; p < pEnd; p++) {
-        const u = load<i32>(colUsers + (<usize>p << 2));
         const qStart = load<i32>(colRowPos + (<usize>p << 2)) + 1;
-        const qEnd = load<i32>(rowPtr + (<usize>(u + 1) << 2));
+        const qEnd = load<i32>(colRowEnd + (<usize>p << 2));
         for (let q = qStart; q < qEnd; q++) {
           const j = load<i32>(rowItems + (<usize>q << 2));
           const a = acc + (<usize>j << 3);
