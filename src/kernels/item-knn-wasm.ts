@@ -138,6 +138,16 @@ function itemHeapsOf(buffer: ArrayBufferLike, l: NeighbourLayout, slot: number):
   );
 }
 
+/**
+ * Before a job's first phase, on the calling thread: a neighbour job's per-item heaps empty in every worker slot of
+ * its layout (the merge reads them all, so a slot no thread ran must hold nothing).
+ */
+export function prepareItemKnnJob(shared: ItemKnnShared, job: ItemKnnJob): void {
+  if (job.kind !== "neighbours") return;
+  const buffer = itemKnnBuffer(shared);
+  for (let slot = 0; slot < Math.max(1, job.layout.workers); slot++) itemHeapsOf(buffer, job.layout, slot).clear();
+}
+
 /** Claims and runs chunks of phase `phase` of `job` with scratch slot `slot` until none is left. */
 export function runItemKnnChunks(shared: ItemKnnShared, job: ItemKnnJob, slot: number, phase = 0): void {
   if (job.kind === "neighbours") runNeighbourChunks(shared, job, slot, phase);
@@ -155,8 +165,6 @@ function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { ki
   const rows = n.nItems;
   const claim = claimer(buffer, n.control);
   const s = neighbourScratchOffsets(n, slot);
-  const mine = itemHeapsOf(buffer, n, slot);
-  if (phase === 0) mine.clear();
   if (shared.engine === "wasm") {
     const kernel = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } }).exports as unknown as ItemKnnExports;
     const slot0 = neighbourScratchOffsets(n, 0);
@@ -206,6 +214,7 @@ function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { ki
   const v = neighbourViews(buffer, n);
   if (phase === 0) {
     const acc = new Float64Array(buffer, s.acc, n.nItems);
+    const mine = itemHeapsOf(buffer, n, slot);
     for (let start = claim(); start < rows; start = claim())
       itemNeighbourPairs(v, n.nItems, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, mine);
   } else {

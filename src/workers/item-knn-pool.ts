@@ -5,13 +5,14 @@
  * why). With one thread the job runs on the calling thread (no start-up). Workers live for one job, as the top-k
  * pool's do.
  */
-import { itemKnnBuffer, phasesOf, runItemKnnChunks, type ItemKnnJob, type ItemKnnShared } from "../kernels/item-knn-wasm.js";
+import { itemKnnBuffer, phasesOf, prepareItemKnnJob, runItemKnnChunks, type ItemKnnJob, type ItemKnnShared } from "../kernels/item-knn-wasm.js";
 import type { ItemKnnWorkerReply, ItemKnnWorkerTask } from "./item-knn-worker.js";
 import { startWorkerBeside } from "./start-worker.js";
 
 export async function runItemKnnJob(shared: ItemKnnShared, job: ItemKnnJob, threads: number): Promise<void> {
   const control = new Int32Array(itemKnnBuffer(shared), job.layout.control, 4);
   const phases = phasesOf(job);
+  prepareItemKnnJob(shared, job);
   if (threads <= 1) {
     for (let phase = 0; phase < phases; phase++) {
       Atomics.store(control, 0, 0);
