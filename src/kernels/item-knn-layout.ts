@@ -4,10 +4,12 @@
  *
  * Neighbours (fit): the rating rows first (CSR: rowPtr, rowItems, rowRatings, written there by ratingRowsInto and
  * kept by the model afterwards), then the weighted matrix twice, user-major (rowVals: the rows' own ratings when
- * there is no weighting) and item-major (CSC: colPtr, colUsers, colVals), norms[i] per item, out k neighbours per item.
+ * there is no weighting) and item-major (CSC: colPtr, colVals, and for each column entry colRowPos and colRowEnd:
+ * where it sits in its user's row and where that row ends), norms[i] per item, out k neighbours per item. Each worker slot's scratch: an f64 accumulator
+ * over all items, a heap of k per item (item-heaps.ts: scores, floors, indices, sizes) and one heap of k to merge in.
  * Recommend: each user's raw ratings (CSR; inside a fitted model's memory, the fit's own rows), the neighbour lists
  * (k per item, -1 / NaN padded), the query users' rows, an optional exclusion CSR over users, out `num` per query.
- * Every worker slot has its own scratch: an f64 accumulator over all items and a heap of (f64 score, i32 index).
+ * Its worker slots' scratch: an f64 accumulator over all items and a heap of (f64 score, i32 index).
  */
 
 export const ITEM_KNN_BASE_OFFSET = 65536; // the first 64 KiB of wasm memory belong to AssemblyScript's own data
@@ -47,8 +49,9 @@ export interface NeighbourLayout extends NeighbourProblem {
   /** The first byte after the rating rows: what a recommend job in this memory may overwrite. */
   afterRows: number;
   colPtr: number;
-  colUsers: number;
+  colRowEnd: number;
   colVals: number;
+  colRowPos: number;
   rowVals: number;
   norms: number;
   outIdx: number;
@@ -70,8 +73,9 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
   const afterRows = a.end();
   const rowVals = p.weighted ? a.take(p.nnz * 4) : rowRatings;
   const colPtr = a.take((p.nItems + 1) * 4);
-  const colUsers = a.take(p.nnz * 4);
+  const colRowEnd = a.take(p.nnz * 4);
   const colVals = a.take(p.nnz * 4);
+  const colRowPos = a.take(p.nnz * 4);
   const norms = a.take(p.nItems * 8);
   return {
     ...p,
@@ -80,20 +84,20 @@ export function planNeighbourLayout(p: NeighbourProblem, base = ITEM_KNN_BASE_OF
     rowRatings,
     afterRows,
     colPtr,
-    colUsers,
+    colRowEnd,
     colVals,
+    colRowPos,
     rowVals,
     norms,
-    ...outputsAndScratch(a, p.nItems, p.k, p.nItems, p.workers),
+    ...outputsAndScratch(a, p.nItems, p.k, neighbourScratchBytes(p.nItems, p.k), p.workers),
   };
 }
 
 /** What both jobs end with: `rows` output rows of `width` (i32 index, f32 score), the claim counter, per-worker scratch. */
-function outputsAndScratch(a: ReturnType<typeof allocator>, rows: number, width: number, nItems: number, workers: number) {
+function outputsAndScratch(a: ReturnType<typeof allocator>, rows: number, width: number, scratchBytesPerWorker: number, workers: number) {
   const outIdx = a.take(rows * width * 4);
   const outScores = a.take(rows * width * 4);
   const control = a.take(16);
-  const scratchBytesPerWorker = align16(nItems * 8 + width * 12);
   const scratch = a.take(scratchBytesPerWorker * Math.max(1, workers));
   return { outIdx, outScores, control, scratch, scratchBytesPerWorker, totalBytes: a.end() };
 }
@@ -108,8 +112,9 @@ export function entryRegions(nnz: number, base = ITEM_KNN_BASE_OFFSET): { rowIte
 
 export interface NeighbourViews {
   colPtr: Int32Array;
-  colUsers: Int32Array;
+  colRowEnd: Int32Array;
   colVals: Float32Array;
+  colRowPos: Int32Array;
   rowPtr: Int32Array;
   rowItems: Int32Array;
   rowRatings: Float32Array;
@@ -123,8 +128,9 @@ export interface NeighbourViews {
 export function neighbourViews(buffer: ArrayBufferLike, l: NeighbourLayout): NeighbourViews {
   return {
     colPtr: new Int32Array(buffer, l.colPtr, l.nItems + 1),
-    colUsers: new Int32Array(buffer, l.colUsers, l.nnz),
+    colRowEnd: new Int32Array(buffer, l.colRowEnd, l.nnz),
     colVals: new Float32Array(buffer, l.colVals, l.nnz),
+    colRowPos: new Int32Array(buffer, l.colRowPos, l.nnz),
     rowPtr: new Int32Array(buffer, l.rowPtr, l.nUsers + 1),
     rowItems: new Int32Array(buffer, l.rowItems, l.nnz),
     rowRatings: new Float32Array(buffer, l.rowRatings, l.nnz),
@@ -199,7 +205,7 @@ export function planRecommendLayout(p: RecommendProblem, rows?: RowsInPlace): Re
     queryRows,
     exclIndptr,
     exclIndices,
-    ...outputsAndScratch(a, p.nQueries, p.num, p.nItems, p.workers),
+    ...outputsAndScratch(a, p.nQueries, p.num, align16(p.nItems * 8 + p.num * 12), p.workers),
   };
 }
 
@@ -248,4 +254,33 @@ export function scratchOffsets(
   const heapScore = acc + nItems * 8;
   const heapIdx = heapScore + heapCap * 8;
   return { acc, heapScore, heapIdx };
+}
+
+/** Bytes of one neighbour worker slot (neighbourScratchOffsets): 8 a item twice, 12 a heap entry, 4 a heap size. */
+function neighbourScratchBytes(nItems: number, k: number): number {
+  return align16(nItems * 8 * 2 + nItems * k * 12 + nItems * 4 + k * 12);
+}
+
+/** Scratch of a neighbour job's worker slot: the f64 arrays first (8-byte aligned), then the i32 ones. */
+export interface NeighbourScratch {
+  acc: number;
+  /** The per-item heaps (item-heaps.ts): nItems * k scores, nItems floors, nItems * k indices, nItems sizes. */
+  heapScores: number;
+  heapFloors: number;
+  heapIdx: number;
+  heapSizes: number;
+  /** The heap of k that phase 2 merges an item's lists in. */
+  mergeScore: number;
+  mergeIdx: number;
+}
+
+export function neighbourScratchOffsets(l: NeighbourLayout, slot: number): NeighbourScratch {
+  const acc = l.scratch + slot * l.scratchBytesPerWorker;
+  const heapScores = acc + l.nItems * 8;
+  const heapFloors = heapScores + l.nItems * l.k * 8;
+  const mergeScore = heapFloors + l.nItems * 8;
+  const heapIdx = mergeScore + l.k * 8;
+  const heapSizes = heapIdx + l.nItems * l.k * 4;
+  const mergeIdx = heapSizes + l.nItems * 4;
+  return { acc, heapScores, heapFloors, heapIdx, heapSizes, mergeScore, mergeIdx };
 }

@@ -1,7 +1,7 @@
 /**
  * The rating matrix item-knn works on: user-major CSR with each row's items ascending and duplicate (user, item)
  * pairs summed (as scipy's coo -> csr does for benfred/implicit), then the weighted copy its neighbour kernel reads,
- * item-major and user-major, and the per-item norms.
+ * item-major (each entry's place in its user's row and that row's end, instead of the user) and user-major, and the per-item norms.
  *
  * Weightings are benfred/implicit's (implicit/nearest_neighbours.py), with N the number of items and n_u the number of
  * items user u rated:
@@ -101,8 +101,11 @@ export function ratingRows(userOf: Int32Array, itemOf: Int32Array, rating: Float
 /** Where the weighted matrix is written (views on the kernel's shared memory). */
 export interface WeightedMatrixViews {
   colPtr: Int32Array;
-  colUsers: Int32Array;
+  /** Where column entry p's user row ends (rowPtr[u + 1]): the item-major copy needs no user index itself. */
+  colRowEnd: Int32Array;
   colVals: Float32Array;
+  /** Where column entry p sits in its user's row: the neighbour kernel walks that row from just after it. */
+  colRowPos: Int32Array;
   rowPtr: Int32Array;
   rowItems: Int32Array;
   rowVals: Float32Array;
@@ -152,8 +155,9 @@ export function fillWeightedMatrix(m: RatingRows, weighting: ItemKnnWeighting, K
   for (let u = 0; u < nUsers; u++) {
     for (let p = rowPtr[u]; p < rowPtr[u + 1]; p++) {
       const slot = cursor[rowItems[p]]++;
-      out.colUsers[slot] = u;
+      out.colRowEnd[slot] = rowPtr[u + 1];
       out.colVals[slot] = out.rowVals[p];
+      out.colRowPos[slot] = p;
     }
   }
   if (weighting === "bm25") out.norms.fill(1);

@@ -1,36 +1,63 @@
 /**
  * Binding for the item-knn kernels (assembly/item-knn.ts -> wasm/itemknn.wasm) and the loop every thread runs: claim
- * the next fixed chunk of rows from a shared counter (Atomics), run it with either engine, repeat. Rows are computed
- * independently, so which thread runs a chunk never changes a byte of the output.
+ * the next fixed chunk of rows from a shared counter (Atomics), run it with either engine, repeat. A recommend job is
+ * one phase of independent rows. A neighbour job is two, every thread finishing the first before any starts the
+ * second: pairs (each pair once, into the thread's own heap per item), then merge (each item's top k over every
+ * thread's heaps). The top k under a total order does not depend on how the candidates were split, so which thread
+ * runs a chunk never changes a byte of the output.
  */
 import { readFileSync } from "node:fs";
 import { BoundedHeap } from "./bounded-heap.js";
-import { itemNeighbourRows, recommendFromNeighbourRows } from "./item-knn.js";
-import { ITEM_KNN_CHUNK_ROWS, neighbourViews, recommendViews, scratchOffsets, type NeighbourLayout, type RecommendLayout } from "./item-knn-layout.js";
+import { ItemHeaps } from "./item-heaps.js";
+import { itemNeighbourPairs, mergeNeighbourHeaps, recommendFromNeighbourRows } from "./item-knn.js";
+import {
+  ITEM_KNN_CHUNK_ROWS,
+  neighbourScratchOffsets,
+  neighbourViews,
+  recommendViews,
+  scratchOffsets,
+  type NeighbourLayout,
+  type RecommendLayout,
+} from "./item-knn-layout.js";
 
 /** 65536 pages = 4 GiB, as scripts/build-wasm.mjs declares: an imported shared memory must match the declared maximum. */
 const ITEM_KNN_MAX_PAGES = 65536;
 const PAGE_BYTES = 65536;
 
 interface ItemKnnExports {
-  itemNeighbourRows(
+  itemNeighbourPairs(
     colPtr: number,
-    colUsers: number,
+    colRowEnd: number,
     colVals: number,
+    colRowPos: number,
     rowPtr: number,
     rowItems: number,
     rowVals: number,
     norms: number,
-    outIdx: number,
-    outScores: number,
     nItems: number,
     k: number,
     shrinkage: number,
     rowStart: number,
     rowEnd: number,
     acc: number,
-    heapScore: number,
+    heapScores: number,
+    heapFloors: number,
     heapIdx: number,
+    heapSizes: number,
+  ): void;
+  mergeNeighbourHeaps(
+    outIdx: number,
+    outScores: number,
+    k: number,
+    rowStart: number,
+    rowEnd: number,
+    slots: number,
+    heapScores0: number,
+    heapIdx0: number,
+    heapSizes0: number,
+    slotBytes: number,
+    mergeScore: number,
+    mergeIdx: number,
   ): void;
   recommendFromNeighbourRows(
     rowPtr: number,
@@ -94,82 +121,147 @@ export function itemKnnBuffer(shared: ItemKnnShared): ArrayBufferLike {
   return shared.engine === "wasm" ? shared.memory.buffer : shared.buffer;
 }
 
-function rowsOf(job: ItemKnnJob): number {
-  return job.kind === "neighbours" ? job.layout.nItems : job.layout.nQueries;
+/** How many phases a job has; the pool runs phase p on every thread only after all threads finished phase p - 1. */
+export function phasesOf(job: ItemKnnJob): number {
+  return job.kind === "neighbours" ? 2 : 1;
 }
 
-/** Claims and runs chunks of `job` with scratch slot `slot` until none is left. */
-export function runItemKnnChunks(shared: ItemKnnShared, job: ItemKnnJob, slot: number): void {
+/** Worker slot `slot`'s heap per item (neighbour jobs' phase 1 fills them, phase 2 reads every slot's). */
+function itemHeapsOf(buffer: ArrayBufferLike, l: NeighbourLayout, slot: number): ItemHeaps {
+  const s = neighbourScratchOffsets(l, slot);
+  return new ItemHeaps(
+    l.k,
+    new Float64Array(buffer, s.heapScores, l.nItems * l.k),
+    new Int32Array(buffer, s.heapIdx, l.nItems * l.k),
+    new Int32Array(buffer, s.heapSizes, l.nItems),
+    new Float64Array(buffer, s.heapFloors, l.nItems),
+  );
+}
+
+/**
+ * Before a job's first phase, on the calling thread: a neighbour job's per-item heaps empty in every worker slot of
+ * its layout (the merge reads them all, so a slot no thread ran must hold nothing).
+ */
+export function prepareItemKnnJob(shared: ItemKnnShared, job: ItemKnnJob): void {
+  if (job.kind !== "neighbours") return;
   const buffer = itemKnnBuffer(shared);
-  const l = job.layout;
-  const control = new Int32Array(buffer, l.control, 4);
-  const rows = rowsOf(job);
-  const heapCap = job.kind === "neighbours" ? job.layout.k : job.layout.num;
-  const s = scratchOffsets(l.scratch, l.scratchBytesPerWorker, slot, l.nItems, heapCap);
-  const claim = (): number => Atomics.add(control, 0, ITEM_KNN_CHUNK_ROWS);
+  for (let slot = 0; slot < Math.max(1, job.layout.workers); slot++) itemHeapsOf(buffer, job.layout, slot).clear();
+}
+
+/** Claims and runs chunks of phase `phase` of `job` with scratch slot `slot` until none is left. */
+export function runItemKnnChunks(shared: ItemKnnShared, job: ItemKnnJob, slot: number, phase = 0): void {
+  if (job.kind === "neighbours") runNeighbourChunks(shared, job, slot, phase);
+  else runRecommendChunks(shared, job, slot);
+}
+
+function claimer(buffer: ArrayBufferLike, control: number): () => number {
+  const counter = new Int32Array(buffer, control, 4);
+  return () => Atomics.add(counter, 0, ITEM_KNN_CHUNK_ROWS);
+}
+
+function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { kind: "neighbours" }>, slot: number, phase: number): void {
+  const buffer = itemKnnBuffer(shared);
+  const n = job.layout;
+  const rows = n.nItems;
+  const claim = claimer(buffer, n.control);
+  const s = neighbourScratchOffsets(n, slot);
   if (shared.engine === "wasm") {
     const kernel = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } }).exports as unknown as ItemKnnExports;
+    const slot0 = neighbourScratchOffsets(n, 0);
     for (let start = claim(); start < rows; start = claim()) {
       const end = Math.min(rows, start + ITEM_KNN_CHUNK_ROWS);
-      if (job.kind === "neighbours") {
-        const n = job.layout;
-        kernel.itemNeighbourRows(
+      if (phase === 0) {
+        kernel.itemNeighbourPairs(
           n.colPtr,
-          n.colUsers,
+          n.colRowEnd,
           n.colVals,
+          n.colRowPos,
           n.rowPtr,
           n.rowItems,
           n.rowVals,
           n.norms,
-          n.outIdx,
-          n.outScores,
           n.nItems,
           n.k,
           job.shrinkage,
           start,
           end,
           s.acc,
-          s.heapScore,
+          s.heapScores,
+          s.heapFloors,
           s.heapIdx,
+          s.heapSizes,
         );
       } else {
-        const r = job.layout;
-        kernel.recommendFromNeighbourRows(
-          r.rowPtr,
-          r.rowItems,
-          r.rowRatings,
-          r.nbrIdx,
-          r.nbrSim,
-          r.nbrCount,
-          r.queryRows,
-          r.exclIndptr,
-          r.exclIndices,
-          r.exclusionNnz >= 0 ? 1 : 0,
-          r.outIdx,
-          r.outScores,
-          r.k,
-          r.num,
+        const slots = Math.max(1, n.workers);
+        kernel.mergeNeighbourHeaps(
+          n.outIdx,
+          n.outScores,
+          n.k,
           start,
           end,
-          s.acc,
-          s.heapScore,
-          s.heapIdx,
+          slots,
+          slot0.heapScores,
+          slot0.heapIdx,
+          slot0.heapSizes,
+          n.scratchBytesPerWorker,
+          s.mergeScore,
+          s.mergeIdx,
         );
       }
     }
     return;
   }
-  const acc = new Float64Array(buffer, s.acc, l.nItems);
-  const heap = new BoundedHeap(heapCap);
-  if (job.kind === "neighbours") {
-    const v = neighbourViews(buffer, job.layout);
-    for (let start = claim(); start < rows; start = claim()) {
-      itemNeighbourRows(v, l.nItems, job.layout.k, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, heap);
-    }
+  const v = neighbourViews(buffer, n);
+  if (phase === 0) {
+    const acc = new Float64Array(buffer, s.acc, n.nItems);
+    const mine = itemHeapsOf(buffer, n, slot);
+    for (let start = claim(); start < rows; start = claim())
+      itemNeighbourPairs(v, n.nItems, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, mine);
   } else {
-    const v = recommendViews(buffer, job.layout);
+    const slots = Array.from({ length: Math.max(1, n.workers) }, (_, t) => itemHeapsOf(buffer, n, t));
+    const heap = new BoundedHeap(n.k);
+    for (let start = claim(); start < rows; start = claim()) mergeNeighbourHeaps(v, n.k, slots, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), heap);
+  }
+}
+
+function runRecommendChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { kind: "recommend" }>, slot: number): void {
+  const buffer = itemKnnBuffer(shared);
+  const l = job.layout;
+  const rows = l.nQueries;
+  const s = scratchOffsets(l.scratch, l.scratchBytesPerWorker, slot, l.nItems, l.num);
+  const claim = claimer(buffer, l.control);
+  if (shared.engine === "wasm") {
+    const kernel = new WebAssembly.Instance(shared.module, { env: { memory: shared.memory } }).exports as unknown as ItemKnnExports;
     for (let start = claim(); start < rows; start = claim()) {
-      recommendFromNeighbourRows(v, job.layout.k, job.layout.num, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, heap);
+      const end = Math.min(rows, start + ITEM_KNN_CHUNK_ROWS);
+      kernel.recommendFromNeighbourRows(
+        l.rowPtr,
+        l.rowItems,
+        l.rowRatings,
+        l.nbrIdx,
+        l.nbrSim,
+        l.nbrCount,
+        l.queryRows,
+        l.exclIndptr,
+        l.exclIndices,
+        l.exclusionNnz >= 0 ? 1 : 0,
+        l.outIdx,
+        l.outScores,
+        l.k,
+        l.num,
+        start,
+        end,
+        s.acc,
+        s.heapScore,
+        s.heapIdx,
+      );
     }
+    return;
+  }
+  const acc = new Float64Array(buffer, s.acc, l.nItems);
+  const heap = new BoundedHeap(l.num);
+  const v = recommendViews(buffer, l);
+  for (let start = claim(); start < rows; start = claim()) {
+    recommendFromNeighbourRows(v, l.k, l.num, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, heap);
   }
 }

@@ -134,7 +134,7 @@ export function prepareFitFromIds(
   const shared = first ? growItemKnnShared(first, room.totalBytes) : allocateItemKnnShared(engine, room.totalBytes, threads);
   if (!shared) throw new RangeError(`item-knn needs ${room.totalBytes} bytes of wasm memory; wasm32 allows at most 4 GiB`);
   const buffer = itemKnnBuffer(shared);
-  const staging = { users: new Int32Array(buffer, room.colUsers, n), ratings: new Float32Array(buffer, room.colVals, n) };
+  const staging = { users: new Int32Array(buffer, room.colRowEnd, n), ratings: new Float32Array(buffer, room.colVals, n) };
   const nnz = ratingRowsInto(userOf, itemOf, rating, nUsers, nItems, neighbourViews(buffer, room), staging);
   const layout = { ...room, nnz };
   const v = neighbourViews(buffer, layout);

@@ -30,8 +30,9 @@ function bruteNeighbours(m: RatingRows, weighting: ItemKnnWeighting, shrinkage: 
   const nnz = m.rowItems.length;
   const w = {
     colPtr: new Int32Array(m.nItems + 1),
-    colUsers: new Int32Array(nnz),
+    colRowEnd: new Int32Array(nnz),
     colVals: new Float32Array(nnz),
+    colRowPos: new Int32Array(nnz),
     rowPtr: new Int32Array(m.nUsers + 1),
     rowItems: new Int32Array(nnz),
     rowVals: new Float32Array(nnz),
@@ -144,6 +145,27 @@ describe("item-knn kernels", () => {
       const r2 = await recommendFromNeighbours(m, one, queries, 10, null, { workers: 2, engine });
       expect(Buffer.from(r2.idx.buffer).equals(Buffer.from(r1.idx.buffer))).toBe(true);
       expect(Buffer.from(r2.scores.buffer).equals(Buffer.from(r1.scores.buffer))).toBe(true);
+    }
+  });
+
+  it("each pair computed once: ties, exact cancellations and 1-3 workers give the brute-force lists byte for byte", async () => {
+    // ratings of +-1: many items share a cosine (ties go to the larger index) and some dots cancel to exactly 0
+    // (no candidate); every pair (i, j) reaches j's list from row i, computed by whichever worker claimed row i
+    const r = randomRatings(200, 150, 12, 7);
+    const rating = r.rating.map((x) => (x % 2 === 0 ? -1 : 1));
+    const m = ratingRows(r.user, r.item, rating, 200, 150);
+    const p = { k: 8, shrinkage: 0, weighting: "none" as const, K1: 1.2, B: 0.75 };
+    const brute = bruteNeighbours(m, "none", 0, 8);
+    let ties = 0;
+    for (let t = 1; t < brute.sims.length; t++) if (t % 8 !== 0 && brute.sims[t] === brute.sims[t - 1]) ties++;
+    expect(ties).toBeGreaterThan(50);
+    expect(Array.from(brute.sims).some((x) => x < 0)).toBe(true);
+    for (const engine of ["wasm", "js"] as const) {
+      for (const workers of [1, 2, 3]) {
+        const got = await fitNeighbours(m, p, { workers, engine });
+        expect(Array.from(got.idx), `${engine}, ${workers} workers`).toEqual(Array.from(brute.idx));
+        expect(Buffer.from(got.sims.buffer).equals(Buffer.from(brute.sims.buffer)), `${engine}, ${workers} workers`).toBe(true);
+      }
     }
   });
 

@@ -2,15 +2,19 @@
 // Its readable twin, and the contract both follow bit for bit, is src/kernels/item-knn.ts; the buffer layout is
 // src/kernels/item-knn-layout.ts. In short:
 //
-// - itemNeighbourRows: for item i, acc[j] = sum over i's users u (ascending) of x[u,i] * x[u,j] in f64 (SMMP sparse
-//   products into a dense per-worker accumulator, as benfred/implicit's all_pairs_knn); candidates are j != i with
-//   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage); keep the top k under (score, j), larger first.
+// - itemNeighbourPairs (phase 1): for item i, acc[j] = sum over i's users u (ascending) of x[u,i] * x[u,j] in f64 for
+//   the items j > i in u's row only (from colRowPos[p] + 1 to colRowEnd[p] for i's column entry p) (SMMP sparse products into a dense per-worker accumulator, as benfred/implicit's
+//   all_pairs_knn, each unordered pair once: dot and sim are symmetric bit for bit); candidates are j > i with
+//   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage) and offered as (score, j) to i's heap and
+//   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts describes them).
+// - mergeNeighbourHeaps (phase 2): item i's list is the top k under (score, j), larger first, of every worker's heap
+//   for i.
 // - recommendFromNeighbourRows: for a user, acc[j] = sum over the user's items i and i's neighbour list of
 //   rating * sim(i, j); the user's excluded items (an exclusion CSR over users) are zeroed; candidates are acc[j] != 0; top `num` under (score, j).
 // - out rows: count entries best first (f32), then -1 / NaN. The accumulator is all zeros again on return.
 //
 // The accumulator is cleared while candidates are collected: by walking the same entries again when that is cheaper
-// than a scan of all items, else by a scan. Both visit the same non-zero entries, so the result is the same.
+// than a scan of the items after i, else by a scan. Both visit the same non-zero entries, so the result is the same.
 
 // The heap of one row: a binary min-heap on (f64 score, i32 index) whose root is the worst entry kept.
 let gHeapScore: usize = 0;
@@ -85,35 +89,62 @@ function drainInto(outIdx: usize, outScores: usize, offset: i32, width: i32): vo
   }
 }
 
-// Offers d / den; drops it undivided when it provably loses to the root (the twin's offerNeighbour explains the bound).
+// The heaps of one worker slot, one per item (phase 1): item j's k entries at gScores + j*k*8 / gIdx + j*k*4, its
+// size at gSizes[j], and gFloors[j] its root's score once full (-Infinity until then), so a reject reads one dense array.
+let gScores: usize = 0;
+let gIdx: usize = 0;
+let gSizes: usize = 0;
+let gFloors: usize = 0;
+
+// Would d / den lose to a heap with this floor? Without dividing (the twin's rejectedBy explains the bound).
 // @ts-ignore: decorator
-@inline function offerNeighbour(d: f64, den: f64, j: i32): void {
-  if (gSize == gCap) {
-    const t = load<f64>(gHeapScore) * den;
-    const a = abs<f64>(t);
-    if (a > 1e-200 && d < t - a * 9.094947017729282e-13) return;
-  }
-  offer(d / den, j);
+@inline function rejectedBy(floor: f64, d: f64, den: f64): bool {
+  const t = floor * den;
+  const a = abs<f64>(t);
+  return a > 1e-200 && d < t - a * 9.094947017729282e-13;
 }
 
-export function itemNeighbourRows(
-  colPtr: usize, colUsers: usize, colVals: usize, rowPtr: usize, rowItems: usize, rowVals: usize, norms: usize,
-  outIdx: usize, outScores: usize, nItems: i32, k: i32, shrinkage: f64, rowStart: i32, rowEnd: i32,
-  acc: usize, heapScore: usize, heapIdx: usize,
+function offerTo(item: i32, score: f64, index: i32): void {
+  const base = <usize>item * <usize>gCap;
+  gHeapScore = gScores + (base << 3);
+  gHeapIdx = gIdx + (base << 2);
+  const sp = gSizes + (<usize>item << 2);
+  gSize = load<i32>(sp);
+  offer(score, index);
+  store<i32>(sp, gSize);
+  if (gSize == gCap) store<f64>(gFloors + (<usize>item << 3), load<f64>(gHeapScore));
+}
+
+// The pair (i, j) with dot d: (sim, j) to i's heap, (sim, i) to j's.
+// @ts-ignore: decorator
+@inline function offerPair(i: i32, j: i32, d: f64, den: f64): void {
+  const keepI = !rejectedBy(load<f64>(gFloors + (<usize>i << 3)), d, den);
+  const keepJ = !rejectedBy(load<f64>(gFloors + (<usize>j << 3)), d, den);
+  if (keepI || keepJ) {
+    const sim = d / den;
+    if (keepI) offerTo(i, sim, j);
+    if (keepJ) offerTo(j, sim, i);
+  }
+}
+
+export function itemNeighbourPairs(
+  colPtr: usize, colRowEnd: usize, colVals: usize, colRowPos: usize, rowPtr: usize, rowItems: usize, rowVals: usize,
+  norms: usize, nItems: i32, k: i32, shrinkage: f64, rowStart: i32, rowEnd: i32,
+  acc: usize, heapScores: usize, heapFloors: usize, heapIdx: usize, heapSizes: usize,
 ): void {
-  gHeapScore = heapScore;
-  gHeapIdx = heapIdx;
+  gScores = heapScores;
+  gIdx = heapIdx;
+  gSizes = heapSizes;
+  gFloors = heapFloors;
   gCap = k;
-  gSize = 0;
   for (let i = rowStart; i < rowEnd; i++) {
     const pStart = load<i32>(colPtr + (<usize>i << 2));
     const pEnd = load<i32>(colPtr + (<usize>(i + 1) << 2));
     let work: i64 = 0;
     for (let p = pStart; p < pEnd; p++) {
-      const u = load<i32>(colUsers + (<usize>p << 2));
       const w = <f64>load<f32>(colVals + (<usize>p << 2));
-      const qStart = load<i32>(rowPtr + (<usize>u << 2));
-      const qEnd = load<i32>(rowPtr + (<usize>(u + 1) << 2));
+      const qStart = load<i32>(colRowPos + (<usize>p << 2)) + 1;
+      const qEnd = load<i32>(colRowEnd + (<usize>p << 2));
       // 4 entries per step: a row's items are distinct, so the four updates never touch the same accumulator
       let q = qStart;
       for (; q + 4 <= qEnd; q += 4) {
@@ -135,27 +166,47 @@ export function itemNeighbourRows(
       work += qEnd - qStart;
     }
     const di = load<f64>(norms + (<usize>i << 3));
-    if (work < <i64>nItems) {
+    if (work < <i64>(nItems - i - 1)) {
       for (let p = pStart; p < pEnd; p++) {
-        const u = load<i32>(colUsers + (<usize>p << 2));
-        const qStart = load<i32>(rowPtr + (<usize>u << 2));
-        const qEnd = load<i32>(rowPtr + (<usize>(u + 1) << 2));
+        const qStart = load<i32>(colRowPos + (<usize>p << 2)) + 1;
+        const qEnd = load<i32>(colRowEnd + (<usize>p << 2));
         for (let q = qStart; q < qEnd; q++) {
           const j = load<i32>(rowItems + (<usize>q << 2));
           const a = acc + (<usize>j << 3);
           const d = load<f64>(a);
           if (d == 0) continue;
           store<f64>(a, 0);
-          if (j != i) offerNeighbour(d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage, j);
+          offerPair(i, j, d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage);
         }
       }
     } else {
-      for (let j = 0; j < nItems; j++) {
+      for (let j = i + 1; j < nItems; j++) {
         const a = acc + (<usize>j << 3);
         const d = load<f64>(a);
         if (d == 0) continue;
         store<f64>(a, 0);
-        if (j != i) offerNeighbour(d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage, j);
+        offerPair(i, j, d, di * load<f64>(norms + (<usize>j << 3)) + shrinkage);
+      }
+    }
+  }
+}
+
+export function mergeNeighbourHeaps(
+  outIdx: usize, outScores: usize, k: i32, rowStart: i32, rowEnd: i32, slots: i32,
+  heapScores0: usize, heapIdx0: usize, heapSizes0: usize, slotBytes: usize, mergeScore: usize, mergeIdx: usize,
+): void {
+  gHeapScore = mergeScore;
+  gHeapIdx = mergeIdx;
+  gCap = k;
+  gSize = 0;
+  for (let i = rowStart; i < rowEnd; i++) {
+    const base = <usize>i * <usize>k;
+    for (let s = 0; s < slots; s++) {
+      const off = <usize>s * slotBytes;
+      const n = load<i32>(heapSizes0 + off + (<usize>i << 2));
+      for (let t = 0; t < n; t++) {
+        const e = base + <usize>t;
+        offer(load<f64>(heapScores0 + off + (e << 3)), load<i32>(heapIdx0 + off + (e << 2)));
       }
     }
     drainInto(outIdx, outScores, i * k, k);
