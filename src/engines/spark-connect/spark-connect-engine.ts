@@ -12,7 +12,7 @@ import { prepareRemote } from "./remote-prepare.js";
 import { prepareSchema } from "../../prepare/apply-prepare.js";
 import type { FunnelStep } from "../../prepare/funnel.js";
 import { recommenderIdColumns } from "../../prepare/id-columns.js";
-import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
+import { remoteBaselines, remoteScores } from "./remote-evaluate.js";
 import { fitRemote, remoteStageFor, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
 import { assertRunsRemotely } from "./remote-support.js";
@@ -149,33 +149,30 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   /**
-   * The test metrics, and with them (sent at once, each its own Spark job) the train metrics and the baselines that the
-   * run asks for next with the same model and rows: the cluster runs the small jobs side by side instead of one after
-   * another. The values are those of asking one at a time.
+   * The test metrics, and with them the train metrics and the baselines that the run asks for next with the same model
+   * and rows: the regression metrics of both sides are one Spark job (remote-evaluate.ts remoteScores), sent beside
+   * the baselines, so the cluster runs the small jobs side by side instead of one after another. The values are those
+   * of asking one at a time.
    */
   async evaluate(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, number>> {
     const { registry, spec } = this.s.loaded;
     const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
-    const metrics = Promise.all(
-      evaluators.map(
-        async (ev) => [ev.metricKey, await evaluateRemote(this.ml, registry, fitted, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`)] as const,
-      ),
-    ).then((pairs) => Object.fromEntries(pairs));
+    const scores = remoteScores(this.ml, registry, fitted, evaluators, train, test, spec.seed);
     this.scoring = {
       fitted,
       evaluators,
       train,
       test,
-      onTrain: handled(remoteTrainMetrics(this.ml, registry, fitted, evaluators, train, spec.seed)),
+      onTrain: handled(scores.train),
       baselines: handled(remoteBaselines(this.ml, registry, fitted, evaluators, train, test, spec.seed, spec.baselines)),
     };
-    return metrics;
+    return scores.test;
   }
 
   trainMetrics(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation): Promise<Record<string, number>> {
     const s = this.scoring;
     if (s && s.fitted === fitted && s.evaluators === evaluators && s.train === train) return s.onTrain;
-    return remoteTrainMetrics(this.ml, this.s.loaded.registry, fitted, evaluators, train, this.s.loaded.spec.seed);
+    return remoteScores(this.ml, this.s.loaded.registry, fitted, evaluators, train, undefined, this.s.loaded.spec.seed).train;
   }
 
   baselines(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, Record<string, number>>> {
