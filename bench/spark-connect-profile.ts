@@ -55,6 +55,7 @@ for (const c of ["recpipe", "pyspark"] as const) {
   const p = profiles[c];
   console.log(`| ${c} | ${walls[c].seconds.toFixed(1)} s | ${s(p.spanMs)} s | ${p.maxExecuteInFlight} | ${s(p.overlapMs)} s | ${walls[c].rmse.toFixed(4)} |`);
 }
+console.log(`\nrecpipe's requests in flight when it first had ${profiles.recpipe.maxExecuteInFlight}: ${profiles.recpipe.maxExecuteInFlightSteps.join("; ")}.`);
 console.log("\nPer RPC and kind: count, KiB sent / received, summed wall (s); recpipe | PySpark.\n");
 console.log("| RPC | kind | recpipe n | sent | recv | wall | PySpark n | sent | recv | wall |");
 console.log("|---|---|---|---|---|---|---|---|---|---|");

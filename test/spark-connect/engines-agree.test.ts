@@ -49,6 +49,10 @@ describe.each(SPARK_LINES)("Spark %s: pipeline files agree across engines", (lin
         expect(Number.isFinite(r.metrics[k]), `${k} on Spark`).toBe(true);
         expect(Math.abs(r.metrics[k] - v), `${k}: local ${v}, Spark ${r.metrics[k]}`).toBeLessThanOrEqual(0.01);
       }
+      // The train metrics (one Spark job with the test metrics on --remote) name the same metrics and agree as closely.
+      expect(Object.keys(r.trainMetrics).sort()).toEqual(Object.keys(l.trainMetrics).sort());
+      for (const [k, v] of Object.entries(l.trainMetrics))
+        expect(Math.abs(r.trainMetrics[k] - v), `train ${k}: local ${v}, Spark ${r.trainMetrics[k]}`).toBeLessThanOrEqual(0.01);
       // Same layout as a local run (the remote run has no training-loss history, which only the report shows).
       expect(readdirSync(r.runDir).sort()).toEqual(readdirSync(l.runDir).sort());
       const manifest = JSON.parse(readFileSync(path.join(r.runDir, "manifest.json"), "utf8"));
@@ -59,6 +63,13 @@ describe.each(SPARK_LINES)("Spark %s: pipeline files agree across engines", (lin
         expect(r.tune?.paramMaps).toBe(l.tune.paramMaps);
         expect(r.tune?.folds).toBe(l.tune.folds);
         expect(Math.abs(r.tune!.bestMetric - l.tune.bestMetric)).toBeLessThanOrEqual(0.01);
+      }
+      // report.html shows five users' lists on both engines (on --remote without a recommend block, their training
+      // items are fetched beside the test metrics).
+      for (const dir of [l.runDir, r.runDir]) {
+        const html = readFileSync(path.join(dir, "report.html"), "utf8");
+        expect(html, dir).toMatch(/<section id="recommendations"><h2>Recommendations<\/h2><h3>5 of /);
+        expect(html.split('<ol class="recs">').length - 1, dir).toBe(5);
       }
       // The model fetched back loads and recommends locally.
       const loaded = await loadModel(path.join(r.runDir, "model"));

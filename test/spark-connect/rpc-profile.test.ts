@@ -75,6 +75,7 @@ describe("the Spark Connect RPC profile", () => {
       expect(p.steps.find((t) => t.kind === "fitting als for fold #")?.count).toBe(trials);
       // The batched Delete was sent off the trials' path: it ran beside the next Fit.
       expect(p.maxExecuteInFlight).toBe(2);
+      expect(p.maxExecuteInFlightSteps.sort()).toEqual(["deleting server-side models", "fitting als for fold #"]);
       expect(p.spanMs).toBeGreaterThanOrEqual(0);
     } finally {
       delete process.env[PROFILE_ENV];

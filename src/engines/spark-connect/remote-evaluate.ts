@@ -6,6 +6,7 @@ import type { SparkMl } from "./transport/ml.js";
 import type { RankingData } from "./stages/index.js";
 import { remoteStageFor, sparkOperator, type RemotePipelineModel } from "./remote-pipeline.js";
 import { remoteStages } from "./stages/index.js";
+import { inOneJob, regressionMetricsBySide } from "./regression-metrics-sql.js";
 
 /** The rows the recommender (the last ALS) saw, for ranking metrics and baselines. */
 export function rankingData(model: RemotePipelineModel, train: Relation, test: Relation): RankingData | undefined {
@@ -67,21 +68,51 @@ export async function remoteBaselines(
 }
 
 /**
- * The regression metrics on the training rows (beside the test metrics: a train error far below the test error is
- * over-fitting), by Spark's evaluator over the model's output on train. Ranking metrics are left out, as locally.
+ * The test metrics and the regression metrics on the training rows (beside the test metrics: a train error far below
+ * the test error is over-fitting). Spark's unweighted RegressionEvaluator metrics of both sides come from ONE Spark job
+ * (regression-metrics-sql.ts); the other evaluators are asked one by one (ranking metrics on test only, as locally).
+ * Without `test`, only the train metrics.
  */
-export async function remoteTrainMetrics(
+export function remoteScores(
   ml: SparkMl,
   registry: StageRegistry,
   model: RemotePipelineModel,
   evaluators: readonly Evaluator[],
   train: Relation,
+  test: Relation | undefined,
   runSeed: number,
-): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const ev of evaluators) {
-    if (ev.needsRecommender) continue;
-    out[ev.metricKey] = await ml.evaluate(sparkOperator(registry, ev, runSeed), model.transform(train), `evaluating ${ev.metricKey} on the training rows`);
-  }
-  return out;
+): { test: Promise<Record<string, number>>; train: Promise<Record<string, number>> } {
+  const together = evaluators.filter(inOneJob);
+  const sides: Record<string, Relation> = { train: model.transform(train) };
+  if (test) sides.test = model.transform(test);
+  const keys = [...new Set(together.map((ev) => ev.metricKey))].join(", ");
+  const what = `evaluating ${keys} on the ${test ? "test and training" : "training"} rows`;
+  const bySide = together.length > 0 ? regressionMetricsBySide(ml, together, sides, what) : undefined;
+  bySide?.catch(() => undefined);
+  const onTest = async (): Promise<Record<string, number>> => {
+    if (!test) return {};
+    const pairs = await Promise.all(
+      evaluators.map(
+        async (ev) =>
+          [
+            ev.metricKey,
+            inOneJob(ev)
+              ? (await bySide!).test.metrics[ev.metricKey]
+              : await evaluateRemote(ml, registry, model, ev, train, test, runSeed, `evaluating ${ev.metricKey}`),
+          ] as const,
+      ),
+    );
+    return Object.fromEntries(pairs);
+  };
+  const onTrain = async (): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const ev of evaluators) {
+      if (ev.needsRecommender) continue;
+      out[ev.metricKey] = inOneJob(ev)
+        ? (await bySide!).train.metrics[ev.metricKey]
+        : await ml.evaluate(sparkOperator(registry, ev, runSeed), sides.train, `evaluating ${ev.metricKey} on the training rows`);
+    }
+    return out;
+  };
+  return { test: onTest(), train: onTrain() };
 }

@@ -12,7 +12,7 @@ import { prepareRemote } from "./remote-prepare.js";
 import { prepareSchema } from "../../prepare/apply-prepare.js";
 import type { FunnelStep } from "../../prepare/funnel.js";
 import { recommenderIdColumns } from "../../prepare/id-columns.js";
-import { evaluateRemote, remoteBaselines, remoteTrainMetrics } from "./remote-evaluate.js";
+import { remoteBaselines, remoteScores } from "./remote-evaluate.js";
 import { fitRemote, remoteStageFor, type RemotePipelineModel } from "./remote-pipeline.js";
 import { recommendRemote } from "./remote-recommend.js";
 import { assertRunsRemotely } from "./remote-support.js";
@@ -145,38 +145,53 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
   }
 
   /** Called at once after the fit: a server short of driver memory may evict cached models (MLCacheInvalidException). */
-  fetch(fitted: RemotePipelineModel): Promise<PipelineModel> {
-    return this.s.time("fetch", () => fetchPipelineModel(fitted, this.s.loaded.registry, this.uid()));
+  async fetch(fitted: RemotePipelineModel): Promise<PipelineModel> {
+    const model = await this.s.time("fetch", () => fetchPipelineModel(fitted, this.s.loaded.registry, this.uid()));
+    this.fetched = { fitted, model };
+    return model;
   }
 
+  /** The last model fetched, with the fitted pipeline it came from (evaluate() starts the report's query with it). */
+  private fetched?: { fitted: RemotePipelineModel; model: PipelineModel };
+  /** The report's few users' training items, asked for beside the test metrics when the report will need them. */
+  private reportSeen?: { fitted: RemotePipelineModel; model: PipelineModel; train: Relation; seen: Promise<{ users: Int32Array; items: Int32Array }> };
+
   /**
-   * The test metrics, and with them (sent at once, each its own Spark job) the train metrics and the baselines that the
-   * run asks for next with the same model and rows: the cluster runs the small jobs side by side instead of one after
-   * another. The values are those of asking one at a time.
+   * The test metrics, and with them the train metrics and the baselines that the run asks for next with the same model
+   * and rows: the regression metrics of both sides are one Spark job (remote-evaluate.ts remoteScores), sent beside
+   * the baselines, so the cluster runs the small jobs side by side instead of one after another. The values are those
+   * of asking one at a time.
    */
-  async evaluate(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, number>> {
+  async evaluate(
+    fitted: RemotePipelineModel,
+    evaluators: readonly Evaluator[],
+    train: Relation,
+    test: Relation,
+    recommendsLater: boolean,
+  ): Promise<Record<string, number>> {
     const { registry, spec } = this.s.loaded;
     const handled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
-    const metrics = Promise.all(
-      evaluators.map(
-        async (ev) => [ev.metricKey, await evaluateRemote(this.ml, registry, fitted, ev, train, test, spec.seed, `evaluating ${ev.metricKey}`)] as const,
-      ),
-    ).then((pairs) => Object.fromEntries(pairs));
+    // Without a recommend block, report.html's few users' lists (reportRecommendations) come from this model and the
+    // training rows: their query is sent now, beside the metrics, rather than alone at the end.
+    const f = this.fetched;
+    if (recommendsLater && !spec.recommend && f?.fitted === fitted && f.model.recommender())
+      this.reportSeen = { fitted, model: f.model, train, seen: handled(this.seenItems(fitted, f.model, train)) };
+    const scores = remoteScores(this.ml, registry, fitted, evaluators, train, test, spec.seed);
     this.scoring = {
       fitted,
       evaluators,
       train,
       test,
-      onTrain: handled(remoteTrainMetrics(this.ml, registry, fitted, evaluators, train, spec.seed)),
+      onTrain: handled(scores.train),
       baselines: handled(remoteBaselines(this.ml, registry, fitted, evaluators, train, test, spec.seed, spec.baselines)),
     };
-    return metrics;
+    return scores.test;
   }
 
   trainMetrics(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation): Promise<Record<string, number>> {
     const s = this.scoring;
     if (s && s.fitted === fitted && s.evaluators === evaluators && s.train === train) return s.onTrain;
-    return remoteTrainMetrics(this.ml, this.s.loaded.registry, fitted, evaluators, train, this.s.loaded.spec.seed);
+    return remoteScores(this.ml, this.s.loaded.registry, fitted, evaluators, train, undefined, this.s.loaded.spec.seed).train;
   }
 
   baselines(fitted: RemotePipelineModel, evaluators: readonly Evaluator[], train: Relation, test: Relation): Promise<Record<string, Record<string, number>>> {
@@ -203,6 +218,17 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
     const rec = model.recommender();
     if (made?.table || !rec) return undefined;
     const users = rec.knownUsers().subarray(0, 5);
+    const early = this.reportSeen;
+    const exclude =
+      early && early.fitted === fitted && early.model === model && early.train === train ? await early.seen : await this.seenItems(fitted, model, train);
+    const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
+    return recommendationsTable(model, { users: lists }, { users: users.length, items: 0 }, 5);
+  }
+
+  /** What the first five users the fetched model knows rated in training (only those users' rows are fetched). */
+  private async seenItems(fitted: RemotePipelineModel, model: PipelineModel, train: Relation): Promise<{ users: Int32Array; items: Int32Array }> {
+    const rec = model.recommender()!;
+    const users = rec.knownUsers().subarray(0, 5);
     const r = fitted.recommenderIndex();
     const u = ident(rec.userCol),
       i = ident(rec.itemCol);
@@ -212,12 +238,10 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
       }),
       "fetching a few users' training items",
     );
-    const exclude = {
+    return {
       users: Int32Array.from(seen.getChild("u")!.toArray() as Int32Array),
       items: Int32Array.from(seen.getChild("i")!.toArray() as Int32Array),
     };
-    const lists = await rec.recommendForUsers(Int32Array.from(users), 5, quietContext(), exclude);
-    return recommendationsTable(model, { users: lists }, { users: users.length, items: 0 }, 5);
   }
 
   async keep(fitted: RemotePipelineModel, uid: string): Promise<void> {
@@ -227,6 +251,8 @@ class SparkConnectEngine implements Engine<Relation, RemotePipelineModel> {
 
   release(fitted: RemotePipelineModel): Promise<void> {
     if (this.scoring?.fitted === fitted) this.scoring = undefined;
+    if (this.reportSeen?.fitted === fitted) this.reportSeen = undefined;
+    if (this.fetched?.fitted === fitted) this.fetched = undefined;
     return fitted.release();
   }
 

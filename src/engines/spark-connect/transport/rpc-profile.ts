@@ -25,6 +25,8 @@ export interface RpcProfileFile {
   spanMs: number;
   /** The most ExecutePlan requests in flight at once (parallel trials show as 2). */
   maxExecuteInFlight: number;
+  /** The steps of the requests in flight when that most was first reached (what a third request in flight was). */
+  maxExecuteInFlightSteps: string[];
   /** Wall with at least two ExecutePlan requests in flight. */
   overlapMs: number;
   rpcs: RpcTally[];
@@ -46,6 +48,9 @@ class RpcProfile {
   private last = 0;
   private inFlight = 0;
   private maxInFlight = 0;
+  private readonly running = new Map<number, string>();
+  private nextId = 0;
+  private maxInFlightSteps: string[] = [];
   private overlapSince = 0;
   private overlapMs = 0;
 
@@ -60,7 +65,8 @@ class RpcProfile {
     if (step) tallies.push(tally(this.steps, rpc, step.replace(/\d+/g, "#")));
     for (const t of tallies) t.count++;
     const execute = rpc === "ExecutePlan";
-    if (execute) this.enter(t0);
+    const id = this.nextId++;
+    if (execute) this.enter(t0, id, step?.replace(/\d+/g, "#") ?? kind);
     let ended = false;
     return {
       sent: (n) => tallies.forEach((t) => (t.requestBytes += n)),
@@ -71,17 +77,20 @@ class RpcProfile {
         const t1 = performance.now();
         this.last = Math.max(this.last, t1);
         for (const t of tallies) t.wallMs += t1 - t0;
-        if (execute) this.leave(t1);
+        if (execute) this.leave(t1, id);
       },
     };
   }
 
-  private enter(t: number): void {
+  private enter(t: number, id: number, step: string): void {
     if (++this.inFlight === 2) this.overlapSince = t;
+    this.running.set(id, step);
+    if (this.inFlight > this.maxInFlight) this.maxInFlightSteps = [...this.running.values()];
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
   }
 
-  private leave(t: number): void {
+  private leave(t: number, id: number): void {
+    this.running.delete(id);
     if (this.inFlight-- === 2) this.overlapMs += t - this.overlapSince;
   }
 
@@ -91,6 +100,7 @@ class RpcProfile {
       client: "recpipe",
       spanMs: Math.round(this.last > this.first ? this.last - this.first : 0),
       maxExecuteInFlight: this.maxInFlight,
+      maxExecuteInFlightSteps: this.maxInFlightSteps,
       overlapMs: Math.round(this.overlapMs),
       rpcs: rows(this.rpcs),
       steps: rows(this.steps),
