@@ -5,6 +5,7 @@
 // A folder is src/<name>/ (and stages/); under src/engines/ every folder counts on its own (engine.ts, local/,
 // spark-connect/, its transport/ and stages/), so an engine's protocol layer never reaches back into the engine.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 const bin = process.platform === "win32" ? "node_modules/.bin/depcruise.cmd" : "node_modules/.bin/depcruise";
@@ -40,6 +41,13 @@ const problems = [];
 for (const [key, example] of arrows) {
   const [from, to] = key.split(" -> ");
   if (from < to && arrows.has(`${to} -> ${from}`)) problems.push(`${from} and ${to} import each other: ${example}; ${arrows.get(`${to} -> ${from}`)}`);
+}
+// The Spark Connect engine asks a stage's remote mapping what it can do (src/engines/spark-connect/stages/): a test of
+// a stage's type name there would be the dispatch on names that each new stage deepens.
+for (const m of graph.modules) {
+  if (!m.source.startsWith("src/engines/spark-connect/") || m.source.includes("/gen/")) continue;
+  const hit = /\.type\s*===?\s*["'][a-z-]+["']/.exec(readFileSync(m.source, "utf8"));
+  if (hit) problems.push(`${m.source} dispatches on a stage type name (${hit[0]}): give the stage's remote mapping a capability instead`);
 }
 if (problems.length > 0) {
   for (const p of problems) console.error(`one-way-folders: ${p}`);

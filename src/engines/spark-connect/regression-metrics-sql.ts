@@ -1,4 +1,6 @@
+import type { StageRegistry } from "../../core/registry.js";
 import type { Evaluator } from "../../core/stage.js";
+import { remoteStageFor } from "./remote-pipeline.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
 import type { SparkMl } from "./transport/ml.js";
 import { sql } from "./transport/plan.js";
@@ -23,9 +25,9 @@ export interface RegressionMetricsParams {
   throughOrigin: boolean;
 }
 
-/** The regression evaluators this file computes: unweighted regression-evaluator stages. */
-export function inOneJob(ev: Evaluator): boolean {
-  return ev.type === "regression-evaluator" && ev.params.weightCol === undefined;
+/** The evaluators this file computes: those whose Spark Connect mapping says so (unweighted regression metrics). */
+export function inOneJob(registry: StageRegistry, ev: Evaluator): boolean {
+  return remoteStageFor(registry, ev).inOneRegressionJob?.(ev.params) === true;
 }
 
 function paramsOf(ev: Evaluator): RegressionMetricsParams {

@@ -82,7 +82,7 @@ export function remoteScores(
   test: Relation | undefined,
   runSeed: number,
 ): { test: Promise<Record<string, number>>; train: Promise<Record<string, number>> } {
-  const together = evaluators.filter(inOneJob);
+  const together = evaluators.filter((ev) => inOneJob(registry, ev));
   const sides: Record<string, Relation> = { train: model.transform(train) };
   if (test) sides.test = model.transform(test);
   const keys = [...new Set(together.map((ev) => ev.metricKey))].join(", ");
@@ -96,7 +96,7 @@ export function remoteScores(
         async (ev) =>
           [
             ev.metricKey,
-            inOneJob(ev)
+            inOneJob(registry, ev)
               ? (await bySide!).test.metrics[ev.metricKey]
               : await evaluateRemote(ml, registry, model, ev, train, test, runSeed, `evaluating ${ev.metricKey}`),
           ] as const,
@@ -108,7 +108,7 @@ export function remoteScores(
     const out: Record<string, number> = {};
     for (const ev of evaluators) {
       if (ev.needsRecommender) continue;
-      out[ev.metricKey] = inOneJob(ev)
+      out[ev.metricKey] = inOneJob(registry, ev)
         ? (await bySide!).train.metrics[ev.metricKey]
         : await ml.evaluate(sparkOperator(registry, ev, runSeed), sides.train, `evaluating ${ev.metricKey} on the training rows`);
     }

@@ -64,6 +64,12 @@ export interface RemoteStage<P = Record<string, unknown>> {
   candidates?(ml: SparkMl, model: ModelRef, userCol: string, itemCol: string): Candidates;
   /** A splitter: the train and (absent: none) test relations. `seed` is the run's derived split seed. */
   split?(data: Relation, params: Readonly<Record<string, unknown>>, seed: number): { train: Relation; test?: Relation };
+  /**
+   * An evaluator computing one of Spark's RegressionMetrics (rmse, mse, mae, r2, var) from a label and a prediction
+   * column: true where the engine may compute it for several sides at once in one Spark job (regression-metrics-sql.ts,
+   * unit weights only), instead of asking Spark's evaluator once per side.
+   */
+  inOneRegressionJob?(params: P): boolean;
   /** An evaluator recpipe computes itself in SQL (a ranking metric); without it, Spark's evaluator `className` runs. */
   metric?(ml: SparkMl, ev: Evaluator, data: RankingData | undefined, candidates: Candidates | undefined, what: string): Promise<number>;
   /**
