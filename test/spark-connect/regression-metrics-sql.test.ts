@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { regressionMetric, type RegressionMetricName } from "../../src/kernels/regression-metrics.js";
-import { metricFromSums, regressionMetricsBySide } from "../../src/engines/spark-connect/regression-metrics-sql.js";
+import { inOneJob, metricFromSums, regressionMetricsBySide } from "../../src/engines/spark-connect/regression-metrics-sql.js";
 import { evaluatorOperator } from "../../src/engines/spark-connect/remote-pipeline.js";
 import { SparkConnectClient } from "../../src/engines/spark-connect/transport/client.js";
 import { SparkMl } from "../../src/engines/spark-connect/transport/ml.js";
@@ -31,6 +31,15 @@ function expectSame(got: number, want: number, label: string) {
 }
 
 describe("regression metrics from sums", () => {
+  it("join the one job for unweighted regression evaluators only (the remote mapping's capability)", () => {
+    const [plain, weighted, ranking] = evaluatorsOf([
+      { type: "regression-evaluator", metricName: "mae" },
+      { type: "regression-evaluator", metricName: "rmse", weightCol: "w" },
+      { type: "ranking-evaluator", metricName: "ndcgAtK", k: 5 },
+    ]);
+    expect([plain, weighted, ranking].map((ev) => inOneJob(registry, ev))).toEqual([true, false, false]);
+  });
+
   it("equal the local kernel's (Spark's RegressionMetrics) for every metric, with and without throughOrigin", () => {
     let s = 7;
     const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
