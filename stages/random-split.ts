@@ -2,7 +2,7 @@ import { makeVector, Table, Utf8, vectorFromArray } from "apache-arrow";
 import { z } from "zod";
 import { defineStage } from "../src/core/define-stage.js";
 import { rowHashSides } from "../src/core/row-hash.js";
-import { XORShiftRandom } from "../src/core/spark-random.js";
+import { XORShiftRandom } from "../src/kernels/spark-random.js";
 import { sparkRowOrder } from "../src/core/row-order.js";
 import type { RunContext } from "../src/core/run-context.js";
 import { seedParam } from "../src/core/params.js";

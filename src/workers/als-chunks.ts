@@ -84,6 +84,23 @@ export interface AlsCsrJob {
   rows: number;
 }
 
+/** One side's Spark initial factors to draw (sparkAlsInitialFactors's arguments), as posted to a worker. */
+export interface AlsInitJob {
+  ids: Int32Array;
+  rank: number;
+  seed: bigint;
+  numBlocks: number;
+}
+
+export type AlsWorkerMessage =
+  ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob) | ({ type: "initialFactors" } & AlsInitJob) | { type: "close" };
+/** A worker's answer: done (with the factors of an initialFactors job) or the error it caught. */
+export interface AlsWorkerReply {
+  type: "done" | "error";
+  message?: string;
+  factors?: Float32Array;
+}
+
 /** Fills `job.side`'s CSR in `buffer` (the memory that solves that side), on whichever thread calls it. */
 export function fillSideCsr(buffer: ArrayBufferLike, layout: AlsLayout, job: AlsCsrJob): void {
   const v = sideViews(buffer, layout, job.side);

@@ -10,7 +10,17 @@ import { Worker } from "node:worker_threads";
 import type { SolveRows } from "../kernels/als-half-step.js";
 import { controlView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
-import { runChunks, chunkStarts, fillSideCsr, type AlsCsrJob, type AlsHalfStepJob } from "./als-chunks.js";
+import { sparkAlsInitialFactors } from "../kernels/spark-random.js";
+import {
+  runChunks,
+  chunkStarts,
+  fillSideCsr,
+  type AlsCsrJob,
+  type AlsHalfStepJob,
+  type AlsInitJob,
+  type AlsWorkerMessage,
+  type AlsWorkerReply,
+} from "./als-chunks.js";
 import type { AlsWorkerData } from "./als-worker.js";
 
 /** One memory of the ALS state (see planAlsSpaces): its layout, and the shared memory (wasm) or buffer (js). */
@@ -123,17 +133,29 @@ export class AlsPool {
     await runOn(this.workers[0], { type: "fillCsr", ...job });
   }
 
+  /**
+   * One side's Spark initial factors (sparkAlsInitialFactors): on the second worker when there is one (the first fills
+   * the item CSR and the caller the user CSR meanwhile, so the setup's serial random draws leave no core idle), else
+   * here. They depend on (ids, rank, seed, numBlocks) only, so they are the same whichever thread draws them.
+   */
+  async initialFactors(job: AlsInitJob): Promise<Float32Array> {
+    if (this.workers.length < 2) return sparkAlsInitialFactors(job.ids, job.rank, job.seed, job.numBlocks);
+    const reply = await runOn(this.workers[1], { type: "initialFactors", ...job });
+    if (!(reply.factors instanceof Float32Array)) throw new Error("ALS worker replied to initialFactors without factors");
+    return reply.factors;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }
 }
 
-function runOn(w: Worker, message: ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob)): Promise<void> {
+function runOn(w: Worker, message: Exclude<AlsWorkerMessage, { type: "close" }>): Promise<AlsWorkerReply> {
   return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string; message?: string }): void => {
+    const onMessage = (m: AlsWorkerReply): void => {
       cleanup();
-      if (m.type === "done") resolve();
+      if (m.type === "done") resolve(m);
       else reject(new Error(`ALS worker failed: ${m.message}`));
     };
     const onError = (e: Error): void => {

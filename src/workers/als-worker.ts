@@ -1,8 +1,8 @@
 /**
  * Worker entry for ALS half-steps. It builds its own kernel instance on each shared memory it was started with
- * and runs `runChunks` on request. Messages in: {type: "halfStep", ...AlsHalfStepJob} | {type: "fillCsr", ...AlsCsrJob} |
- * {type: "close"};
- * out: {type: "done"} | {type: "error", message}. A job runs in the memory of the side it solves. workerData carries
+ * and runs `runChunks` on request. Messages in: AlsWorkerMessage (a half-step, a CSR to fill, one side's initial
+ * factors to draw, or close); out: AlsWorkerReply ({type: "done"}, with the factors for initialFactors, or
+ * {type: "error", message}). A job runs in the memory of the side it solves. workerData carries
  * the WebAssembly.Memory objects (they cannot be rebuilt from their buffers, so they are the non-typed-array objects
  * handed over) or the SharedArrayBuffer.
  */
@@ -12,7 +12,8 @@ import type { AlsLayout, AlsSide } from "../kernels/als-layout.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { instantiateAlsKernels } from "../kernels/als-wasm.js";
 import { relaxedSimdAvailable } from "../kernels/als-kernel-choice.js";
-import { fillSideCsr, runChunks, type AlsCsrJob, type AlsHalfStepJob } from "./als-chunks.js";
+import { sparkAlsInitialFactors } from "../kernels/spark-random.js";
+import { fillSideCsr, runChunks, type AlsWorkerMessage, type AlsWorkerReply } from "./als-chunks.js";
 
 export interface AlsWorkerData {
   engine: "wasm" | "js";
@@ -45,12 +46,18 @@ for (const space of data.spaces) {
   }
 }
 
-port.on("message", (msg: ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob) | { type: "close" }) => {
+port.on("message", (msg: AlsWorkerMessage) => {
   if (msg.type === "close") {
     port.close();
     return;
   }
   try {
+    if (msg.type === "initialFactors") {
+      const factors = sparkAlsInitialFactors(msg.ids, msg.rank, msg.seed, msg.numBlocks);
+      const reply: AlsWorkerReply = { type: "done", factors };
+      port.postMessage(reply, [factors.buffer as ArrayBuffer]); // a fresh Float32Array: its own ArrayBuffer, moved not copied
+      return;
+    }
     if (msg.type === "fillCsr") {
       const space = data.sideSpace[msg.side];
       fillSideCsr(buffers[space], data.spaces[space].layout, msg);

@@ -33,7 +33,7 @@ import { otherSide, type AlsHalfStepJob } from "../../src/workers/als-chunks.js"
 import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "../../src/kernels/ratings-csr.js";
 import { applyPositions, popularityPositions } from "./popularity-order.js";
-import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/core/spark-random.js";
+import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/kernels/spark-random.js";
 import { alsObjective, regularisationCounts } from "./objective.js";
 
 export interface AlsRatings {
@@ -170,26 +170,28 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const items = views[spaces.item].item;
   const kp = layouts[0].kp;
   let itemsFilled: Promise<void> | undefined;
+  let userInit: Promise<Float32Array> | undefined;
   try {
     // The two counting sorts at once: the item side on a worker (its ratings copied to shared memory, 4 bytes a
     // rating for the moment), the user side here. The same CSRs as one after the other.
     const pool = await poolStarting;
+    // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
+    // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count. The users' (the larger side)
+    // are drawn on a second worker while the item CSR fills on the first and the user CSR here.
+    const initSeeds = sparkAlsInitSeeds(p.seed);
+    userInit = pool.initialFactors({ ids: userIds, rank, seed: initSeeds.user, numBlocks: p.numUserBlocks ?? 10 });
     const rating = shared ? sharedCopy(r.rating) : r.rating;
     itemsFilled = pool.fillCsr({ side: "item", rowOf: itemOf, colOf: userOf, rating, rows: itemIds.length });
     fillCsr(userOf, itemOf, r.rating, userIds.length, users.indptr, users.indices, users.values);
-    // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
-    // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count.
-    const initSeeds = sparkAlsInitSeeds(p.seed);
-    const userInit = sparkAlsInitialFactors(userIds, rank, initSeeds.user, p.numUserBlocks ?? 10);
     const itemInit = sparkAlsInitialFactors(itemIds, rank, initSeeds.item, p.numItemBlocks ?? 10);
-    for (const v of views) {
-      copyPadded(userInit, v.user.factors, rank, kp, userPosition);
-      copyPadded(itemInit, v.item.factors, rank, kp, itemPosition);
-    }
+    for (const v of views) copyPadded(itemInit, v.item.factors, rank, kp, itemPosition);
+    const userFactors = await userInit;
+    for (const v of views) copyPadded(userFactors, v.user.factors, rank, kp, userPosition);
     await itemsFilled;
   } catch (e) {
     // Never leave booting workers behind when the setup fails.
     itemsFilled?.catch(() => undefined);
+    userInit?.catch(() => undefined);
     void poolStarting.then((pool) => pool.close());
     throw e;
   }

@@ -8,7 +8,8 @@
  * from ALS(rank=3, maxIter=0, seed=0, numUserBlocks=2).fit(...).userFactors for users 0..4.
  */
 import { describe, expect, it } from "vitest";
-import { XORShiftRandom, byteswap64, sparkAlsInitSeeds, sparkAlsInitialFactors, sparkBlockOf, sparkRandomSplitAssign } from "../../src/core/spark-random.js";
+import { XORShiftRandom, byteswap64, sparkAlsInitSeeds, sparkAlsInitialFactors, sparkBlockOf } from "../../src/kernels/spark-random.js";
+import { sparkRandomSplitAssign } from "../../src/core/spark-random-split.js";
 import { InputError } from "../../src/core/errors.js";
 
 function doubleBits(d: number): bigint {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
 import { sharedDataDir, sharedDataPresent } from "../../shared-data.js";
 import { trainAls, type AlsRatings, type AlsTrainParams } from "../../../stages/als/train.js";
-import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../../src/core/spark-random.js";
+import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../../src/kernels/spark-random.js";
 
 const base: AlsTrainParams = { rank: 4, maxIter: 5, regParam: 0.1, alpha: 1, implicitPrefs: false, nonnegative: false, seed: 42, solver: "cholesky" };
 

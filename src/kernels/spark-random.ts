@@ -1,6 +1,7 @@
 /**
  * Spark's random number generators, ported bit for bit so that seeded results (ALS initial factors, randomSplit
- * assignments) match what Spark produces for the same seed.
+ * assignments: src/core/spark-random-split.ts) match what Spark produces for the same seed. A kernel: the ALS
+ * workers draw initial factors with it.
  *
  * Sources (apache/spark): core/.../util/random/XORShiftRandom.scala (state hashing and next(bits)),
  * java.util.Random (nextInt/nextLong/nextDouble/nextGaussian on top of next(bits)), scala.util.hashing
@@ -10,8 +11,6 @@
  * The 64-bit xorshift state lives in two int32 halves so the per-row path (nextDouble) never touches BigInt;
  * BigInt is used only for seeding and nextLong, which are not hot.
  */
-import { InputError } from "./errors.js";
-
 const MURMUR_ARRAY_SEED = 0x3c074a61;
 const BYTESWAP_CONSTANT = 0x9e3775cd9e3775cdn; // scala.util.hashing.byteswap64's multiplier (not the golden ratio)
 const TWO_POW_27 = 134217728;
@@ -57,7 +56,8 @@ function hashSeedBytes(seedHi: number, seedLo: number, murmurSeed: number): numb
   return murmurAvalanche(h ^ 8);
 }
 
-function toLong(seed: bigint | number): bigint {
+/** A seed as Java's long (64-bit two's complement). */
+export function toLong(seed: bigint | number): bigint {
   if (typeof seed === "number") {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer or a bigint, got ${seed}`);
     return BigInt.asIntN(64, BigInt(seed));
@@ -237,41 +237,6 @@ export function sparkAlsInitialFactors(ids: Int32Array, rank: number, seed: bigi
       const scale = Math.fround(1 / snrm2Float(out, offset, rank));
       for (let k = 0; k < rank; k++) out[offset + k] = Math.fround(out[offset + k] * scale);
     }
-  }
-  return out;
-}
-
-/**
- * Dataset.randomSplit on one partition whose rows are already in Spark's local sort order (randomSplit sorts each
- * partition by every column before sampling, so the split does not depend on the input order):
- * normalised cumulative weights, one XORShiftRandom(seed + 0) stream, one nextDouble per row, and the row goes to
- * the split i with cum[i] <= x < cum[i+1] (BernoulliCellSampler). A row beyond a cumulative sum that rounds to
- * below 1.0 lands in no split: -1.
- */
-export function sparkRandomSplitAssign(n: number, weights: number[], seed: number | bigint): Int32Array {
-  if (weights.length === 0 || weights.some((w) => !(w >= 0))) {
-    throw new InputError("E_SPEC", `randomSplit weights must be non-negative numbers; got [${weights.join(", ")}]`);
-  }
-  let sum = 0;
-  for (const w of weights) sum += w;
-  if (!(sum > 0)) throw new InputError("E_SPEC", `randomSplit weights must sum to more than 0; got [${weights.join(", ")}]`);
-  const cum = new Float64Array(weights.length + 1);
-  for (let i = 0; i < weights.length; i++) cum[i + 1] = cum[i] + weights[i] / sum;
-
-  const out = new Int32Array(n);
-  const rng = new XORShiftRandom(toLong(seed) + 0n); // partition index 0
-  const splits = weights.length;
-  for (let row = 0; row < n; row++) {
-    const x = rng.nextDouble();
-    let assigned = -1;
-    for (let i = 0; i < splits; i++) {
-      // A zero-width split never keeps a row (BernoulliCellSampler returns 0 without drawing for ub - lb <= 0).
-      if (x >= cum[i] && x < cum[i + 1]) {
-        assigned = i;
-        break;
-      }
-    }
-    out[row] = assigned;
   }
   return out;
 }
