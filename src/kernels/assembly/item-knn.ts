@@ -27,6 +27,13 @@ let gCap: i32 = 0;
   return sa < sb || (sa == sb && ia < ib);
 }
 
+// Writes entry (score, index) at heap position pos: the one store every heap move ends in.
+// @ts-ignore: decorator
+@inline function put(pos: i32, score: f64, index: i32): void {
+  store<f64>(gHeapScore + (<usize>pos << 3), score);
+  store<i32>(gHeapIdx + (<usize>pos << 2), index);
+}
+
 function siftDown(pos: i32): void {
   const s = load<f64>(gHeapScore + (<usize>pos << 3));
   const id = load<i32>(gHeapIdx + (<usize>pos << 2));
@@ -43,12 +50,10 @@ function siftDown(pos: i32): void {
       if (worse(rs, ri, cs, ci)) { c = r; cs = rs; ci = ri; }
     }
     if (!worse(cs, ci, s, id)) break;
-    store<f64>(gHeapScore + (<usize>pos << 3), cs);
-    store<i32>(gHeapIdx + (<usize>pos << 2), ci);
+    put(pos, cs, ci);
     pos = c;
   }
-  store<f64>(gHeapScore + (<usize>pos << 3), s);
-  store<i32>(gHeapIdx + (<usize>pos << 2), id);
+  put(pos, s, id);
 }
 
 function offer(score: f64, index: i32): void {
@@ -59,15 +64,12 @@ function offer(score: f64, index: i32): void {
       const ps = load<f64>(gHeapScore + (<usize>parent << 3));
       const pi = load<i32>(gHeapIdx + (<usize>parent << 2));
       if (!worse(score, index, ps, pi)) break;
-      store<f64>(gHeapScore + (<usize>pos << 3), ps);
-      store<i32>(gHeapIdx + (<usize>pos << 2), pi);
+      put(pos, ps, pi);
       pos = parent;
     }
-    store<f64>(gHeapScore + (<usize>pos << 3), score);
-    store<i32>(gHeapIdx + (<usize>pos << 2), index);
+    put(pos, score, index);
   } else if (gCap > 0 && worse(load<f64>(gHeapScore), load<i32>(gHeapIdx), score, index)) {
-    store<f64>(gHeapScore, score);
-    store<i32>(gHeapIdx, index);
+    put(0, score, index);
     siftDown(0);
   }
 }
@@ -79,8 +81,7 @@ function drainInto(outIdx: usize, outScores: usize, offset: i32, width: i32): vo
     const last = --gSize;
     store<i32>(outIdx + (<usize>(offset + last) << 2), load<i32>(gHeapIdx));
     store<f32>(outScores + (<usize>(offset + last) << 2), <f32>load<f64>(gHeapScore));
-    store<f64>(gHeapScore, load<f64>(gHeapScore + (<usize>last << 3)));
-    store<i32>(gHeapIdx, load<i32>(gHeapIdx + (<usize>last << 2)));
+    put(0, load<f64>(gHeapScore + (<usize>last << 3)), load<i32>(gHeapIdx + (<usize>last << 2)));
     siftDown(0);
   }
   for (let t = count; t < width; t++) {
