@@ -22,6 +22,15 @@ let gHeapIdx: usize = 0;
 let gSize: i32 = 0;
 let gCap: i32 = 0;
 
+// Points the row heap at (scores, idx), room for cap entries, empty: merge and recommend each keep one for all rows.
+// @ts-ignore: decorator
+@inline function useRowHeap(scores: usize, idx: usize, cap: i32): void {
+  gHeapScore = scores;
+  gHeapIdx = idx;
+  gCap = cap;
+  gSize = 0;
+}
+
 // @ts-ignore: decorator
 @inline function worse(sa: f64, ia: i32, sb: f64, ib: i32): bool {
   return sa < sb || (sa == sb && ia < ib);
@@ -196,10 +205,7 @@ export function mergeNeighbourHeaps(
   outIdx: usize, outScores: usize, k: i32, rowStart: i32, rowEnd: i32, slots: i32,
   heapScores0: usize, heapIdx0: usize, heapSizes0: usize, slotBytes: usize, mergeScore: usize, mergeIdx: usize,
 ): void {
-  gHeapScore = mergeScore;
-  gHeapIdx = mergeIdx;
-  gCap = k;
-  gSize = 0;
+  useRowHeap(mergeScore, mergeIdx, k);
   for (let i = rowStart; i < rowEnd; i++) {
     const base = <usize>i * <usize>k;
     for (let s = 0; s < slots; s++) {
@@ -219,10 +225,7 @@ export function recommendFromNeighbourRows(
   exclIndptr: usize, exclIndices: usize, hasExcl: i32, outIdx: usize, outScores: usize, k: i32, num: i32,
   qStart: i32, qEnd: i32, acc: usize, heapScore: usize, heapIdx: usize,
 ): void {
-  gHeapScore = heapScore;
-  gHeapIdx = heapIdx;
-  gCap = num;
-  gSize = 0;
+  useRowHeap(heapScore, heapIdx, num);
   for (let q = qStart; q < qEnd; q++) {
     const r = load<i32>(queryRows + (<usize>q << 2));
     if (r >= 0) {
