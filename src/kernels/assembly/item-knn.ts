@@ -6,7 +6,7 @@
 //   the items j > i in u's row only (from colRowPos[p] + 1 to colRowEnd[p] for i's column entry p) (SMMP sparse products into a dense per-worker accumulator, as benfred/implicit's
 //   all_pairs_knn, each unordered pair once: dot and sim are symmetric bit for bit); candidates are j > i with
 //   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage) and offered as (score, j) to i's heap and
-//   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts describes them).
+//   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts and NeighbourHeaps describe them).
 // - mergeNeighbourHeaps (phase 2): item i's list is the top k under (score, j), larger first, of every worker's heap
 //   for i.
 // - recommendFromNeighbourRows: for a user, acc[j] = sum over the user's items i and i's neighbour list of
