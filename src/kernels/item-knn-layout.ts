@@ -6,7 +6,7 @@
  * kept by the model afterwards), then the weighted matrix twice, user-major (rowVals: the rows' own ratings when
  * there is no weighting) and item-major (CSC: colPtr, colVals, and for each column entry colRowPos and colRowEnd:
  * where it sits in its user's row and where that row ends), norms[i] per item, out k neighbours per item. Each worker slot's scratch: an f64 accumulator
- * over all items, a heap of k per item (item-heaps.ts: scores, floors, indices, sizes) and one heap of k to merge in.
+ * over all items, a heap of k per item (item-knn.ts's NeighbourHeaps: item-heaps.ts's scores, indices and sizes, and floors) and one heap of k to merge in.
  * Recommend: each user's raw ratings (CSR; inside a fitted model's memory, the fit's own rows), the neighbour lists
  * (k per item, -1 / NaN padded), the query users' rows, an optional exclusion CSR over users, out `num` per query.
  * Its worker slots' scratch: an f64 accumulator over all items and a heap of (f64 score, i32 index).
@@ -264,7 +264,7 @@ function neighbourScratchBytes(nItems: number, k: number): number {
 /** Scratch of a neighbour job's worker slot: the f64 arrays first (8-byte aligned), then the i32 ones. */
 export interface NeighbourScratch {
   acc: number;
-  /** The per-item heaps (item-heaps.ts): nItems * k scores, nItems floors, nItems * k indices, nItems sizes. */
+  /** The per-item heaps (item-knn.ts's NeighbourHeaps): nItems * k scores, nItems floors, nItems * k indices, nItems sizes. */
   heapScores: number;
   heapFloors: number;
   heapIdx: number;

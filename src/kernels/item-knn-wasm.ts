@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { BoundedHeap } from "./bounded-heap.js";
 import { ItemHeaps } from "./item-heaps.js";
-import { itemNeighbourPairs, mergeNeighbourHeaps, recommendFromNeighbourRows } from "./item-knn.js";
+import { clearNeighbourHeaps, itemNeighbourPairs, mergeNeighbourHeaps, recommendFromNeighbourRows, type NeighbourHeaps } from "./item-knn.js";
 import {
   ITEM_KNN_CHUNK_ROWS,
   neighbourScratchOffsets,
@@ -126,16 +126,16 @@ export function phasesOf(job: ItemKnnJob): number {
   return job.kind === "neighbours" ? 2 : 1;
 }
 
-/** Worker slot `slot`'s heap per item (neighbour jobs' phase 1 fills them, phase 2 reads every slot's). */
-function itemHeapsOf(buffer: ArrayBufferLike, l: NeighbourLayout, slot: number): ItemHeaps {
+/** Worker slot `slot`'s heap per item and floors (neighbour jobs' phase 1 fills them, phase 2 reads every slot's heaps). */
+function neighbourHeapsOf(buffer: ArrayBufferLike, l: NeighbourLayout, slot: number): NeighbourHeaps {
   const s = neighbourScratchOffsets(l, slot);
-  return new ItemHeaps(
+  const heaps = new ItemHeaps(
     l.k,
     new Float64Array(buffer, s.heapScores, l.nItems * l.k),
     new Int32Array(buffer, s.heapIdx, l.nItems * l.k),
     new Int32Array(buffer, s.heapSizes, l.nItems),
-    new Float64Array(buffer, s.heapFloors, l.nItems),
   );
+  return { heaps, floors: new Float64Array(buffer, s.heapFloors, l.nItems) };
 }
 
 /**
@@ -145,7 +145,7 @@ function itemHeapsOf(buffer: ArrayBufferLike, l: NeighbourLayout, slot: number):
 export function prepareItemKnnJob(shared: ItemKnnShared, job: ItemKnnJob): void {
   if (job.kind !== "neighbours") return;
   const buffer = itemKnnBuffer(shared);
-  for (let slot = 0; slot < Math.max(1, job.layout.workers); slot++) itemHeapsOf(buffer, job.layout, slot).clear();
+  for (let slot = 0; slot < Math.max(1, job.layout.workers); slot++) clearNeighbourHeaps(neighbourHeapsOf(buffer, job.layout, slot));
 }
 
 /** Claims and runs chunks of phase `phase` of `job` with scratch slot `slot` until none is left. */
@@ -214,11 +214,11 @@ function runNeighbourChunks(shared: ItemKnnShared, job: Extract<ItemKnnJob, { ki
   const v = neighbourViews(buffer, n);
   if (phase === 0) {
     const acc = new Float64Array(buffer, s.acc, n.nItems);
-    const mine = itemHeapsOf(buffer, n, slot);
+    const mine = neighbourHeapsOf(buffer, n, slot);
     for (let start = claim(); start < rows; start = claim())
       itemNeighbourPairs(v, n.nItems, job.shrinkage, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), acc, mine);
   } else {
-    const slots = Array.from({ length: Math.max(1, n.workers) }, (_, t) => itemHeapsOf(buffer, n, t));
+    const slots = Array.from({ length: Math.max(1, n.workers) }, (_, t) => neighbourHeapsOf(buffer, n, t).heaps);
     const heap = new BoundedHeap(n.k);
     for (let start = claim(); start < rows; start = claim()) mergeNeighbourHeaps(v, n.k, slots, start, Math.min(rows, start + ITEM_KNN_CHUNK_ROWS), heap);
   }

@@ -12,7 +12,7 @@
  * are the same f64, and so are the two sims: each unordered pair is computed once. Phase 1 (itemNeighbourPairs), for
  * the rows [rowStart, rowEnd) a worker claims: for item i, walk each user u of i over u's items after i only (rows
  * are sorted by item; colRowPos and colRowEnd say where i sits in u's row and where that row ends), accumulate dot(i, j) for j > i, and offer (sim, j) to
- * i's heap and (sim, i) to j's, both in the worker's own heap per item (item-heaps.ts). Phase 2
+ * i's heap and (sim, i) to j's, both in the worker's own heap per item (NeighbourHeaps). Phase 2
  * (mergeNeighbourHeaps): item i's list is the top k of the union of every worker's heap for i, which is the top k
  * of all of i's candidates, whichever worker saw them.
  * This is benfred/implicit's all_pairs_knn (SMMP sparse products, a per-thread dense accumulator, a bounded heap),
@@ -47,14 +47,30 @@ function rejectedBy(floor: number, d: number, den: number): boolean {
   return a > 1e-200 && d < t - a * REJECT_MARGIN;
 }
 
+/**
+ * A worker's heap per item (item-heaps.ts) and floors[j], the root's score of j's heap once it is full, -Infinity
+ * until then, so the early reject reads one dense array instead of a heap each.
+ */
+export interface NeighbourHeaps {
+  heaps: ItemHeaps<Float64Array>;
+  floors: Float64Array;
+}
+
+/** Every heap empty, every floor -Infinity. */
+export function clearNeighbourHeaps(h: NeighbourHeaps): void {
+  h.heaps.clear();
+  h.floors.fill(-Infinity);
+}
+
 /** Offers the pair (i, j) with dot d to i's heap as (sim, j) and to j's heap as (sim, i). */
-function offerPair(heaps: ItemHeaps, i: number, j: number, d: number, den: number): void {
-  const keepI = !rejectedBy(heaps.floors[i], d, den);
-  const keepJ = !rejectedBy(heaps.floors[j], d, den);
+function offerPair(h: NeighbourHeaps, i: number, j: number, d: number, den: number): void {
+  const { heaps, floors } = h;
+  const keepI = !rejectedBy(floors[i], d, den);
+  const keepJ = !rejectedBy(floors[j], d, den);
   if (!keepI && !keepJ) return;
   const sim = d / den;
-  if (keepI) heaps.offer(i, sim, j);
-  if (keepJ) heaps.offer(j, sim, i);
+  if (keepI && heaps.offer(i, sim, j)) floors[i] = heaps.root(i);
+  if (keepJ && heaps.offer(j, sim, i)) floors[j] = heaps.root(j);
 }
 
 /**
@@ -68,7 +84,7 @@ export function itemNeighbourPairs(
   rowStart: number,
   rowEnd: number,
   acc: Float64Array,
-  heaps: ItemHeaps,
+  heaps: NeighbourHeaps,
 ): void {
   const { colPtr, colRowEnd, colVals, colRowPos, rowItems, rowVals, norms } = v;
   for (let i = rowStart; i < rowEnd; i++) {
@@ -104,7 +120,7 @@ export function itemNeighbourPairs(
 }
 
 /** Phase 2 for items [rowStart, rowEnd): the top k of every worker's heap for the item, into its out row. */
-export function mergeNeighbourHeaps(v: NeighbourViews, k: number, slots: ItemHeaps[], rowStart: number, rowEnd: number, heap: BoundedHeap): void {
+export function mergeNeighbourHeaps(v: NeighbourViews, k: number, slots: ItemHeaps<Float64Array>[], rowStart: number, rowEnd: number, heap: BoundedHeap): void {
   for (let i = rowStart; i < rowEnd; i++) {
     for (const h of slots) {
       const base = i * k;

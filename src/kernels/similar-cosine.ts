@@ -31,6 +31,7 @@
  */
 
 import { worse } from "./bounded-heap.js";
+import { ItemHeaps } from "./item-heaps.js";
 
 export const SIMCOS_BASE_OFFSET = 65536; // leave the first 64 KiB of wasm memory to AssemblyScript's own data
 /** Quantisation scale: |x| <= 1 (+ f32 slack) maps into int16 with room; products stay below 2^31 (Cauchy-Schwarz). */
@@ -87,18 +88,13 @@ export function planSimilarCosineLayout(n: number, rank: number, k: number, work
   return { n, nPad, rank, rank2, k, workers: w, qRows, panels, exact, thr, scratch, scratchBytesPerWorker, eps, totalBytes: at };
 }
 
-export interface WorkerHeaps {
-  heapScore: Float32Array;
-  heapIdx: Int32Array;
-  heapSize: Int32Array;
-}
-
 export interface SimilarCosineViews {
   qRows: Int16Array;
   panels: Int16Array;
   exact: Float32Array;
   thr: Int32Array;
-  heaps: WorkerHeaps[];
+  /** Per worker: its heap per item (item-heaps.ts), f32 scores; sizes are nPad long (the wasm reads padding items). */
+  heaps: ItemHeaps<Float32Array>[];
 }
 
 export function workerHeapOffsets(l: SimilarCosineLayout, w: number): { heapScore: number; heapIdx: number; heapSize: number } {
@@ -109,14 +105,17 @@ export function workerHeapOffsets(l: SimilarCosineLayout, w: number): { heapScor
 }
 
 export function similarCosineViews(buffer: ArrayBufferLike, l: SimilarCosineLayout): SimilarCosineViews {
-  const heaps: WorkerHeaps[] = [];
+  const heaps: ItemHeaps<Float32Array>[] = [];
   for (let w = 0; w < l.workers; w++) {
     const o = workerHeapOffsets(l, w);
-    heaps.push({
-      heapScore: new Float32Array(buffer, o.heapScore, l.n * l.k),
-      heapIdx: new Int32Array(buffer, o.heapIdx, l.n * l.k),
-      heapSize: new Int32Array(buffer, o.heapSize, l.nPad),
-    });
+    heaps.push(
+      new ItemHeaps(
+        l.k,
+        new Float32Array(buffer, o.heapScore, l.n * l.k),
+        new Int32Array(buffer, o.heapIdx, l.n * l.k),
+        new Int32Array(buffer, o.heapSize, l.nPad),
+      ),
+    );
   }
   return {
     qRows: new Int16Array(buffer, l.qRows, l.nPad * l.rank2),
@@ -159,7 +158,7 @@ export function prepareSimilarCosine(rows: Float32Array, v: SimilarCosineViews, 
       panels[dst + 1] = q16[src + 2 * e + 1];
     }
   }
-  for (const h of v.heaps) h.heapSize.fill(0);
+  for (const h of v.heaps) h.clear();
   v.thr.fill(INT32_MIN, 0, n);
   v.thr.fill(INT32_MAX, n);
 }
@@ -178,44 +177,10 @@ function raise(thr: Int32Array, i: number, root: number, eps: number): void {
   if (t > thr[i]) thr[i] = t;
 }
 
-/** Offers (score, j) to item i's heap in worker heaps h, raising its threshold in step. */
-function offer(h: WorkerHeaps, thr: Int32Array, l: SimilarCosineLayout, i: number, score: number, j: number): void {
+/** Offers (score, j) to item i's heap in worker heaps h (NaN never enters), raising its threshold in step. */
+function offer(h: ItemHeaps<Float32Array>, thr: Int32Array, eps: number, i: number, score: number, j: number): void {
   if (score !== score) return;
-  const k = l.k;
-  const base = i * k;
-  const s = h.heapScore;
-  const x = h.heapIdx;
-  const size = h.heapSize[i];
-  if (size < k) {
-    let pos = size;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      if (!worse(score, j, s[base + parent], x[base + parent])) break;
-      s[base + pos] = s[base + parent];
-      x[base + pos] = x[base + parent];
-      pos = parent;
-    }
-    s[base + pos] = score;
-    x[base + pos] = j;
-    h.heapSize[i] = size + 1;
-    if (size + 1 === k) raise(thr, i, s[base], l.eps);
-    return;
-  }
-  if (!worse(s[base], x[base], score, j)) return;
-  let pos = 0;
-  for (;;) {
-    const lc = 2 * pos + 1;
-    if (lc >= k) break;
-    let c = lc;
-    if (lc + 1 < k && worse(s[base + lc + 1], x[base + lc + 1], s[base + lc], x[base + lc])) c = lc + 1;
-    if (!worse(s[base + c], x[base + c], score, j)) break;
-    s[base + pos] = s[base + c];
-    x[base + pos] = x[base + c];
-    pos = c;
-  }
-  s[base + pos] = score;
-  x[base + pos] = j;
-  raise(thr, i, s[base], l.eps);
+  if (h.offer(i, score, j)) raise(thr, i, h.root(i), eps);
 }
 
 /**
@@ -249,8 +214,8 @@ export function similarCosineBlocks(
           if (!qPass && !tPass) continue;
           let score = 0;
           for (let d = 0; d < rank; d++) score = f(score + f(ex[i * rank + d] * ex[j * rank + d]));
-          if (qPass) offer(h, thr, l, i, score, j);
-          if (tPass) offer(h, thr, l, j, score, i);
+          if (qPass) offer(h, thr, l.eps, i, score, j);
+          if (tPass) offer(h, thr, l.eps, j, score, i);
         }
       }
     }
@@ -265,9 +230,9 @@ export function mergeSimilarCosine(v: SimilarCosineViews, l: SimilarCosineLayout
   const { n, k } = l;
   const candS = new Float64Array(k * v.heaps.length);
   const candI = new Int32Array(k * v.heaps.length);
-  const sizes = v.heaps.map((h) => h.heapSize);
-  const scores = v.heaps.map((h) => h.heapScore);
-  const idx = v.heaps.map((h) => h.heapIdx);
+  const sizes = v.heaps.map((h) => h.sizes);
+  const scores = v.heaps.map((h) => h.scores);
+  const idx = v.heaps.map((h) => h.idx);
   for (let i = 0; i < n; i++) {
     // Insertion sort of every worker's entries for item i, best first: at most k * workers entries.
     let m = 0;

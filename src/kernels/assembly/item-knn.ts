@@ -6,7 +6,7 @@
 //   the items j > i in u's row only (from colRowPos[p] + 1 to colRowEnd[p] for i's column entry p) (SMMP sparse products into a dense per-worker accumulator, as benfred/implicit's
 //   all_pairs_knn, each unordered pair once: dot and sim are symmetric bit for bit); candidates are j > i with
 //   acc[j] != 0, scored acc[j] / (norms[i] * norms[j] + shrinkage) and offered as (score, j) to i's heap and
-//   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts describes them).
+//   (score, i) to j's, in the worker's own heap per item (the twin's item-heaps.ts and NeighbourHeaps describe them).
 // - mergeNeighbourHeaps (phase 2): item i's list is the top k under (score, j), larger first, of every worker's heap
 //   for i.
 // - recommendFromNeighbourRows: for a user, acc[j] = sum over the user's items i and i's neighbour list of
@@ -22,9 +22,25 @@ let gHeapIdx: usize = 0;
 let gSize: i32 = 0;
 let gCap: i32 = 0;
 
+// Points the row heap at (scores, idx), room for cap entries, empty: merge and recommend each keep one for all rows.
+// @ts-ignore: decorator
+@inline function useRowHeap(scores: usize, idx: usize, cap: i32): void {
+  gHeapScore = scores;
+  gHeapIdx = idx;
+  gCap = cap;
+  gSize = 0;
+}
+
 // @ts-ignore: decorator
 @inline function worse(sa: f64, ia: i32, sb: f64, ib: i32): bool {
   return sa < sb || (sa == sb && ia < ib);
+}
+
+// Writes entry (score, index) at heap position pos: the one store every heap move ends in.
+// @ts-ignore: decorator
+@inline function put(pos: i32, score: f64, index: i32): void {
+  store<f64>(gHeapScore + (<usize>pos << 3), score);
+  store<i32>(gHeapIdx + (<usize>pos << 2), index);
 }
 
 function siftDown(pos: i32): void {
@@ -43,12 +59,10 @@ function siftDown(pos: i32): void {
       if (worse(rs, ri, cs, ci)) { c = r; cs = rs; ci = ri; }
     }
     if (!worse(cs, ci, s, id)) break;
-    store<f64>(gHeapScore + (<usize>pos << 3), cs);
-    store<i32>(gHeapIdx + (<usize>pos << 2), ci);
+    put(pos, cs, ci);
     pos = c;
   }
-  store<f64>(gHeapScore + (<usize>pos << 3), s);
-  store<i32>(gHeapIdx + (<usize>pos << 2), id);
+  put(pos, s, id);
 }
 
 function offer(score: f64, index: i32): void {
@@ -59,15 +73,12 @@ function offer(score: f64, index: i32): void {
       const ps = load<f64>(gHeapScore + (<usize>parent << 3));
       const pi = load<i32>(gHeapIdx + (<usize>parent << 2));
       if (!worse(score, index, ps, pi)) break;
-      store<f64>(gHeapScore + (<usize>pos << 3), ps);
-      store<i32>(gHeapIdx + (<usize>pos << 2), pi);
+      put(pos, ps, pi);
       pos = parent;
     }
-    store<f64>(gHeapScore + (<usize>pos << 3), score);
-    store<i32>(gHeapIdx + (<usize>pos << 2), index);
+    put(pos, score, index);
   } else if (gCap > 0 && worse(load<f64>(gHeapScore), load<i32>(gHeapIdx), score, index)) {
-    store<f64>(gHeapScore, score);
-    store<i32>(gHeapIdx, index);
+    put(0, score, index);
     siftDown(0);
   }
 }
@@ -79,8 +90,7 @@ function drainInto(outIdx: usize, outScores: usize, offset: i32, width: i32): vo
     const last = --gSize;
     store<i32>(outIdx + (<usize>(offset + last) << 2), load<i32>(gHeapIdx));
     store<f32>(outScores + (<usize>(offset + last) << 2), <f32>load<f64>(gHeapScore));
-    store<f64>(gHeapScore, load<f64>(gHeapScore + (<usize>last << 3)));
-    store<i32>(gHeapIdx, load<i32>(gHeapIdx + (<usize>last << 2)));
+    put(0, load<f64>(gHeapScore + (<usize>last << 3)), load<i32>(gHeapIdx + (<usize>last << 2)));
     siftDown(0);
   }
   for (let t = count; t < width; t++) {
@@ -195,10 +205,7 @@ export function mergeNeighbourHeaps(
   outIdx: usize, outScores: usize, k: i32, rowStart: i32, rowEnd: i32, slots: i32,
   heapScores0: usize, heapIdx0: usize, heapSizes0: usize, slotBytes: usize, mergeScore: usize, mergeIdx: usize,
 ): void {
-  gHeapScore = mergeScore;
-  gHeapIdx = mergeIdx;
-  gCap = k;
-  gSize = 0;
+  useRowHeap(mergeScore, mergeIdx, k);
   for (let i = rowStart; i < rowEnd; i++) {
     const base = <usize>i * <usize>k;
     for (let s = 0; s < slots; s++) {
@@ -218,10 +225,7 @@ export function recommendFromNeighbourRows(
   exclIndptr: usize, exclIndices: usize, hasExcl: i32, outIdx: usize, outScores: usize, k: i32, num: i32,
   qStart: i32, qEnd: i32, acc: usize, heapScore: usize, heapIdx: usize,
 ): void {
-  gHeapScore = heapScore;
-  gHeapIdx = heapIdx;
-  gCap = num;
-  gSize = 0;
+  useRowHeap(heapScore, heapIdx, num);
   for (let q = qStart; q < qEnd; q++) {
     const r = load<i32>(queryRows + (<usize>q << 2));
     if (r >= 0) {
