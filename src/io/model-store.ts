@@ -6,7 +6,7 @@ import { InputError } from "../core/errors.js";
 import { writeDirAtomically } from "./atomic-dir.js";
 import { verifyCrcIfPresent, writeFileWithCrc } from "./hadoop-crc.js";
 import { decodeMetadata, encodeMetadata } from "./model-metadata.js";
-import { writeParquetBeside } from "./parquet-beside.js";
+import { writeParquetBytes } from "./parquet-codec.js";
 import { isDataPartFile, readParquetPath } from "./read-table.js";
 
 /**
@@ -42,19 +42,13 @@ async function writeStage(stageDir: string, saved: SavedStage, where: string): P
   await mkdir(metaDir, { recursive: true });
   await writeFileWithCrc(path.join(metaDir, "part-00000"), encodeMetadata(saved, where) + "\n");
   await writeFileWithCrc(path.join(metaDir, "_SUCCESS"), "");
-  const tables = Object.entries(saved.tables ?? {});
-  for (const [name] of tables) {
+  for (const [name, table] of Object.entries(saved.tables ?? {})) {
     checkRelativePath(name, where);
     if (name === "metadata") throw new Error(`${where}: a table cannot be named "metadata"`);
-  }
-  // A stage's tables (ALS's user and item factors) are encoded at once, the large ones on worker threads.
-  const encoded = tables.map(([, table]) => writeParquetBeside(table));
-  for (const e of encoded) e.catch(() => undefined);
-  for (const [i, [name]] of tables.entries()) {
     const tableDir = path.join(stageDir, name);
     await mkdir(tableDir, { recursive: true });
     const file = `part-00000-${partFileUuid(saved.uid, name)}-c000.snappy.parquet`;
-    await writeFileWithCrc(path.join(tableDir, file), await encoded[i]);
+    await writeFileWithCrc(path.join(tableDir, file), writeParquetBytes(table));
     await writeFileWithCrc(path.join(tableDir, "_SUCCESS"), "");
   }
   for (const child of saved.children ?? []) {

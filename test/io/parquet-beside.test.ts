@@ -17,10 +17,6 @@ vi.mock("../../src/io/parquet-codec.js", async (importOriginal) => {
       starts.encodedHere++;
       return real.writeParquetBytes(...a);
     },
-    writeParquetFromIpc: (...a: Parameters<typeof real.writeParquetFromIpc>) => {
-      starts.encodedHere++;
-      return real.writeParquetFromIpc(...a);
-    },
   };
 });
 vi.mock("../../src/workers/start-worker.js", async (importOriginal) => {
@@ -56,17 +52,6 @@ function recommendationsLike(rows: number): Table {
 }
 
 describe("writeParquetBeside", () => {
-  it("tables at once go to one encoder thread, each to the bytes writeParquetBytes gives", async () => {
-    const tables = [recommendationsLike(300_000), recommendationsLike(400_000), recommendationsLike(1000)];
-    const before = starts.count;
-    const hereBefore = starts.encodedHere;
-    const beside = await Promise.all(tables.map((t) => writeParquetBeside(t)));
-    expect(starts.count).toBe(before + 1);
-    // only the small one was encoded on this thread
-    expect(starts.encodedHere).toBe(hereBefore + 1);
-    tables.forEach((t, i) => expect(Buffer.from(beside[i]).equals(Buffer.from(writeParquetBytes(t)))).toBe(true));
-  }, 60_000);
-
   it("a table above the threshold is encoded on a worker, to the same bytes as on this thread", async () => {
     const table = recommendationsLike(300_000);
     const before = starts.count;
