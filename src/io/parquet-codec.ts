@@ -10,27 +10,16 @@ import * as parquetWasm from "parquet-wasm";
  * (list<float>), whose values are almost all distinct.
  */
 export function writeParquetBytes(table: Table, keyValueMetadata?: Map<string, string>): Uint8Array {
-  return writeParquetFromIpc(tableToIPC(table, "stream"), dictionaryColumns(table), keyValueMetadata);
-}
-
-/** The top-level string columns, the only ones written with dictionary encoding. */
-export function dictionaryColumns(table: Table): string[] {
-  return table.schema.fields.filter(isStringLike).map((f) => f.name);
-}
-
-/**
- * writeParquetBytes on a table already in Arrow IPC stream form, with its dictionary-encoded column names: what a
- * worker thread gets (parquet-encode-worker.ts). The same bytes as writeParquetBytes on that table.
- */
-export function writeParquetFromIpc(ipc: Uint8Array, dictionary: readonly string[], keyValueMetadata?: Map<string, string>): Uint8Array {
   let builder = new parquetWasm.WriterPropertiesBuilder()
     .setCompression(parquetWasm.Compression.SNAPPY)
     .setDictionaryEnabled(false)
     .setCreatedBy("recpipe (parquet-rs via parquet-wasm)");
-  for (const name of dictionary) builder = builder.setColumnDictionaryEnabled(name, true);
+  for (const f of table.schema.fields) {
+    if (isStringLike(f)) builder = builder.setColumnDictionaryEnabled(f.name, true);
+  }
   if (keyValueMetadata && keyValueMetadata.size > 0) builder = builder.setKeyValueMetadata(keyValueMetadata);
   const props = builder.build();
-  const wasmTable = parquetWasm.Table.fromIPCStream(ipc);
+  const wasmTable = parquetWasm.Table.fromIPCStream(tableToIPC(table, "stream"));
   return parquetWasm.writeParquet(wasmTable, props);
 }
 

@@ -36,11 +36,6 @@ export async function writeTable(table: Table, file: string, opts: WriteOptions 
     default:
       throw new InputError("E_ARGS", `unknown output format "${String(format)}"`);
   }
-  await writeTableBytes(bytes, file);
-}
-
-/** Writes a table's encoded bytes (writeTable's last step; writeParquetBeside's output), naming the file on failure. */
-export async function writeTableBytes(bytes: Uint8Array | string, file: string): Promise<void> {
   try {
     await writeFile(file, bytes);
   } catch (e) {

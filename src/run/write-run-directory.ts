@@ -5,8 +5,7 @@ import { stringify } from "yaml";
 import { listFilesRecursive, writeNewDirAtomically } from "../io/atomic-dir.js";
 import { saveModel } from "../io/model-store.js";
 import { asWriteInputError } from "../io/write-error.js";
-import { writeParquetBeside } from "../io/parquet-beside.js";
-import { writeTable, writeTableBytes } from "../io/write-table.js";
+import { writeTable } from "../io/write-table.js";
 import { recpipeVersion, sha256Text, type ArtefactRecord, type Manifest } from "./manifest.js";
 import { renderRunReport } from "./run-report.js";
 import type { RunOutcome } from "./run-outcome.js";
@@ -33,10 +32,6 @@ export async function writeRunDirectory(o: RunOutcome, opts: { outDir?: string; 
 async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: string): Promise<string> {
   const spec = o.loaded.spec;
   const { dir } = await writeNewDirAtomically(target, async (tmp) => {
-    // The recommendations (the largest table of most runs) are encoded on a worker while this thread writes the
-    // model, metrics and report; awaited where the file is written, so a failure is still this write's.
-    const recommendations = o.recommendations?.table ? writeParquetBeside(o.recommendations.table) : undefined;
-    recommendations?.catch(() => undefined);
     const pipelineYaml = stringify(o.loaded.resolved, { lineWidth: 0 });
     await writeFile(join(tmp, "pipeline.yaml"), pipelineYaml);
     const saved = o.tune ? tunedModelSaved(o.tune, o.model, o.loaded.spec.seed, spec.name, o.loaded.registry) : o.model.save();
@@ -45,7 +40,7 @@ async function fillRunDirectory(o: RunOutcome, opts: { now: Date }, target: stri
     const tables = o.itemAttributes ? { ...saved.tables, [ITEM_ATTRIBUTES_TABLE]: o.itemAttributes.table } : saved.tables;
     await saveModel(join(tmp, "model"), { ...saved, ...(tables ? { tables } : {}), timestamp: opts.now.getTime() });
     if (o.tune) await writeTable(tuningTable(o.tune), join(tmp, "tuning.parquet"), { format: "parquet" });
-    if (recommendations) await writeTableBytes(await recommendations, join(tmp, "recommendations.parquet"));
+    if (o.recommendations?.table) await writeTable(o.recommendations.table, join(tmp, "recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.itemTable) await writeTable(o.recommendations.itemTable, join(tmp, "item-recommendations.parquet"), { format: "parquet" });
     if (o.recommendations?.similarTable) await writeTable(o.recommendations.similarTable, join(tmp, "similar-items.parquet"), { format: "parquet" });
     // The objective after each ALS sweep, by stage name: report.html draws it, and tracking logs it as steps.
