@@ -176,8 +176,8 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     // rating for the moment), the user side here. The same CSRs as one after the other.
     const pool = await poolStarting;
     // Spark's own initial factors (ALS.initialize): the same seed and block counts give the same starting point as
-    // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count. The users' (the larger side)
-    // are drawn on a second worker while the item CSR fills on the first and the user CSR here.
+    // Spark, and they depend on (seed, id, numBlocks) only, never on the worker count. The users' (in recommender data
+    // usually the larger side) are drawn on a second worker while the item CSR fills on the first and the user CSR here.
     const initSeeds = sparkAlsInitSeeds(p.seed);
     userInit = pool.initialFactors({ ids: userIds, rank, seed: initSeeds.user, numBlocks: p.numUserBlocks ?? 10 });
     const rating = shared ? sharedCopy(r.rating) : r.rating;
