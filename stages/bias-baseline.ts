@@ -4,6 +4,7 @@ import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWit
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
+import { keepTrainingIds } from "../src/core/training-ids.js";
 import type { SavedStage } from "../src/core/saved-stage.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { float64Values, requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
@@ -35,6 +36,8 @@ export interface Biases {
   userBias: Float64Array;
   itemIds: Int32Array;
   itemBias: Float64Array;
+  /** Training rows per item (fitBiases counts them; a loaded model has none). */
+  itemCounts?: Float64Array;
 }
 
 /**
@@ -89,7 +92,7 @@ export function fitBiases(users: Int32Array, items: Int32Array, ratings: Float32
       bu[u] = sum / (regParam + (end - start[u]));
     }
   }
-  return { mean, userIds: U.uniq, userBias: bu, itemIds: I.uniq, itemBias: bi };
+  return { mean, userIds: U.uniq, userBias: bu, itemIds: I.uniq, itemBias: bi, itemCounts: itemCount };
 }
 
 /** Index of the first NaN, or the length when there is none. */
@@ -133,7 +136,10 @@ export const biasBaseline = defineStage({
               `${info.name}: training row ${k} has a null or NaN in "${!u.valid[k] ? p.userCol : !i.valid[k] ? p.itemCol : p.ratingCol}"`,
             );
         }
-        return biasModel(p, info, fitBiases(u.ids, i.ids, r, p.regParam, p.maxIter));
+        const b = fitBiases(u.ids, i.ids, r, p.regParam, p.maxIter);
+        // most-popular, fitted next on the same rows, is these ids and counts: it need not index them again.
+        if (b.itemCounts) keepTrainingIds(table, p.userCol, p.itemCol, { userIds: b.userIds, itemIds: b.itemIds, itemCounts: b.itemCounts });
+        return biasModel(p, info, b);
       },
       withParams: (o) => rebuildWithParams(biasBaseline, p, info, o),
       save: () => saveParams(biasBaseline, p, info),

@@ -4,6 +4,7 @@ import { defineStage, sparkParamMaps, type StageInfo, loadFromParams, rebuildWit
 import { InputError } from "../src/core/errors.js";
 import { globalScoreRecommender } from "../src/core/global-score-recommender.js";
 import { idColumn } from "../src/core/id-column.js";
+import { keptTrainingIds } from "../src/core/training-ids.js";
 import type { Estimator, Model, Recommender } from "../src/core/stage.js";
 import { requireNumeric, schemaWith, withColumns } from "../src/core/table.js";
 import { denseIds } from "../src/kernels/dense-ids.js";
@@ -48,6 +49,9 @@ export const mostPopular = defineStage({
       transformSchema: (schema) => modelSchema(schema, p, info.name),
       async fit(table) {
         self.transformSchema(table.schema);
+        // Kept by bias-baseline when it fitted on this very table (its ids valid): the same arrays, not indexed again.
+        const kept = keptTrainingIds(table, p.userCol, p.itemCol);
+        if (kept) return popularModel(p, info, { userIds: kept.userIds, itemIds: kept.itemIds, counts: kept.itemCounts });
         const u = idColumn(table, p.userCol, `${info.name}.userCol`);
         const i = idColumn(table, p.itemCol, `${info.name}.itemCol`);
         if (u.numInvalid + i.numInvalid > 0)

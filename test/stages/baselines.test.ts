@@ -4,6 +4,7 @@ import { buildStage } from "../../src/core/define-stage.js";
 import { quietContext } from "../../src/core/run-context.js";
 import type { Model, Recommender } from "../../src/core/stage.js";
 import { biasBaseline, fitBiases } from "../../stages/bias-baseline.js";
+import { mostPopular } from "../../stages/most-popular.js";
 
 const ctx = quietContext();
 
@@ -46,5 +47,33 @@ describe("bias-baseline", () => {
     expect([...recs.items.subarray(2, 4)]).toEqual([1, 3]);
     expect(recs.items[4]).toBe(-1);
     expect(recs.scores[2]).toBeGreaterThanOrEqual(recs.scores[3]);
+  });
+});
+
+describe("most-popular after bias-baseline on the same training table", () => {
+  const table = () =>
+    new Table({
+      user: makeVector(Int32Array.from([4, 2, 4, 9, 2, 2])),
+      item: makeVector(Int32Array.from([30, 10, 10, 30, 20, 30])),
+      other: makeVector(Int32Array.from([1, 1, 1, 1, 1, 2])),
+      rating: makeVector(Float32Array.from([5, 3, 4, 1, 2, 3])),
+    });
+  const saved = async (fitted: Promise<unknown>) => {
+    const s = ((await fitted) as Model).save();
+    return Object.fromEntries(Object.entries(s.tables ?? {}).map(([k, t]) => [k, t.schema.fields.map((f) => [...(t.getChild(f.name) as Iterable<number>)])]));
+  };
+
+  it("is the model most-popular fits alone (it reuses the ids and counts bias-baseline kept)", async () => {
+    const alone = await saved(buildStage(mostPopular, {}).fit(table(), ctx));
+    expect(alone).toEqual({ users: [[2, 4, 9]], itemCounts: [[10, 20, 30], [2, 1, 3]] });
+    const t = table();
+    await buildStage(biasBaseline, {}).fit(t, ctx);
+    expect(await saved(buildStage(mostPopular, {}).fit(t, ctx))).toEqual(alone);
+  });
+
+  it("counts its own columns when bias-baseline indexed other ones", async () => {
+    const t = table();
+    await buildStage(biasBaseline, {}).fit(t, ctx);
+    expect(await saved(buildStage(mostPopular, { itemCol: "other" }).fit(t, ctx))).toEqual({ users: [[2, 4, 9]], itemCounts: [[1, 2], [5, 1]] });
   });
 });
