@@ -65,7 +65,13 @@ describe("most-popular after bias-baseline on the same training table", () => {
 
   it("is the model most-popular fits alone (it reuses the ids and counts bias-baseline kept)", async () => {
     const alone = await saved(buildStage(mostPopular, {}).fit(table(), ctx));
-    expect(alone).toEqual({ users: [[2, 4, 9]], itemCounts: [[10, 20, 30], [2, 1, 3]] });
+    expect(alone).toEqual({
+      users: [[2, 4, 9]],
+      itemCounts: [
+        [10, 20, 30],
+        [2, 1, 3],
+      ],
+    });
     const t = table();
     await buildStage(biasBaseline, {}).fit(t, ctx);
     expect(await saved(buildStage(mostPopular, {}).fit(t, ctx))).toEqual(alone);
@@ -74,6 +80,12 @@ describe("most-popular after bias-baseline on the same training table", () => {
   it("counts its own columns when bias-baseline indexed other ones", async () => {
     const t = table();
     await buildStage(biasBaseline, {}).fit(t, ctx);
-    expect(await saved(buildStage(mostPopular, { itemCol: "other" }).fit(t, ctx))).toEqual({ users: [[2, 4, 9]], itemCounts: [[1, 2], [5, 1]] });
+    expect(await saved(buildStage(mostPopular, { itemCol: "other" }).fit(t, ctx))).toEqual({
+      users: [[2, 4, 9]],
+      itemCounts: [
+        [1, 2],
+        [5, 1],
+      ],
+    });
   });
 });
