@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { FactorArray, GramBands, SolveRows } from "../kernels/als-half-step.js";
+import type { GramBands, SolveRows } from "../kernels/als-half-step.js";
 import { gramBandRange, mirrorUpperTriangle } from "../kernels/als-gram.js";
 import { controlView, gramView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 import { combineObjective, objectiveTaskCount, OBJECTIVE_PARTIALS } from "../kernels/als-objective.js";
@@ -124,10 +124,10 @@ export class AlsPool {
   }
 
   /**
-   * YtY of `factorSide`'s factors into memory `space`'s Gram matrix, returned: each thread sums its own bands of
+   * YtY of `factorSide`'s factors into memory `space`'s Gram matrix: each thread sums its own bands of
    * rows (gramBandRange), then this thread mirrors the upper triangle. The same bits for any worker count.
    */
-  async gram(space: number, factorSide: AlsSide): Promise<FactorArray> {
+  async gram(space: number, factorSide: AlsSide): Promise<void> {
     const layout = this.o.spaces[space].layout;
     const buffer = this.buffers[space];
     const gram = gramView(buffer, layout);
@@ -139,7 +139,6 @@ export class AlsPool {
       await Promise.all(this.workers.map((w, i) => runOn(w, { type: "gram", space, factorSide, band: gramBandRange(layout.kp, n, i) })));
     }
     mirrorUpperTriangle(gram, layout.kp);
-    return gram;
   }
 
   /**
