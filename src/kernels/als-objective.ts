@@ -48,7 +48,7 @@ export function runObjectiveTask(a: AlsObjectiveInput, t: number, partials: Floa
   const start = (isUser ? t : t - userTasks) * OBJECTIVE_CHUNK_ROWS;
   const end = Math.min(counts.length, start + OBJECTIVE_CHUNK_ROWS);
   partials[OBJECTIVE_PARTIALS * t] = isUser ? dataTerm(a, start, end) : 0;
-  partials[OBJECTIVE_PARTIALS * t + 1] = weightedNorms((isUser ? a.users : a.items).factors, counts, start, end, a.k, a.kp);
+  partials[OBJECTIVE_PARTIALS * t + 1] = weightedNorms((isUser ? a.users : a.items).factors, counts, start, end, a.kp);
 }
 
 /** The objective from every task's partials, summed in task order. */
@@ -70,17 +70,9 @@ function dataTerm(a: AlsObjectiveInput, start: number, end: number): number {
   let loss = 0;
   for (let u = Math.ceil(start / userStride) * userStride; u < end; u += userStride) {
     const xo = u * kp;
-    if (implicit && itemGram) {
-      for (let i = 0; i < k; i++) {
-        let s = 0;
-        for (let j = 0; j < k; j++) s += itemGram[i * kp + j] * X[xo + j];
-        loss += X[xo + i] * s;
-      }
-    }
+    if (implicit && itemGram) for (let i = 0; i < k; i++) loss += X[xo + i] * dot(itemGram, i * kp, X, xo, kp);
     for (let s = users.indptr[u]; s < users.indptr[u + 1]; s++) {
-      const yo = users.indices[s] * kp;
-      let pred = 0;
-      for (let i = 0; i < k; i++) pred += X[xo + i] * Y[yo + i];
+      const pred = dot(X, xo, Y, users.indices[s] * kp, kp);
       const r = users.values[s];
       if (implicit) {
         const c = 1 + alpha * Math.abs(r);
@@ -112,12 +104,26 @@ export function regularisationCounts(side: AlsSideViews, implicit: boolean): Int
   return out;
 }
 
-function weightedNorms(factors: FactorArray, counts: Int32Array, start: number, end: number, k: number, kp: number): number {
+function weightedNorms(factors: FactorArray, counts: Int32Array, start: number, end: number, kp: number): number {
   let sum = 0;
-  for (let r = start; r < end; r++) {
-    let sq = 0;
-    for (let i = 0; i < k; i++) sq += factors[r * kp + i] ** 2;
-    sum += counts[r] * sq;
-  }
+  for (let r = start; r < end; r++) sum += counts[r] * dot(factors, r * kp, factors, r * kp, kp);
   return sum;
+}
+
+/**
+ * sum_i a[ao + i] b[bo + i] over all kp lanes: the lanes past rank are 0 in factors and YtY alike, so this is the
+ * rank-k dot product. Four running sums rather than one let the multiply-adds overlap.
+ */
+function dot(a: FactorArray, ao: number, b: FactorArray, bo: number, kp: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < kp; i += 4) {
+    s0 += a[ao + i] * b[bo + i];
+    s1 += a[ao + i + 1] * b[bo + i + 1];
+    s2 += a[ao + i + 2] * b[bo + i + 2];
+    s3 += a[ao + i + 3] * b[bo + i + 3];
+  }
+  return s0 + s1 + (s2 + s3);
 }
