@@ -23,6 +23,7 @@ export interface AlsObjectiveInput {
   users: AlsSideViews;
   items: AlsSideViews;
   k: number;
+  /** Row stride; the lanes from k to kp are 0 in both factor matrices and in itemGram (as the ALS state keeps them). */
   kp: number;
   alpha: number;
   implicit: boolean;
