@@ -63,6 +63,11 @@ export interface HalfStepArgs {
 export type SolveRows = (a: HalfStepArgs) => number;
 /** outGram += sum over rows [rowStart, rowEnd) of y y^T, full kp x kp. */
 export type GramAccumulate = (Y: FactorArray, rowStart: number, rowEnd: number, kp: number, outGram: FactorArray) => void;
+/**
+ * outGram += that sum for output rows [bandStart, bandEnd) (multiples of 4) only; the wasm kernel fills only their
+ * upper-triangle tiles, so the caller mirrors once all bands are in (als-gram.ts).
+ */
+export type GramBands = (Y: FactorArray, rowStart: number, rowEnd: number, kp: number, outGram: FactorArray, bandStart: number, bandEnd: number) => void;
 
 export const solveRowsJs: SolveRows = (a) => {
   const { indptr, indices, values, src, out, gram, kp, k, alpha, implicit } = a;
@@ -175,15 +180,22 @@ function cgRow(a: HalfStepArgs, begin: number, end: number, lambda: number, x: F
   }
 }
 
-export const gramAccumulateJs: GramAccumulate = (Y, rowStart, rowEnd, kp, outGram) => {
+export const gramAccumulateJs: GramAccumulate = (Y, rowStart, rowEnd, kp, outGram) => gramBandsJs(Y, rowStart, rowEnd, kp, outGram, 0, kp);
+
+/**
+ * gramAccumulateJs for output rows [bandStart, bandEnd) only (every column: the twin fills both triangles, each
+ * entry its own f64 sum, so (i, j) and (j, i) are equal and mirroring them changes nothing). Entries are
+ * independent, so any split of the rows between threads gives gramAccumulateJs's values.
+ */
+export const gramBandsJs: GramBands = (Y, rowStart, rowEnd, kp, outGram, bandStart, bandEnd) => {
   const acc = new Float64Array(kp * kp);
   for (let row = rowStart; row < rowEnd; row++) {
     const yo = row * kp;
-    for (let i = 0; i < kp; i++) {
+    for (let i = bandStart; i < bandEnd; i++) {
       const yi = Y[yo + i];
       if (yi === 0) continue;
       for (let j = 0; j < kp; j++) acc[i * kp + j] += yi * Y[yo + j];
     }
   }
-  for (let i = 0; i < kp * kp; i++) outGram[i] += acc[i];
+  for (let i = bandStart * kp; i < bandEnd * kp; i++) outGram[i] += acc[i];
 };

@@ -5,7 +5,7 @@
  * linear memory directly, so no data is copied in or out.
  */
 import { readFileSync } from "node:fs";
-import type { FactorArray, GramAccumulate, HalfStepArgs, SolveRows } from "./als-half-step.js";
+import type { FactorArray, GramAccumulate, GramBands, HalfStepArgs, SolveRows } from "./als-half-step.js";
 import { ALS_KERNEL_FILES, DEFAULT_ALS_KERNEL, type AlsKernelName } from "./als-kernel-choice.js";
 
 /** The module declares a shared imported memory with this maximum (scripts/build-wasm.mjs): 4 GiB, wasm32's ceiling. */
@@ -50,12 +50,14 @@ interface AlsExports {
     cgGatherCapacity: number,
   ): number;
   gramAccumulate(Y: number, rowStart: number, rowEnd: number, kp: number, out: number): void;
+  gramBands(Y: number, rowStart: number, rowEnd: number, kp: number, out: number, bandStart: number, bandEnd: number): void;
   scratchBytes(kp: number): number;
 }
 
 export interface AlsKernels {
   solveRows: SolveRows;
   gramAccumulate: GramAccumulate;
+  gramBands: GramBands;
 }
 
 export function alsWasmAvailable(): boolean {
@@ -114,5 +116,6 @@ export function instantiateAlsKernels(bytes: Uint8Array, memory: AlsWasmMemory):
         a.cgGatherCapacity,
       ),
     gramAccumulate: (Y, rowStart, rowEnd, kp, outGram) => ex.gramAccumulate(f32(Y), rowStart, rowEnd, kp, f32(outGram)),
+    gramBands: (Y, rowStart, rowEnd, kp, outGram, bandStart, bandEnd) => ex.gramBands(f32(Y), rowStart, rowEnd, kp, f32(outGram), bandStart, bandEnd),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { SolverCode, SolveRows } from "../kernels/als-half-step.js";
 import { fillCsr } from "../kernels/ratings-csr.js";
+import type { AlsGramJob, AlsObjectiveJob } from "./als-sweep-jobs.js";
 import { ALS_CHUNK_RATINGS, ALS_CHUNK_ROWS, controlView, gramView, scratchView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
 
 /** One half-step, as posted to workers (numbers and strings only). */
@@ -93,7 +94,12 @@ export interface AlsInitJob {
 }
 
 export type AlsWorkerMessage =
-  ({ type: "halfStep" } & AlsHalfStepJob) | ({ type: "fillCsr" } & AlsCsrJob) | ({ type: "initialFactors" } & AlsInitJob) | { type: "close" };
+  | ({ type: "halfStep" } & AlsHalfStepJob)
+  | ({ type: "gram" } & AlsGramJob)
+  | ({ type: "objective" } & AlsObjectiveJob)
+  | ({ type: "fillCsr" } & AlsCsrJob)
+  | ({ type: "initialFactors" } & AlsInitJob)
+  | { type: "close" };
 /** A worker's answer: done (with the factors of an initialFactors job) or the error it caught. */
 export interface AlsWorkerReply {
   type: "done" | "error";

@@ -7,8 +7,10 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { SolveRows } from "../kernels/als-half-step.js";
-import { controlView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
+import type { GramBands, SolveRows } from "../kernels/als-half-step.js";
+import { gramBandRange, mirrorUpperTriangle } from "../kernels/als-gram.js";
+import { controlView, gramView, sideViews, type AlsLayout, type AlsSide } from "../kernels/als-layout.js";
+import { combineObjective, objectiveTaskCount, OBJECTIVE_PARTIALS } from "../kernels/als-objective.js";
 import type { AlsWasmMemory } from "../kernels/als-wasm.js";
 import { sparkAlsInitialFactors } from "../kernels/spark-random.js";
 import {
@@ -22,6 +24,7 @@ import {
   type AlsWorkerReply,
 } from "./als-chunks.js";
 import type { AlsWorkerData } from "./als-worker.js";
+import { runGramShare, runObjectiveTasks, type AlsObjectiveJob } from "./als-sweep-jobs.js";
 
 /** One memory of the ALS state (see planAlsSpaces): its layout, and the shared memory (wasm) or buffer (js). */
 export interface AlsSpace {
@@ -41,8 +44,8 @@ export interface AlsPoolOptions {
   wasmBytes: Uint8Array | null;
   /** wasmBytes use relaxed SIMD (the FMA kernel): each worker makes sure V8 accepts it before compiling. */
   relaxedSimd?: boolean;
-  /** The calling thread's kernel for each space, used when workers = 1 (scratch slot 0). */
-  localSolveRows: SolveRows[];
+  /** The calling thread's kernels for each space, used when workers = 1 (scratch slot 0). */
+  localKernels: Array<{ solveRows: SolveRows; gramBands: GramBands }>;
 }
 
 /**
@@ -68,6 +71,7 @@ function workerScript(): URL {
 export class AlsPool {
   private readonly workers: Worker[] = [];
   private readonly buffers: ArrayBufferLike[];
+  private objectiveScratch: { next: Int32Array; partials: Float64Array } | undefined;
 
   private constructor(private readonly o: AlsPoolOptions) {
     this.buffers = o.spaces.map((s) => (o.engine === "wasm" ? s.memory!.buffer : s.buffer!));
@@ -108,7 +112,7 @@ export class AlsPool {
     control.fill(-1, 1, 1 + chunks);
     Atomics.store(control, 0, 0);
     if (this.workers.length === 0) {
-      runChunks(this.o.localSolveRows[space], buffer, layout, job, 0);
+      runChunks(this.o.localKernels[space].solveRows, buffer, layout, job, 0);
     } else {
       await Promise.all(this.workers.map((w) => runOn(w, { type: "halfStep", ...job })));
     }
@@ -117,6 +121,46 @@ export class AlsPool {
       if (status >= 0) return status;
     }
     return -1;
+  }
+
+  /**
+   * YtY of `factorSide`'s factors into memory `space`'s Gram matrix: each thread sums its own bands of
+   * rows (gramBandRange), then this thread mirrors the upper triangle. The same bits for any worker count.
+   */
+  async gram(space: number, factorSide: AlsSide): Promise<void> {
+    const layout = this.o.spaces[space].layout;
+    const buffer = this.buffers[space];
+    const gram = gramView(buffer, layout);
+    gram.fill(0);
+    if (this.workers.length === 0) {
+      runGramShare(this.o.localKernels[space].gramBands, buffer, layout, { space, factorSide, band: [0, layout.kp] });
+    } else {
+      const n = this.workers.length;
+      await Promise.all(this.workers.map((w, i) => runOn(w, { type: "gram", space, factorSide, band: gramBandRange(layout.kp, n, i) })));
+    }
+    mirrorUpperTriangle(gram, layout.kp);
+  }
+
+  /**
+   * The training objective (als-objective.ts) on the current factors, its fixed tasks shared by the threads; the
+   * partials are summed here in task order, so the value does not depend on the worker count. Implicit reads the
+   * items' YtY in the users' memory, as the user half-step left it.
+   */
+  async objective(job: Omit<AlsObjectiveJob, "next" | "partials">, regParam: number): Promise<number> {
+    const space = this.o.sideSpace.user;
+    const tasks = objectiveTaskCount(job.counts.user.length, job.counts.item.length);
+    // allocated once per fit: the task count is fixed by the row counts
+    if (this.objectiveScratch?.partials.length !== OBJECTIVE_PARTIALS * tasks) {
+      this.objectiveScratch = {
+        next: new Int32Array(new SharedArrayBuffer(4)),
+        partials: new Float64Array(new SharedArrayBuffer(8 * OBJECTIVE_PARTIALS * tasks)),
+      };
+    }
+    const full: AlsObjectiveJob = { ...job, ...this.objectiveScratch };
+    Atomics.store(full.next, 0, 0);
+    if (this.workers.length === 0) runObjectiveTasks(this.buffers[space], this.o.spaces[space].layout, full);
+    else await Promise.all(this.workers.map((w) => runOn(w, { type: "objective", ...full })));
+    return combineObjective(full.partials, tasks, job.userStride, regParam);
   }
 
   /**

@@ -18,14 +18,14 @@ import {
   SOLVER_CG,
   SOLVER_CHOLESKY,
   SOLVER_NNLS,
-  gramAccumulateJs,
+  gramBandsJs,
   solveRowsJs,
   type FactorArray,
-  type GramAccumulate,
+  type GramBands,
   type SolverCode,
   type SolveRows,
 } from "../../src/kernels/als-half-step.js";
-import { ALS_CHUNK_ROWS, gramView, planAlsSpaces, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
+import { planAlsSpaces, sideViews, type AlsSide } from "../../src/kernels/als-layout.js";
 import { ALS_WASM_MAX_LAYOUT_BYTES, alsWasmAvailable, createAlsMemory, instantiateAlsKernels, readAlsWasmBytes } from "../../src/kernels/als-wasm.js";
 import { DEFAULT_ALS_KERNEL, relaxedSimdAvailable, type AlsKernelName } from "../../src/kernels/als-kernel-choice.js";
 import { AlsPool } from "../../src/workers/als-pool.js";
@@ -34,7 +34,7 @@ import { denseIndex } from "../../src/kernels/dense-ids.js";
 import { fillCsr } from "../../src/kernels/ratings-csr.js";
 import { applyPositions, popularityPositions } from "./popularity-order.js";
 import { sparkAlsInitialFactors, sparkAlsInitSeeds } from "../../src/kernels/spark-random.js";
-import { alsObjective, regularisationCounts } from "./objective.js";
+import { regularisationCounts } from "../../src/kernels/als-objective.js";
 
 export interface AlsRatings {
   /** Raw int32 ids (or integral doubles in int32 range), any order, duplicates allowed (each duplicate adds its own term, as in Spark). */
@@ -84,7 +84,7 @@ export interface AlsFactors {
   userFactors: Float32Array;
   itemIds: Int32Array;
   itemFactors: Float32Array;
-  /** Training objective (objective.ts) after each sweep when computeLoss, else []. */
+  /** Training objective (src/kernels/als-objective.ts) after each sweep when computeLoss, else []. */
   lossHistory: number[];
 }
 
@@ -96,9 +96,9 @@ function sharedCopy(x: Float32Array): Float32Array {
 }
 
 /**
- * Multiply-adds up to which the per-sweep training objective is computed exactly (see objective.ts): ratings x rank,
+ * Multiply-adds up to which the per-sweep training objective is computed exactly (see src/kernels/als-objective.ts): ratings x rank,
  * plus users x rank^2 for implicit's Gram term. Beyond, every n-th user is summed: the objective runs in plain
- * JavaScript on this thread, and at rank 64 an exact pass would cost more than the sweep it reports on.
+ * JavaScript (on the workers), and at rank 64 an exact pass would cost more than the sweep it reports on.
  */
 const LOSS_EXACT_WORK = 2_500_000;
 
@@ -150,8 +150,8 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     );
   }
   const wasmBytes = engine === "wasm" ? readAlsWasmBytes(kernel) : null;
-  const kernels: Array<{ solveRows: SolveRows; gramAccumulate: GramAccumulate }> = memories.map((m) =>
-    m && wasmBytes ? instantiateAlsKernels(wasmBytes, m) : { solveRows: solveRowsJs, gramAccumulate: gramAccumulateJs },
+  const kernels: Array<{ solveRows: SolveRows; gramBands: GramBands }> = memories.map((m) =>
+    m && wasmBytes ? instantiateAlsKernels(wasmBytes, m) : { solveRows: solveRowsJs, gramBands: gramBandsJs },
   );
   // Workers boot (module load, wasm compile) while this thread fills the CSR and the initial factors; they read
   // nothing until the first half-step job arrives.
@@ -162,7 +162,7 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     relaxedSimd: fused,
     spaces: layouts.map((layout, i) => ({ layout, memory: memories[i], buffer: engine === "js" ? buffers[i] : null })),
     sideSpace: { user: spaces.user, item: spaces.item },
-    localSolveRows: kernels.map((k) => k.solveRows),
+    localKernels: kernels,
   });
   // views[space][side]: every space holds both sides' factors; each side's CSR lives in the space that solves it.
   const views = layouts.map((l, i) => ({ user: sideViews(buffers[i], l, "user"), item: sideViews(buffers[i], l, "item") }));
@@ -196,18 +196,6 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
     throw e;
   }
 
-  /** YtY of `factorSide`'s factors, in (and from) memory `space`. */
-  const computeGram = (space: number, factorSide: AlsSide): FactorArray => {
-    const gram = gramView(buffers[space], layouts[space]);
-    const rows = layouts[space][factorSide].rows;
-    gram.fill(0);
-    // sequential fixed chunks: the same sum order whatever the worker count
-    for (let s = 0; s < rows; s += ALS_CHUNK_ROWS) {
-      kernels[space].gramAccumulate(views[space][factorSide].factors, s, Math.min(rows, s + ALS_CHUNK_ROWS), kp, gram);
-    }
-    return gram;
-  };
-
   const pool = await poolStarting;
   const lossHistory: number[] = [];
   // The objective's regularisation weights per row (ratings, or positive ones when implicit): fixed for the fit, so
@@ -215,15 +203,10 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
   const lossCounts = o.computeLoss ? { user: regularisationCounts(users, p.implicitPrefs), item: regularisationCounts(items, p.implicitPrefs) } : null;
   try {
     for (let iter = 0; iter < p.maxIter; iter++) {
-      // The item factors' Gram matrix the user half-step solved with: the objective after the sweep needs exactly it
-      // (the half-step only reads it, and the item factors have not moved since), so it is not computed again.
-      let itemGram: FactorArray | null = null;
       for (const side of ["item", "user"] as AlsSide[]) {
         const space = spaces[side];
-        if (p.implicitPrefs) {
-          const gram = computeGram(space, otherSide(side));
-          if (side === "user") itemGram = gram;
-        }
+        // YtY on the workers (als-gram.ts): the same bits as one thread's sum, for any worker count
+        if (p.implicitPrefs) await pool.gram(space, otherSide(side));
         const job: AlsHalfStepJob = {
           side,
           regParam: p.regParam,
@@ -244,7 +227,9 @@ export async function trainAls(r: AlsRatings, p: AlsTrainParams, o: AlsTrainOpti
         // Exact up to LOSS_EXACT_WORK; beyond, a fixed every-n-th-user sample keeps its cost to a few ms a sweep.
         const work = nnz * rank + (p.implicitPrefs ? userIds.length * rank * rank : 0);
         const stride = Math.max(1, Math.ceil(work / LOSS_EXACT_WORK));
-        lossHistory.push(alsObjective(users, items, rank, kp, p.regParam, p.alpha, p.implicitPrefs, itemGram, lossCounts, stride));
+        // On the workers too. Implicit reads the items' YtY the user half-step solved with, still in the users' memory
+        // (the half-step only reads it, and the item factors have not moved since), so it is not computed again.
+        lossHistory.push(await pool.objective({ alpha: p.alpha, implicit: p.implicitPrefs, userStride: stride, counts: lossCounts }, p.regParam));
       }
       o.onIteration?.(iter + 1, p.maxIter);
     }

@@ -42,3 +42,27 @@ describe("ALS worker pool: results do not depend on the worker count", () => {
     });
   }
 });
+
+describe("ALS worker pool: implicit's YtY and the training objective, split between the workers", () => {
+  const data = ratings(23);
+  // rank 64: YtY has 16 bands to split, and the objective's work passes LOSS_EXACT_WORK, so every n-th user is sampled
+  const variants: [string, Partial<AlsTrainParams>, "wasm" | "js"][] = [
+    ["implicit cg rank 64, wasm", { implicitPrefs: true, solver: "cg", rank: 64 }, "wasm"],
+    ["implicit cholesky rank 12, js", { implicitPrefs: true, rank: 12, maxIter: 1 }, "js"],
+    ["explicit cholesky rank 10, wasm", {}, "wasm"],
+  ];
+  for (const [name, extra, engine] of variants) {
+    it(`${name}: factors and loss history identical for 1, 2 and 3 workers`, async () => {
+      const p = { ...base, ...extra };
+      const one = await trainAls(data, p, { workers: 1, engine, computeLoss: true });
+      expect(one.lossHistory).toHaveLength(p.maxIter);
+      expect(one.lossHistory.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+      for (const workers of [2, 3]) {
+        const many = await trainAls(data, p, { workers, engine, computeLoss: true });
+        expect(bytes(many.userFactors).equals(bytes(one.userFactors))).toBe(true);
+        expect(bytes(many.itemFactors).equals(bytes(one.itemFactors))).toBe(true);
+        expect(many.lossHistory).toEqual(one.lossHistory);
+      }
+    });
+  }
+});

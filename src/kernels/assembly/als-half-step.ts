@@ -100,6 +100,16 @@ export function gramAccumulate(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, ou
   }
 }
 
+/**
+ * out += sum over rows [rowStart, rowEnd) of Y of y y^T for output rows [bandStart, bandEnd) (multiples of 4) only,
+ * upper-triangle tiles only, no mirroring: one thread's share of YtY when the threads split the output's 4-row bands
+ * (src/kernels/als-gram.ts). Each entry is the same sequential sum over rows as in gramAccumulate, so any split of
+ * the bands, followed by one mirror of the upper triangle, gives gramAccumulate's bits.
+ */
+export function gramBands(Y: usize, rowStart: i32, rowEnd: i32, kp: i32, out: usize, bandStart: i32, bandEnd: i32): void {
+  gramBandTiles(Y + <usize>rowStart * (<usize>kp << 2), rowEnd - rowStart, kp, out, bandStart, bandEnd);
+}
+
 /** Bytes of the fixed part of one thread's scratch at padded rank kp; solver "cg" also needs, from the next
  * multiple of 64, room to gather the longest row (maxRowLength * kp * 4 bytes). */
 export function scratchBytes(kp: i32): i32 {
@@ -217,11 +227,21 @@ let touchSink: i32 = 0;
  */
 function gramTiles(G: usize, nb: i32, kp: i32, A: usize, full: bool): void {
   const rowBytes = <usize>kp << 2;
-  for (let ib = 0; ib < kp; ib += 4) {
-    let jb = full ? 0 : ib & ~7;
-    for (; jb + 8 <= kp; jb += 8) tile4x8(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
-    if (jb < kp) tile4x4(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
-  }
+  for (let ib = 0; ib < kp; ib += 4) bandTiles(G, nb, kp, rowBytes, A, ib, full ? 0 : ib & ~7);
+}
+
+/** gramTiles' upper-triangle tiles of output rows [bandStart, bandEnd) only. */
+function gramBandTiles(G: usize, nb: i32, kp: i32, A: usize, bandStart: i32, bandEnd: i32): void {
+  const rowBytes = <usize>kp << 2;
+  for (let ib = bandStart; ib < bandEnd; ib += 4) bandTiles(G, nb, kp, rowBytes, A, ib, ib & ~7);
+}
+
+/** The tiles of one 4-row band ib of A += G^T G, from column jb on. */
+// @ts-ignore: decorator
+@inline
+function bandTiles(G: usize, nb: i32, kp: i32, rowBytes: usize, A: usize, ib: i32, jb: i32): void {
+  for (; jb + 8 <= kp; jb += 8) tile4x8(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
+  if (jb < kp) tile4x4(G, nb, rowBytes, A + (<usize>(ib * kp + jb) << 2), <usize>ib << 2, <usize>jb << 2);
 }
 
 // @ts-ignore: decorator
