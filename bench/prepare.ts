@@ -16,14 +16,13 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import type { Transformer } from "../src/core/stage.js";
 
-// The built code, as the CLI runs it (under tsx the SQL engine's worker would also load TypeScript hooks). Typed
-// from src/ and loaded from dist/ at run time, so `tsc --noEmit` passes before anything is built.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const built = <M>(rel: string): Promise<M> => import(pathToFileURL(path.join(here, "..", "dist", rel)).href) as Promise<M>;
+import { loadBuilt as built } from "./built-module.js";
+
+// The built code, as the CLI runs it (under tsx the SQL engine's worker would also load TypeScript hooks).
 const { buildStage } = await built<typeof import("../src/core/define-stage.js")>("src/core/define-stage.js");
 const { quietContext } = await built<typeof import("../src/core/run-context.js")>("src/core/run-context.js");
 const { SeededRandom } = await built<typeof import("../src/core/rng.js")>("src/core/rng.js");
@@ -39,6 +38,7 @@ const opt = (name: string, dflt?: string): string | undefined => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const ROWS = Number(opt("rows", "10000000"));
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function writeCsv(file: string, n: number): Promise<void> {
   // Seeded: the same file for the same --rows on every machine.

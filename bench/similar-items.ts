@@ -13,14 +13,12 @@
  * Normalising the factors is timed; every run checks the neighbour count, and the first run of each case checks its
  * lists and scores against the top-k kernel's items x items product on 500 items (the twin path's brute force).
  */
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { quietContext } from "../src/core/run-context.js";
 import type { FactorSet } from "../stages/als/recommend.js";
 import type { similarItemsByCosine as SimilarItemsByCosine } from "../stages/als/similar-items.js";
 import { trainAls } from "../stages/als/train.js";
+import { loadBuilt } from "./built-module.js";
 import { zipfRatings } from "./zipf-ratings.js";
 
 function arg(name: string, fallback: string): string {
@@ -36,10 +34,7 @@ const workerCounts = arg("workers", "1,2").split(",").map(Number);
 const cases = arg("factors", "random,fitted").split(",");
 const fittedRatings = Number(arg("fitted-ratings", "10000000"));
 
-const benchRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const distModule = join(benchRoot, "dist/stages/als/similar-items.js");
-if (!existsSync(distModule)) throw new Error("no dist/: run `npm run build` first");
-const { similarItemsByCosine } = (await import(pathToFileURL(distModule).href)) as { similarItemsByCosine: typeof SimilarItemsByCosine };
+const { similarItemsByCosine } = await loadBuilt<{ similarItemsByCosine: typeof SimilarItemsByCosine }>("stages/als/similar-items.js");
 
 function randomFactors(n: number, r: number, seed: number): FactorSet {
   let a = seed >>> 0;
