@@ -47,7 +47,7 @@ export async function startSparkConnect(line: "4.0" | "4.3" = "4.0"): Promise<Be
       "spark.connect.grpc.binding.address=127.0.0.1",
       "--conf",
       "spark.ui.enabled=false",
-      ...scratch,
+      ...(scratch ? ["--conf", `spark.local.dir=${scratch}`] : []),
       "spark-internal",
     ],
     { env: { ...process.env, SPARK_HOME: sparkHome, SPARK_LOCAL_IP: "127.0.0.1" }, stdio: ["ignore", openSync(log, "w"), openSync(log, "a")], detached: true },
@@ -58,7 +58,7 @@ export async function startSparkConnect(line: "4.0" | "4.3" = "4.0"): Promise<Be
     } catch {
       // gone
     }
-    for (const d of scratch.filter((a) => a.startsWith("spark.local.dir="))) rmSync(d.slice("spark.local.dir=".length), { recursive: true, force: true });
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
   process.on("exit", stop);
   for (let i = 0; !readFileSync(log, "utf8").includes("Spark Connect server started"); i++) {
@@ -68,10 +68,10 @@ export async function startSparkConnect(line: "4.0" | "4.3" = "4.0"): Promise<Be
   return { url: `sc://127.0.0.1:${port}`, python, stop };
 }
 
-/** spark.local.dir on a tmpfs when there is one (see the file's comment), else Spark's default (java.io.tmpdir). */
-function scratchDir(): string[] {
-  if (!existsSync("/dev/shm")) return [];
+/** A folder for spark.local.dir on a tmpfs when there is one (see the file's comment); else Spark's default (java.io.tmpdir). */
+function scratchDir(): string | undefined {
+  if (!existsSync("/dev/shm")) return undefined;
   const dir = `/dev/shm/recpipe-bench-spark-${process.pid}`;
   mkdirSync(dir, { recursive: true });
-  return ["--conf", `spark.local.dir=${dir}`];
+  return dir;
 }
